@@ -1,0 +1,248 @@
+import type * as A from '../sql/ast.js';
+import type { Value } from '../common/value.js';
+import { SqlError } from '../common/errors.js';
+import { assertNever } from '../common/assert.js';
+import { evalConst, collectRows } from '../exec/index.js';
+import type { PhysicalPlan } from '../common/ir/physical.js';
+import { planInputs } from '../common/ir/physical.js';
+import { Binder } from '../planner/binder.js';
+import { distribute } from '../planner/distribute.js';
+import { varchar } from '../planner/typing.js';
+import { SET_DEFAULT } from './admin/variables.js';
+import * as show from './admin/show.js';
+import type { Rowset } from './admin/show.js';
+import type { StatementResult } from './mysql/session-api.js';
+import { ok, rowsetResult, type Params, type Session } from './session.js';
+
+/** SET, SHOW, DESCRIBE, KILL, EXPLAIN and the statements MySQL clients send in passing. */
+export async function runAdmin(session: Session, st: A.Statement, params: Params): Promise<StatementResult> {
+  const engine = session.engine;
+  const ps: A.ParsedStatement = { statement: st, text: '', cacheKey: '', literals: [], paramCount: 0 };
+  const evalExpr = (e: A.Expr): Value => {
+    const ctx = session.bindContext(ps, params.types);
+    const bound = new Binder(ctx).bindExpr(e, { columns: [], parent: null }, 'field list');
+    const inputs = session.execInputs(ps, params, []);
+    return evalConst(bound, session.execContext(inputs, () => []));
+  };
+  const filtered = (rs: Rowset, where?: A.Expr): StatementResult => rowsetResult(where ? filterRowset(session, rs, where, params) : rs, session.warnings.length);
+
+  switch (st.kind) {
+    case 'set': {
+      for (const a of st.assignments) {
+        switch (a.kind) {
+          case 'variable': {
+            if (a.scope === 'user') {
+              const ctx = session.bindContext(ps, params.types);
+              const bound = new Binder(ctx).bindExpr(a.value, { columns: [], parent: null }, 'field list');
+              const v = evalConst(bound, session.execContext(session.execInputs(ps, params, []), () => []));
+              session.userVars.set(a.name.toLowerCase(), { value: v, type: bound.type });
+              break;
+            }
+            const isDefault = a.value.kind === 'literal' && a.value.value.type === 'string' && a.value.slot < 0 && a.value.value.value.toUpperCase() === 'DEFAULT';
+            const value = isDefault ? SET_DEFAULT : setValue(a.value, evalExpr);
+            const warnings = session.vars.set(a.name, a.scope, value);
+            for (const w of warnings) session.warn(w.code, w.message, w.level);
+            break;
+          }
+          case 'names':
+            session.vars.setNames(a.charset, a.collation);
+            break;
+          case 'charset':
+            session.vars.setNames(a.charset);
+            break;
+          case 'transaction':
+            if (a.isolation) {
+              const level = a.isolation.toUpperCase().replace(/ /g, '-');
+              if (a.scope === 'next') {
+                if (session.txnId !== null) throw new SqlError('ER_CANT_CHANGE_TX_CHARACTERISTICS', 'Transaction characteristics can\'t be changed while a transaction is in progress');
+              } else {
+                const warnings = session.vars.set('transaction_isolation', a.scope, level);
+                for (const w of warnings) session.warn(w.code, w.message, w.level);
+              }
+            }
+            break;
+          default:
+            return assertNever(a, 'SET assignment');
+        }
+      }
+      return ok(0, { warnings: session.warnings.length });
+    }
+    case 'showDatabases':
+      return filtered(show.showDatabases(engine.catalog, st.like), st.where);
+    case 'showTables': {
+      const dbName = st.db ?? session.db;
+      if (dbName === null) throw new SqlError('ER_NO_DB', 'No database selected');
+      const db = engine.catalog.database(dbName);
+      if (!db) throw new SqlError('ER_BAD_DB', `Unknown database '${dbName}'`);
+      return filtered(show.showTables(db, { full: st.full, ...(st.like !== undefined ? { like: st.like } : {}) }), st.where);
+    }
+    case 'showColumns':
+      return filtered(show.showColumns(tableOf(session, st.table), { full: st.full, ...(st.like !== undefined ? { like: st.like } : {}) }), st.where);
+    case 'describe': {
+      const rs = show.showColumns(tableOf(session, st.table));
+      return rowsetResult(st.column ? { ...rs, rows: rs.rows.filter((r) => show.likeMatch(st.column!, String(r[0]))) } : rs);
+    }
+    case 'showIndex':
+      return rowsetResult(show.showIndex(tableOf(session, st.table)));
+    case 'showCreateTable': {
+      const t = tableOf(session, st.table);
+      return rowsetResult(show.showCreateTable(t, t.columns.some((c) => c.autoIncrement) ? engine.nextAutoIncrement(t) : undefined));
+    }
+    case 'showCreateDatabase': {
+      const db = engine.catalog.database(st.db);
+      if (!db) throw new SqlError('ER_BAD_DB', `Unknown database '${st.db}'`);
+      return rowsetResult(show.showCreateDatabase(db));
+    }
+    case 'showVariables':
+      return filtered(show.showVariables(session.vars.list(st.scope, st.like), undefined), st.where);
+    case 'showStatus': {
+      const c = engine.counters;
+      const counters = {
+        Uptime: Math.floor((Date.now() - engine.startedAt) / 1000),
+        Threads_connected: engine.sessions.size,
+        Threads_running: 1,
+        Questions: c.questions,
+        Queries: c.questions,
+        Connections: c.connections,
+        Com_select: c.comSelect,
+        Com_insert: c.comInsert,
+        Com_update: c.comUpdate,
+        Com_delete: c.comDelete,
+        Tessera_plan_cache_hits: engine.planCache.hits,
+        Tessera_plan_cache_misses: engine.planCache.misses,
+        Tessera_plan_cache_entries: engine.planCache.size,
+      };
+      return filtered(show.showStatus(counters, st.like), st.where);
+    }
+    case 'showWarnings': {
+      const limit = st.limit ? Number(evalExpr(st.limit.count)) : undefined;
+      const offset = st.limit?.offset ? Number(evalExpr(st.limit.offset)) : 0;
+      return rowsetResult(show.showWarnings(session.warnings, { errorsOnly: st.errorsOnly, offset, ...(limit !== undefined ? { count: limit } : {}) }));
+    }
+    case 'showProcesslist':
+      return rowsetResult(show.showProcesslist(engine.processList(), st.full));
+    case 'showTableStatus': {
+      const dbName = st.db ?? session.db;
+      if (dbName === null) throw new SqlError('ER_NO_DB', 'No database selected');
+      const db = engine.catalog.database(dbName);
+      if (!db) throw new SqlError('ER_BAD_DB', `Unknown database '${dbName}'`);
+      return rowsetResult(show.showTableStatus(db, { ...(st.like !== undefined ? { like: st.like } : {}), nextAutoIncrement: (t) => engine.nextAutoIncrement(t) }));
+    }
+    case 'showCollation':
+      return filtered(show.showCollation(st.like), st.where);
+    case 'showCharset':
+      return filtered(show.showCharset(st.like), st.where);
+    case 'showEngines':
+      return rowsetResult(show.showEngines());
+    case 'showPlugins':
+      return rowsetResult(show.showPlugins());
+    case 'showCluster':
+      throw new SqlError('ER_NOT_SUPPORTED_YET', `SHOW ${st.what.toUpperCase()} arrives with the cluster (aggregator and leaves as separate processes); this build runs the leaves inside the aggregator`);
+    case 'kill': {
+      const id = Number(evalExpr(st.id));
+      engine.kill(id, st.target === 'query');
+      return ok(0);
+    }
+    case 'explain':
+      return explain(session, st.statement, params);
+    case 'lockTables':
+    case 'unlockTables':
+    case 'flush':
+      return ok(0);
+    case 'analyzeTable':
+    case 'optimizeTable': {
+      const op = st.kind === 'analyzeTable' ? 'analyze' : 'optimize';
+      const rows = st.tables.map((t): Value[] => [`${t.db ?? session.db}.${t.name}`, op, 'status', 'OK']);
+      return rowsetResult({ columns: ['Table', 'Op', 'Msg_type', 'Msg_text'].map((name) => ({ name, type: varchar(64) })), rows });
+    }
+    case 'clusterCommand':
+      throw new SqlError('ER_NOT_SUPPORTED_YET', `${st.command.toUpperCase()} arrives with the cluster (aggregator and leaves as separate processes); this build runs the leaves inside the aggregator`);
+    default:
+      throw new SqlError('ER_INTERNAL_ERROR', `not an administrative statement: ${st.kind}`);
+  }
+}
+
+/** SET x = ON / OFF / a bare word is a string; anything else is evaluated. */
+function setValue(e: A.Expr, evalExpr: (e: A.Expr) => Value): Value {
+  if (e.kind === 'column' && e.table === undefined) return e.name;
+  return evalExpr(e);
+}
+
+function tableOf(session: Session, name: A.TableName) {
+  const db = name.db ?? session.db;
+  if (db === null) throw new SqlError('ER_NO_DB', 'No database selected');
+  if (!session.engine.catalog.database(db)) throw new SqlError('ER_BAD_DB', `Unknown database '${db}'`);
+  const t = session.engine.catalog.table(db, name.name);
+  if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${db}.${name.name}' doesn't exist`);
+  return t;
+}
+
+/** SHOW … WHERE: the rowset's columns are in scope by name. */
+function filterRowset(session: Session, rs: Rowset, where: A.Expr, params: Params): Rowset {
+  const ps: A.ParsedStatement = { statement: { kind: 'empty' }, text: '', cacheKey: '', literals: [], paramCount: 0 };
+  const ctx = session.bindContext(ps, params.types);
+  const scope = { columns: rs.columns.map((c) => ({ name: c.name, table: '', db: '', orgName: c.name, orgTable: '', type: c.type, nullable: true })), parent: null };
+  const pred = new Binder(ctx).bindExpr(where, scope, 'where clause');
+  const plan: PhysicalPlan = { kind: 'filter', input: { kind: 'rowset', rows: rs.rows, types: rs.columns.map((c) => c.type) }, predicate: pred, types: rs.columns.map((c) => c.type) };
+  const inputs = session.execInputs(ps, params, []);
+  return { columns: rs.columns, rows: collectRows(plan, session.execContext(inputs, () => [])) };
+}
+
+/** EXPLAIN: the distributed plan as an indented tree, one operator per row. */
+function explain(session: Session, st: A.Statement, params: Params): StatementResult {
+  if (st.kind !== 'select' && st.kind !== 'union') {
+    if (st.kind === 'describe') return rowsetResult(show.showColumns(tableOf(session, st.table)));
+    throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support EXPLAIN of this statement");
+  }
+  const ps: A.ParsedStatement = { statement: st, text: '', cacheKey: '', literals: [], paramCount: 0 };
+  const bound = new Binder(session.bindContext(ps, params.types)).bindQuery(st);
+  const plan = distribute(bound.plan);
+  const lines: string[] = [];
+  describePlan(plan, 0, lines);
+  return rowsetResult({ columns: [{ name: 'EXPLAIN', type: varchar(1024) }], rows: lines.map((l) => [l]) });
+}
+
+export function describePlan(p: PhysicalPlan, depth: number, out: string[]): void {
+  const pad = '  '.repeat(depth);
+  out.push(pad + describeNode(p));
+  const inner = p.kind === 'gather' ? [p.fragment] : planInputs(p);
+  for (const i of inner) describePlan(i, depth + 1, out);
+}
+
+function describeNode(p: PhysicalPlan): string {
+  switch (p.kind) {
+    case 'scan': {
+      const a = p.access;
+      const how = a.kind === 'full' ? 'TableScan' : a.kind === 'point' ? `IndexSeek index:${a.index}` : `IndexRangeScan index:${a.index}`;
+      return `${how} ${p.db}.${p.table}`;
+    }
+    case 'gather':
+      return `Gather partitions:${p.routing.kind === 'all' ? 'all' : p.routing.kind === 'shardKey' ? 'single' : 'some'}`;
+    case 'values':
+      return `Values rows:${p.rows.length}`;
+    case 'rowset':
+      return `Rowset rows:${p.rows.length}`;
+    case 'filter':
+      return 'Filter';
+    case 'project':
+      return `Project columns:${p.exprs.length}`;
+    case 'hashAgg':
+      return `HashAggregate[${p.mode}] groups:${p.groupBy.length} aggregates:${p.aggs.map((a) => a.fn).join(',') || '-'}`;
+    case 'sort':
+      return `Sort keys:${p.keys.length}`;
+    case 'topN':
+      return `TopN keys:${p.keys.length}`;
+    case 'limit':
+      return 'Limit';
+    case 'distinct':
+      return 'Distinct';
+    case 'hashJoin':
+      return `HashJoin[${p.type}] keys:${p.leftKeys.length}`;
+    case 'nestedLoopJoin':
+      return `NestedLoopJoin[${p.type}]`;
+    case 'unionAll':
+      return `UnionAll inputs:${p.inputs.length}`;
+    default:
+      return assertNever(p, 'plan');
+  }
+}

@@ -1,0 +1,197 @@
+import type * as A from '../sql/ast.js';
+import { SqlError } from '../common/errors.js';
+import type { TableDef, IndexDef } from '../cluster/catalog.js';
+import type { LeafTableSchema } from '../net/leaf-api.js';
+import { buildTableDef, tableDefLike } from './ddl/table-def.js';
+import type { StatementResult } from './mysql/session-api.js';
+import { ok, nowText, type Session } from './session.js';
+import { INFORMATION_SCHEMA } from './admin/information-schema.js';
+
+export function isDdl(st: A.Statement): boolean {
+  return ['createDatabase', 'dropDatabase', 'createTable', 'createTableLike', 'dropTable', 'truncate', 'createIndex', 'dropIndex', 'alterTable', 'renameTable'].includes(st.kind);
+}
+
+export function leafSchema(t: TableDef): LeafTableSchema {
+  return {
+    id: t.id,
+    name: t.name,
+    columns: t.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
+    indexes: t.indexes.map((i) => ({ name: i.name, columns: i.columns, unique: i.unique, primary: i.primary })),
+  };
+}
+
+function dbOf(session: Session, name: { db?: string }): string {
+  const db = name.db ?? session.db;
+  if (db === null) throw new SqlError('ER_NO_DB', 'No database selected');
+  if (db.toLowerCase() === INFORMATION_SCHEMA) throw new SqlError('ER_DBACCESS_DENIED', `Access denied for user '${session.conn.user}'@'%' to database '${INFORMATION_SCHEMA}'`);
+  if (!session.engine.catalog.database(db)) throw new SqlError('ER_BAD_DB', `Unknown database '${db}'`);
+  return session.engine.catalog.database(db)!.name;
+}
+
+function tableOf(session: Session, name: A.TableName): TableDef {
+  const db = dbOf(session, name);
+  const t = session.engine.catalog.table(db, name.name);
+  if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${db}.${name.name}' doesn't exist`);
+  return t;
+}
+
+/** Creates a table in the catalog and its partitions on every leaf. */
+async function createTable(session: Session, def: TableDef, autoIncrementStart: bigint): Promise<void> {
+  const engine = session.engine;
+  const db = engine.catalog.database(def.db)!;
+  engine.catalog.addTable(def);
+  engine.setAutoIncrement(def.id, autoIncrementStart);
+  const schema = leafSchema(def);
+  for (const leaf of engine.partitionMap.leaves()) {
+    await leaf.createTable(def.db, engine.partitionsOn(leaf, db.partitions, def.db), schema);
+  }
+}
+
+export async function runDdl(session: Session, st: A.Statement): Promise<StatementResult> {
+  const engine = session.engine;
+  const catalog = engine.catalog;
+  switch (st.kind) {
+    case 'createDatabase': {
+      if (st.name.toLowerCase() === INFORMATION_SCHEMA || catalog.database(st.name)) {
+        if (st.ifNotExists) {
+          session.warn('ER_DB_CREATE_EXISTS', `Can't create database '${st.name}'; database exists`, 'Note');
+          return ok(0, { warnings: 1 });
+        }
+        throw new SqlError('ER_DB_CREATE_EXISTS', `Can't create database '${st.name}'; database exists`);
+      }
+      const partitions = Number(st.options['PARTITIONS'] ?? engine.opts.partitionsPerDatabase);
+      catalog.createDatabase(st.name, { partitions });
+      for (const leaf of engine.partitionMap.leaves()) await leaf.createDatabase(st.name, engine.partitionsOn(leaf, partitions, st.name));
+      engine.log.info({ db: st.name, partitions }, 'database created');
+      return ok(1);
+    }
+    case 'dropDatabase': {
+      const db = catalog.database(st.name);
+      if (!db) {
+        if (st.ifExists) {
+          session.warn('ER_DB_DROP_EXISTS', `Can't drop database '${st.name}'; database doesn't exist`, 'Note');
+          return ok(0, { warnings: 1 });
+        }
+        throw new SqlError('ER_DB_DROP_EXISTS', `Can't drop database '${st.name}'; database doesn't exist`);
+      }
+      const tables = db.tables.size;
+      catalog.dropDatabase(st.name);
+      for (const leaf of engine.partitionMap.leaves()) await leaf.dropDatabase(db.name);
+      if (session.db?.toLowerCase() === db.name.toLowerCase()) session.db = null;
+      engine.log.info({ db: db.name }, 'database dropped');
+      return ok(tables);
+    }
+    case 'createTable': {
+      const db = dbOf(session, st.table);
+      if (catalog.table(db, st.table.name)) {
+        if (st.ifNotExists) {
+          session.warn('ER_TABLE_EXISTS', `Table '${st.table.name}' already exists`, 'Note');
+          return ok(0, { warnings: 1 });
+        }
+        throw new SqlError('ER_TABLE_EXISTS', `Table '${st.table.name}' already exists`);
+      }
+      if (st.asQuery) throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support CREATE TABLE … SELECT");
+      const built = buildTableDef(st, { db, id: catalog.allocateTableId(), now: nowText().slice(0, 19), collation: catalog.database(db)!.collation });
+      await createTable(session, built.def, built.autoIncrementStart);
+      return ok(0);
+    }
+    case 'createTableLike': {
+      const src = tableOf(session, st.like);
+      const db = dbOf(session, st.table);
+      if (catalog.table(db, st.table.name)) {
+        if (st.ifNotExists) {
+          session.warn('ER_TABLE_EXISTS', `Table '${st.table.name}' already exists`, 'Note');
+          return ok(0, { warnings: 1 });
+        }
+        throw new SqlError('ER_TABLE_EXISTS', `Table '${st.table.name}' already exists`);
+      }
+      await createTable(session, tableDefLike(src, db, st.table.name, catalog.allocateTableId(), nowText().slice(0, 19)), 1n);
+      return ok(0);
+    }
+    case 'dropTable': {
+      const missing: string[] = [];
+      const found: TableDef[] = [];
+      for (const name of st.tables) {
+        const db = name.db ?? session.db;
+        if (db === null) throw new SqlError('ER_NO_DB', 'No database selected');
+        const t = catalog.table(db, name.name);
+        if (t) found.push(t);
+        else missing.push(`${db}.${name.name}`);
+      }
+      if (missing.length && !st.ifExists) throw new SqlError('ER_BAD_TABLE', `Unknown table '${missing.join(',')}'`);
+      for (const t of found) {
+        catalog.removeTable(t.db, t.name);
+        for (const leaf of engine.partitionMap.leaves()) await leaf.dropTable(t.db, t.id);
+      }
+      for (const m of missing) session.warn('ER_BAD_TABLE', `Unknown table '${m}'`, 'Note');
+      return ok(0, { warnings: missing.length });
+    }
+    case 'truncate': {
+      const t = tableOf(session, st.table);
+      for (const leaf of engine.partitionMap.leaves()) await leaf.truncateTable(t.db, t.id);
+      engine.setAutoIncrement(t.id, 1n);
+      return ok(0);
+    }
+    case 'createIndex':
+      return addIndex(session, tableOf(session, st.table), st.index);
+    case 'dropIndex':
+      return dropIndex(session, tableOf(session, st.table), st.name);
+    case 'alterTable': {
+      let t = tableOf(session, st.table);
+      for (const a of st.actions) {
+        switch (a.kind) {
+          case 'addIndex':
+            await addIndex(session, t, a.index);
+            break;
+          case 'dropIndex':
+            await dropIndex(session, t, a.name);
+            break;
+          case 'options':
+            break;
+          default:
+            throw new SqlError('ER_NOT_SUPPORTED_YET', `This version of Tessera doesn't yet support ALTER TABLE … ${a.kind}`);
+        }
+        t = tableOf(session, st.table);
+      }
+      return ok(0, { info: 'Records: 0  Duplicates: 0  Warnings: 0' });
+    }
+    case 'renameTable':
+      throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support RENAME TABLE");
+    default:
+      throw new SqlError('ER_INTERNAL_ERROR', `not a DDL statement: ${st.kind}`);
+  }
+}
+
+async function addIndex(session: Session, t: TableDef, ix: A.IndexDef): Promise<StatementResult> {
+  if (ix.kind === 'shard' || ix.kind === 'sort' || ix.kind === 'foreign' || ix.kind === 'fulltext') {
+    return ok(0);
+  }
+  if (ix.kind === 'primary') throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support adding a primary key to an existing table");
+  const columns = ix.columns.map((c) => {
+    const i = t.columns.findIndex((col) => col.name.toLowerCase() === c.name.toLowerCase());
+    if (i < 0) throw new SqlError('ER_KEY_COLUMN_DOES_NOT_EXIST', `Key column '${c.name}' doesn't exist in table`);
+    return i;
+  });
+  const unique = ix.kind === 'unique';
+  if (unique && t.shardKey.length && !t.shardKey.every((c) => columns.includes(c))) {
+    throw new SqlError('ER_NONUNIQ_SHARD_KEY', `The unique key '${ix.name ?? ''}' must contain all columns of the shard key of '${t.name}': uniqueness is enforced inside one partition. Include the shard key columns in the unique key.`);
+  }
+  let name = ix.name ?? t.columns[columns[0]!]!.name;
+  if (!ix.name) for (let n = 2; t.indexes.some((i) => i.name.toLowerCase() === name.toLowerCase()); n++) name = `${t.columns[columns[0]!]!.name}_${n}`;
+  if (t.indexes.some((i) => i.name.toLowerCase() === name.toLowerCase())) throw new SqlError('ER_DUP_KEYNAME', `Duplicate key name '${name}'`);
+  const def: IndexDef = { name, columns, unique, primary: false, using: ix.using ?? 'BTREE' };
+  for (const leaf of session.engine.partitionMap.leaves()) {
+    await leaf.addIndex(t.db, t.id, { name, columns, unique, primary: false });
+  }
+  session.engine.catalog.replaceTable({ ...t, indexes: [...t.indexes, def] });
+  return ok(0, { info: 'Records: 0  Duplicates: 0  Warnings: 0' });
+}
+
+async function dropIndex(session: Session, t: TableDef, name: string): Promise<StatementResult> {
+  const ix = t.indexes.find((i) => i.name.toLowerCase() === name.toLowerCase());
+  if (!ix) throw new SqlError('ER_CANT_DROP_FIELD_OR_KEY', `Can't DROP '${name}'; check that column/key exists`);
+  if (ix.primary) throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support dropping the primary key");
+  for (const leaf of session.engine.partitionMap.leaves()) await leaf.dropIndex(t.db, t.id, ix.name);
+  session.engine.catalog.replaceTable({ ...t, indexes: t.indexes.filter((i) => i !== ix) });
+  return ok(0, { info: 'Records: 0  Duplicates: 0  Warnings: 0' });
+}

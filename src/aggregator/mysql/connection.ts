@@ -1,0 +1,507 @@
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { SqlError, isSqlError } from '../../common/errors.js';
+import { writeBinaryResultSet } from './binary-resultset.js';
+import { writeColumnDef } from './column-def.js';
+import { Capability, Charset, Command, DEFAULT_MAX_ALLOWED_PACKET, SERVER_CAPABILITIES, isUtf8Collation } from './constants.js';
+import type { AuthPluginName } from './constants.js';
+import { PacketFramer, PacketTooLargeError, type Packet } from './framing.js';
+import { writeEof, writeErr, writeOk, writeResultEnd, type ErrFields } from './generic-packets.js';
+import { AuthFailed, authenticate, type AuthContext } from './login.js';
+import { MalformedPacketError, PacketReader } from './packet-reader.js';
+import { PacketWriter } from './packet-writer.js';
+import {
+  LAST_PREPARED_STATEMENT,
+  StatementState,
+  decodeExecute,
+  readStatementId,
+  unknownStatement,
+  writePrepareOk,
+} from './prepared.js';
+import { isSslRequest, parseChangeUser, parseHandshakeResponse, writeHandshakeV10 } from './handshake.js';
+import type { ReplySink, ResultFormat } from './reply-sink.js';
+import type { RsaKeys } from './auth.js';
+import { newScramble } from './auth.js';
+import { ServerStatus, type ServerSession, type SessionFactory, type StatementResult } from './session-api.js';
+import { writeTextResultSet } from './text-resultset.js';
+
+/** Coalesce replies up to this size before writing to the socket. */
+const SPILL_BYTES = 64 * 1024;
+/** Stop reading from a client that pipelines this many unanswered packets. */
+const MAX_QUEUED_PACKETS = 64;
+/** MySQL's connect_timeout: a client has this long to finish the handshake. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface ServerHooks {
+  /** KILL <id> from COM_PROCESS_KILL; true when the connection existed. */
+  kill(connectionId: number): boolean;
+  statistics(): string;
+  /** Counts a statement for COM_STATISTICS. */
+  question(): void;
+}
+
+export interface ConnectionOptions {
+  readonly factory: SessionFactory;
+  readonly logger: Logger;
+  readonly maxAllowedPacket?: number;
+  readonly rsaKeys: RsaKeys;
+  readonly authPlugin: AuthPluginName;
+  readonly hooks: ServerHooks;
+}
+
+type Inbound = Packet | { readonly tooLarge: true; readonly seq: number };
+
+/** Ends the command loop without a reply (COM_QUIT, a fatal protocol error already answered). */
+const STOP = Symbol('stop');
+
+/**
+ * One client: handshake → authentication → commands, strictly one at a time in arrival
+ * order. Replies are built in one PacketWriter and written with backpressure.
+ */
+export class ClientConnection {
+  readonly id: number;
+  readonly host: string;
+  private readonly framer: PacketFramer;
+  private readonly queue: Inbound[] = [];
+  private waiter: ((p: Inbound | null) => void) | null = null;
+  private socketClosed = false;
+  private paused = false;
+  private readonly w = new PacketWriter();
+  private readonly sink: ReplySink;
+  private session: ServerSession | null = null;
+  private readonly statements = new Map<number, StatementState>();
+  private lastStatementId = 0;
+  private clientCaps = 0;
+  private fmt: ResultFormat = { deprecateEof: false, textCharset: Charset.UTF8MB4_0900_AI_CI };
+  private scramble = newScramble();
+  private user = '';
+  private drainWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly opts: ConnectionOptions,
+  ) {
+    this.id = opts.factory.nextConnectionId();
+    this.host = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+    this.framer = new PacketFramer(opts.maxAllowedPacket ?? DEFAULT_MAX_ALLOWED_PACKET);
+    this.sink = { w: this.w, spill: () => this.spill() };
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.wakeDrainWaiters());
+    socket.on('close', () => {
+      this.socketClosed = true;
+      this.wakeDrainWaiters();
+      this.deliver(null);
+    });
+    socket.on('error', (err) => opts.logger.debug({ err, conn: this.id }, 'client socket error'));
+  }
+
+  /** Runs the whole connection; resolves once the socket is gone and the session closed. */
+  async run(): Promise<void> {
+    try {
+      if (await this.connect()) await this.commandLoop();
+    } catch (err) {
+      this.opts.logger.error({ err, conn: this.id }, 'mysql connection failed');
+    } finally {
+      await this.flush().catch(() => undefined);
+      // end() flushes what is queued (a final ERR) before closing; destroy() would drop it.
+      this.socket.end();
+      const session = this.session;
+      this.session = null;
+      if (session) {
+        try {
+          await session.close();
+        } catch (err) {
+          this.opts.logger.error({ err, conn: this.id }, 'session.close failed');
+        }
+      }
+    }
+  }
+
+  /** Drops the client (KILL, server shutdown). The command in flight finishes; its reply is discarded. */
+  kill(): void {
+    this.socket.destroy();
+  }
+
+  // ---- input -----------------------------------------------------------------------------
+
+  private onData(chunk: Buffer): void {
+    let packets: Packet[];
+    try {
+      packets = this.framer.push(chunk);
+    } catch (err) {
+      if (!(err instanceof PacketTooLargeError)) {
+        this.opts.logger.error({ err, conn: this.id }, 'mysql framing failed');
+        this.socket.destroy();
+        return;
+      }
+      this.socket.pause();
+      this.socket.removeAllListeners('data');
+      this.deliver({ tooLarge: true, seq: err.seq });
+      return;
+    }
+    for (const p of packets) this.deliver(p);
+    if (this.queue.length > MAX_QUEUED_PACKETS && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private deliver(p: Inbound | null): void {
+    const waiter = this.waiter;
+    if (waiter) {
+      this.waiter = null;
+      waiter(p);
+    } else if (p) {
+      this.queue.push(p);
+    }
+  }
+
+  /** The next packet, or null once the client is gone. Sets the reply's sequence id. */
+  private async next(): Promise<Packet | null> {
+    let p: Inbound | null | undefined = this.queue.shift();
+    if (this.paused && this.queue.length < MAX_QUEUED_PACKETS / 4) {
+      this.paused = false;
+      this.socket.resume();
+    }
+    if (!p) {
+      if (this.socketClosed) return null;
+      p = await new Promise<Inbound | null>((resolve) => (this.waiter = resolve));
+    }
+    if (!p) return null;
+    this.w.seq = (p.seq + 1) & 0xff;
+    if ('tooLarge' in p) {
+      writeErr(this.w, errFields(new SqlError('ER_NET_PACKET_TOO_LARGE', "Got a packet bigger than 'max_allowed_packet' bytes")));
+      await this.flush();
+      return null;
+    }
+    return p;
+  }
+
+  // ---- output ----------------------------------------------------------------------------
+
+  private spill(): Promise<void> | undefined {
+    if (this.w.length < SPILL_BYTES) return undefined;
+    return this.write(this.w.take());
+  }
+
+  private flush(): Promise<void> {
+    if (this.w.length === 0) return Promise.resolve();
+    return this.write(this.w.take()) ?? Promise.resolve();
+  }
+
+  private write(bytes: Buffer): Promise<void> | undefined {
+    if (this.socketClosed || this.socket.destroyed) return undefined; // client gone: drop the reply
+    if (this.socket.write(bytes)) return undefined;
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private wakeDrainWaiters(): void {
+    const ws = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of ws) resolve();
+  }
+
+  // ---- connection phase ------------------------------------------------------------------
+
+  private authContext(): AuthContext {
+    return {
+      factory: this.opts.factory,
+      rsaKeys: this.opts.rsaKeys,
+      host: this.host,
+      w: this.w,
+      flush: () => this.flush(),
+      next: () => this.next(),
+    };
+  }
+
+  private async connect(): Promise<boolean> {
+    this.socket.setTimeout(CONNECT_TIMEOUT_MS, () => {
+      this.opts.logger.info({ conn: this.id, host: this.host }, 'mysql handshake timed out');
+      this.socket.destroy();
+    });
+    try {
+      return await this.handshakeAndAuth();
+    } finally {
+      this.socket.setTimeout(0);
+    }
+  }
+
+  private async handshakeAndAuth(): Promise<boolean> {
+    writeHandshakeV10(this.w, {
+      connectionId: this.id,
+      serverVersion: this.opts.factory.serverVersion,
+      scramble: this.scramble,
+      capabilities: SERVER_CAPABILITIES,
+      statusFlags: ServerStatus.AUTOCOMMIT,
+      authPlugin: this.opts.authPlugin,
+    });
+    await this.flush();
+    const first = await this.next();
+    if (!first) return false;
+    if (isSslRequest(first.payload)) return this.refuseHandshake('SSL was requested but this server does not offer it');
+    let resp;
+    try {
+      resp = parseHandshakeResponse(first.payload);
+    } catch (err) {
+      if (err instanceof MalformedPacketError) return this.refuseHandshake(err.message);
+      throw err;
+    }
+    this.clientCaps = resp.capabilities & SERVER_CAPABILITIES;
+    this.user = resp.user;
+    this.fmt = {
+      deprecateEof: (this.clientCaps & Capability.DEPRECATE_EOF) !== 0,
+      textCharset: isUtf8Collation(resp.charset) ? resp.charset : Charset.UTF8MB4_0900_AI_CI,
+    };
+    try {
+      await authenticate(this.authContext(), resp.user, resp.authPlugin, resp.authResponse, this.scramble);
+    } catch (err) {
+      if (err instanceof AuthFailed) {
+        if (err.reply) await this.replyError(err.reply);
+        this.opts.logger.info({ conn: this.id, user: resp.user, host: this.host, reason: err.message }, 'mysql authentication failed');
+        return false;
+      }
+      throw err;
+    }
+    return this.openSession(resp.database);
+  }
+
+  private async refuseHandshake(reason: string): Promise<boolean> {
+    await this.replyError(new SqlError('ER_HANDSHAKE_ERROR', 'Bad handshake'));
+    this.opts.logger.info({ conn: this.id, host: this.host, reason }, 'mysql handshake failed');
+    return false;
+  }
+
+  private async openSession(database: string | null): Promise<boolean> {
+    try {
+      this.session = await this.opts.factory.openSession({
+        connectionId: this.id,
+        user: this.user,
+        host: this.host,
+        database,
+        clientFlags: this.clientCaps,
+        multiStatements: (this.clientCaps & Capability.MULTI_STATEMENTS) !== 0,
+      });
+    } catch (err) {
+      await this.replyError(err);
+      this.opts.logger.info({ conn: this.id, user: this.user, host: this.host, err }, 'mysql session could not open');
+      return false;
+    }
+    writeOk(this.w, { affectedRows: 0, insertId: 0, status: this.session.statusFlags(), warnings: 0 });
+    await this.flush();
+    return true;
+  }
+
+  // ---- command phase ---------------------------------------------------------------------
+
+  private async commandLoop(): Promise<void> {
+    for (;;) {
+      const p = await this.next();
+      if (!p) return;
+      let outcome: typeof STOP | undefined;
+      try {
+        outcome = await this.dispatch(p.payload);
+      } catch (err) {
+        this.w.abortPacket();
+        await this.replyError(err);
+        continue;
+      }
+      await this.flush();
+      if (outcome === STOP) return;
+    }
+  }
+
+  private get liveSession(): ServerSession {
+    if (!this.session) throw new Error('no session');
+    return this.session;
+  }
+
+  private status(): number {
+    return this.liveSession.statusFlags() & ~ServerStatus.MORE_RESULTS_EXISTS;
+  }
+
+  private ok(r: { affectedRows?: number | bigint; insertId?: number | bigint; warnings?: number; info?: string } = {}): void {
+    writeOk(this.w, {
+      affectedRows: r.affectedRows ?? 0,
+      insertId: r.insertId ?? 0,
+      status: this.status(),
+      warnings: r.warnings ?? 0,
+      info: r.info,
+    });
+  }
+
+  private async dispatch(payload: Buffer): Promise<typeof STOP | undefined> {
+    if (payload.length === 0) throw new MalformedPacketError('empty command packet');
+    const r = new PacketReader(payload, 1);
+    const session = this.liveSession;
+    const cmd = payload[0]!;
+    switch (cmd) {
+      case Command.QUIT:
+        return STOP;
+      case Command.QUERY:
+        this.opts.hooks.question();
+        await this.query(r.restStr());
+        return;
+      case Command.INIT_DB:
+        await session.useDatabase(r.restStr());
+        this.ok();
+        return;
+      case Command.PING:
+        this.ok();
+        return;
+      case Command.FIELD_LIST: {
+        const table = r.nulStr();
+        const cols = await session.fieldList(table, r.restStr());
+        for (const c of cols) writeColumnDef(this.w, c, this.fmt.textCharset, true);
+        writeEof(this.w, this.status(), 0);
+        return;
+      }
+      case Command.STMT_PREPARE:
+        await this.prepare(r.restStr());
+        return;
+      case Command.STMT_EXECUTE:
+        this.opts.hooks.question();
+        await this.execute(r);
+        return;
+      case Command.STMT_SEND_LONG_DATA: {
+        const stmt = this.statements.get(this.resolveStatementId(readStatementId(r)));
+        const param = r.u16();
+        stmt?.appendLongData(param, r.rest());
+        return;
+      }
+      case Command.STMT_CLOSE: {
+        const id = this.resolveStatementId(readStatementId(r));
+        if (this.statements.delete(id)) session.closeStatement(id);
+        return;
+      }
+      case Command.STMT_RESET: {
+        const id = this.resolveStatementId(readStatementId(r));
+        const stmt = this.statements.get(id);
+        if (!stmt) throw unknownStatement(id, 'mysqld_stmt_reset');
+        stmt.longData.clear();
+        session.resetStatement(id);
+        this.ok();
+        return;
+      }
+      case Command.SET_OPTION: {
+        const option = r.u16();
+        if (option !== 0 && option !== 1) throw new SqlError('ER_UNKNOWN_COM_ERROR', 'Unknown command');
+        session.setMultiStatements(option === 0);
+        writeResultEnd(this.w, this.fmt.deprecateEof, this.status(), 0);
+        return;
+      }
+      case Command.RESET_CONNECTION:
+        await session.resetConnection();
+        this.statements.clear();
+        this.ok();
+        return;
+      case Command.STATISTICS:
+        this.w.begin().str(this.opts.hooks.statistics()).end();
+        return;
+      case Command.PROCESS_KILL: {
+        const target = r.u32();
+        if (target === this.id) {
+          this.kill();
+          return STOP;
+        }
+        if (!this.opts.hooks.kill(target)) throw new SqlError('ER_NO_SUCH_THREAD', `Unknown thread id: ${target}`);
+        this.ok();
+        return;
+      }
+      case Command.DEBUG:
+        this.ok();
+        return;
+      case Command.CHANGE_USER:
+        return this.changeUser(r);
+      default:
+        throw new SqlError('ER_UNKNOWN_COM_ERROR', 'Unknown command');
+    }
+  }
+
+  private async query(sql: string): Promise<void> {
+    const session = this.liveSession;
+    const outcome = await session.query(sql);
+    const status = this.status();
+    const n = outcome.results.length;
+    for (let i = 0; i < n; i++) {
+      const more = i < n - 1 || outcome.error !== undefined;
+      await this.writeResult(outcome.results[i]!, more ? status | ServerStatus.MORE_RESULTS_EXISTS : status, false);
+    }
+    if (outcome.error) writeErr(this.w, errFields(outcome.error));
+    else if (n === 0) this.ok();
+  }
+
+  private async writeResult(res: StatementResult, status: number, binary: boolean): Promise<void> {
+    switch (res.kind) {
+      case 'ok':
+        writeOk(this.w, { affectedRows: res.affectedRows, insertId: res.insertId, status, warnings: res.warnings, info: res.info });
+        return;
+      case 'rows':
+        if (binary) await writeBinaryResultSet(this.sink, res.columns, res.rows, this.fmt, status, res.warnings);
+        else await writeTextResultSet(this.sink, res.columns, res.rows, this.fmt, status, res.warnings);
+        return;
+    }
+  }
+
+  private resolveStatementId(id: number): number {
+    return id === LAST_PREPARED_STATEMENT ? this.lastStatementId : id;
+  }
+
+  private async prepare(sql: string): Promise<void> {
+    const info = await this.liveSession.prepare(sql);
+    this.statements.set(info.statementId, new StatementState(info.statementId, info.paramCount));
+    this.lastStatementId = info.statementId;
+    writePrepareOk(this.sink, info, this.fmt, this.status());
+  }
+
+  private async execute(r: PacketReader): Promise<void> {
+    const id = this.resolveStatementId(readStatementId(r));
+    const stmt = this.statements.get(id);
+    if (!stmt) throw unknownStatement(id, 'mysqld_stmt_execute');
+    const req = decodeExecute(r, stmt);
+    const res = await this.liveSession.execute(id, req.params);
+    await this.writeResult(res, this.status(), true);
+  }
+
+  private async changeUser(r: PacketReader): Promise<typeof STOP | undefined> {
+    const req = parseChangeUser(r, this.clientCaps);
+    const old = this.session;
+    this.session = null;
+    this.statements.clear();
+    if (old) await old.close();
+    this.user = req.user;
+    if (req.charset !== null) {
+      this.fmt = { ...this.fmt, textCharset: isUtf8Collation(req.charset) ? req.charset : Charset.UTF8MB4_0900_AI_CI };
+    }
+    try {
+      // The client answered the handshake's scramble, which is still ours.
+      await authenticate(this.authContext(), req.user, req.authPlugin, req.authResponse, this.scramble);
+    } catch (err) {
+      if (err instanceof AuthFailed) {
+        if (err.reply) await this.replyError(err.reply);
+        this.opts.logger.info({ conn: this.id, user: req.user, host: this.host, reason: err.message }, 'mysql change user failed');
+        return STOP;
+      }
+      throw err;
+    }
+    return (await this.openSession(req.database)) ? undefined : STOP;
+  }
+
+  private async replyError(err: unknown): Promise<void> {
+    if (!isSqlError(err) && !(err instanceof MalformedPacketError)) {
+      this.opts.logger.error({ err, conn: this.id }, 'internal error while serving a MySQL command');
+    }
+    writeErr(this.w, errFields(err));
+    await this.flush();
+  }
+}
+
+/** The ERR packet for anything thrown: SqlError as is, protocol mistakes as 1835, bugs as 1105. */
+export function errFields(err: unknown): ErrFields {
+  if (isSqlError(err)) return err;
+  if (err instanceof MalformedPacketError) {
+    return new SqlError('ER_MALFORMED_PACKET', `Malformed communication packet: ${err.message}`);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { errno: 1105, sqlState: 'HY000', message: `Internal error: ${message}` };
+}

@@ -1,0 +1,147 @@
+/** Protocol constants of the MySQL client/server protocol (wire values, not SQL semantics). */
+
+export const Command = {
+  SLEEP: 0x00,
+  QUIT: 0x01,
+  INIT_DB: 0x02,
+  QUERY: 0x03,
+  FIELD_LIST: 0x04,
+  STATISTICS: 0x09,
+  PROCESS_KILL: 0x0c,
+  DEBUG: 0x0d,
+  PING: 0x0e,
+  CHANGE_USER: 0x11,
+  STMT_PREPARE: 0x16,
+  STMT_EXECUTE: 0x17,
+  STMT_SEND_LONG_DATA: 0x18,
+  STMT_CLOSE: 0x19,
+  STMT_RESET: 0x1a,
+  SET_OPTION: 0x1b,
+  STMT_FETCH: 0x1c,
+  RESET_CONNECTION: 0x1f,
+} as const;
+
+export const Capability = {
+  LONG_PASSWORD: 0x1,
+  FOUND_ROWS: 0x2,
+  LONG_FLAG: 0x4,
+  CONNECT_WITH_DB: 0x8,
+  NO_SCHEMA: 0x10,
+  COMPRESS: 0x20,
+  LOCAL_FILES: 0x80,
+  PROTOCOL_41: 0x200,
+  SSL: 0x800,
+  TRANSACTIONS: 0x2000,
+  SECURE_CONNECTION: 0x8000,
+  MULTI_STATEMENTS: 1 << 16,
+  MULTI_RESULTS: 1 << 17,
+  PS_MULTI_RESULTS: 1 << 18,
+  PLUGIN_AUTH: 1 << 19,
+  CONNECT_ATTRS: 1 << 20,
+  PLUGIN_AUTH_LENENC_CLIENT_DATA: 1 << 21,
+  SESSION_TRACK: 1 << 23,
+  DEPRECATE_EOF: 1 << 24,
+} as const;
+
+/** What the server offers; SSL and SESSION_TRACK deliberately absent. */
+export const SERVER_CAPABILITIES =
+  Capability.LONG_PASSWORD |
+  Capability.FOUND_ROWS |
+  Capability.LONG_FLAG |
+  Capability.CONNECT_WITH_DB |
+  Capability.NO_SCHEMA |
+  Capability.PROTOCOL_41 |
+  Capability.TRANSACTIONS |
+  Capability.SECURE_CONNECTION |
+  Capability.MULTI_STATEMENTS |
+  Capability.MULTI_RESULTS |
+  Capability.PS_MULTI_RESULTS |
+  Capability.PLUGIN_AUTH |
+  Capability.CONNECT_ATTRS |
+  Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA |
+  Capability.DEPRECATE_EOF;
+
+/** MYSQL_TYPE_* codes. */
+export const MysqlType = {
+  DECIMAL: 0,
+  TINY: 1,
+  SHORT: 2,
+  LONG: 3,
+  FLOAT: 4,
+  DOUBLE: 5,
+  NULL: 6,
+  TIMESTAMP: 7,
+  LONGLONG: 8,
+  INT24: 9,
+  DATE: 10,
+  TIME: 11,
+  DATETIME: 12,
+  YEAR: 13,
+  NEWDATE: 14,
+  VARCHAR: 15,
+  BIT: 16,
+  TIMESTAMP2: 17,
+  DATETIME2: 18,
+  TIME2: 19,
+  JSON: 245,
+  NEWDECIMAL: 246,
+  ENUM: 247,
+  SET: 248,
+  TINY_BLOB: 249,
+  MEDIUM_BLOB: 250,
+  LONG_BLOB: 251,
+  BLOB: 252,
+  VAR_STRING: 253,
+  STRING: 254,
+  GEOMETRY: 255,
+} as const;
+
+export type MysqlTypeCode = (typeof MysqlType)[keyof typeof MysqlType];
+
+export const ColumnFlag = {
+  NOT_NULL: 1,
+  PRI_KEY: 2,
+  UNIQUE_KEY: 4,
+  MULTIPLE_KEY: 8,
+  BLOB: 16,
+  UNSIGNED: 32,
+  ZEROFILL: 64,
+  BINARY: 128,
+  ENUM: 256,
+  AUTO_INCREMENT: 512,
+  TIMESTAMP: 1024,
+  SET: 2048,
+  NUM: 32768,
+} as const;
+
+export const Charset = {
+  BINARY: 63,
+  UTF8MB4_0900_AI_CI: 255,
+} as const;
+
+/** Collation ids whose character set is utf8mb4 or utf8mb3: our text is UTF-8, so we may echo these back. */
+export function isUtf8Collation(id: number): boolean {
+  return (
+    id === 33 || id === 45 || id === 46 || id === 76 || id === 83 ||
+    (id >= 192 && id <= 215) || (id >= 223 && id <= 247) || (id >= 255 && id <= 323)
+  );
+}
+
+/** Packet header bytes of replies. */
+export const Header = {
+  OK: 0x00,
+  AUTH_MORE_DATA: 0x01,
+  LOCAL_INFILE: 0xfb,
+  EOF: 0xfe,
+  ERR: 0xff,
+} as const;
+
+export const MAX_PACKET_PAYLOAD = 0xffffff;
+export const DEFAULT_MAX_ALLOWED_PACKET = 64 * 1024 * 1024;
+
+export const AuthPlugin = {
+  NATIVE: 'mysql_native_password',
+  CACHING_SHA2: 'caching_sha2_password',
+} as const;
+
+export type AuthPluginName = (typeof AuthPlugin)[keyof typeof AuthPlugin];

@@ -1,0 +1,18 @@
+import type { PacketWriter } from './packet-writer.js';
+
+/** Where a reply is built: the writer, and a way to push big replies out as they grow. */
+export interface ReplySink {
+  readonly w: PacketWriter;
+  /**
+   * Sends the buffered bytes once they pass the coalescing threshold. Returns a promise only
+   * when the socket is full and the caller must wait for 'drain' (rare), so row loops stay sync.
+   */
+  spill(): Promise<void> | undefined;
+}
+
+/** Result-set framing choices negotiated at connect. */
+export interface ResultFormat {
+  readonly deprecateEof: boolean;
+  /** Collation id for text columns. */
+  readonly textCharset: number;
+}

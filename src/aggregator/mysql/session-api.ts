@@ -1,0 +1,155 @@
+import type { SqlType } from '../../common/types.js';
+import type { SqlError } from '../../common/errors.js';
+
+/**
+ * The seam between the MySQL wire protocol (this folder) and the SQL engine (the session).
+ * The protocol layer knows packets and nothing about SQL; the session knows SQL and nothing
+ * about packets.
+ */
+
+/** One column of a result set, as the client's column-definition packet describes it. */
+export interface ColumnInfo {
+  /** The name the client sees (alias or expression text). */
+  readonly name: string;
+  /** The underlying column's name, '' for expressions. */
+  readonly orgName: string;
+  /** Table alias as written in the query, '' for expressions. */
+  readonly table: string;
+  readonly orgTable: string;
+  /** Database of the table, '' for expressions. */
+  readonly schema: string;
+  readonly type: SqlType;
+  readonly nullable: boolean;
+  readonly primaryKey?: boolean;
+  readonly uniqueKey?: boolean;
+  /** Part of a non-unique index. */
+  readonly multipleKey?: boolean;
+  readonly autoIncrement?: boolean;
+}
+
+/**
+ * A value in a result row, already in the text form MySQL's text protocol would send
+ * (e.g. DECIMAL(10,2) 5 → '5.00', DATETIME → '2024-01-02 03:04:05'); binary strings as bytes.
+ * The binary protocol converts from this form using the column's type.
+ */
+export type ResultValue = string | Uint8Array | null;
+
+export type StatementResult =
+  | {
+      readonly kind: 'ok';
+      readonly affectedRows: number | bigint;
+      readonly insertId: number | bigint;
+      readonly warnings: number;
+      /** e.g. 'Records: 3  Duplicates: 0  Warnings: 0' or 'Rows matched: 1  Changed: 1  Warnings: 0'. */
+      readonly info?: string;
+    }
+  | {
+      readonly kind: 'rows';
+      readonly columns: readonly ColumnInfo[];
+      readonly rows: readonly (readonly ResultValue[])[];
+      readonly warnings: number;
+    };
+
+/** The result of a COM_QUERY text: results of the statements that ran, then the error that stopped it, if any. */
+export interface QueryOutcome {
+  readonly results: readonly StatementResult[];
+  readonly error?: SqlError;
+}
+
+/**
+ * A parameter of COM_STMT_EXECUTE, decoded from the binary protocol. `mysqlType` is the type
+ * byte the client sent (MYSQL_TYPE_LONGLONG = 8, …) so the engine can type the parameter.
+ * Integers: number when safe, else bigint; DOUBLE/FLOAT: number; DECIMAL, strings: string
+ * (utf8-decoded); BLOB-ish types sent with the binary flag: Uint8Array; DATE/DATETIME/
+ * TIMESTAMP: canonical string 'YYYY-MM-DD[ hh:mm:ss[.ffffff]]'; TIME: '[-]hh:mm:ss[.ffffff]'.
+ */
+export interface BoundParam {
+  readonly value: null | number | bigint | string | Uint8Array;
+  readonly mysqlType: number;
+  readonly unsigned: boolean;
+}
+
+export interface PreparedInfo {
+  readonly statementId: number;
+  readonly paramCount: number;
+  /** Result columns when known at prepare time; [] for statements without a result set. */
+  readonly columns: readonly ColumnInfo[];
+}
+
+/** Connection-level facts the session needs from the handshake. */
+export interface ConnectionInfo {
+  readonly connectionId: number;
+  readonly user: string;
+  readonly host: string;
+  readonly database: string | null;
+  /** Client capability flags after negotiation (CLIENT_FOUND_ROWS changes affected rows). */
+  readonly clientFlags: number;
+  readonly multiStatements: boolean;
+}
+
+/** One per client connection, created after authentication succeeds. */
+export interface ServerSession {
+  /** COM_QUERY: one text, possibly several statements (when multi-statements is on). */
+  query(sql: string): Promise<QueryOutcome>;
+  /** COM_STMT_PREPARE. Throws SqlError (ER_UNSUPPORTED_PS 1295 for statements that cannot be prepared). */
+  prepare(sql: string): Promise<PreparedInfo>;
+  /** COM_STMT_EXECUTE. Throws SqlError. */
+  execute(statementId: number, params: readonly BoundParam[]): Promise<StatementResult>;
+  /** COM_STMT_CLOSE (no reply). */
+  closeStatement(statementId: number): void;
+  /** COM_STMT_RESET: forget long data sent for the statement. */
+  resetStatement(statementId: number): void;
+  /** COM_INIT_DB. Throws SqlError 1049 for an unknown database. */
+  useDatabase(db: string): Promise<void>;
+  /** COM_FIELD_LIST: columns of a table in the current database. */
+  fieldList(table: string, wildcard: string): Promise<readonly ColumnInfo[]>;
+  /** COM_RESET_CONNECTION: roll back, drop prepared statements, reset variables. */
+  resetConnection(): Promise<void>;
+  /** COM_SET_OPTION: multi-statements on or off. */
+  setMultiStatements(on: boolean): void;
+  /** The server status flags for the next OK/EOF (SERVER_STATUS_IN_TRANS, AUTOCOMMIT, …), without MORE_RESULTS. */
+  statusFlags(): number;
+  /** The connection closed (COM_QUIT, socket closed, or killed): roll back and release everything. */
+  close(): Promise<void>;
+}
+
+/** What the protocol server needs from the engine. */
+export interface SessionFactory {
+  /** Stored credentials of an account, or undefined if there is no such user. */
+  lookupUser(user: string, host: string): UserCredentials | undefined;
+  /** Called after authentication; throws SqlError (e.g. 1049 for an unknown initial database). */
+  openSession(info: ConnectionInfo): Promise<ServerSession>;
+  /** A new connection id (also the KILL target). */
+  nextConnectionId(): number;
+  /** The version string the handshake announces, e.g. '8.0.32-tessera-0.1.0'. */
+  readonly serverVersion: string;
+}
+
+/** Password hashes as MySQL keeps them; an account with an empty password has both undefined. */
+export interface UserCredentials {
+  /** SHA1(SHA1(password)) for mysql_native_password. */
+  readonly nativeHash?: Uint8Array;
+  /** SHA256(SHA256(password)) for the caching_sha2_password fast path. */
+  readonly sha2Hash?: Uint8Array;
+  /** Verifies a cleartext password (caching_sha2 full authentication after the RSA exchange). */
+  verifyPassword(password: string): boolean;
+}
+
+/** Server status flags (protocol constants) the session sets. */
+export const ServerStatus = {
+  IN_TRANS: 0x0001,
+  AUTOCOMMIT: 0x0002,
+  MORE_RESULTS_EXISTS: 0x0008,
+  NO_GOOD_INDEX_USED: 0x0010,
+  NO_INDEX_USED: 0x0020,
+  CURSOR_EXISTS: 0x0040,
+  LAST_ROW_SENT: 0x0080,
+  DB_DROPPED: 0x0100,
+  NO_BACKSLASH_ESCAPES: 0x0200,
+  SESSION_STATE_CHANGED: 0x4000,
+} as const;
+
+export const ClientFlags = {
+  FOUND_ROWS: 0x2,
+  MULTI_STATEMENTS: 1 << 16,
+} as const;

@@ -1,0 +1,611 @@
+import type * as A from '../sql/ast.js';
+import { parse, parseOne } from '../sql/index.js';
+import type { SqlType } from '../common/types.js';
+import type { Value } from '../common/value.js';
+import { Decimal } from '../common/decimal.js';
+import { SqlError, isSqlError, ParseError } from '../common/errors.js';
+import { ErrorCodes, type ErrorCodeName } from '../common/error-codes.js';
+import { assertNever } from '../common/assert.js';
+import { formatForClient } from '../common/format.js';
+import type { PhysicalPlan } from '../common/ir/physical.js';
+import type { ExecInputs } from '../net/leaf-api.js';
+import type { ExecContext } from '../exec/index.js';
+import { lookupFunction } from '../exec/functions/registry.js';
+import { Binder, type BindContext } from '../planner/binder.js';
+import { distribute } from '../planner/distribute.js';
+import { literalValue } from '../planner/literals.js';
+import type { OutputColumn } from '../planner/logical.js';
+import { varchar, BIGINT, UBIGINT, DOUBLE } from '../planner/typing.js';
+import { SystemVariables } from './admin/variables.js';
+import type { Diagnostic, ProcessInfo, Rowset } from './admin/show.js';
+import { informationSchemaTable, INFORMATION_SCHEMA } from './admin/information-schema.js';
+import type {
+  BoundParam,
+  ColumnInfo,
+  ConnectionInfo,
+  PreparedInfo,
+  QueryOutcome,
+  ResultValue,
+  ServerSession,
+  StatementResult,
+} from './mysql/session-api.js';
+import { ClientFlags, ServerStatus } from './mysql/session-api.js';
+import type { Engine } from './engine.js';
+import { PlanCache } from './plan-cache.js';
+import { runInsert, runModify } from './dml.js';
+import { runDdl, isDdl } from './ddl.js';
+import { runAdmin } from './admin-statements.js';
+
+export interface QueryPlan {
+  readonly plan: PhysicalPlan;
+  readonly columns: readonly OutputColumn[];
+  /** Session expressions the plan reads (their values travel with each execution). */
+  readonly sessionNames: readonly string[];
+}
+
+interface Prepared {
+  readonly id: number;
+  readonly parsed: A.ParsedStatement;
+  readonly paramCount: number;
+  /** Types of the last execution's parameters, for clients that do not resend them. */
+  lastTypes?: readonly BoundParam[];
+}
+
+/** A statement's parameters, converted to values with types. */
+export interface Params {
+  readonly values: readonly Value[];
+  readonly types: readonly SqlType[];
+}
+
+const NO_PARAMS: Params = { values: [], types: [] };
+
+/** One client connection's state: database, variables, transaction, prepared statements. */
+export class Session implements ServerSession {
+  db: string | null = null;
+  readonly vars: SystemVariables;
+  readonly userVars = new Map<string, { value: Value; type: SqlType }>();
+  /** The open transaction: explicit (BEGIN) or implicit (autocommit off). */
+  txnId: number | null = null;
+  lastInsertId: number | bigint = 0;
+  rowCount: number | bigint = -1;
+  foundRows = 0;
+  warnings: Diagnostic[] = [];
+  private readonly prepared = new Map<number, Prepared>();
+  private nextStmtId = 1;
+  private multiStatements: boolean;
+  private interrupted = false;
+  private command = 'Sleep';
+  private info: string | null = null;
+  private stateSince = Date.now();
+
+  constructor(
+    readonly engine: Engine,
+    readonly conn: ConnectionInfo,
+  ) {
+    this.vars = new SystemVariables(engine.globals);
+    this.multiStatements = conn.multiStatements;
+  }
+
+  // ───────────────────────────── ServerSession ─────────────────────────────
+
+  async query(sql: string): Promise<QueryOutcome> {
+    this.engine.counters.questions++;
+    const results: StatementResult[] = [];
+    let statements: A.ParsedStatement[];
+    try {
+      statements = this.parseCached(sql);
+    } catch (e) {
+      return { results, error: toSqlError(e, this.engine) };
+    }
+    if (statements.length > 1 && !this.multiStatements) {
+      const second = statements[1]!.text;
+      return { results, error: new ParseError(`You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '${second.slice(0, 80)}' at line 1`) };
+    }
+    for (const st of statements) {
+      try {
+        results.push(await this.runStatement(st, NO_PARAMS));
+      } catch (e) {
+        return { results, error: toSqlError(e, this.engine) };
+      }
+    }
+    return { results };
+  }
+
+  async prepare(sql: string): Promise<PreparedInfo> {
+    const parsed = parseOne(sql);
+    const st = parsed.statement;
+    const preparable = ['select', 'union', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'set', 'use', 'describe'].includes(st.kind) || st.kind.startsWith('show') || isDdl(st);
+    if (!preparable) throw new SqlError('ER_UNSUPPORTED_PS', 'This command is not supported in the prepared statement protocol yet');
+    const id = this.nextStmtId++;
+    this.prepared.set(id, { id, parsed, paramCount: parsed.paramCount });
+    let columns: readonly ColumnInfo[] = [];
+    if (st.kind === 'select' || st.kind === 'union') {
+      try {
+        const types = Array.from({ length: parsed.paramCount }, () => varchar(255));
+        columns = this.planQuery(parsed, types).columns.map(toColumnInfo);
+      } catch {
+        columns = [];
+      }
+    }
+    return { statementId: id, paramCount: parsed.paramCount, columns };
+  }
+
+  async execute(statementId: number, params: readonly BoundParam[]): Promise<StatementResult> {
+    this.engine.counters.questions++;
+    const p = this.prepared.get(statementId);
+    if (!p) throw new SqlError('ER_UNKNOWN_STMT_HANDLER', `Unknown prepared statement handler (${statementId}) given to mysqld_stmt_execute`);
+    if (params.length !== p.paramCount) throw new SqlError('ER_WRONG_ARGUMENTS', 'Incorrect arguments to mysqld_stmt_execute');
+    return this.runStatement(p.parsed, convertParams(params));
+  }
+
+  closeStatement(statementId: number): void {
+    this.prepared.delete(statementId);
+  }
+
+  resetStatement(_statementId: number): void {}
+
+  async useDatabase(db: string): Promise<void> {
+    if (db.toLowerCase() !== INFORMATION_SCHEMA && !this.engine.catalog.database(db)) {
+      throw new SqlError('ER_BAD_DB', `Unknown database '${db}'`);
+    }
+    this.db = this.engine.catalog.database(db)?.name ?? INFORMATION_SCHEMA;
+  }
+
+  async fieldList(table: string, _wildcard: string): Promise<readonly ColumnInfo[]> {
+    if (!this.db) throw new SqlError('ER_NO_DB', 'No database selected');
+    const t = this.engine.catalog.table(this.db, table);
+    if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${this.db}.${table}' doesn't exist`);
+    return t.columns.map((c) => ({ name: c.name, orgName: c.name, table: t.name, orgTable: t.name, schema: t.db, type: c.type, nullable: c.nullable }));
+  }
+
+  async resetConnection(): Promise<void> {
+    await this.endTxn(false);
+    this.prepared.clear();
+    this.userVars.clear();
+    this.warnings = [];
+    this.lastInsertId = 0;
+  }
+
+  setMultiStatements(on: boolean): void {
+    this.multiStatements = on;
+  }
+
+  statusFlags(): number {
+    let f = 0;
+    if (this.txnId !== null) f |= ServerStatus.IN_TRANS;
+    if (this.autocommit) f |= ServerStatus.AUTOCOMMIT;
+    return f;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.endTxn(false);
+    } finally {
+      this.engine.closed(this.conn.connectionId);
+    }
+  }
+
+  // ───────────────────────────── state ─────────────────────────────
+
+  get autocommit(): boolean {
+    const v = this.vars.get('autocommit');
+    return v === 1 || v === '1' || v === 'ON';
+  }
+
+  get strict(): boolean {
+    return /STRICT_(TRANS|ALL)_TABLES/.test(String(this.vars.get('sql_mode') ?? ''));
+  }
+
+  get lockWaitTimeoutMs(): number {
+    return Number(this.vars.get('innodb_lock_wait_timeout') ?? 50) * 1000;
+  }
+
+  interrupt(): void {
+    this.interrupted = true;
+  }
+
+  processInfo(): ProcessInfo {
+    return {
+      id: this.conn.connectionId,
+      user: this.conn.user,
+      host: this.conn.host,
+      db: this.db,
+      command: this.command,
+      time: Math.floor((Date.now() - this.stateSince) / 1000),
+      state: this.command === 'Query' ? 'executing' : null,
+      info: this.info,
+    };
+  }
+
+  warn(code: ErrorCodeName | number, message: string, level: Diagnostic['level'] = 'Warning'): void {
+    const errno = typeof code === 'number' ? code : ErrorCodes[code].errno;
+    if (this.warnings.length < 64) this.warnings.push({ level, code: errno, message });
+  }
+
+  // ───────────────────────────── statements ─────────────────────────────
+
+  /** Fingerprint first: a cached plan skips the parser. */
+  private parseCached(sql: string): A.ParsedStatement[] {
+    return parse(sql);
+  }
+
+  private async runStatement(ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
+    const st = ps.statement;
+    this.interrupted = false;
+    this.command = 'Query';
+    this.info = ps.text.slice(0, 100);
+    this.stateSince = Date.now();
+    const keepWarnings = st.kind === 'showWarnings';
+    if (!keepWarnings) this.warnings = [];
+    try {
+      return await this.dispatch(ps, params);
+    } finally {
+      this.command = 'Sleep';
+      this.info = null;
+      this.stateSince = Date.now();
+    }
+  }
+
+  private async dispatch(ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
+    const st = ps.statement;
+    switch (st.kind) {
+      case 'select':
+      case 'union':
+        this.engine.counters.comSelect++;
+        return this.runQuery(ps, params);
+      case 'insert':
+        this.engine.counters.comInsert++;
+        return this.inWriteTxn(() => runInsert(this, ps, st, params));
+      case 'update':
+        this.engine.counters.comUpdate++;
+        return this.inWriteTxn(() => runModify(this, ps, st, params));
+      case 'delete':
+        this.engine.counters.comDelete++;
+        return this.inWriteTxn(() => runModify(this, ps, st, params));
+      case 'begin':
+        await this.endTxn(true);
+        this.txnId = this.engine.newTxnId();
+        return ok();
+      case 'commit':
+        await this.endTxn(true);
+        return ok();
+      case 'rollback':
+        await this.endTxn(false);
+        return ok();
+      case 'savepoint':
+      case 'rollbackToSavepoint':
+      case 'releaseSavepoint':
+        throw new SqlError('ER_NOT_SUPPORTED_YET', `This version of Tessera doesn't yet support SAVEPOINT`);
+      case 'createDatabase':
+      case 'dropDatabase':
+      case 'createTable':
+      case 'createTableLike':
+      case 'dropTable':
+      case 'truncate':
+      case 'createIndex':
+      case 'dropIndex':
+      case 'alterTable':
+      case 'renameTable':
+        // DDL commits the open transaction first, as MySQL does.
+        await this.endTxn(true);
+        return runDdl(this, st);
+      case 'use':
+        await this.useDatabase(st.db);
+        return ok();
+      case 'set':
+      case 'showDatabases':
+      case 'showTables':
+      case 'showColumns':
+      case 'showIndex':
+      case 'showCreateTable':
+      case 'showCreateDatabase':
+      case 'showVariables':
+      case 'showStatus':
+      case 'showWarnings':
+      case 'showProcesslist':
+      case 'showTableStatus':
+      case 'showCollation':
+      case 'showCharset':
+      case 'showEngines':
+      case 'showPlugins':
+      case 'showCluster':
+      case 'describe':
+      case 'kill':
+      case 'explain':
+      case 'lockTables':
+      case 'unlockTables':
+      case 'flush':
+      case 'analyzeTable':
+      case 'optimizeTable':
+      case 'clusterCommand':
+        return runAdmin(this, st, params);
+      case 'empty':
+        return ok();
+      default:
+        return assertNever(st, 'statement');
+    }
+  }
+
+  // ───────────────────────────── queries ─────────────────────────────
+
+  /** Binds, distributes and caches the plan of a SELECT. */
+  planQuery(ps: A.ParsedStatement, paramTypes: readonly SqlType[]): QueryPlan {
+    const sig = paramTypes.map(typeSignature).join(',');
+    const key = PlanCache.key(this.db, ps.cacheKey, sig);
+    const version = this.engine.catalog.version;
+    const hit = this.engine.planCache.get<QueryPlan>(key, version, ps.literals);
+    if (hit) return hit;
+    const ctx = this.bindContext(ps, paramTypes);
+    const bound = new Binder(ctx).bindQuery(ps.statement as A.Query);
+    const plan = distribute(bound.plan);
+    const qp: QueryPlan = { plan, columns: bound.columns, sessionNames: sessionNamesOf(plan) };
+    if (!ps.text.toLowerCase().includes('information_schema')) {
+      this.engine.planCache.put(key, { plan: qp, catalogVersion: version, baked: [...ctx.baked].map((s) => [s, ps.literals[s]!] as const) });
+    }
+    return qp;
+  }
+
+  bindContext(ps: A.ParsedStatement, paramTypes: readonly SqlType[]): BindContext & { baked: Set<number> } {
+    return {
+      catalog: this.engine.catalog,
+      db: this.db,
+      literals: ps.literals,
+      paramTypes,
+      baked: new Set<number>(),
+      lookupFunction: (name) => lookupFunction(name),
+      virtualTable: (db, name) => this.virtualTable(db, name),
+      variableType: (name, scope) => {
+        if (scope === 'user') return this.userVars.get(name.toLowerCase())?.type ?? varchar(255);
+        try {
+          return this.vars.typeOf(name);
+        } catch {
+          throw new SqlError('ER_UNKNOWN_SYSTEM_VARIABLE', `Unknown system variable '${name}'`);
+        }
+      },
+    };
+  }
+
+  private virtualTable(db: string, name: string): Rowset | undefined {
+    if (db.toLowerCase() !== INFORMATION_SCHEMA) return undefined;
+    const t = informationSchemaTable(name, {
+      catalog: this.engine.catalog,
+      processlist: this.engine.processList(),
+      nextAutoIncrement: (t) => this.engine.nextAutoIncrement(t),
+    });
+    if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Unknown table '${name.toUpperCase()}' in information_schema`);
+    return t;
+  }
+
+  private async runQuery(ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
+    const qp = this.planQuery(ps, params.types);
+    const rows = await this.executePlan(qp, ps, params);
+    this.foundRows = rows.length;
+    return {
+      kind: 'rows',
+      columns: qp.columns.map(toColumnInfo),
+      rows: rows.map((r) => r.map((v, i) => formatForClient(v, qp.columns[i]!.type) as ResultValue)),
+      warnings: this.warnings.length,
+    };
+  }
+
+  /** Runs a query plan and returns its rows. */
+  async executePlan(qp: QueryPlan, ps: A.ParsedStatement, params: Params): Promise<Value[][]> {
+    const inputs = this.execInputs(ps, params, qp.sessionNames);
+    const batches = await this.engine.cursor.execute(qp.plan, inputs, (gathered) => this.execContext(inputs, gathered));
+    const rows: Value[][] = [];
+    for (const b of batches) {
+      for (let i = 0; i < b.length; i++) rows.push(b.cols.map((c) => c[i]!));
+    }
+    return rows;
+  }
+
+  execInputs(ps: A.ParsedStatement, params: Params, sessionNames: readonly string[]): ExecInputs {
+    const sessionValues: Record<string, Value> = {};
+    for (const n of sessionNames) sessionValues[n] = this.sessionValue(n);
+    return {
+      slots: ps.literals.map(literalValue),
+      params: params.values,
+      now: nowText(),
+      sessionValues,
+      txnId: this.txnId,
+      lockWaitTimeoutMs: this.lockWaitTimeoutMs,
+    };
+  }
+
+  execContext(inputs: ExecInputs, gathered: ExecContext['gathered']): ExecContext {
+    return {
+      slots: inputs.slots,
+      params: inputs.params,
+      now: inputs.now,
+      sessionValue: (name) => (name in inputs.sessionValues ? inputs.sessionValues[name]! : this.sessionValue(name)),
+      warn: (code, message) => this.warn(code, message),
+      scan: () => {
+        throw new SqlError('ER_INTERNAL_ERROR', 'a scan cannot run on an aggregator');
+      },
+      gathered,
+      checkInterrupted: () => {
+        if (this.interrupted) throw new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted');
+      },
+    };
+  }
+
+  /** Runs a SELECT-shaped AST (INSERT … SELECT, two-phase UPDATE) and returns typed rows. */
+  async runSubquery(ps: A.ParsedStatement, q: A.Query, params: Params): Promise<{ rows: Value[][]; columns: readonly OutputColumn[] }> {
+    const ctx = this.bindContext(ps, params.types);
+    const bound = new Binder(ctx).bindQuery(q);
+    const qp: QueryPlan = { plan: distribute(bound.plan), columns: bound.columns, sessionNames: [] };
+    return { rows: await this.executePlan({ ...qp, sessionNames: sessionNamesOf(qp.plan) }, ps, params), columns: bound.columns };
+  }
+
+  sessionValue(name: string): Value {
+    switch (name) {
+      case 'database':
+      case 'schema':
+        return this.db;
+      case 'user':
+      case 'session_user':
+      case 'system_user':
+        return `${this.conn.user}@${this.conn.host.replace(/:\d+$/, '')}`;
+      case 'current_user':
+        return `${this.conn.user}@%`;
+      case 'connection_id':
+        return this.conn.connectionId;
+      case 'last_insert_id':
+        return this.lastInsertId;
+      case 'row_count':
+        return this.rowCount;
+      case 'found_rows':
+        return this.foundRows;
+    }
+    if (name.startsWith('@@')) {
+      const global = name.startsWith('@@global.');
+      const v = name.slice(global ? 9 : 2);
+      return this.vars.get(v, global ? 'global' : 'default');
+    }
+    if (name.startsWith('@')) return this.userVars.get(name.slice(1))?.value ?? null;
+    return null;
+  }
+
+  // ───────────────────────────── transactions ─────────────────────────────
+
+  /**
+   * Runs a write inside the open transaction, or in its own when autocommit is on. A failed
+   * statement is undone on its own; a deadlock rolls back the whole transaction (InnoDB).
+   */
+  private async inWriteTxn(run: () => Promise<StatementResult>): Promise<StatementResult> {
+    const implicit = this.txnId === null && this.autocommit;
+    if (this.txnId === null) this.txnId = this.engine.newTxnId();
+    const txnId = this.txnId;
+    const leaves = this.engine.partitionMap.leaves();
+    await Promise.all(leaves.map((l) => l.beginStatement(txnId, this.lockWaitTimeoutMs)));
+    try {
+      const r = await run();
+      if (implicit) await this.endTxn(true);
+      return r;
+    } catch (e) {
+      if (implicit || (isSqlError(e) && e.code === 'ER_LOCK_DEADLOCK')) await this.endTxn(false);
+      else await Promise.all(leaves.map((l) => l.rollbackStatement(txnId)));
+      throw e;
+    }
+  }
+
+  async endTxn(commit: boolean): Promise<void> {
+    const id = this.txnId;
+    if (id === null) return;
+    this.txnId = null;
+    const leaves = this.engine.partitionMap.leaves();
+    await Promise.all(leaves.map((l) => (commit ? l.commit(id) : l.rollback(id))));
+  }
+}
+
+// ───────────────────────────── helpers ─────────────────────────────
+
+export function ok(affectedRows: number | bigint = 0, opts: { insertId?: number | bigint; info?: string; warnings?: number } = {}): StatementResult {
+  return { kind: 'ok', affectedRows, insertId: opts.insertId ?? 0, warnings: opts.warnings ?? 0, ...(opts.info !== undefined ? { info: opts.info } : {}) };
+}
+
+export function rowsetResult(rs: Rowset, warnings = 0): StatementResult {
+  return {
+    kind: 'rows',
+    columns: rs.columns.map((c) => ({ name: c.name, orgName: c.name, table: '', orgTable: '', schema: '', type: c.type, nullable: true })),
+    rows: rs.rows.map((r) => r.map((v, i) => formatForClient(v, rs.columns[i]!.type) as ResultValue)),
+    warnings,
+  };
+}
+
+export function toColumnInfo(c: OutputColumn): ColumnInfo {
+  return c;
+}
+
+export function nowText(): string {
+  const iso = new Date().toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
+}
+
+function typeSignature(t: SqlType): string {
+  return t.kind === 'int' ? (t.unsigned ? 'u' : 'i') : t.kind === 'string' ? (t.binary ? 'b' : 's') : t.kind[0]!;
+}
+
+function sessionNamesOf(plan: PhysicalPlan): string[] {
+  const names = new Set<string>();
+  JSON.stringify(plan, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && (v as { kind?: string }).kind === 'session') names.add((v as { name: string }).name);
+    return typeof v === 'bigint' ? String(v) : v;
+  });
+  return [...names];
+}
+
+/** MySQL binary-protocol parameter types → values and SQL types. */
+function convertParams(params: readonly BoundParam[]): Params {
+  const values: Value[] = [];
+  const types: SqlType[] = [];
+  for (const p of params) {
+    const v = p.value;
+    switch (p.mysqlType) {
+      case 1:
+      case 2:
+      case 3:
+      case 8:
+      case 9:
+      case 13:
+        values.push(v as number | bigint | null);
+        types.push(p.unsigned ? UBIGINT : BIGINT);
+        break;
+      case 4:
+      case 5:
+        values.push(v === null ? null : Number(v));
+        types.push(DOUBLE);
+        break;
+      case 0:
+      case 246: {
+        const text = v === null ? null : String(v);
+        const d = text === null ? null : decimalOf(text);
+        values.push(d);
+        types.push(d ? { kind: 'decimal', precision: 65, scale: d.scale } : DOUBLE);
+        break;
+      }
+      case 10:
+        values.push(v as string | null);
+        types.push({ kind: 'date' });
+        break;
+      case 7:
+      case 12:
+        values.push(v as string | null);
+        types.push({ kind: 'datetime', fsp: typeof v === 'string' && v.includes('.') ? 6 : 0 });
+        break;
+      case 11:
+        values.push(v as string | null);
+        types.push({ kind: 'time', fsp: 6 });
+        break;
+      case 6:
+        values.push(null);
+        types.push({ kind: 'null' });
+        break;
+      default:
+        if (v instanceof Uint8Array) {
+          values.push(v);
+          types.push({ kind: 'string', family: 'longtext', length: 4294967295, binary: true });
+        } else {
+          values.push(v === null ? null : String(v));
+          types.push(varchar(65535));
+        }
+    }
+  }
+  return { values, types };
+}
+
+function decimalOf(text: string): Decimal | null {
+  const m = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/.exec(text);
+  if (!m) return null;
+  const frac = m[3] ?? '';
+  return new Decimal(BigInt(`${m[1] === '-' ? '-' : ''}${m[2] || '0'}${frac}`), frac.length);
+}
+
+export function toSqlError(e: unknown, engine: Engine): SqlError {
+  if (isSqlError(e)) return e;
+  engine.log.error({ err: e }, 'internal error while running a statement');
+  const msg = e instanceof Error ? e.message : String(e);
+  return new SqlError('ER_INTERNAL_ERROR', `Internal error: ${msg}. This is a bug in Tessera; the server log has the details.`);
+}
+
+export { ClientFlags };

@@ -1,0 +1,61 @@
+import { assertNever } from '../common/assert.js';
+import type { PhysicalPlan } from '../common/ir/physical.js';
+import type { Value } from '../common/value.js';
+import { batchRows, type Batch } from './batch.js';
+import type { ExecContext } from './context.js';
+import { distinct } from './operators/distinct.js';
+import { filter } from './operators/filter.js';
+import { gather } from './operators/gather.js';
+import { hashAgg } from './operators/hash-agg.js';
+import { hashJoin } from './operators/hash-join.js';
+import { limit } from './operators/limit.js';
+import { nestedLoopJoin } from './operators/nested-loop-join.js';
+import type { Operator } from './operators/operator.js';
+import { project } from './operators/project.js';
+import { rowset } from './operators/rowset.js';
+import { scan } from './operators/scan.js';
+import { sort } from './operators/sort.js';
+import { topN } from './operators/top-n.js';
+import { unionAll } from './operators/union-all.js';
+import { values } from './operators/values.js';
+
+export type { Operator } from './operators/operator.js';
+
+/**
+ * Builds the per-execution operator tree of a plan. The plan is not modified; expressions are
+ * compiled once per expression object and reused when a cached plan runs again.
+ */
+export function instantiate(plan: PhysicalPlan, ctx: ExecContext): Operator {
+  switch (plan.kind) {
+    case 'scan': return scan(plan, ctx);
+    case 'gather': return gather(plan, ctx);
+    case 'values': return values(plan, ctx);
+    case 'rowset': return rowset(plan);
+    case 'filter': return filter(plan, instantiate(plan.input, ctx), ctx);
+    case 'project': return project(plan, instantiate(plan.input, ctx), ctx);
+    case 'hashAgg': return hashAgg(plan, instantiate(plan.input, ctx), ctx);
+    case 'sort': return sort(plan, instantiate(plan.input, ctx), ctx);
+    case 'topN': return topN(plan, instantiate(plan.input, ctx), ctx);
+    case 'limit': return limit(plan, instantiate(plan.input, ctx), ctx);
+    case 'distinct': return distinct(plan, instantiate(plan.input, ctx));
+    case 'hashJoin': return hashJoin(plan, instantiate(plan.left, ctx), instantiate(plan.right, ctx), ctx);
+    case 'nestedLoopJoin': return nestedLoopJoin(plan, instantiate(plan.left, ctx), instantiate(plan.right, ctx), ctx);
+    case 'unionAll': return unionAll(plan.inputs.map((p) => instantiate(p, ctx)));
+    default: return assertNever(plan, 'plan node');
+  }
+}
+
+/** Runs a plan to completion. */
+export function collect(plan: PhysicalPlan, ctx: ExecContext): Batch[] {
+  const op = instantiate(plan, ctx);
+  const out: Batch[] = [];
+  for (let b = op.next(); b; b = op.next()) if (b.length > 0) out.push(b);
+  return out;
+}
+
+/** Runs a plan to completion and returns its rows row-major. */
+export function collectRows(plan: PhysicalPlan, ctx: ExecContext): Value[][] {
+  const rows: Value[][] = [];
+  for (const b of collect(plan, ctx)) for (const r of batchRows(b)) rows.push(r);
+  return rows;
+}

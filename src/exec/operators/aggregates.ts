@@ -1,0 +1,659 @@
+/**
+ * Aggregate accumulators for hashAgg. State is struct-of-arrays indexed by group id, so the
+ * per-row loops touch plain arrays only. Each accumulator can consume input rows (single and
+ * partial mode) or partial states (final mode, see aggStateTypes).
+ */
+import { assertNever, invariant } from '../../common/assert.js';
+import { normInt, toDecimal, toDouble, toInteger, toStringValue, stringToBytes, type WarnFn } from '../../common/cast.js';
+import { groupKey } from '../../common/compare.js';
+import { Decimal, divRoundHalfUp, pow10 } from '../../common/decimal.js';
+import { aggStateTypes, type AggSpec } from '../../common/ir/physical.js';
+import type { SqlType } from '../../common/types.js';
+import type { Value } from '../../common/value.js';
+import { compositeKey } from './row-keys.js';
+import { valueComparator } from './sort-keys.js';
+
+export interface Accumulator {
+  /** Makes room for group ids below n. */
+  grow(n: number): void;
+  /** Input rows: args[k][i] is argument k of row i, which belongs to group gids[i]. */
+  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void;
+  /** Partial states (final mode): states[k][i] is state column k. */
+  merge(gids: Int32Array, states: readonly Value[][], n: number, w: WarnFn): void;
+  result(g: number): Value;
+  /** The partial state of group g, one value per aggStateTypes column. */
+  state(g: number): Value[];
+}
+
+export interface AggEnv {
+  /** group_concat_max_len, in bytes. */
+  readonly groupConcatMaxLen: number;
+  warn: WarnFn;
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const UINT64_MAX = (1n << 64n) - 1n;
+
+function growArr<T>(a: T[], n: number, v: T): void {
+  while (a.length < n) a.push(v);
+}
+
+// ---------------------------------------------------------------- exact sums
+
+/**
+ * Exact sums of unscaled integers at a fixed scale: a double while the running total is a
+ * safe integer, spilling to bigint beyond (the common case never allocates).
+ */
+class ExactSums {
+  readonly small: number[] = [];
+  readonly big: (bigint | undefined)[] = [];
+  readonly has: number[] = [];
+
+  constructor(readonly scale: number) {}
+
+  grow(n: number): void {
+    growArr(this.small, n, 0);
+    growArr(this.big, n, undefined);
+    growArr(this.has, n, 0);
+  }
+
+  addUnscaled(g: number, u: bigint): void {
+    this.has[g] = 1;
+    if (u >= -9007199254740991n && u <= 9007199254740991n) this.addNumber(g, Number(u));
+    else this.big[g] = (this.big[g] ?? 0n) + u;
+  }
+
+  /** Adds an unscaled safe integer. */
+  addNumber(g: number, u: number): void {
+    this.has[g] = 1;
+    const s = this.small[g]! + u;
+    if (s <= MAX_SAFE && s >= -MAX_SAFE) this.small[g] = s;
+    else {
+      this.big[g] = (this.big[g] ?? 0n) + BigInt(this.small[g]!) + BigInt(u);
+      this.small[g] = 0;
+    }
+  }
+
+  add(g: number, v: Value, t: SqlType, w: WarnFn): void {
+    if (typeof v === 'number' && Number.isInteger(v) && t.kind !== 'double' && t.kind !== 'float') {
+      if (this.scale === 0) this.addNumber(g, v);
+      else this.addUnscaled(g, BigInt(v) * pow10(this.scale));
+      return;
+    }
+    if (typeof v === 'bigint') {
+      this.addUnscaled(g, this.scale === 0 ? v : v * pow10(this.scale));
+      return;
+    }
+    const d = v instanceof Decimal ? v : toDecimal(v, t, w)!;
+    let u: bigint;
+    if (d.scale === this.scale) u = d.unscaled;
+    else if (d.scale < this.scale) u = d.unscaled * pow10(this.scale - d.scale);
+    else u = divRoundHalfUp(d.unscaled, pow10(d.scale - this.scale));
+    this.addUnscaled(g, u);
+  }
+
+  total(g: number): bigint {
+    return BigInt(this.small[g]!) + (this.big[g] ?? 0n);
+  }
+
+  /** The sum as a Decimal, or null when no value was added. */
+  decimal(g: number): Decimal | null {
+    return this.has[g] ? new Decimal(this.total(g), this.scale) : null;
+  }
+}
+
+/** A Decimal sum presented in the result type (Decimal at its scale, or an int/double). */
+function sumAs(d: Decimal | null, t: SqlType): Value {
+  if (d === null) return null;
+  switch (t.kind) {
+    case 'decimal': return d.scale === t.scale ? d : d.round(t.scale);
+    case 'int': return normInt(d.toBigInt());
+    case 'double': case 'float': return d.toNumber();
+    default: return d;
+  }
+}
+
+class SumExact implements Accumulator {
+  private readonly sums: ExactSums;
+  constructor(private readonly argType: SqlType, private readonly type: SqlType) {
+    this.sums = new ExactSums(type.kind === 'decimal' ? type.scale : 0);
+  }
+  grow(n: number): void {
+    this.sums.grow(n);
+  }
+  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
+    const xs = args[0]!;
+    const s = this.sums;
+    const t = this.argType;
+    const fast = s.scale === 0 && t.kind === 'int';
+    const small = s.small;
+    const has = s.has;
+    for (let i = 0; i < n; i++) {
+      const v = xs[i]!;
+      if (v === null) continue;
+      const g = gids[i]!;
+      if (fast && typeof v === 'number') {
+        const r = small[g]! + v;
+        if (r <= MAX_SAFE && r >= -MAX_SAFE) {
+          small[g] = r;
+          has[g] = 1;
+          continue;
+        }
+      }
+      s.add(g, v, t, w);
+    }
+  }
+  merge(gids: Int32Array, states: readonly Value[][], n: number, w: WarnFn): void {
+    const xs = states[0]!;
+    for (let i = 0; i < n; i++) {
+      const v = xs[i]!;
+      if (v !== null) this.sums.add(gids[i]!, v, this.type, w);
+    }
+  }
+  result(g: number): Value {
+    return sumAs(this.sums.decimal(g), this.type);
+  }
+  state(g: number): Value[] {
+    return [this.result(g)];
+  }
+}
+
+class SumDouble implements Accumulator {
+  private readonly sums: number[] = [];
+  private readonly has: number[] = [];
+  constructor(private readonly argType: SqlType) {}
+  grow(n: number): void {
+    growArr(this.sums, n, 0);
+    growArr(this.has, n, 0);
+  }
+  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
+    const xs = args[0]!;
+    const sums = this.sums;
+    const has = this.has;
+    for (let i = 0; i < n; i++) {
+      const v = xs[i]!;
+      if (v === null) continue;
+      const g = gids[i]!;
+      sums[g] = sums[g]! + (typeof v === 'number' ? v : toDouble(v, this.argType, w)!);
+      has[g] = 1;
+    }
+  }
+  merge(gids: Int32Array, states: readonly Value[][], n: number, w: WarnFn): void {
+    const xs = states[0]!;
+    for (let i = 0; i < n; i++) {
+      const v = xs[i]!;
+      if (v === null) continue;
+      const g = gids[i]!;
+      this.sums[g] = this.sums[g]! + (typeof v === 'number' ? v : toDouble(v, DOUBLE, w)!);
+      this.has[g] = 1;
+    }
+  }
+  result(g: number): Value {
+    return this.has[g] ? this.sums[g]! : null;
+  }
+  state(g: number): Value[] {
+    return [this.result(g)];
+  }
+}
+
+const DOUBLE: SqlType = { kind: 'double' };
+
+class AvgDecimal implements Accumulator {
+  private readonly sums: ExactSums;
+  private readonly counts: number[] = [];
+  constructor(private readonly argType: SqlType, private readonly type: Extract<SqlType, { kind: 'decimal' }>, stateScale: number) {
+    this.sums = new ExactSums(stateScale);
+  }
+  grow(n: number): void {
+    this.sums.grow(n);
+    growArr(this.counts, n, 0);
+  }
+  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
+    const xs = args[0]!;
+    const fast = this.sums.scale === 0 && this.argType.kind === 'int';
+    for (let i = 0; i < n; i++) {
+      const v = xs[i]!;
+      if (v === null) continue;
+      const g = gids[i]!;
+      this.counts[g]!++;
+      if (fast && typeof v === 'number') this.sums.addNumber(g, v);
+      else this.sums.add(g, v, this.argType, w);
+    }
+  }
+  merge(gids: Int32Array, states: readonly Value[][], n: number, w: WarnFn): void {
+    const ss = states[0]!;
+    const cs = states[1]!;
+    for (let i = 0; i < n; i++) {
+      const c = cs[i]!;
+      if (c === null || c === 0) continue;
+      const g = gids[i]!;
+      this.counts[g]! += Number(c);
+      if (ss[i] !== null) this.sums.add(g, ss[i]!, this.type, w);
+    }
+  }
+  result(g: number): Value {
+    const c = this.counts[g]!;
+    if (c === 0) return null;
+    const total = this.sums.total(g);
+    const s = this.sums.scale;
+    const ts = this.type.scale;
+    // Rounded half away from zero to the result scale, as MySQL.
+    const q = ts >= s ? divRoundHalfUp(total * pow10(ts - s), BigInt(c)) : divRoundHalfUp(total, BigInt(c) * pow10(s - ts));
+    return new Decimal(q, ts);
+  }
+  state(g: number): Value[] {
+    return [this.sums.decimal(g), this.counts[g]!];
+  }
+}
+
+class AvgDouble implements Accumulator {
+  private readonly sums: number[] = [];
+  private readonly counts: number[] = [];
+  constructor(private readonly argType: SqlType) {}
+  grow(n: number): void {
+    growArr(this.sums, n, 0);
+    growArr(this.counts, n, 0);
+  }
+  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
+    const xs = args[0]!;
+    for (let i = 0; i < n; i++) {
+      const v = xs[i]!;
+      if (v === null) continue;
+      const g = gids[i]!;
+      this.sums[g]! += typeof v === 'number' ? v : toDouble(v, this.argType, w)!;
+      this.counts[g]!++;
+    }
+  }
+  merge(gids: Int32Array, states: readonly Value[][], n: number, w: WarnFn): void {
+    for (let i = 0; i < n; i++) {
+      const c = states[1]![i]!;
+      if (c === null || c === 0) continue;
+      const g = gids[i]!;
+      const s = states[0]![i]!;
+      this.sums[g]! += s === null ? 0 : typeof s === 'number' ? s : toDouble(s, DOUBLE, w)!;
+      this.counts[g]! += Number(c);
+    }
+  }
+  result(g: number): Value {
+    const c = this.counts[g]!;
+    return c === 0 ? null : this.sums[g]! / c;
+  }
+  state(g: number): Value[] {
+    return [this.counts[g] ? this.sums[g]! : null, this.counts[g]!];
+  }
+}
+
+// ---------------------------------------------------------------- counts, min/max, bits
+
+class Count implements Accumulator {
+  private readonly counts: number[] = [];
+  constructor(private readonly star: boolean) {}
+  grow(n: number): void {
+    growArr(this.counts, n, 0);
+  }
+  update(gids: Int32Array, args: readonly Value[][], n: number): void {
+    const counts = this.counts;
+    if (this.star || args.length === 0) {
+      for (let i = 0; i < n; i++) counts[gids[i]!]!++;
+      return;
+    }
+    rows: for (let i = 0; i < n; i++) {
+      for (let k = 0; k < args.length; k++) if (args[k]![i] === null) continue rows;
+      counts[gids[i]!]!++;
+    }
+  }
+  merge(gids: Int32Array, states: readonly Value[][], n: number): void {
+    const xs = states[0]!;
+    for (let i = 0; i < n; i++) {
+      const v = xs[i]!;
+      if (v !== null) this.counts[gids[i]!]! += Number(v);
+    }
+  }
+  result(g: number): Value {
+    return this.counts[g]!;
+  }
+  state(g: number): Value[] {
+    return [this.counts[g]!];
+  }
+}
+
+class MinMax implements Accumulator {
+  private readonly vals: Value[] = [];
+  private readonly cmp: (a: Value, b: Value) => number;
+  constructor(type: SqlType, private readonly sign: 1 | -1) {
+    this.cmp = valueComparator(type);
+  }
+  grow(n: number): void {
+    growArr(this.vals, n, null);
+  }
+  update(gids: Int32Array, args: readonly Value[][], n: number): void {
+    const xs = args[0]!;
+    const vals = this.vals;
+    const sign = this.sign;
+    for (let i = 0; i < n; i++) {
+      const v = xs[i]!;
+      if (v === null) continue;
+      const g = gids[i]!;
+      const cur = vals[g]!;
+      if (cur === null) vals[g] = v;
+      else if (typeof v === 'number' && typeof cur === 'number') {
+        if (sign > 0 ? v < cur : v > cur) vals[g] = v;
+      } else if (this.cmp(v, cur) * sign < 0) vals[g] = v;
+    }
+  }
+  merge(gids: Int32Array, states: readonly Value[][], n: number): void {
+    this.update(gids, states, n);
+  }
+  result(g: number): Value {
+    return this.vals[g]!;
+  }
+  state(g: number): Value[] {
+    return [this.vals[g]!];
+  }
+}
+
+class AnyValue implements Accumulator {
+  private readonly vals: Value[] = [];
+  private readonly seen: number[] = [];
+  grow(n: number): void {
+    growArr(this.vals, n, null);
+    growArr(this.seen, n, 0);
+  }
+  update(gids: Int32Array, args: readonly Value[][], n: number): void {
+    const xs = args[0]!;
+    for (let i = 0; i < n; i++) {
+      const g = gids[i]!;
+      if (!this.seen[g]) {
+        this.seen[g] = 1;
+        this.vals[g] = xs[i]!;
+      }
+    }
+  }
+  merge(gids: Int32Array, states: readonly Value[][], n: number): void {
+    this.update(gids, states, n);
+  }
+  result(g: number): Value {
+    return this.vals[g]!;
+  }
+  state(g: number): Value[] {
+    return [this.vals[g]!];
+  }
+}
+
+function toU64(v: Value, t: SqlType, w: WarnFn): bigint {
+  if (typeof v === 'bigint') return BigInt.asUintN(64, v);
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt.asUintN(64, BigInt(v));
+  const i = toInteger(v, t, false, w)!;
+  return BigInt.asUintN(64, typeof i === 'bigint' ? i : BigInt(i));
+}
+
+class BitAgg implements Accumulator {
+  private readonly vals: bigint[] = [];
+  private readonly init: bigint;
+  constructor(private readonly op: 'bitAnd' | 'bitOr' | 'bitXor', private readonly argType: SqlType) {
+    // BIT_AND of no rows is all ones, BIT_OR/BIT_XOR zero (never NULL).
+    this.init = op === 'bitAnd' ? UINT64_MAX : 0n;
+  }
+  grow(n: number): void {
+    growArr(this.vals, n, this.init);
+  }
+  private fold(gids: Int32Array, xs: readonly Value[], n: number, t: SqlType, w: WarnFn): void {
+    for (let i = 0; i < n; i++) {
+      const v = xs[i]!;
+      if (v === null) continue;
+      const g = gids[i]!;
+      const x = toU64(v, t, w);
+      const cur = this.vals[g]!;
+      this.vals[g] = this.op === 'bitAnd' ? cur & x : this.op === 'bitOr' ? cur | x : cur ^ x;
+    }
+  }
+  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
+    this.fold(gids, args[0]!, n, this.argType, w);
+  }
+  merge(gids: Int32Array, states: readonly Value[][], n: number, w: WarnFn): void {
+    this.fold(gids, states[0]!, n, UBIGINT, w);
+  }
+  result(g: number): Value {
+    return normInt(this.vals[g]!);
+  }
+  state(g: number): Value[] {
+    return [this.result(g)];
+  }
+}
+
+const UBIGINT: SqlType = { kind: 'int', bytes: 8, unsigned: true };
+
+/** Population/sample variance and standard deviation with Welford's update and Chan's merge. */
+class Variance implements Accumulator {
+  private readonly count: number[] = [];
+  private readonly mean: number[] = [];
+  private readonly m2: number[] = [];
+  constructor(private readonly argType: SqlType, private readonly sqrt: boolean, private readonly sample: boolean) {}
+  grow(n: number): void {
+    growArr(this.count, n, 0);
+    growArr(this.mean, n, 0);
+    growArr(this.m2, n, 0);
+  }
+  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
+    const xs = args[0]!;
+    for (let i = 0; i < n; i++) {
+      const v = xs[i]!;
+      if (v === null) continue;
+      const g = gids[i]!;
+      const x = typeof v === 'number' ? v : toDouble(v, this.argType, w)!;
+      const c = ++this.count[g]!;
+      const d = x - this.mean[g]!;
+      this.mean[g]! += d / c;
+      this.m2[g]! += d * (x - this.mean[g]!);
+    }
+  }
+  merge(gids: Int32Array, states: readonly Value[][], n: number): void {
+    for (let i = 0; i < n; i++) {
+      const c2 = Number(states[0]![i] ?? 0);
+      if (c2 === 0) continue;
+      const g = gids[i]!;
+      const mean2 = Number(states[1]![i]);
+      const m22 = Number(states[2]![i]);
+      const c1 = this.count[g]!;
+      const c = c1 + c2;
+      const d = mean2 - this.mean[g]!;
+      this.mean[g]! += (d * c2) / c;
+      this.m2[g]! += m22 + (d * d * c1 * c2) / c;
+      this.count[g] = c;
+    }
+  }
+  result(g: number): Value {
+    const c = this.count[g]!;
+    if (c === 0 || (this.sample && c < 2)) return null;
+    const v = this.m2[g]! / (this.sample ? c - 1 : c);
+    return this.sqrt ? Math.sqrt(v) : v;
+  }
+  state(g: number): Value[] {
+    return [this.count[g]!, this.mean[g]!, this.m2[g]!];
+  }
+}
+
+// ---------------------------------------------------------------- GROUP_CONCAT
+
+interface ConcatEntry {
+  readonly text: string;
+  readonly keys: readonly Value[];
+}
+
+class GroupConcat implements Accumulator {
+  private readonly entries: (ConcatEntry[] | undefined)[] = [];
+  private readonly orderCmps: ((a: Value, b: Value) => number)[];
+  private readonly signs: number[];
+  constructor(private readonly spec: AggSpec, private readonly env: AggEnv) {
+    const ob = spec.orderBy ?? [];
+    this.orderCmps = ob.map((k) => valueComparator(k.expr.type));
+    this.signs = ob.map((k) => (k.desc ? -1 : 1));
+  }
+  grow(n: number): void {
+    growArr(this.entries, n, undefined);
+  }
+  update(gids: Int32Array, args: readonly Value[][], n: number): void {
+    const nArgs = this.spec.args.length;
+    const types = this.spec.args.map((a) => a.type);
+    rows: for (let i = 0; i < n; i++) {
+      let text = '';
+      for (let k = 0; k < nArgs; k++) {
+        const v = args[k]![i]!;
+        if (v === null) continue rows; // rows with a NULL argument are skipped
+        text += toStringValue(v, types[k]!)!;
+      }
+      const keys: Value[] = [];
+      for (let k = nArgs; k < args.length; k++) keys.push(args[k]![i]!);
+      const g = gids[i]!;
+      (this.entries[g] ??= []).push({ text, keys });
+    }
+  }
+  merge(): void {
+    invariant(false, 'GROUP_CONCAT is not split into partial and final aggregates');
+  }
+  result(g: number): Value {
+    const list = this.entries[g];
+    if (!list || list.length === 0) return null;
+    if (this.orderCmps.length > 0) {
+      const cmps = this.orderCmps;
+      const signs = this.signs;
+      list.sort((a, b) => {
+        for (let k = 0; k < cmps.length; k++) {
+          const x = a.keys[k]!;
+          const y = b.keys[k]!;
+          if (x === y) continue;
+          const c = x === null ? -1 : y === null ? 1 : cmps[k]!(x, y);
+          if (c !== 0) return c * signs[k]!;
+        }
+        return 0;
+      });
+    }
+    const sep = this.spec.separator ?? ',';
+    let s = '';
+    for (let i = 0; i < list.length; i++) s += (i > 0 ? sep : '') + list[i]!.text;
+    const max = this.env.groupConcatMaxLen;
+    if (s.length > max / 4 && Buffer.byteLength(s, 'utf8') > max) {
+      s = cutUtf8(s, max);
+      this.env.warn('ER_CUT_VALUE_GROUP_CONCAT', `Row ${g + 1} was cut by GROUP_CONCAT()`);
+    }
+    return this.spec.type.kind === 'string' && this.spec.type.binary ? stringToBytes(s) : s;
+  }
+  state(): Value[] {
+    invariant(false, 'GROUP_CONCAT is not split into partial and final aggregates');
+  }
+}
+
+/** The longest prefix of s whose UTF-8 encoding fits in max bytes (whole characters only). */
+function cutUtf8(s: string, max: number): string {
+  let bytes = 0;
+  let i = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    const len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + len > max) break;
+    bytes += len;
+    i += ch.length;
+  }
+  return s.slice(0, i);
+}
+
+// ---------------------------------------------------------------- DISTINCT
+
+/**
+ * Drops rows whose argument tuple was already seen in the group (and rows with a NULL
+ * argument, which no DISTINCT aggregate counts) before the inner accumulator sees them.
+ */
+class DistinctAgg implements Accumulator {
+  private readonly seen: (Set<string | number> | undefined)[] = [];
+  constructor(private readonly inner: Accumulator, private readonly types: readonly SqlType[]) {}
+  grow(n: number): void {
+    growArr(this.seen, n, undefined);
+    this.inner.grow(n);
+  }
+  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
+    const nKey = this.types.length;
+    const keep = new Int32Array(n);
+    let m = 0;
+    const parts: (string | number)[] = new Array(nKey);
+    rows: for (let i = 0; i < n; i++) {
+      for (let k = 0; k < nKey; k++) {
+        const v = args[k]![i]!;
+        if (v === null) continue rows;
+        parts[k] = groupKey(v, this.types[k]!);
+      }
+      const key = nKey === 1 ? parts[0]! : compositeKey(parts);
+      const g = gids[i]!;
+      const set = (this.seen[g] ??= new Set());
+      if (set.has(key)) continue;
+      set.add(key);
+      keep[m++] = i;
+    }
+    if (m === n) {
+      this.inner.update(gids, args, n, w);
+      return;
+    }
+    const g2 = new Int32Array(m);
+    for (let j = 0; j < m; j++) g2[j] = gids[keep[j]!]!;
+    const a2 = args.map((col) => {
+      const out: Value[] = new Array(m);
+      for (let j = 0; j < m; j++) out[j] = col[keep[j]!]!;
+      return out;
+    });
+    this.inner.update(g2, a2, m, w);
+  }
+  merge(): void {
+    invariant(false, 'DISTINCT aggregates are not split into partial and final aggregates');
+  }
+  result(g: number): Value {
+    return this.inner.result(g);
+  }
+  state(): Value[] {
+    invariant(false, 'DISTINCT aggregates are not split into partial and final aggregates');
+  }
+}
+
+// ---------------------------------------------------------------- factory
+
+export function makeAccumulator(spec: AggSpec, env: AggEnv): Accumulator {
+  const argType = spec.args[0]?.type ?? BIGINT;
+  let acc: Accumulator;
+  switch (spec.fn) {
+    case 'countStar':
+      return new Count(true);
+    case 'count':
+      acc = new Count(false);
+      break;
+    case 'sum':
+      acc = spec.type.kind === 'double' || spec.type.kind === 'float' ? new SumDouble(argType) : new SumExact(argType, spec.type);
+      break;
+    case 'avg':
+      if (spec.type.kind === 'decimal') {
+        const st = aggStateTypes(spec)[0]!;
+        acc = new AvgDecimal(argType, spec.type, st.kind === 'decimal' ? st.scale : 0);
+      } else acc = new AvgDouble(argType);
+      break;
+    case 'min':
+      return new MinMax(argType, 1);
+    case 'max':
+      return new MinMax(argType, -1);
+    case 'anyValue':
+      return new AnyValue();
+    case 'bitAnd':
+    case 'bitOr':
+    case 'bitXor':
+      acc = new BitAgg(spec.fn, argType);
+      break;
+    case 'std':
+    case 'variance':
+      acc = new Variance(argType, spec.fn === 'std', spec.sample === true);
+      break;
+    case 'groupConcat':
+      acc = new GroupConcat(spec, env);
+      break;
+    default:
+      return assertNever(spec.fn, 'aggregate');
+  }
+  return spec.distinct ? new DistinctAgg(acc, spec.args.map((a) => a.type)) : acc;
+}
+
+const BIGINT: SqlType = { kind: 'int', bytes: 8, unsigned: false };

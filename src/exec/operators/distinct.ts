@@ -1,0 +1,27 @@
+import type { PhysicalPlan } from '../../common/ir/physical.js';
+import { selectRows } from '../batch.js';
+import type { Operator } from './operator.js';
+import { rowGroupKey } from './row-keys.js';
+
+/** Drops rows equal to an earlier row (NULLs equal each other, strings by collation). */
+export function distinct(node: Extract<PhysicalPlan, { kind: 'distinct' }>, input: Operator): Operator {
+  const seen = new Set<string | number>();
+  const types = node.types;
+  return {
+    next: () => {
+      for (let b = input.next(); b; b = input.next()) {
+        const sel = new Int32Array(b.length);
+        let m = 0;
+        for (let i = 0; i < b.length; i++) {
+          const key = rowGroupKey(b.cols, types, i);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          sel[m++] = i;
+        }
+        if (m === b.length) return b;
+        if (m > 0) return selectRows(b, sel, m);
+      }
+      return null;
+    },
+  };
+}

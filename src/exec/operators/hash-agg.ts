@@ -1,0 +1,153 @@
+import { groupKey } from '../../common/compare.js';
+import { aggStateTypes, isSplittable, type PhysicalPlan } from '../../common/ir/physical.js';
+import { invariant } from '../../common/assert.js';
+import type { SqlType } from '../../common/types.js';
+import type { Value } from '../../common/value.js';
+import { BATCH_SIZE, type Batch } from '../batch.js';
+import type { ExecContext } from '../context.js';
+import { compileExpr, warnOf, type CompiledExpr } from '../eval.js';
+import { makeAccumulator, type Accumulator } from './aggregates.js';
+import type { Operator } from './operator.js';
+
+const DEFAULT_GROUP_CONCAT_MAX_LEN = 1024;
+
+function groupConcatMaxLen(ctx: ExecContext): number {
+  try {
+    const v = ctx.sessionValue('@@group_concat_max_len');
+    const n = v === null ? NaN : Number(v);
+    return Number.isFinite(n) && n > 0 ? n : DEFAULT_GROUP_CONCAT_MAX_LEN;
+  } catch {
+    return DEFAULT_GROUP_CONCAT_MAX_LEN;
+  }
+}
+
+/**
+ * Hash aggregation in single, partial or final mode (physical.ts). Groups get dense ids in
+ * order of first appearance; a single numeric key is used as the Map key directly.
+ */
+export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input: Operator, ctx: ExecContext): Operator {
+  const { mode, aggs } = node;
+  const k = node.groupBy.length;
+  const groupExprs = node.groupBy.map(compileExpr);
+  const groupTypes: SqlType[] = node.groupBy.map((g) => g.type);
+  // Inputs per aggregate: argument (+ ORDER BY) expressions, or state column positions in final mode.
+  const argExprs: CompiledExpr[][] = [];
+  const stateCols: number[][] = [];
+  let col = k;
+  for (const a of aggs) {
+    if (mode === 'final') {
+      invariant(isSplittable(a), `aggregate ${a.fn} cannot be merged from partial states`);
+      const width = aggStateTypes(a).length;
+      stateCols.push(Array.from({ length: width }, (_, i) => col + i));
+      col += width;
+    } else {
+      const exprs = a.args.map(compileExpr);
+      if (a.fn === 'groupConcat') for (const o of a.orderBy ?? []) exprs.push(compileExpr(o.expr));
+      argExprs.push(exprs);
+    }
+  }
+
+  let output: Batch[] | null = null;
+  let pos = 0;
+
+  const run = (): Batch[] => {
+    const w = warnOf(ctx);
+    const env = { groupConcatMaxLen: groupConcatMaxLen(ctx), warn: w };
+    const accs: Accumulator[] = aggs.map((a) => makeAccumulator(a, env));
+    const groupVals: Value[][] = groupTypes.map(() => []);
+    const ids = new Map<string | number, number>();
+    let ngroups = 0;
+    let capacity = 0;
+    const ensure = (n: number): void => {
+      if (n <= capacity) return;
+      capacity = Math.max(n, capacity * 2, 16);
+      for (const acc of accs) acc.grow(capacity);
+    };
+    // With no GROUP BY there is one group; single/final mode report it even for no input rows.
+    if (k === 0 && mode !== 'partial') {
+      ensure(1);
+      ngroups = 1;
+    }
+    let gids = new Int32Array(BATCH_SIZE);
+    for (let b = input.next(); b; b = input.next()) {
+      const n = b.length;
+      if (n === 0) continue;
+      if (gids.length < n) gids = new Int32Array(n);
+      if (k === 0) {
+        if (ngroups === 0) {
+          ensure(1);
+          ngroups = 1;
+        }
+        gids.fill(0, 0, n);
+      } else if (k === 1) {
+        const xs = groupExprs[0]!(b, ctx);
+        const t = groupTypes[0]!;
+        const vals = groupVals[0]!;
+        for (let i = 0; i < n; i++) {
+          const v = xs[i]!;
+          const key = typeof v === 'number' ? (v === 0 ? 0 : v) : groupKey(v, t);
+          let g = ids.get(key);
+          if (g === undefined) {
+            g = ngroups++;
+            ids.set(key, g);
+            vals.push(v);
+          }
+          gids[i] = g;
+        }
+        ensure(ngroups);
+      } else {
+        const cols = groupExprs.map((f) => f(b, ctx));
+        for (let i = 0; i < n; i++) {
+          let key = '';
+          for (let c = 0; c < k; c++) {
+            const p = groupKey(cols[c]![i]!, groupTypes[c]!);
+            key += typeof p === 'number' ? 'n' + p + ';' : 's' + p.length + ':' + p;
+          }
+          let g = ids.get(key);
+          if (g === undefined) {
+            g = ngroups++;
+            ids.set(key, g);
+            for (let c = 0; c < k; c++) groupVals[c]!.push(cols[c]![i]!);
+          }
+          gids[i] = g;
+        }
+        ensure(ngroups);
+      }
+      for (let a = 0; a < accs.length; a++) {
+        if (mode === 'final') accs[a]!.merge(gids, stateCols[a]!.map((c) => b.cols[c]!), n, w);
+        else accs[a]!.update(gids, argExprs[a]!.map((f) => f(b, ctx)), n, w);
+      }
+    }
+
+    const out: Batch[] = [];
+    for (let start = 0; start < ngroups; start += BATCH_SIZE) {
+      const end = Math.min(ngroups, start + BATCH_SIZE);
+      const cols: Value[][] = [];
+      for (let c = 0; c < k; c++) cols.push(groupVals[c]!.slice(start, end));
+      for (const acc of accs) {
+        if (mode === 'partial') {
+          const first = acc.state(start);
+          const sc: Value[][] = first.map(() => []);
+          for (let g = start; g < end; g++) {
+            const st = g === start ? first : acc.state(g);
+            for (let j = 0; j < st.length; j++) sc[j]!.push(st[j]!);
+          }
+          cols.push(...sc);
+        } else {
+          const rc: Value[] = new Array(end - start);
+          for (let g = start; g < end; g++) rc[g - start] = acc.result(g);
+          cols.push(rc);
+        }
+      }
+      out.push({ length: end - start, cols });
+    }
+    return out;
+  };
+
+  return {
+    next: () => {
+      output ??= run();
+      return pos < output.length ? output[pos++]! : null;
+    },
+  };
+}

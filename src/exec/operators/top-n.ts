@@ -1,0 +1,64 @@
+import type { PhysicalPlan } from '../../common/ir/physical.js';
+import type { Value } from '../../common/value.js';
+import { BATCH_SIZE, ColumnBuffer } from '../batch.js';
+import type { ExecContext } from '../context.js';
+import type { Operator } from './operator.js';
+import { limitValue } from './limit.js';
+import { compileSortKeys } from './sort-keys.js';
+
+/**
+ * ORDER BY … LIMIT in one pass, keeping offset + count rows. Rows are buffered and the
+ * buffer is cut back to the best k whenever it reaches 2k (amortized O(n log k)); the sort is
+ * stable and kept rows precede newer ones, so the result equals a stable sort + limit.
+ */
+export function topN(node: Extract<PhysicalPlan, { kind: 'topN' }>, input: Operator, ctx: ExecContext): Operator {
+  const keys = compileSortKeys(node.keys);
+  const width = node.types.length;
+  let out: ColumnBuffer | null = null;
+  let pos = 0;
+  let offset = 0;
+
+  const run = (): ColumnBuffer => {
+    const count = limitValue(node.count, ctx, Infinity);
+    offset = limitValue(node.offset, ctx, 0);
+    const k = count + offset;
+    let rows = new ColumnBuffer(width);
+    let kb = new ColumnBuffer(keys.exprs.length);
+    if (count === 0) return rows;
+    const compact = (): void => {
+      const order: number[] = new Array(rows.length);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      const kc: Value[][] = kb.cols;
+      order.sort((i, j) => keys.compare(kc, i, kc, j) || i - j);
+      const keep = Math.min(k, order.length);
+      const nr = new ColumnBuffer(width);
+      nr.append(rows.gather(order, 0, keep));
+      const nk = new ColumnBuffer(keys.exprs.length);
+      nk.append(kb.gather(order, 0, keep));
+      rows = nr;
+      kb = nk;
+    };
+    for (let b = input.next(); b; b = input.next()) {
+      rows.append(b);
+      kb.append({ length: b.length, cols: keys.exprs.map((f) => f(b, ctx)) });
+      if (rows.length >= 2 * k + BATCH_SIZE) compact();
+    }
+    compact();
+    return rows;
+  };
+
+  return {
+    next: () => {
+      if (!out) {
+        out = run();
+        pos = offset;
+      }
+      if (pos >= out.length) return null;
+      const end = Math.min(out.length, pos + BATCH_SIZE);
+      const idx: number[] = [];
+      for (let i = pos; i < end; i++) idx.push(i);
+      pos = end;
+      return out.gather(idx, 0, idx.length);
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import type { Operator } from './operator.js';
+
+/** Concatenates its inputs in order. */
+export function unionAll(inputs: readonly Operator[]): Operator {
+  let i = 0;
+  return {
+    next: () => {
+      while (i < inputs.length) {
+        const b = inputs[i]!.next();
+        if (b) return b;
+        i++;
+      }
+      return null;
+    },
+  };
+}

@@ -1,0 +1,482 @@
+import type { Logger } from 'pino';
+import type { Value } from '../common/value.js';
+import type { SqlType } from '../common/types.js';
+import type { BoundExpr } from '../common/ir/expr.js';
+import type { Access, PhysicalPlan } from '../common/ir/physical.js';
+import type { WireBatch } from '../common/ir/batch.js';
+import { SqlError } from '../common/errors.js';
+import { invariant } from '../common/assert.js';
+import { castToType } from '../common/cast.js';
+import type { ErrorCodeName } from '../common/error-codes.js';
+import { ErrorCodes } from '../common/error-codes.js';
+import { Partition, TxnManager, formatKeyForError } from '../storage/index.js';
+import type { ReadView, RowTable, Txn, KeyBound, InsertResult as StorageInsertResult } from '../storage/index.js';
+import type { ExecContext, Batch } from '../exec/index.js';
+import { collect, compileExpr, evalConst, isTrue } from '../exec/index.js';
+import { compareValues } from '../common/compare.js';
+import type {
+  ExecInputs,
+  FragmentRequest,
+  InsertRequest,
+  InsertResult,
+  LeafApi,
+  LeafTableSchema,
+  ModifyRequest,
+  ModifyResult,
+} from '../net/leaf-api.js';
+
+const BATCH = 2048;
+
+interface Warning {
+  code: number;
+  message: string;
+}
+
+/**
+ * A leaf: hosts partitions of databases and runs what aggregators send — plan fragments over
+ * the partitions they name, writes, and the transaction calls that bracket them.
+ */
+export class LeafServer implements LeafApi {
+  private readonly txns = new TxnManager();
+  /** db (lower case) → partition ordinal → partition */
+  private readonly partitions = new Map<string, Map<number, Partition>>();
+  private readonly schemas = new Map<string, Map<number, LeafTableSchema>>();
+  /** Aggregator transaction id → storage transaction on this leaf. */
+  private readonly open = new Map<number, Txn>();
+
+  constructor(
+    readonly nodeId: string,
+    private readonly log: Logger,
+  ) {}
+
+  // ───────────────────────────── DDL ─────────────────────────────
+
+  async createDatabase(db: string, partitions: readonly number[]): Promise<void> {
+    const map = new Map<number, Partition>();
+    for (const p of partitions) map.set(p, new Partition(p, this.txns));
+    this.partitions.set(db.toLowerCase(), map);
+    this.schemas.set(db.toLowerCase(), new Map());
+    this.log.debug({ db, partitions: partitions.length }, 'database partitions created');
+  }
+
+  async dropDatabase(db: string): Promise<void> {
+    this.partitions.delete(db.toLowerCase());
+    this.schemas.delete(db.toLowerCase());
+  }
+
+  async createTable(db: string, partitions: readonly number[], schema: LeafTableSchema): Promise<void> {
+    const parts = this.dbPartitions(db);
+    for (const p of partitions) parts.get(p)?.createTable(storageSchema(schema));
+    this.schemas.get(db.toLowerCase())!.set(schema.id, schema);
+  }
+
+  async dropTable(db: string, tableId: number): Promise<void> {
+    for (const p of this.dbPartitions(db).values()) p.dropTable(tableId);
+    this.schemas.get(db.toLowerCase())?.delete(tableId);
+  }
+
+  async truncateTable(db: string, tableId: number): Promise<void> {
+    for (const p of this.dbPartitions(db).values()) p.table(tableId)?.truncate();
+  }
+
+  async addIndex(db: string, tableId: number, index: LeafTableSchema['indexes'][number]): Promise<void> {
+    const done: RowTable[] = [];
+    try {
+      for (const p of this.dbPartitions(db).values()) {
+        const t = p.table(tableId);
+        if (!t) continue;
+        t.addIndex(index);
+        done.push(t);
+      }
+    } catch (e) {
+      for (const t of done) t.dropIndex(index.name);
+      throw e;
+    }
+  }
+
+  async dropIndex(db: string, tableId: number, name: string): Promise<void> {
+    for (const p of this.dbPartitions(db).values()) p.table(tableId)?.dropIndex(name);
+  }
+
+  async rowCount(db: string, tableId: number): Promise<number> {
+    let n = 0;
+    for (const p of this.partitions.get(db.toLowerCase())?.values() ?? []) n += p.table(tableId)?.approxRowCount() ?? 0;
+    return n;
+  }
+
+  // ───────────────────────────── reads ─────────────────────────────
+
+  async runFragment(req: FragmentRequest): Promise<WireBatch[]> {
+    const txn = req.txnId === null ? null : this.txnFor(req.txnId, req.lockWaitTimeoutMs);
+    const out: WireBatch[] = [];
+    const parts = this.dbPartitions(req.db);
+    for (const pid of req.partitions) {
+      const partition = parts.get(pid);
+      invariant(partition, `partition ${pid} of ${req.db} is not on leaf ${this.nodeId}`);
+      const view = this.txns.view(txn);
+      const ctx = this.context(req, (node, c) => this.scanRows(partition, node, view, c));
+      for (const b of collect(req.fragment, ctx)) if (b.length > 0) out.push(b);
+    }
+    return out;
+  }
+
+  private *scanRows(partition: Partition, node: Extract<PhysicalPlan, { kind: 'scan' }>, view: ReadView, ctx: ExecContext): Iterable<Batch> {
+    const table = partition.table(node.tableId);
+    if (!table) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${node.db}.${node.table}' doesn't exist`);
+    for (const chunk of this.accessRows(table, node.access, view, node.columns, ctx)) {
+      yield { length: chunk.length, cols: chunk.columns };
+    }
+  }
+
+  /** Rows through the chosen access path; keys are cast to the index column types first. */
+  private *accessRows(table: RowTable, access: Access, view: ReadView, columns: readonly number[], ctx: ExecContext): Iterable<{ length: number; refs: Int32Array; columns: Value[][] }> {
+    switch (access.kind) {
+      case 'full':
+        yield* table.scan(view, columns, BATCH);
+        return;
+      case 'point': {
+        const ix = table.schema.indexes[access.index]!;
+        const types = ix.columns.map((c) => table.schema.columns[c]!.type);
+        const seen = new Set<number>();
+        const cols: Value[][] = columns.map(() => []);
+        const refs: number[] = [];
+        for (const keyExprs of access.keys) {
+          const key = castKey(keyExprs.map((e) => evalConst(e, ctx)), types);
+          if (!key) continue;
+          const ref = table.lookup(view, access.index, key);
+          if (ref === undefined || seen.has(ref)) continue;
+          const row = table.read(view, ref);
+          if (!row) continue;
+          seen.add(ref);
+          refs.push(ref);
+          for (let c = 0; c < columns.length; c++) cols[c]!.push(row[columns[c]!]!);
+        }
+        if (refs.length) yield { length: refs.length, refs: Int32Array.from(refs), columns: cols };
+        return;
+      }
+      case 'range': {
+        const ix = table.schema.indexes[access.index]!;
+        const types = ix.columns.map((c) => table.schema.columns[c]!.type);
+        const bound = (b: { key: readonly BoundExpr[]; inclusive: boolean } | undefined): KeyBound | undefined | null => {
+          if (!b) return undefined;
+          const key = castKey(b.key.map((e) => evalConst(e, ctx)), types);
+          return key ? { key, inclusive: b.inclusive } : null;
+        };
+        const lo = bound(access.lo);
+        const hi = bound(access.hi);
+        if (lo === null || hi === null) return; // a NULL bound matches nothing
+        yield* table.range(view, access.index, lo, hi, columns, BATCH, access.reverse);
+        return;
+      }
+    }
+  }
+
+  // ───────────────────────────── writes ─────────────────────────────
+
+  async insert(req: InsertRequest): Promise<InsertResult> {
+    const txn = this.requireTxn(req.txnId, req.lockWaitTimeoutMs);
+    const table = this.table(req.db, req.partition, req.tableId);
+    const ctx = this.context(req, () => []);
+    const warnings: Warning[] = [];
+    const onDup = req.onDuplicate?.map((a) => ({ column: a.column, fn: compileExpr(a.expr) }));
+    const types = table.schema.columns.map((c) => c.type);
+    let affected = 0;
+    for (const row of req.rows) {
+      let res = table.insert(txn, row);
+      if (res instanceof Promise) res = await res;
+      if (res.ok) {
+        affected++;
+        continue;
+      }
+      const ix = table.schema.indexes[res.index]!;
+      const dupMessage = (): string => {
+        const key = ix.columns.map((c) => row[c]!);
+        return `Duplicate entry '${formatKeyForError(key, ix.columns.map((c) => types[c]!))}' for key '${ix.primary ? 'PRIMARY' : `${table.schema.name}.${ix.name}`}'`;
+      };
+      switch (req.mode) {
+        case 'ignore':
+          warnings.push({ code: ErrorCodes.ER_DUP_ENTRY.errno, message: dupMessage() });
+          continue;
+        case 'replace': {
+          // REPLACE: delete every conflicting row, then insert (each deletion counts).
+          let attempt: StorageInsertResult = res;
+          for (let guard = 0; !attempt.ok && guard < 64; guard++) {
+            await maybe(table.lockRow(txn, attempt.conflict));
+            table.delete(txn, attempt.conflict);
+            affected++;
+            const next = table.insert(txn, row);
+            attempt = next instanceof Promise ? await next : next;
+          }
+          invariant(attempt.ok, 'REPLACE could not resolve its conflicts');
+          affected++;
+          continue;
+        }
+        case 'insert': {
+          if (!onDup) throw new SqlError('ER_DUP_ENTRY', dupMessage());
+          await maybe(table.lockRow(txn, res.conflict));
+          const existing = table.readLatest(txn, res.conflict);
+          invariant(existing, 'conflicting row vanished under its lock');
+          const updated = [...existing];
+          // Assignments see [current row…, inserted row…]; later ones see earlier results.
+          for (const a of onDup) {
+            const batch: Batch = { length: 1, cols: [...updated.map((v) => [v]), ...row.map((v) => [v])] };
+            const v = a.fn(batch, ctx)[0]!;
+            updated[a.column] = castForColumn(v, types[a.column]!, table.schema.columns[a.column]!.name, true, ctx);
+            checkNotNull(updated[a.column]!, table.schema.columns[a.column]!);
+          }
+          if (sameRow(existing, updated, types)) continue; // unchanged: 0 affected
+          const u = await maybe(table.update(txn, res.conflict, updated));
+          if (!u.ok) {
+            const ix2 = table.schema.indexes[u.index]!;
+            const key = ix2.columns.map((c) => updated[c]!);
+            throw new SqlError('ER_DUP_ENTRY', `Duplicate entry '${formatKeyForError(key, ix2.columns.map((c) => types[c]!))}' for key '${ix2.primary ? 'PRIMARY' : `${table.schema.name}.${ix2.name}`}'`);
+          }
+          affected += 2;
+          continue;
+        }
+      }
+    }
+    return { affectedRows: affected, warnings };
+  }
+
+  async modify(req: ModifyRequest, kind: 'update' | 'delete'): Promise<ModifyResult> {
+    const txn = this.requireTxn(req.txnId, req.lockWaitTimeoutMs);
+    const parts = this.dbPartitions(req.db);
+    const warnings: Warning[] = [];
+    const ctx = this.context(req, () => [], warnings);
+    const filter = req.filter ? compileExpr(req.filter) : null;
+    const assigns = req.assignments?.map((a) => ({ column: a.column, fn: compileExpr(a.expr) })) ?? [];
+    let matched = 0;
+    let changed = 0;
+    for (const pid of req.partitions) {
+      const partition = parts.get(pid);
+      invariant(partition, `partition ${pid} of ${req.db} is not on leaf ${this.nodeId}`);
+      const table = partition.table(req.tableId);
+      if (!table) throw new SqlError('ER_NO_SUCH_TABLE', `Table doesn't exist`);
+      const schema = table.schema;
+      const types = schema.columns.map((c) => c.type);
+      const all = schema.columns.map((_, i) => i);
+      // Candidates from a snapshot; each is then locked and re-checked on its latest version.
+      const view = this.txns.view(txn);
+      let candidates: { ref: number; row: Value[] }[] = [];
+      for (const chunk of this.accessRows(table, req.access, view, all, ctx)) {
+        const batch: Batch = { length: chunk.length, cols: chunk.columns };
+        const keep = filter ? filter(batch, ctx) : null;
+        for (let i = 0; i < chunk.length; i++) {
+          if (keep && !isTrue(keep[i]!)) continue;
+          candidates.push({ ref: chunk.refs[i]!, row: chunk.columns.map((c) => c[i]!) });
+        }
+      }
+      if (req.orderBy?.length) candidates = sortCandidates(candidates, req.orderBy, ctx);
+      if (req.limit !== undefined) candidates = candidates.slice(0, req.limit);
+      for (const cand of candidates) {
+        await maybe(table.lockRow(txn, cand.ref));
+        const latest = table.readLatest(txn, cand.ref);
+        if (!latest) continue;
+        const one: Batch = { length: 1, cols: latest.map((v) => [v]) };
+        if (filter && !isTrue(filter(one, ctx)[0]!)) continue;
+        matched++;
+        if (kind === 'delete') {
+          table.delete(txn, cand.ref);
+          changed++;
+          continue;
+        }
+        const updated = [...latest];
+        for (const a of assigns) {
+          const b: Batch = { length: 1, cols: updated.map((v) => [v]) };
+          const col = schema.columns[a.column]!;
+          updated[a.column] = castForColumn(a.fn(b, ctx)[0]!, col.type, col.name, req.strict, ctx, matched);
+          checkNotNull(updated[a.column]!, col, req.strict, ctx);
+          if (updated[a.column] === null && !col.nullable) updated[a.column] = zeroOf(col.type);
+        }
+        if (sameRow(latest, updated, types)) continue;
+        for (const k of req.shardKey) {
+          if (compareValues(latest[k]!, types[k]!, updated[k]!, types[k]!) !== 0) {
+            throw new SqlError('ER_NOT_SUPPORTED_YET', `Updating the shard key column '${schema.columns[k]!.name}' is not supported: it would move the row to another partition. Delete and re-insert the row instead.`);
+          }
+        }
+        const u = await maybe(table.update(txn, cand.ref, updated));
+        if (!u.ok) {
+          const ix = schema.indexes[u.index]!;
+          const key = ix.columns.map((c) => updated[c]!);
+          throw new SqlError('ER_DUP_ENTRY', `Duplicate entry '${formatKeyForError(key, ix.columns.map((c) => types[c]!))}' for key '${ix.primary ? 'PRIMARY' : `${schema.name}.${ix.name}`}'`);
+        }
+        changed++;
+      }
+    }
+    return { matched, changed, warnings };
+  }
+
+  // ───────────────────────────── transactions ─────────────────────────────
+
+  async beginStatement(txnId: number, lockWaitTimeoutMs: number): Promise<void> {
+    this.txnFor(txnId, lockWaitTimeoutMs).beginStatement();
+  }
+
+  async rollbackStatement(txnId: number): Promise<void> {
+    this.open.get(txnId)?.rollbackStatement();
+  }
+
+  async commit(txnId: number): Promise<void> {
+    const txn = this.open.get(txnId);
+    if (!txn) return;
+    this.open.delete(txnId);
+    txn.commit();
+  }
+
+  async rollback(txnId: number): Promise<void> {
+    const txn = this.open.get(txnId);
+    if (!txn) return;
+    this.open.delete(txnId);
+    txn.rollback();
+  }
+
+  // ───────────────────────────── internals ─────────────────────────────
+
+  private txnFor(txnId: number, lockWaitTimeoutMs: number): Txn {
+    let txn = this.open.get(txnId);
+    if (!txn) {
+      txn = this.txns.begin({ lockWaitTimeoutMs });
+      this.open.set(txnId, txn);
+    }
+    txn.lockWaitTimeoutMs = lockWaitTimeoutMs;
+    return txn;
+  }
+
+  private requireTxn(txnId: number | null, lockWaitTimeoutMs: number): Txn {
+    invariant(txnId !== null, 'writes run inside a transaction');
+    return this.txnFor(txnId, lockWaitTimeoutMs);
+  }
+
+  private dbPartitions(db: string): Map<number, Partition> {
+    const parts = this.partitions.get(db.toLowerCase());
+    if (!parts) throw new SqlError('ER_BAD_DB', `Unknown database '${db}'`);
+    return parts;
+  }
+
+  private table(db: string, partition: number, tableId: number): RowTable {
+    const t = this.dbPartitions(db).get(partition)?.table(tableId);
+    if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Table ${tableId} of '${db}' doesn't exist on partition ${partition}`);
+    return t;
+  }
+
+  private context(inputs: ExecInputs, scan: ExecContext['scan'], warnings: Warning[] = []): ExecContext {
+    return {
+      slots: inputs.slots,
+      params: inputs.params,
+      now: inputs.now,
+      sessionValue: (name) => inputs.sessionValues[name] ?? null,
+      warn: (code: ErrorCodeName, message: string) => warnings.push({ code: ErrorCodes[code].errno, message }),
+      scan,
+      gathered: () => {
+        throw new SqlError('ER_INTERNAL_ERROR', 'a gather cannot run on a leaf');
+      },
+      checkInterrupted: () => {},
+    };
+  }
+}
+
+async function maybe<T>(v: T | Promise<T>): Promise<T> {
+  return v instanceof Promise ? await v : v;
+}
+
+function storageSchema(s: LeafTableSchema): LeafTableSchema {
+  return s;
+}
+
+/** Casts key values to the index's column types; null when a key part is NULL (matches nothing). */
+function castKey(values: readonly Value[], types: readonly SqlType[]): Value[] | null {
+  const out: Value[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === null) return null;
+    const t = types[i]!;
+    try {
+      out.push(castToType(v, inferType(v), t, 'lenient', { column: '', row: 1 }));
+    } catch {
+      return null;
+    }
+  }
+  return out;
+}
+
+function inferType(v: Value): SqlType {
+  if (typeof v === 'number') return Number.isInteger(v) ? { kind: 'int', bytes: 8, unsigned: false } : { kind: 'double' };
+  if (typeof v === 'bigint') return { kind: 'int', bytes: 8, unsigned: v > 0n };
+  if (typeof v === 'string') return { kind: 'string', family: 'varchar', length: 65535, binary: false };
+  if (v instanceof Uint8Array) return { kind: 'string', family: 'varchar', length: 65535, binary: true };
+  if (v === null) return { kind: 'null' };
+  return { kind: 'decimal', precision: 65, scale: v.scale };
+}
+
+function castForColumn(v: Value, type: SqlType, column: string, strict: boolean, ctx: ExecContext, row = 1): Value {
+  if (v === null) return null;
+  return castToType(v, inferType(v), type, strict ? 'strict' : 'lenient', { column, row, warn: (code: ErrorCodeName, msg: string) => ctx.warn(code, msg) });
+}
+
+function checkNotNull(v: Value, col: { name: string; nullable: boolean }, strict = true, ctx?: ExecContext): void {
+  if (v !== null || col.nullable) return;
+  if (strict) throw new SqlError('ER_BAD_NULL', `Column '${col.name}' cannot be null`);
+  ctx?.warn('ER_BAD_NULL', `Column '${col.name}' cannot be null`);
+}
+
+function zeroOf(t: SqlType): Value {
+  switch (t.kind) {
+    case 'string':
+      return t.binary ? new Uint8Array(0) : '';
+    case 'date':
+      return '0000-00-00';
+    case 'datetime':
+    case 'timestamp':
+      return '0000-00-00 00:00:00';
+    case 'time':
+      return '00:00:00';
+    case 'enum':
+      return '';
+    case 'json':
+      return 'null';
+    default:
+      return 0;
+  }
+}
+
+function sameRow(a: readonly Value[], b: readonly Value[], types: readonly SqlType[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    if (x === null || y === null) return false;
+    // Binary-exact: 'a' → 'A' is a change even though the collation calls them equal.
+    if (typeof x === 'string' && typeof y === 'string') return false;
+    if (compareValues(x, types[i]!, y, types[i]!) !== 0) return false;
+    if (x instanceof Uint8Array || y instanceof Uint8Array) {
+      if (!(x instanceof Uint8Array && y instanceof Uint8Array) || Buffer.compare(x, y) !== 0) return false;
+    }
+  }
+  return true;
+}
+
+function sortCandidates(
+  rows: { ref: number; row: Value[] }[],
+  keys: readonly { expr: BoundExpr; desc: boolean }[],
+  ctx: ExecContext,
+): { ref: number; row: Value[] }[] {
+  const fns = keys.map((k) => compileExpr(k.expr));
+  const keyed = rows.map((r) => {
+    const b: Batch = { length: 1, cols: r.row.map((v) => [v]) };
+    return { r, k: fns.map((f) => f(b, ctx)[0]!) };
+  });
+  keyed.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const x = a.k[i]!;
+      const y = b.k[i]!;
+      const t = keys[i]!.expr.type;
+      let c: number;
+      if (x === null || y === null) c = x === y ? 0 : x === null ? -1 : 1;
+      else c = compareValues(x, t, y, t) ?? 0;
+      if (c !== 0) return keys[i]!.desc ? -c : c;
+    }
+    return 0;
+  });
+  return keyed.map((k) => k.r);
+}

@@ -1,0 +1,106 @@
+import type { Value } from '../common/value.js';
+import type { WireBatch } from '../common/ir/batch.js';
+import type { BoundExpr } from '../common/ir/expr.js';
+import type { PhysicalPlan, Access } from '../common/ir/physical.js';
+import type { SqlType } from '../common/types.js';
+
+/**
+ * What an aggregator asks of a leaf. Requests are plain serializable data: the in-process
+ * transport calls the leaf directly, the TCP transport (cluster issue) encodes them with
+ * msgpackr. Every request names the partitions it concerns.
+ */
+
+/** The storage-level schema of a table, as a leaf needs it. */
+export interface LeafTableSchema {
+  readonly id: number;
+  readonly name: string;
+  readonly columns: readonly { readonly name: string; readonly type: SqlType; readonly nullable: boolean }[];
+  readonly indexes: readonly { readonly name: string; readonly columns: readonly number[]; readonly unique: boolean; readonly primary: boolean }[];
+}
+
+/** Per-execution inputs of a fragment or write. */
+export interface ExecInputs {
+  readonly slots: readonly Value[];
+  readonly params: readonly Value[];
+  readonly now: string;
+  /** Values of the session expressions the plan reads (DATABASE(), @x, …). */
+  readonly sessionValues: Readonly<Record<string, Value>>;
+  /** The aggregator's transaction id, or null for an autocommit read. */
+  readonly txnId: number | null;
+  /** innodb_lock_wait_timeout of the session, in ms. */
+  readonly lockWaitTimeoutMs: number;
+}
+
+export interface FragmentRequest extends ExecInputs {
+  readonly db: string;
+  readonly partitions: readonly number[];
+  readonly fragment: PhysicalPlan;
+}
+
+/** INSERT / REPLACE of fully cast rows into one partition. */
+export interface InsertRequest extends ExecInputs {
+  readonly db: string;
+  readonly partition: number;
+  readonly tableId: number;
+  readonly rows: readonly (readonly Value[])[];
+  readonly mode: 'insert' | 'ignore' | 'replace';
+  /**
+   * ON DUPLICATE KEY UPDATE: assignments evaluated over [existing row columns…, inserted row
+   * columns…] (VALUES(col) reads the inserted row). `casts` are the column types to cast to.
+   */
+  readonly onDuplicate?: readonly { readonly column: number; readonly expr: BoundExpr }[];
+}
+
+export interface InsertResult {
+  readonly affectedRows: number;
+  /** Rows skipped by INSERT IGNORE, with the duplicate message. */
+  readonly warnings: readonly { readonly code: number; readonly message: string }[];
+}
+
+/** UPDATE or DELETE of the rows of one table matching `filter`, in the given partitions. */
+export interface ModifyRequest extends ExecInputs {
+  readonly db: string;
+  readonly partitions: readonly number[];
+  readonly tableId: number;
+  readonly access: Access;
+  /** Over the table's columns; null = all rows. */
+  readonly filter: BoundExpr | null;
+  /** UPDATE only: assignments in order, each over the table's columns as updated so far. */
+  readonly assignments?: readonly { readonly column: number; readonly expr: BoundExpr }[];
+  /** Column names for error messages (1048, 1264, 1406). */
+  readonly columnNames: readonly string[];
+  /** Columns not to change (shard key): an UPDATE that would change them fails. */
+  readonly shardKey: readonly number[];
+  readonly strict: boolean;
+  /** ORDER BY … LIMIT n within the partition (the aggregator only sends it for one partition). */
+  readonly orderBy?: readonly { readonly expr: BoundExpr; readonly desc: boolean }[];
+  readonly limit?: number;
+}
+
+export interface ModifyResult {
+  readonly matched: number;
+  readonly changed: number;
+  readonly warnings: readonly { readonly code: number; readonly message: string }[];
+}
+
+export interface LeafApi {
+  readonly nodeId: string;
+  createDatabase(db: string, partitions: readonly number[]): Promise<void>;
+  dropDatabase(db: string): Promise<void>;
+  createTable(db: string, partitions: readonly number[], schema: LeafTableSchema): Promise<void>;
+  dropTable(db: string, tableId: number): Promise<void>;
+  truncateTable(db: string, tableId: number): Promise<void>;
+  addIndex(db: string, tableId: number, index: LeafTableSchema['indexes'][number]): Promise<void>;
+  dropIndex(db: string, tableId: number, name: string): Promise<void>;
+  rowCount(db: string, tableId: number): Promise<number>;
+
+  runFragment(req: FragmentRequest): Promise<WireBatch[]>;
+  insert(req: InsertRequest): Promise<InsertResult>;
+  modify(req: ModifyRequest, kind: 'update' | 'delete'): Promise<ModifyResult>;
+
+  /** Statement boundaries inside a transaction: a failed statement is undone on its own. */
+  beginStatement(txnId: number, lockWaitTimeoutMs: number): Promise<void>;
+  rollbackStatement(txnId: number): Promise<void>;
+  commit(txnId: number): Promise<void>;
+  rollback(txnId: number): Promise<void>;
+}

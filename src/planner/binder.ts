@@ -1,0 +1,1172 @@
+import type * as A from '../sql/ast.js';
+import type { SqlType } from '../common/types.js';
+import type { Value } from '../common/value.js';
+import type { BoundExpr, CompareKind } from '../common/ir/expr.js';
+import type { AggFunc, AggSpec, SortKey } from '../common/ir/physical.js';
+import { SqlError, UnsupportedError } from '../common/errors.js';
+import { assertNever } from '../common/assert.js';
+import type { CatalogView, TableDef } from '../cluster/catalog.js';
+import type { LogicalPlan, OutputColumn } from './logical.js';
+import { BIGINT, BOOL_RESULT, DOUBLE, NULL_TYPE, UBIGINT, aggType, arithType, compareKind, unifyTypes, varchar } from './typing.js';
+import { bindLiteral } from './literals.js';
+
+/** What the binder needs to know about scalar functions (the registry lives in exec). */
+export interface FunctionInfo {
+  readonly minArgs: number;
+  readonly maxArgs: number;
+  returnType(args: readonly SqlType[]): SqlType;
+}
+
+/** A table the aggregator materializes itself (information_schema). */
+export interface VirtualTable {
+  readonly columns: readonly { readonly name: string; readonly type: SqlType }[];
+  readonly rows: readonly (readonly Value[])[];
+}
+
+export interface BindContext {
+  readonly catalog: CatalogView;
+  readonly db: string | null;
+  readonly literals: readonly A.Literal[];
+  readonly paramTypes: readonly SqlType[];
+  lookupFunction(name: string): FunctionInfo | undefined;
+  virtualTable(db: string, name: string): VirtualTable | undefined;
+  /** Type of @@var / @var for SELECT. */
+  variableType(name: string, scope: 'user' | 'session' | 'global' | 'default'): SqlType;
+  /** Slots whose values the plan depends on; the plan cache checks them on a hit. */
+  readonly baked: Set<number>;
+}
+
+export interface BoundQuery {
+  readonly plan: LogicalPlan;
+  readonly columns: readonly OutputColumn[];
+}
+
+/** A column visible to name resolution. */
+interface ScopeColumn {
+  readonly name: string;
+  /** The alias (or table name) that qualifies it. */
+  readonly table: string;
+  readonly db: string;
+  readonly orgName: string;
+  readonly orgTable: string;
+  readonly type: SqlType;
+  readonly nullable: boolean;
+  /** Hidden from unqualified lookup and `*` (the right side of a USING/NATURAL column). */
+  readonly usingDuplicate?: boolean;
+  readonly keyFlags?: { primaryKey?: boolean; uniqueKey?: boolean; multipleKey?: boolean; autoIncrement?: boolean };
+}
+
+interface Scope {
+  readonly columns: readonly ScopeColumn[];
+  readonly parent: Scope | null;
+  /** Output aliases usable from HAVING / ORDER BY (MySQL extension). */
+  readonly aliases?: ReadonlyMap<string, BoundExpr>;
+}
+
+const AGGREGATES: Readonly<Record<string, AggFunc>> = {
+  COUNT: 'count',
+  SUM: 'sum',
+  AVG: 'avg',
+  MIN: 'min',
+  MAX: 'max',
+  GROUP_CONCAT: 'groupConcat',
+  BIT_AND: 'bitAnd',
+  BIT_OR: 'bitOr',
+  BIT_XOR: 'bitXor',
+  STD: 'std',
+  STDDEV: 'std',
+  STDDEV_POP: 'std',
+  STDDEV_SAMP: 'std',
+  VARIANCE: 'variance',
+  VAR_POP: 'variance',
+  VAR_SAMP: 'variance',
+  ANY_VALUE: 'anyValue',
+};
+
+export function isAggregateName(name: string): boolean {
+  return name in AGGREGATES;
+}
+
+/** Session-scoped functions evaluated by the aggregator per statement. */
+const SESSION_FUNCTIONS: Readonly<Record<string, SqlType>> = {
+  DATABASE: varchar(64),
+  SCHEMA: varchar(64),
+  USER: varchar(288),
+  CURRENT_USER: varchar(288),
+  SESSION_USER: varchar(288),
+  SYSTEM_USER: varchar(288),
+  CONNECTION_ID: UBIGINT,
+  LAST_INSERT_ID: UBIGINT,
+  ROW_COUNT: BIGINT,
+  FOUND_ROWS: BIGINT,
+};
+
+type Clause = 'field list' | 'where clause' | 'group statement' | 'having clause' | 'order clause' | 'on clause' | 'IN (...)';
+
+/**
+ * Aggregation state while binding a grouped SELECT: aggregate calls found in the select list,
+ * HAVING and ORDER BY become columns of the aggregate's output.
+ */
+interface AggContext {
+  readonly inputScope: Scope;
+  readonly groupBy: BoundExpr[];
+  readonly groupKeys: string[];
+  readonly aggs: AggSpec[];
+  readonly aggKeys: string[];
+}
+
+export class Binder {
+  constructor(private readonly ctx: BindContext) {}
+
+  // ───────────────────────────── queries ─────────────────────────────
+
+  bindQuery(q: A.Query, outer: Scope | null = null): BoundQuery {
+    switch (q.kind) {
+      case 'select':
+        return this.bindSelect(q, outer);
+      case 'union':
+        return this.bindUnion(q, outer);
+      default:
+        return assertNever(q, 'query');
+    }
+  }
+
+  private bindUnion(q: A.SetOperation, outer: Scope | null): BoundQuery {
+    // Flatten a left-deep chain; UNION DISTINCT anywhere dedupes everything to its left.
+    const terms: { query: A.Query; all: boolean }[] = [];
+    let node: A.Query = q;
+    while (node.kind === 'union' && !node.orderBy && !node.limit || node === q) {
+      if (node.kind !== 'union') break;
+      terms.unshift({ query: node.right, all: node.all });
+      node = node.left;
+    }
+    const first = this.bindQuery(node, outer);
+    let plan: LogicalPlan = first.plan;
+    let types = [...first.plan.types];
+    const inputs: LogicalPlan[] = [plan];
+    for (const t of terms) {
+      const b = this.bindQuery(t.query, outer);
+      if (b.columns.length !== first.columns.length) {
+        throw new SqlError('ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT', 'The used SELECT statements have a different number of columns');
+      }
+      types = types.map((ty, i) => unifyTypes([ty, b.plan.types[i]!]));
+      inputs.push(b.plan);
+      if (!t.all) {
+        plan = { kind: 'distinct', input: { kind: 'union', inputs: [...inputs], types }, types };
+        inputs.length = 0;
+        inputs.push(plan);
+      }
+    }
+    if (inputs.length > 1 || inputs[0] !== plan) plan = { kind: 'union', inputs: [...inputs], types };
+    else if (plan.kind === 'distinct') plan = { ...plan, types };
+    // Each branch is cast to the unified type so the columns line up.
+    plan = castUnionInputs(plan, types);
+    const columns = first.columns.map((c, i) => ({ ...c, type: types[i]!, nullable: true, orgName: '', orgTable: '', table: '', schema: '' }));
+    const scope: Scope = {
+      columns: columns.map((c) => ({ name: c.name, table: '', db: '', orgName: '', orgTable: '', type: c.type, nullable: true })),
+      parent: outer,
+    };
+    if (q.orderBy) {
+      const keys = q.orderBy.map((o) => ({ expr: this.bindOrderItem(o.expr, scope, columns.map((c) => c.name)), desc: o.desc }));
+      plan = { kind: 'sort', input: plan, keys, types };
+    }
+    if (q.limit) plan = this.bindLimit(plan, q.limit);
+    return { plan, columns };
+  }
+
+  private bindOrderItem(e: A.Expr, scope: Scope, names: readonly string[]): BoundExpr {
+    const ordinal = this.ordinal(e, names.length, 'order clause');
+    if (ordinal !== undefined) return { kind: 'column', index: ordinal, type: scope.columns[ordinal]!.type };
+    return this.bindExpr(e, scope, 'order clause');
+  }
+
+  private bindSelect(s: A.Select, outer: Scope | null): BoundQuery {
+    // FROM
+    let plan: LogicalPlan;
+    let scope: Scope;
+    if (s.from) {
+      const f = this.bindFrom(s.from, outer);
+      plan = f.plan;
+      scope = { columns: f.columns, parent: outer };
+    } else {
+      plan = { kind: 'values', rows: [[]], types: [] };
+      scope = { columns: [], parent: outer };
+    }
+
+    // WHERE
+    if (s.where) {
+      this.rejectAggregates(s.where, 'where clause');
+      const predicate = this.bindExpr(s.where, scope, 'where clause');
+      plan = { kind: 'filter', input: plan, predicate, types: plan.types };
+    }
+
+    // Expand the select list.
+    const items = this.expandItems(s.items, scope);
+
+    const hasAgg =
+      (s.groupBy?.length ?? 0) > 0 ||
+      items.some((it) => it.kind === 'expr' && containsAggregate(it.expr)) ||
+      (s.having !== undefined && containsAggregate(s.having)) ||
+      (s.orderBy ?? []).some((o) => containsAggregate(o.expr));
+
+    let outExprs: BoundExpr[];
+    let postScope: Scope;
+    let agg: AggContext | null = null;
+    const names = items.map((it) => it.name);
+
+    if (hasAgg) {
+      agg = { inputScope: scope, groupBy: [], groupKeys: [], aggs: [], aggKeys: [] };
+      for (const g of s.groupBy ?? []) {
+        const ordinal = this.ordinal(g, items.length, 'group statement');
+        let bound: BoundExpr;
+        if (ordinal !== undefined) {
+          const item = items[ordinal]!;
+          if (item.kind === 'expr' && containsAggregate(item.expr)) {
+            throw new SqlError('ER_WRONG_GROUP_FIELD', `Can't group on '${item.name}'`);
+          }
+          bound = item.kind === 'bound' ? item.bound : this.bindExpr(item.expr, scope, 'group statement');
+        } else {
+          bound = this.bindGroupItem(g, scope, items);
+        }
+        agg.groupBy.push(bound);
+        agg.groupKeys.push(exprKey(bound));
+      }
+      outExprs = items.map((it) => (it.kind === 'bound' ? this.toAggOutput(it.bound, agg!) : this.bindAggExpr(it.expr, agg!, 'field list')));
+      postScope = scope;
+    } else {
+      outExprs = items.map((it) => (it.kind === 'bound' ? it.bound : this.bindExpr(it.expr, scope, 'field list')));
+      postScope = scope;
+    }
+
+    const aliasMap = new Map<string, BoundExpr>();
+    items.forEach((it, i) => {
+      if (it.alias !== undefined && !aliasMap.has(it.alias.toLowerCase())) aliasMap.set(it.alias.toLowerCase(), outExprs[i]!);
+    });
+
+    let having: BoundExpr | undefined;
+    if (s.having) {
+      if (agg) having = this.bindAggExpr(s.having, agg, 'having clause', aliasMap);
+      else having = this.bindExpr(s.having, { ...scope, aliases: aliasMap }, 'having clause');
+    }
+
+    // ORDER BY: keys may be ordinals, aliases, or any expression over the input (hidden columns).
+    const orderKeys: { expr: BoundExpr; desc: boolean }[] = [];
+    for (const o of s.orderBy ?? []) {
+      const ordinal = this.ordinal(o.expr, items.length, 'order clause');
+      if (ordinal !== undefined) {
+        orderKeys.push({ expr: outExprs[ordinal]!, desc: o.desc });
+        continue;
+      }
+      if (o.expr.kind === 'column' && o.expr.table === undefined) {
+        const colName = o.expr.name.toLowerCase();
+        const alias = aliasMap.get(colName);
+        // An input column of the same name wins over an alias only when it is not also an output name.
+        if (alias && !(this.hasColumn(scope, colName) && !names.some((n) => n.toLowerCase() === colName))) {
+          orderKeys.push({ expr: alias, desc: o.desc });
+          continue;
+        }
+      }
+      const bound = agg ? this.bindAggExpr(o.expr, agg, 'order clause', aliasMap) : this.bindExpr(o.expr, { ...scope, aliases: aliasMap }, 'order clause');
+      orderKeys.push({ expr: bound, desc: o.desc });
+    }
+
+    // Build: [aggregate] → [having] → project(out + hidden order keys) → [distinct] → sort → limit → project(out)
+    if (agg) {
+      const types = [...agg.groupBy.map((g) => g.type), ...agg.aggs.map((a) => a.type)];
+      plan = { kind: 'aggregate', input: plan, groupBy: agg.groupBy, aggs: agg.aggs, types };
+    }
+    if (having) plan = { kind: 'filter', input: plan, predicate: having, types: plan.types };
+
+    const projected: BoundExpr[] = [...outExprs];
+    const sortKeys: SortKey[] = [];
+    for (const k of orderKeys) {
+      const key = exprKey(k.expr);
+      let idx = projected.findIndex((p) => exprKey(p) === key);
+      if (idx < 0) {
+        if (s.distinct) {
+          // MySQL requires ORDER BY terms of a DISTINCT query to be in the select list.
+          throw new SqlError('ER_WRONG_FIELD_WITH_GROUP', "Expression #1 of ORDER BY clause is not in SELECT list, references column which is not in SELECT list; this is incompatible with DISTINCT");
+        }
+        idx = projected.length;
+        projected.push(k.expr);
+      }
+      sortKeys.push({ expr: { kind: 'column', index: idx, type: projected[idx]!.type }, desc: k.desc });
+    }
+    const projTypes = projected.map((e) => e.type);
+    plan = { kind: 'project', input: plan, exprs: projected, types: projTypes };
+    if (s.distinct) plan = { kind: 'distinct', input: plan, types: projTypes };
+    if (sortKeys.length) plan = { kind: 'sort', input: plan, keys: sortKeys, types: projTypes };
+    if (s.limit) plan = this.bindLimit(plan, s.limit);
+    if (projected.length > outExprs.length) {
+      const keep = outExprs.map((e, i): BoundExpr => ({ kind: 'column', index: i, type: e.type }));
+      plan = { kind: 'project', input: plan, exprs: keep, types: keep.map((e) => e.type) };
+    }
+
+    const columns: OutputColumn[] = items.map((it, i) => {
+      const e = outExprs[i]!;
+      const src = it.source;
+      return {
+        name: it.name,
+        orgName: src?.orgName ?? '',
+        table: src?.table ?? '',
+        orgTable: src?.orgTable ?? '',
+        schema: src?.db ?? '',
+        type: e.type,
+        nullable: src ? src.nullable || (agg !== null && !agg.groupKeys.includes(exprKey(e))) : true,
+        ...(src?.keyFlags ?? {}),
+      };
+    });
+    void postScope;
+    return { plan, columns };
+  }
+
+  private hasColumn(scope: Scope, name: string): boolean {
+    const n = name.toLowerCase();
+    return scope.columns.some((c) => c.name.toLowerCase() === n);
+  }
+
+  /** GROUP BY may name a select alias when no input column has that name (MySQL). */
+  private bindGroupItem(g: A.Expr, scope: Scope, items: readonly ExpandedItem[]): BoundExpr {
+    if (g.kind === 'column' && g.table === undefined && !this.hasColumn(scope, g.name)) {
+      const item = items.find((it) => it.alias?.toLowerCase() === g.name.toLowerCase());
+      if (item) {
+        if (item.kind === 'expr' && containsAggregate(item.expr)) throw new SqlError('ER_WRONG_GROUP_FIELD', `Can't group on '${item.name}'`);
+        return item.kind === 'bound' ? item.bound : this.bindExpr(item.expr, scope, 'group statement');
+      }
+    }
+    this.rejectAggregates(g, 'group statement');
+    return this.bindExpr(g, scope, 'group statement');
+  }
+
+  private bindLimit(plan: LogicalPlan, limit: A.Limit): LogicalPlan {
+    const count = this.bindLimitValue(limit.count);
+    const offset = limit.offset ? this.bindLimitValue(limit.offset) : null;
+    return { kind: 'limit', input: plan, count, offset, types: plan.types };
+  }
+
+  private bindLimitValue(e: A.Expr): BoundExpr {
+    if (e.kind === 'literal' && e.value.type === 'int') return this.bindExpr(e, { columns: [], parent: null }, 'field list');
+    if (e.kind === 'param') return { kind: 'param', index: e.index, type: BIGINT };
+    throw new SqlError('ER_PARSE', 'You have an error in your SQL syntax; LIMIT takes integer constants or ? placeholders');
+  }
+
+  /** An ORDER BY / GROUP BY position (1-based in SQL). */
+  private ordinal(e: A.Expr, count: number, clause: Clause): number | undefined {
+    if (e.kind !== 'literal' || e.value.type !== 'int') return undefined;
+    if (e.slot >= 0) this.ctx.baked.add(e.slot);
+    const n = Number(e.value.text);
+    if (!Number.isInteger(n) || n < 1 || n > count) {
+      throw new SqlError('ER_BAD_FIELD', `Unknown column '${e.value.text}' in '${clause}'`);
+    }
+    return n - 1;
+  }
+
+  // ───────────────────────────── select list ─────────────────────────────
+
+  private expandItems(items: readonly A.SelectItem[], scope: Scope): ExpandedItem[] {
+    const out: ExpandedItem[] = [];
+    for (const it of items) {
+      if (it.kind === 'star') {
+        const cols = scope.columns
+          .map((c, i) => ({ c, i }))
+          .filter(({ c }) => !c.usingDuplicate || it.table !== undefined)
+          .filter(({ c }) => it.table === undefined || sameName(c.table, it.table));
+        if (it.table !== undefined && cols.length === 0) {
+          throw new SqlError('ER_BAD_TABLE', `Unknown table '${it.table}'`);
+        }
+        if (it.table === undefined && scope.columns.length === 0) {
+          throw new SqlError('ER_NO_TABLES_USED' as never, 'No tables used');
+        }
+        for (const { c, i } of cols) {
+          out.push({ kind: 'bound', bound: { kind: 'column', index: i, type: c.type }, name: c.name, source: c });
+        }
+        continue;
+      }
+      const source = it.expr.kind === 'column' ? this.findColumn(scope, it.expr) : undefined;
+      const name = it.alias ?? defaultName(it);
+      if (it.alias === undefined) this.bakeNameLiterals(it.expr);
+      out.push({ kind: 'expr', expr: it.expr, name, alias: it.alias, source });
+    }
+    return out;
+  }
+
+  /** A column name that shows literal text must be re-derived when the literal changes. */
+  private bakeNameLiterals(e: A.Expr): void {
+    walkAst(e, (n) => {
+      if (n.kind === 'literal' && n.slot >= 0) this.ctx.baked.add(n.slot);
+    });
+  }
+
+  private findColumn(scope: Scope, c: { table?: string; name: string; db?: string }): ScopeColumn | undefined {
+    const hits = scope.columns.filter((col) => matches(col, c));
+    return hits.length === 1 ? hits[0] : undefined;
+  }
+
+  // ───────────────────────────── FROM ─────────────────────────────
+
+  private bindFrom(ref: A.TableRef, outer: Scope | null): { plan: LogicalPlan; columns: ScopeColumn[] } {
+    switch (ref.kind) {
+      case 'table':
+        return this.bindTable(ref);
+      case 'derived': {
+        const q = this.bindQuery(ref.query, outer);
+        const names = ref.columns ?? q.columns.map((c) => c.name);
+        if (names.length !== q.columns.length) {
+          throw new SqlError('ER_WRONG_VALUE_COUNT' as never, 'In definition of view, derived table or common table expression, SELECT list and column names list have different column counts');
+        }
+        const seen = new Set<string>();
+        for (const n of names) {
+          const k = n.toLowerCase();
+          if (seen.has(k)) throw new SqlError('ER_DUP_FIELDNAME', `Duplicate column name '${n}'`);
+          seen.add(k);
+        }
+        const columns = q.columns.map((c, i): ScopeColumn => ({
+          name: names[i]!,
+          table: ref.alias,
+          db: '',
+          orgName: c.orgName === '' ? '' : c.orgName,
+          orgTable: ref.alias,
+          type: c.type,
+          nullable: c.nullable,
+        }));
+        return { plan: q.plan, columns };
+      }
+      case 'join':
+        return this.bindJoin(ref, outer);
+      default:
+        return assertNever(ref, 'table reference');
+    }
+  }
+
+  private bindTable(ref: A.TableRef & { kind: 'table' }): { plan: LogicalPlan; columns: ScopeColumn[] } {
+    const db = ref.db ?? this.ctx.db;
+    if (db === null) throw new SqlError('ER_NO_DB', 'No database selected');
+    const alias = ref.alias ?? ref.name;
+    const virtual = this.ctx.virtualTable(db, ref.name);
+    if (virtual) {
+      const types = virtual.columns.map((c) => c.type);
+      return {
+        plan: { kind: 'rowset', rows: virtual.rows, types },
+        columns: virtual.columns.map((c) => ({ name: c.name, table: alias, db, orgName: c.name, orgTable: ref.name.toUpperCase(), type: c.type, nullable: true })),
+      };
+    }
+    if (!this.ctx.catalog.database(db)) throw new SqlError('ER_BAD_DB', `Unknown database '${db}'`);
+    const table = this.ctx.catalog.table(db, ref.name);
+    if (!table) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${db}.${ref.name}' doesn't exist`);
+    const types = table.columns.map((c) => c.type);
+    return { plan: { kind: 'get', table, types }, columns: tableScopeColumns(table, alias) };
+  }
+
+  private bindJoin(ref: A.TableRef & { kind: 'join' }, outer: Scope | null): { plan: LogicalPlan; columns: ScopeColumn[] } {
+    const l = this.bindFrom(ref.left, outer);
+    const r = this.bindFrom(ref.right, outer);
+    const isRight = ref.type === 'RIGHT';
+    // RIGHT JOIN is a LEFT JOIN with the sides swapped; a projection restores the column order.
+    const [a, b] = isRight ? [r, l] : [l, r];
+    const columns = [...a.columns, ...b.columns];
+    const scope: Scope = { columns, parent: outer };
+    const conds: BoundExpr[] = [];
+
+    let usingNames: readonly string[] | undefined = ref.using;
+    if (ref.natural) {
+      usingNames = l.columns.filter((c) => !c.usingDuplicate && r.columns.some((rc) => !rc.usingDuplicate && sameName(rc.name, c.name))).map((c) => c.name);
+    }
+    const dupIndexes = new Set<number>();
+    if (usingNames) {
+      for (const name of usingNames) {
+        const li = a.columns.findIndex((c) => !c.usingDuplicate && sameName(c.name, name));
+        const riLocal = b.columns.findIndex((c) => !c.usingDuplicate && sameName(c.name, name));
+        if (li < 0 || riLocal < 0) throw new SqlError('ER_BAD_FIELD', `Unknown column '${name}' in 'from clause'`);
+        const ri = a.columns.length + riLocal;
+        conds.push(this.makeCompare('=', { kind: 'column', index: li, type: columns[li]!.type }, { kind: 'column', index: ri, type: columns[ri]!.type }));
+        // The column of the preserved side (left in the written order) is the visible one.
+        dupIndexes.add(isRight ? li : ri);
+      }
+    }
+    const joinColumns = columns.map((c, i) => (dupIndexes.has(i) ? { ...c, usingDuplicate: true } : c));
+    if (ref.on) {
+      this.rejectAggregates(ref.on, 'on clause');
+      conds.push(this.bindExpr(ref.on, { columns: joinColumns, parent: outer }, 'on clause'));
+    }
+    void scope;
+    const condition = conds.length === 0 ? null : conds.length === 1 ? conds[0]! : { kind: 'and' as const, args: conds, type: BOOL_RESULT };
+    const type = ref.type === 'LEFT' || ref.type === 'RIGHT' ? 'left' : 'inner';
+    const types = columns.map((c) => c.type);
+    let plan: LogicalPlan = { kind: 'join', type, left: a.plan, right: b.plan, condition, types };
+    // Outer-joined columns become nullable.
+    let outCols = joinColumns.map((c, i) => (type === 'left' && i >= a.columns.length ? { ...c, nullable: true } : c));
+    if (isRight) {
+      const order = [...outCols.keys()].map((i) => (i < b.columns.length ? a.columns.length + i : i - b.columns.length));
+      const exprs = order.map((i): BoundExpr => ({ kind: 'column', index: i, type: outCols[i]!.type }));
+      plan = { kind: 'project', input: plan, exprs, types: exprs.map((e) => e.type) };
+      outCols = order.map((i) => outCols[i]!);
+    }
+    return { plan, columns: outCols };
+  }
+
+  // ───────────────────────────── expressions ─────────────────────────────
+
+  private rejectAggregates(e: A.Expr, _clause: Clause): void {
+    if (containsAggregate(e)) throw new SqlError('ER_INVALID_GROUP_FUNC_USE', 'Invalid use of group function');
+  }
+
+  /** Binds an expression of a grouped query: aggregates and group keys become aggregate outputs. */
+  private bindAggExpr(e: A.Expr, agg: AggContext, clause: Clause, aliases?: ReadonlyMap<string, BoundExpr>): BoundExpr {
+    if (aliases && e.kind === 'column' && e.table === undefined && !this.hasColumn(agg.inputScope, e.name)) {
+      const a = aliases.get(e.name.toLowerCase());
+      if (a) return a;
+    }
+    const bound = this.bindExpr(e, agg.inputScope, clause, agg);
+    return this.toAggOutput(bound, agg);
+  }
+
+  /**
+   * Rewrites an expression bound over the aggregate's input into one over its output: group
+   * keys → their column, aggregate placeholders → their column, any other input column →
+   * ANY_VALUE (MySQL without ONLY_FULL_GROUP_BY; functionally dependent columns in MySQL 8).
+   */
+  private toAggOutput(e: BoundExpr, agg: AggContext): BoundExpr {
+    const key = exprKey(e);
+    const g = agg.groupKeys.indexOf(key);
+    if (g >= 0) return { kind: 'column', index: g, type: e.type };
+    if (e.kind === 'column') {
+      if (e.index <= AGG_PLACEHOLDER_BASE) {
+        return { kind: 'column', index: agg.groupBy.length + (AGG_PLACEHOLDER_BASE - e.index), type: e.type };
+      }
+      const spec: AggSpec = { fn: 'anyValue', args: [e], distinct: false, type: e.type };
+      const k = exprKey({ kind: 'func', name: 'ANY_VALUE', args: [e], type: e.type });
+      let j = agg.aggKeys.indexOf(k);
+      if (j < 0) {
+        j = agg.aggs.length;
+        agg.aggs.push(spec);
+        agg.aggKeys.push(k);
+      }
+      return { kind: 'column', index: agg.groupBy.length + j, type: e.type };
+    }
+    return mapChildren(e, (c) => this.toAggOutput(c, agg));
+  }
+
+  bindExpr(e: A.Expr, scope: Scope, clause: Clause, agg?: AggContext): BoundExpr {
+    const bind = (x: A.Expr): BoundExpr => this.bindExpr(x, scope, clause, agg);
+    switch (e.kind) {
+      case 'literal':
+        return bindLiteral(e, this.ctx.baked);
+      case 'param': {
+        const type = this.ctx.paramTypes[e.index] ?? varchar(255);
+        return { kind: 'param', index: e.index, type };
+      }
+      case 'column':
+        return this.resolveColumn(e, scope, clause);
+      case 'star':
+        throw new SqlError('ER_PARSE', "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '*' at line 1");
+      case 'unary': {
+        const arg = bind(e.operand);
+        switch (e.op) {
+          case '-':
+            if (arg.kind === 'const' && typeof arg.value === 'number' && arg.value === 0) return arg;
+            return { kind: 'neg', arg, type: negType(arg.type) };
+          case '+':
+            return arg;
+          case 'NOT':
+            return { kind: 'not', arg, type: BOOL_RESULT };
+          case '~':
+            return { kind: 'bit', op: '~', args: [arg], type: UBIGINT };
+          case 'BINARY':
+            return { kind: 'cast', arg, type: { kind: 'string', family: 'varchar', length: 65535, binary: true }, mode: 'cast' };
+          default:
+            return assertNever(e as never, 'unary operator');
+        }
+      }
+      case 'binary':
+        return this.bindBinary(e, bind);
+      case 'isNull':
+        return { kind: 'isNull', arg: bind(e.operand), not: e.not, type: BOOL_RESULT };
+      case 'isTruth':
+        return { kind: 'isTruth', arg: bind(e.operand), truth: e.truth, not: e.not, type: BOOL_RESULT };
+      case 'between': {
+        const x = bind(e.operand);
+        const lo = bind(e.low);
+        const hi = bind(e.high);
+        const both: BoundExpr = { kind: 'and', args: [this.makeCompare('>=', x, lo), this.makeCompare('<=', x, hi)], type: BOOL_RESULT };
+        return e.not ? { kind: 'not', arg: both, type: BOOL_RESULT } : both;
+      }
+      case 'inList': {
+        if (e.operand.kind === 'row') {
+          // (a, b) IN ((1, 2), (3, 4)) → OR of row equalities
+          const alts = e.list.map((item) => this.bindRowCompare('=', e.operand, item, bind));
+          const any: BoundExpr = { kind: 'or', args: alts, type: BOOL_RESULT };
+          return e.not ? { kind: 'not', arg: any, type: BOOL_RESULT } : any;
+        }
+        const arg = bind(e.operand);
+        const list = e.list.map(bind);
+        const cmp = list.reduce<CompareKind>((k, it) => mergeCompareKinds(k, compareKind(arg.type, it.type)), compareKind(arg.type, list[0]?.type ?? arg.type));
+        return { kind: 'inList', arg, list, cmp, not: e.not, type: BOOL_RESULT };
+      }
+      case 'inQuery': {
+        const sub = this.bindSubquery(e.query, scope);
+        if (sub.columns.length !== 1) throw new SqlError('ER_OPERAND_COLUMNS', 'Operand should contain 1 column(s)');
+        const arg = bind(e.operand);
+        return { kind: 'inSubquery', arg, plan: sub.plan as never, correlated: sub.correlated, cmp: compareKind(arg.type, sub.columns[0]!.type), not: e.not, type: BOOL_RESULT };
+      }
+      case 'like': {
+        const arg = bind(e.operand);
+        const pattern = bind(e.pattern);
+        let escape = '\\';
+        if (e.escape) {
+          if (e.escape.kind !== 'literal' || e.escape.value.type !== 'string') throw new SqlError('ER_WRONG_ARGUMENTS', 'Incorrect arguments to ESCAPE');
+          if (e.escape.slot >= 0) this.ctx.baked.add(e.escape.slot);
+          escape = e.escape.value.value;
+        }
+        const binary = (arg.type.kind === 'string' && arg.type.binary) || (pattern.type.kind === 'string' && pattern.type.binary);
+        return { kind: 'like', arg, pattern, escape, binary, not: e.not, type: BOOL_RESULT };
+      }
+      case 'regexp':
+        return { kind: 'regexp', arg: bind(e.operand), pattern: bind(e.pattern), not: e.not, type: BOOL_RESULT };
+      case 'exists': {
+        const sub = this.bindSubquery(e.query, scope);
+        return { kind: 'subquery', mode: 'exists', plan: sub.plan as never, correlated: sub.correlated, type: BOOL_RESULT };
+      }
+      case 'subquery': {
+        const sub = this.bindSubquery(e.query, scope);
+        if (sub.columns.length !== 1) throw new SqlError('ER_OPERAND_COLUMNS', 'Operand should contain 1 column(s)');
+        return { kind: 'subquery', mode: 'scalar', plan: sub.plan as never, correlated: sub.correlated, type: sub.columns[0]!.type };
+      }
+      case 'quantified': {
+        const sub = this.bindSubquery(e.query, scope);
+        if (sub.columns.length !== 1) throw new SqlError('ER_OPERAND_COLUMNS', 'Operand should contain 1 column(s)');
+        const arg = bind(e.operand);
+        const cmp = compareKind(arg.type, sub.columns[0]!.type);
+        if (e.op === '=' && e.quantifier === 'ANY') {
+          return { kind: 'inSubquery', arg, plan: sub.plan as never, correlated: sub.correlated, cmp, not: false, type: BOOL_RESULT };
+        }
+        if (e.op === '<>' && e.quantifier === 'ALL') {
+          return { kind: 'inSubquery', arg, plan: sub.plan as never, correlated: sub.correlated, cmp, not: true, type: BOOL_RESULT };
+        }
+        throw new UnsupportedError(`${e.op} ${e.quantifier} (subquery)`);
+      }
+      case 'case': {
+        const operand = e.operand ? bind(e.operand) : undefined;
+        const whens = e.whens.map((w) => {
+          const when = bind(w.when);
+          return { when: operand ? this.makeCompare('=', operand, when) : when, then: bind(w.then) };
+        });
+        const elseExpr = e.else ? bind(e.else) : null;
+        const type = unifyTypes([...whens.map((w) => w.then.type), ...(elseExpr ? [elseExpr.type] : [NULL_TYPE])]);
+        return { kind: 'case', whens, else: elseExpr, type };
+      }
+      case 'call':
+        return this.bindCall(e, scope, clause, agg);
+      case 'timeUnit':
+        return { kind: 'const', value: e.unit, type: varchar(20) };
+      case 'interval':
+        throw new SqlError('ER_PARSE', "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'INTERVAL' at line 1");
+      case 'cast':
+        return { kind: 'cast', arg: bind(e.operand), type: castTargetType(e.target), mode: 'cast' };
+      case 'variable': {
+        const name = e.scope === 'user' ? `@${e.name.toLowerCase()}` : `@@${e.scope === 'global' ? 'global.' : ''}${e.name.toLowerCase()}`;
+        return { kind: 'session', name, type: this.ctx.variableType(e.name, e.scope) };
+      }
+      case 'collate': {
+        const arg = bind(e.operand);
+        if (/_bin$/i.test(e.collation) || e.collation.toLowerCase() === 'binary') {
+          return { kind: 'cast', arg, type: { kind: 'string', family: 'varchar', length: 65535, binary: true }, mode: 'convert' };
+        }
+        return arg;
+      }
+      case 'row':
+        if (e.items.length === 1) return bind(e.items[0]!);
+        throw new SqlError('ER_OPERAND_COLUMNS', 'Operand should contain 1 column(s)');
+      case 'default':
+        throw new SqlError('ER_PARSE', "You have an error in your SQL syntax; DEFAULT is allowed only in INSERT and UPDATE values");
+      default:
+        return assertNever(e, 'expression');
+    }
+  }
+
+  private bindBinary(e: A.Expr & { kind: 'binary' }, bind: (x: A.Expr) => BoundExpr): BoundExpr {
+    switch (e.op) {
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case 'DIV':
+      case '%': {
+        const left = bind(e.left);
+        const right = bind(e.right);
+        return { kind: 'arith', op: e.op, left, right, type: arithType(e.op, left.type, right.type), text: `(${exprText(e.left)} ${e.op} ${exprText(e.right)})` };
+      }
+      case '=':
+      case '<=>':
+      case '<>':
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+        if (e.left.kind === 'row' || e.right.kind === 'row') return this.bindRowCompare(e.op, e.left, e.right, bind);
+        return this.makeCompare(e.op, bind(e.left), bind(e.right));
+      case 'AND':
+      case 'OR':
+      case 'XOR': {
+        const kind = e.op === 'AND' ? 'and' : e.op === 'OR' ? 'or' : 'xor';
+        const args: BoundExpr[] = [];
+        // Flatten chains so long AND/OR lists evaluate in one node.
+        const collect = (x: A.Expr): void => {
+          if (x.kind === 'binary' && x.op === e.op) {
+            collect(x.left);
+            collect(x.right);
+          } else args.push(bind(x));
+        };
+        collect(e);
+        return { kind, args, type: BOOL_RESULT };
+      }
+      case '&':
+      case '|':
+      case '^':
+      case '<<':
+      case '>>':
+        return { kind: 'bit', op: e.op, args: [bind(e.left), bind(e.right)], type: UBIGINT };
+      default:
+        return assertNever(e.op, 'binary operator');
+    }
+  }
+
+  private bindRowCompare(op: '=' | '<=>' | '<>' | '<' | '<=' | '>' | '>=', l: A.Expr, r: A.Expr, bind: (x: A.Expr) => BoundExpr): BoundExpr {
+    const li = l.kind === 'row' ? l.items : [l];
+    const ri = r.kind === 'row' ? r.items : [r];
+    if (li.length !== ri.length) throw new SqlError('ER_OPERAND_COLUMNS', `Operand should contain ${li.length} column(s)`);
+    if (op === '=' || op === '<=>') {
+      return { kind: 'and', args: li.map((x, i) => this.makeCompare(op, bind(x), bind(ri[i]!))), type: BOOL_RESULT };
+    }
+    if (op === '<>') {
+      return { kind: 'or', args: li.map((x, i) => this.makeCompare('<>', bind(x), bind(ri[i]!))), type: BOOL_RESULT };
+    }
+    // Lexicographic: (a1 < b1) OR (a1 = b1 AND (a2 < b2 …))
+    const strict = op === '<' || op === '>' ? op : op === '<=' ? '<' : '>';
+    const build = (i: number): BoundExpr => {
+      const a = bind(li[i]!);
+      const b = bind(ri[i]!);
+      if (i === li.length - 1) return this.makeCompare(op, a, b);
+      return { kind: 'or', args: [this.makeCompare(strict, a, b), { kind: 'and', args: [this.makeCompare('=', a, b), build(i + 1)], type: BOOL_RESULT }], type: BOOL_RESULT };
+    };
+    return build(0);
+  }
+
+  makeCompare(op: '=' | '<=>' | '<>' | '<' | '<=' | '>' | '>=', left: BoundExpr, right: BoundExpr): BoundExpr {
+    return { kind: 'compare', op, left, right, cmp: compareKind(left.type, right.type), type: BOOL_RESULT };
+  }
+
+  private bindCall(e: A.Expr & { kind: 'call' }, scope: Scope, clause: Clause, agg?: AggContext): BoundExpr {
+    const name = e.name.toUpperCase();
+    const aggFn = AGGREGATES[name];
+    if (aggFn) {
+      if (!agg) throw new SqlError('ER_INVALID_GROUP_FUNC_USE', 'Invalid use of group function');
+      return this.bindAggregateCall(e, aggFn, name, agg, clause);
+    }
+    const bind = (x: A.Expr): BoundExpr => this.bindExpr(x, scope, clause, agg);
+    const sessionType = SESSION_FUNCTIONS[name];
+    if (sessionType) {
+      if (name === 'LAST_INSERT_ID' && e.args.length === 1) {
+        return { kind: 'func', name: 'LAST_INSERT_ID_SET', args: [bind(e.args[0]!)], type: UBIGINT };
+      }
+      return { kind: 'session', name: name.toLowerCase(), type: sessionType };
+    }
+    if (name === 'VALUES') throw new SqlError('ER_UNKNOWN_ERROR', 'VALUES() is allowed only in INSERT … ON DUPLICATE KEY UPDATE');
+    const fn = this.ctx.lookupFunction(name);
+    if (!fn) {
+      throw new SqlError('ER_SP_DOES_NOT_EXIST', `FUNCTION ${this.ctx.db ?? 'tessera'}.${e.name.toLowerCase()} does not exist`);
+    }
+    if (e.args.length < fn.minArgs || e.args.length > fn.maxArgs) {
+      throw new SqlError('ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT', `Incorrect parameter count in the call to native function '${e.name}'`);
+    }
+    const args = e.args.map(bind);
+    return { kind: 'func', name, args, type: fn.returnType(args.map((a) => a.type)) };
+  }
+
+  private bindAggregateCall(e: A.Expr & { kind: 'call' }, fn: AggFunc, name: string, agg: AggContext, clause: Clause): BoundExpr {
+    // Arguments of an aggregate are over the input rows and may not nest aggregates.
+    for (const a of e.args) {
+      if (containsAggregate(a)) throw new SqlError('ER_INVALID_GROUP_FUNC_USE', 'Invalid use of group function');
+    }
+    const starArg = e.args.length === 1 && e.args[0]!.kind === 'star';
+    let spec: AggSpec;
+    if (fn === 'count' && starArg) {
+      spec = { fn: 'countStar', args: [], distinct: false, type: BIGINT };
+    } else {
+      if (e.args.length === 0) throw new SqlError('ER_PARSE', `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ')' at line 1`);
+      if (e.args.length > 1 && fn !== 'count' && fn !== 'groupConcat') {
+        throw new SqlError('ER_PARSE', `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ',' at line 1`);
+      }
+      const args = e.args.map((a) => this.bindExpr(a, agg.inputScope, clause));
+      const orderBy = e.orderBy?.map((o) => ({ expr: this.bindExpr(o.expr, agg.inputScope, clause), desc: o.desc }));
+      spec = {
+        fn,
+        args,
+        distinct: e.distinct === true,
+        type: aggType(fn, args[0]?.type),
+        ...(fn === 'groupConcat' ? { separator: e.separator ?? ',' } : {}),
+        ...(orderBy ? { orderBy } : {}),
+        ...(name.endsWith('_SAMP') ? { sample: true } : {}),
+      };
+    }
+    const key = JSON.stringify(spec, jsonReplacer);
+    let j = agg.aggKeys.indexOf(key);
+    if (j < 0) {
+      j = agg.aggs.length;
+      agg.aggs.push(spec);
+      agg.aggKeys.push(key);
+    }
+    return { kind: 'column', index: AGG_PLACEHOLDER_BASE - j, type: spec.type };
+  }
+
+  private resolveColumn(c: A.Expr & { kind: 'column' }, scope: Scope, clause: Clause): BoundExpr {
+    let depth = 0;
+    for (let s: Scope | null = scope; s; s = s.parent, depth++) {
+      const hits: number[] = [];
+      s.columns.forEach((col, i) => {
+        if (matches(col, c)) hits.push(i);
+      });
+      if (hits.length > 1) {
+        throw new SqlError('ER_NON_UNIQ_FIELD', `Column '${c.table ? `${c.table}.` : ''}${c.name}' in ${clause} is ambiguous`);
+      }
+      if (hits.length === 1) {
+        const i = hits[0]!;
+        const type = s.columns[i]!.type;
+        return depth === 0 ? { kind: 'column', index: i, type } : { kind: 'outer', depth, index: i, type };
+      }
+      if (depth === 0 && c.table === undefined && s.aliases) {
+        const a = s.aliases.get(c.name.toLowerCase());
+        if (a) return a;
+      }
+    }
+    const full = [c.db, c.table, c.name].filter((x) => x !== undefined).join('.');
+    throw new SqlError('ER_BAD_FIELD', `Unknown column '${full}' in '${clause}'`);
+  }
+
+  private bindSubquery(q: A.Query, scope: Scope): { plan: LogicalPlan; columns: readonly OutputColumn[]; correlated: boolean } {
+    const b = this.bindQuery(q, scope);
+    return { plan: b.plan, columns: b.columns, correlated: isCorrelated(b.plan) };
+  }
+}
+
+const AGG_PLACEHOLDER_BASE = -1000;
+
+type ExpandedItem =
+  | { kind: 'bound'; bound: BoundExpr; name: string; alias?: string; source?: ScopeColumn }
+  | { kind: 'expr'; expr: A.Expr; name: string; alias?: string; source?: ScopeColumn };
+
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function matches(col: ScopeColumn, c: { table?: string; name: string; db?: string }): boolean {
+  if (!sameName(col.name, c.name)) return false;
+  if (c.table === undefined) return !col.usingDuplicate;
+  if (!sameName(col.table, c.table)) return false;
+  return c.db === undefined || sameName(col.db, c.db);
+}
+
+export function tableScopeColumns(table: TableDef, alias: string): ScopeColumn[] {
+  const pk = table.indexes.find((i) => i.primary);
+  return table.columns.map((c, i) => {
+    const inPk = pk?.columns.includes(i) ?? false;
+    const uniqueFirst = table.indexes.some((ix) => ix.unique && !ix.primary && ix.columns.length === 1 && ix.columns[0] === i);
+    const multiple = table.indexes.some((ix) => !ix.primary && ix.columns[0] === i && (!ix.unique || ix.columns.length > 1));
+    return {
+      name: c.name,
+      table: alias,
+      db: table.db,
+      orgName: c.name,
+      orgTable: table.name,
+      type: c.type,
+      nullable: c.nullable,
+      keyFlags: { primaryKey: inPk, uniqueKey: uniqueFirst, multipleKey: multiple, autoIncrement: c.autoIncrement },
+    };
+  });
+}
+
+/** MySQL names an unaliased select item by its text; a string literal by its value. */
+function defaultName(it: A.SelectItem & { kind: 'expr' }): string {
+  if (it.expr.kind === 'column') return it.expr.name;
+  if (it.expr.kind === 'literal' && it.expr.value.type === 'string') return it.expr.value.value;
+  return it.text;
+}
+
+function negType(t: SqlType): SqlType {
+  if (t.kind === 'int') return t.unsigned ? { kind: 'decimal', precision: 20, scale: 0 } : BIGINT;
+  if (t.kind === 'decimal') return t;
+  if (t.kind === 'null') return BIGINT;
+  return DOUBLE;
+}
+
+function mergeCompareKinds(a: CompareKind, b: CompareKind): CompareKind {
+  if (a === b) return a;
+  const rank: CompareKind[] = ['int', 'decimal', 'double'];
+  if (rank.includes(a) && rank.includes(b)) return rank[Math.max(rank.indexOf(a), rank.indexOf(b))]!;
+  if ((a === 'string' && b === 'binary') || (a === 'binary' && b === 'string')) return 'binary';
+  return 'double';
+}
+
+export function castTargetType(t: A.CastTarget): SqlType {
+  switch (t.type) {
+    case 'SIGNED':
+      return BIGINT;
+    case 'UNSIGNED':
+      return UBIGINT;
+    case 'DATE':
+      return { kind: 'date' };
+    case 'JSON':
+      return { kind: 'json' };
+    case 'DOUBLE':
+    case 'REAL':
+      return DOUBLE;
+    case 'FLOAT':
+      return { kind: 'float' };
+    case 'DECIMAL': {
+      const precision = t.precision ?? 10;
+      const scale = t.scale ?? 0;
+      if (precision > 65) throw new SqlError('ER_TOO_BIG_PRECISION', `Too-big precision ${precision} specified for 'CAST'. Maximum is 65.`);
+      if (scale > 30) throw new SqlError('ER_TOO_BIG_SCALE', `Too big scale ${scale} specified for 'CAST'. Maximum is 30.`);
+      if (scale > precision) throw new SqlError('ER_M_BIGGER_THAN_D', "For float(M,D), double(M,D) or decimal(M,D), M must be >= D (column 'CAST').");
+      return { kind: 'decimal', precision, scale };
+    }
+    case 'CHAR':
+    case 'NCHAR':
+      return { kind: 'string', family: 'varchar', length: t.length ?? 65535, binary: false };
+    case 'BINARY':
+      return { kind: 'string', family: 'varchar', length: t.length ?? 65535, binary: true };
+    case 'DATETIME':
+      return { kind: 'datetime', fsp: t.fsp ?? 0 };
+    case 'TIME':
+      return { kind: 'time', fsp: t.fsp ?? 0 };
+    default:
+      return assertNever(t, 'cast target');
+  }
+}
+
+export function containsAggregate(e: A.Expr): boolean {
+  let found = false;
+  walkAst(e, (n) => {
+    if (n.kind === 'call' && isAggregateName(n.name.toUpperCase())) found = true;
+  }, true);
+  return found;
+}
+
+/** Visits an expression tree; subqueries are not entered when `skipSubqueries`. */
+export function walkAst(e: A.Expr, visit: (e: A.Expr) => void, skipSubqueries = false): void {
+  visit(e);
+  const rec = (x: A.Expr | undefined): void => {
+    if (x) walkAst(x, visit, skipSubqueries);
+  };
+  switch (e.kind) {
+    case 'literal':
+    case 'param':
+    case 'column':
+    case 'star':
+    case 'timeUnit':
+    case 'variable':
+    case 'default':
+      return;
+    case 'unary':
+      return rec(e.operand);
+    case 'binary':
+      rec(e.left);
+      return rec(e.right);
+    case 'isNull':
+    case 'isTruth':
+      return rec(e.operand);
+    case 'between':
+      rec(e.operand);
+      rec(e.low);
+      return rec(e.high);
+    case 'inList':
+      rec(e.operand);
+      return e.list.forEach(rec);
+    case 'inQuery':
+    case 'quantified':
+      return rec(e.operand);
+    case 'like':
+      rec(e.operand);
+      rec(e.pattern);
+      return rec(e.escape);
+    case 'regexp':
+      rec(e.operand);
+      return rec(e.pattern);
+    case 'exists':
+    case 'subquery':
+      return;
+    case 'case':
+      rec(e.operand);
+      e.whens.forEach((w) => {
+        rec(w.when);
+        rec(w.then);
+      });
+      return rec(e.else);
+    case 'call':
+      e.args.forEach(rec);
+      return e.orderBy?.forEach((o) => rec(o.expr));
+    case 'cast':
+    case 'collate':
+      return rec(e.operand);
+    case 'row':
+      return e.items.forEach(rec);
+    case 'interval':
+      return rec(e.value);
+    default:
+      return assertNever(e, 'expression');
+  }
+}
+
+/** A structural key of a bound expression, for matching GROUP BY terms. */
+export function exprKey(e: BoundExpr): string {
+  return JSON.stringify(e, jsonReplacer);
+}
+
+function jsonReplacer(_k: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  return v;
+}
+
+/** Applies f to each direct child expression (not into subquery plans). */
+export function mapChildren(e: BoundExpr, f: (c: BoundExpr) => BoundExpr): BoundExpr {
+  switch (e.kind) {
+    case 'const':
+    case 'slot':
+    case 'param':
+    case 'column':
+    case 'outer':
+    case 'session':
+    case 'subquery':
+      return e;
+    case 'arith':
+    case 'compare':
+      return { ...e, left: f(e.left), right: f(e.right) };
+    case 'neg':
+    case 'not':
+    case 'isNull':
+    case 'isTruth':
+    case 'cast':
+      return { ...e, arg: f(e.arg) };
+    case 'and':
+    case 'or':
+    case 'xor':
+    case 'bit':
+    case 'func':
+      return { ...e, args: e.args.map(f) };
+    case 'inList':
+      return { ...e, arg: f(e.arg), list: e.list.map(f) };
+    case 'inSubquery':
+      return { ...e, arg: f(e.arg) };
+    case 'like':
+    case 'regexp':
+      return { ...e, arg: f(e.arg), pattern: f(e.pattern) };
+    case 'case':
+      return { ...e, whens: e.whens.map((w) => ({ when: f(w.when), then: f(w.then) })), else: e.else ? f(e.else) : null };
+    default:
+      return assertNever(e, 'bound expression');
+  }
+}
+
+/** Does a plan read a column of an enclosing query? */
+function isCorrelated(plan: LogicalPlan): boolean {
+  let found = false;
+  const visitExpr = (e: BoundExpr, depth: number): void => {
+    if (found) return;
+    if (e.kind === 'outer' && e.depth > depth) found = true;
+    if (e.kind === 'subquery' || e.kind === 'inSubquery') visitPlan(e.plan as unknown as LogicalPlan, depth + 1);
+    mapChildren(e, (c) => {
+      visitExpr(c, depth);
+      return c;
+    });
+  };
+  const visitPlan = (p: LogicalPlan, depth: number): void => {
+    forEachPlanExpr(p, (e) => visitExpr(e, depth));
+  };
+  visitPlan(plan, 0);
+  return found;
+}
+
+/** Visits every expression of a logical plan tree (not entering subquery plans). */
+export function forEachPlanExpr(p: LogicalPlan, f: (e: BoundExpr) => void): void {
+  switch (p.kind) {
+    case 'get':
+    case 'rowset':
+      return;
+    case 'values':
+      return p.rows.forEach((r) => r.forEach(f));
+    case 'filter':
+      f(p.predicate);
+      return forEachPlanExpr(p.input, f);
+    case 'project':
+      p.exprs.forEach(f);
+      return forEachPlanExpr(p.input, f);
+    case 'aggregate':
+      p.groupBy.forEach(f);
+      p.aggs.forEach((a) => {
+        a.args.forEach(f);
+        a.orderBy?.forEach((o) => f(o.expr));
+      });
+      return forEachPlanExpr(p.input, f);
+    case 'sort':
+      p.keys.forEach((k) => f(k.expr));
+      return forEachPlanExpr(p.input, f);
+    case 'limit':
+      if (p.count) f(p.count);
+      if (p.offset) f(p.offset);
+      return forEachPlanExpr(p.input, f);
+    case 'distinct':
+      return forEachPlanExpr(p.input, f);
+    case 'join':
+      if (p.condition) f(p.condition);
+      forEachPlanExpr(p.left, f);
+      return forEachPlanExpr(p.right, f);
+    case 'union':
+      return p.inputs.forEach((i) => forEachPlanExpr(i, f));
+    default:
+      return assertNever(p, 'plan');
+  }
+}
+
+function castUnionInputs(plan: LogicalPlan, types: readonly SqlType[]): LogicalPlan {
+  const castInput = (p: LogicalPlan): LogicalPlan => {
+    if (p.types.every((t, i) => JSON.stringify(t) === JSON.stringify(types[i]))) return p;
+    const exprs = p.types.map((t, i): BoundExpr => {
+      const col: BoundExpr = { kind: 'column', index: i, type: t };
+      return JSON.stringify(t) === JSON.stringify(types[i]) ? col : { kind: 'cast', arg: col, type: types[i]!, mode: 'convert' };
+    });
+    return { kind: 'project', input: p, exprs, types };
+  };
+  switch (plan.kind) {
+    case 'union':
+      return { ...plan, inputs: plan.inputs.map((i) => (i.kind === 'distinct' ? castUnionInputs(i, types) : castInput(i))), types };
+    case 'distinct':
+      return { ...plan, input: castUnionInputs(plan.input, types), types };
+    default:
+      return castInput(plan);
+  }
+}
+
+/** A short text of an AST expression for messages (BIGINT overflow names the expression). */
+function exprText(e: A.Expr): string {
+  switch (e.kind) {
+    case 'column':
+      return `\`${e.table ? `${e.table}\`.\`` : ''}${e.name}\``;
+    case 'literal':
+      switch (e.value.type) {
+        case 'int':
+        case 'decimal':
+        case 'double':
+          return e.value.text;
+        case 'string':
+          return `'${e.value.value}'`;
+        default:
+          return '?';
+      }
+    case 'binary':
+      return `(${exprText(e.left)} ${e.op.toLowerCase()} ${exprText(e.right)})`;
+    case 'unary':
+      return `-${exprText(e.operand)}`;
+    default:
+      return e.kind;
+  }
+}

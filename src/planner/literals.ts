@@ -1,0 +1,122 @@
+import type * as A from '../sql/ast.js';
+import type { SqlType } from '../common/types.js';
+import type { Value } from '../common/value.js';
+import type { BoundExpr } from '../common/ir/expr.js';
+import { Decimal } from '../common/decimal.js';
+import { assertNever } from '../common/assert.js';
+import { BIGINT, NULL_TYPE, UBIGINT, varchar } from './typing.js';
+
+const MAX_SIGNED = (1n << 63n) - 1n;
+const MAX_UNSIGNED = (1n << 64n) - 1n;
+
+/** The runtime value of a literal token. */
+export function literalValue(lit: A.Literal): Value {
+  switch (lit.type) {
+    case 'null':
+      return null;
+    case 'bool':
+      return lit.value ? 1 : 0;
+    case 'int': {
+      const n = Number(lit.text);
+      if (Number.isSafeInteger(n)) return n;
+      const b = BigInt(lit.text);
+      return b <= MAX_UNSIGNED ? b : decimalFromText(lit.text);
+    }
+    case 'decimal':
+      return decimalFromText(lit.text);
+    case 'double':
+      return Number(lit.text);
+    case 'string':
+      return lit.charset?.toLowerCase() === 'binary' ? new TextEncoder().encode(lit.value) : lit.value;
+    case 'hex': {
+      const hex = lit.hex.length % 2 ? `0${lit.hex}` : lit.hex;
+      return new Uint8Array(Buffer.from(hex, 'hex'));
+    }
+    case 'bit': {
+      const bits = lit.bits.replace(/^0+/, '') || '0';
+      let n = BigInt(`0b${bits}`);
+      const bytes: number[] = [];
+      do {
+        bytes.unshift(Number(n & 0xffn));
+        n >>= 8n;
+      } while (n > 0n);
+      return new Uint8Array(bytes);
+    }
+    case 'temporal':
+      return lit.text;
+    default:
+      return assertNever(lit, 'literal');
+  }
+}
+
+function decimalFromText(text: string): Decimal {
+  const [intPart, frac = ''] = text.split('.');
+  return new Decimal(BigInt(`${intPart || '0'}${frac}`), frac.length);
+}
+
+export function literalType(lit: A.Literal): SqlType {
+  switch (lit.type) {
+    case 'null':
+      return NULL_TYPE;
+    case 'bool':
+      return { kind: 'int', bytes: 1, unsigned: false, display: 1 };
+    case 'int': {
+      const v = literalValue(lit);
+      if (v instanceof Decimal) return { kind: 'decimal', precision: Math.min(65, lit.text.length), scale: 0 };
+      if (typeof v === 'bigint' && v > MAX_SIGNED) return UBIGINT;
+      return BIGINT;
+    }
+    case 'decimal': {
+      const [i = '', f = ''] = lit.text.split('.');
+      const intDigits = i.replace(/^0+/, '').length;
+      return { kind: 'decimal', precision: Math.min(65, Math.max(1, intDigits + f.length)), scale: Math.min(30, f.length) };
+    }
+    case 'double':
+      return { kind: 'double' };
+    case 'string':
+      return lit.charset?.toLowerCase() === 'binary'
+        ? { kind: 'string', family: 'varchar', length: lit.value.length, binary: true }
+        : varchar(Math.max(lit.value.length, 0));
+    case 'hex':
+      return { kind: 'string', family: 'varchar', length: Math.ceil(lit.hex.length / 2), binary: true };
+    case 'bit':
+      return { kind: 'string', family: 'varchar', length: Math.ceil(lit.bits.length / 8), binary: true };
+    case 'temporal':
+      switch (lit.temporal) {
+        case 'date':
+          return { kind: 'date' };
+        case 'time':
+          return { kind: 'time', fsp: fractionDigits(lit.text) };
+        case 'timestamp':
+          return { kind: 'datetime', fsp: fractionDigits(lit.text) };
+        default:
+          return assertNever(lit.temporal, 'temporal literal');
+      }
+    default:
+      return assertNever(lit, 'literal');
+  }
+}
+
+function fractionDigits(text: string): number {
+  const m = /\.(\d+)/.exec(text);
+  return m ? Math.min(6, m[1]!.length) : 0;
+}
+
+/**
+ * A literal in an expression. Integers within BIGINT and plain strings stay parameters of the
+ * cached plan (slots); literals whose value decides the type (decimals, doubles, huge ints,
+ * binary strings, temporals) are baked into the plan.
+ */
+export function bindLiteral(e: A.Expr & { kind: 'literal' }, baked: Set<number>): BoundExpr {
+  const lit = e.value;
+  const type = literalType(lit);
+  const parameterizable =
+    e.slot >= 0 &&
+    ((lit.type === 'int' && type.kind === 'int' && !type.unsigned) || (lit.type === 'string' && lit.charset === undefined));
+  if (parameterizable) {
+    // A string slot is typed by its own length; column metadata of a cached plan keeps the first one's.
+    return { kind: 'slot', slot: e.slot, type: lit.type === 'string' ? varchar(65535) : type };
+  }
+  if (e.slot >= 0) baked.add(e.slot);
+  return { kind: 'const', value: literalValue(lit), type };
+}

@@ -1,0 +1,455 @@
+/**
+ * The MySQL lexer: one pass over char codes, producing the tokens of the whole COM_QUERY text.
+ * Literal tokens carry their decoded Literal and their slot (index among the literal tokens of
+ * their statement; the count restarts after each `;`), so parse() and fingerprint() share them.
+ */
+import type { Literal } from './ast.js';
+import { INTRODUCER_CHARSETS, RESERVED } from './keywords.js';
+
+export type TokenKind =
+  /** An unquoted word: keyword or identifier; `up` holds it upper-cased. */
+  | 'word'
+  /** A `backquoted` identifier, unescaped. */
+  | 'qident'
+  /** Number, string, hex, bit or temporal literal; see `lit`. */
+  | 'lit'
+  | 'param'
+  /** @name or @'name' */
+  | 'uvar'
+  /** @@name, @@session.name, @@global.name */
+  | 'svar'
+  | 'op'
+  /** Something the lexer can't read (unterminated string or comment); the parser reports it. */
+  | 'bad'
+  | 'eof';
+
+export interface Token {
+  readonly kind: TokenKind;
+  readonly start: number;
+  readonly end: number;
+  /** 1-based line of `start` in the whole text. */
+  readonly line: number;
+  /** word: as written; qident/uvar/svar: the name; op: the operator. */
+  readonly text: string;
+  /** word: upper-cased; op: the operator; otherwise ''. */
+  readonly up: string;
+  readonly lit: Literal | null;
+  readonly slot: number;
+  /** svar scope; uvar written quoted. */
+  readonly scope: 'session' | 'global' | 'default' | 'quoted' | '';
+}
+
+const C_NL = 10;
+const C_SPACE = 32;
+const C_BANG = 33;
+const C_DQUOTE = 34;
+const C_HASH = 35;
+const C_DOLLAR = 36;
+const C_SQUOTE = 39;
+const C_STAR = 42;
+const C_PLUS = 43;
+const C_MINUS = 45;
+const C_DOT = 46;
+const C_SLASH = 47;
+const C_0 = 48;
+const C_9 = 57;
+const C_AT = 64;
+const C_BACKSLASH = 92;
+const C_UNDERSCORE = 95;
+const C_BACKTICK = 96;
+
+function isDigit(c: number): boolean {
+  return c >= C_0 && c <= C_9;
+}
+
+/** Letters, digits, `_`, `$` and anything outside ASCII (MySQL allows unicode letters). */
+export function isIdentChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= C_0 && c <= C_9) || c === C_UNDERSCORE ||
+    c === C_DOLLAR || c >= 128
+  );
+}
+
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+const ESCAPES: Record<string, string> = {
+  '0': '\0', "'": "'", '"': '"', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a', '\\': '\\',
+  // \% and \_ keep their backslash so LIKE still sees an escaped wildcard.
+  '%': '\\%', _: '\\_',
+};
+
+/** Three-char and two-char operators, tried longest first. */
+const OPS3 = new Set(['<=>', '->>']);
+const OPS2 = new Set(['<=', '>=', '<>', '!=', ':=', '||', '&&', '<<', '>>', '->']);
+
+function tok(
+  kind: TokenKind, start: number, end: number, line: number, text: string, up: string,
+  lit: Literal | null = null, slot = -1, scope: Token['scope'] = '',
+): Token {
+  return { kind, start, end, line, text, up, lit, slot, scope };
+}
+
+/** Splits the whole text into tokens. Never throws: unreadable input becomes a 'bad' token. */
+export function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  const n = src.length;
+  let i = 0;
+  let line = 1;
+  let linePos = 0;
+  let slot = 0;
+  let inExec = false;
+
+  const lineAt = (pos: number): number => {
+    for (; linePos < pos; linePos++) if (src.charCodeAt(linePos) === C_NL) line++;
+    return line;
+  };
+
+  const pushLit = (start: number, end: number, lit: Literal): void => {
+    out.push(tok('lit', start, end, lineAt(start), '', '', lit, slot++));
+  };
+
+  /** Reads a quoted string body starting after the opening quote; returns [value, end] or null. */
+  const readQuoted = (q: number, from: number, escapes: boolean): [string, number] | null => {
+    let j = from;
+    let seg = from;
+    let val = '';
+    while (j < n) {
+      const c = src.charCodeAt(j);
+      if (c === C_BACKSLASH && escapes && j + 1 < n) {
+        val += src.slice(seg, j);
+        const e = src[j + 1]!;
+        val += ESCAPES[e] ?? e;
+        j += 2;
+        seg = j;
+      } else if (c === q) {
+        if (src.charCodeAt(j + 1) === q) {
+          val += src.slice(seg, j + 1);
+          j += 2;
+          seg = j;
+        } else {
+          return [val + src.slice(seg, j), j + 1];
+        }
+      } else {
+        j++;
+      }
+    }
+    return null;
+  };
+
+  while (i < n) {
+    const c = src.charCodeAt(i);
+    // whitespace
+    if (c <= C_SPACE) {
+      i++;
+      continue;
+    }
+    // comments
+    if (c === C_HASH) {
+      while (i < n && src.charCodeAt(i) !== C_NL) i++;
+      continue;
+    }
+    if (c === C_MINUS && src.charCodeAt(i + 1) === C_MINUS && (i + 2 >= n || src.charCodeAt(i + 2) <= C_SPACE)) {
+      while (i < n && src.charCodeAt(i) !== C_NL) i++;
+      continue;
+    }
+    if (c === C_SLASH && src.charCodeAt(i + 1) === C_STAR) {
+      if (src.charCodeAt(i + 2) === C_BANG && !inExec) {
+        // executable comment: its content is SQL; a version number, if any, is skipped
+        i += 3;
+        while (i < n && isDigit(src.charCodeAt(i))) i++;
+        inExec = true;
+        continue;
+      }
+      const close = src.indexOf('*/', i + 2);
+      if (close < 0) {
+        out.push(tok('bad', i, n, lineAt(i), src.slice(i), ''));
+        i = n;
+        break;
+      }
+      i = close + 2;
+      continue;
+    }
+    if (inExec && c === C_STAR && src.charCodeAt(i + 1) === C_SLASH) {
+      inExec = false;
+      i += 2;
+      continue;
+    }
+    const start = i;
+    // words, and numbers that turn out to be identifiers (1abc)
+    if (isIdentChar(c) && !isDigit(c)) {
+      // x'…', b'…', n'…' literals
+      const c1 = src.charCodeAt(i + 1);
+      if (c1 === C_SQUOTE && (c === 120 || c === 88 || c === 98 || c === 66)) {
+        const close = src.indexOf("'", i + 2);
+        if (close < 0) {
+          out.push(tok('bad', i, n, lineAt(i), src.slice(i), ''));
+          break;
+        }
+        const body = src.slice(i + 2, close);
+        i = close + 1;
+        pushLit(start, i, c === 120 || c === 88 ? { type: 'hex', hex: body } : { type: 'bit', bits: body });
+        continue;
+      }
+      if (c1 === C_SQUOTE && (c === 110 || c === 78)) {
+        const r = readQuoted(C_SQUOTE, i + 2, true);
+        if (!r) {
+          out.push(tok('bad', i, n, lineAt(i), src.slice(i), ''));
+          break;
+        }
+        i = r[1];
+        pushLit(start, i, { type: 'string', value: r[0], charset: 'utf8mb3' });
+        continue;
+      }
+      i++;
+      while (i < n && isIdentChar(src.charCodeAt(i))) i++;
+      const text = src.slice(start, i);
+      out.push(tok('word', start, i, lineAt(start), text, text.toUpperCase()));
+      continue;
+    }
+    if (isDigit(c) || (c === C_DOT && isDigit(src.charCodeAt(i + 1)) && !afterName(out, i))) {
+      const c1 = src.charCodeAt(i + 1);
+      if (c === C_0 && (c1 === 120 || c1 === 98)) {
+        // 0x1F / 0b101, unless more identifier characters follow (then it's a name)
+        let j = i + 2;
+        const hex = c1 === 120;
+        while (j < n && (hex ? isHexDigit(src.charCodeAt(j)) : src.charCodeAt(j) === C_0 || src.charCodeAt(j) === 49)) j++;
+        if (j > i + 2 && !isIdentChar(src.charCodeAt(j))) {
+          const body = src.slice(i + 2, j);
+          i = j;
+          pushLit(start, i, hex ? { type: 'hex', hex: body } : { type: 'bit', bits: body });
+          continue;
+        }
+      }
+      let j = i;
+      while (j < n && isDigit(src.charCodeAt(j))) j++;
+      let kind: 'int' | 'decimal' | 'double' = 'int';
+      if (src.charCodeAt(j) === C_DOT) {
+        kind = 'decimal';
+        j++;
+        while (j < n && isDigit(src.charCodeAt(j))) j++;
+      }
+      const e = src.charCodeAt(j);
+      if (e === 101 || e === 69) {
+        const s = src.charCodeAt(j + 1);
+        const k = s === C_PLUS || s === C_MINUS ? j + 2 : j + 1;
+        if (isDigit(src.charCodeAt(k))) {
+          j = k;
+          while (j < n && isDigit(src.charCodeAt(j))) j++;
+          kind = 'double';
+        }
+      }
+      if (isIdentChar(src.charCodeAt(j)) && kind !== 'decimal') {
+        // digits followed by letters: an identifier such as 1abc
+        while (j < n && isIdentChar(src.charCodeAt(j))) j++;
+        const text = src.slice(start, j);
+        i = j;
+        out.push(tok('word', start, i, lineAt(start), text, text.toUpperCase()));
+        continue;
+      }
+      const text = src.slice(start, j);
+      i = j;
+      pushLit(start, i, { type: kind, text });
+      continue;
+    }
+    if (c === C_SQUOTE || c === C_DQUOTE) {
+      const r = readQuoted(c, i + 1, true);
+      if (!r) {
+        out.push(tok('bad', i, n, lineAt(i), src.slice(i), ''));
+        break;
+      }
+      i = r[1];
+      const prev = out.length > 0 ? out[out.length - 1]! : null;
+      if (prev && prev.kind === 'lit' && prev.lit!.type === 'string') {
+        // 'a' 'b' is one literal 'ab'
+        const pl = prev.lit!;
+        const lit: Literal = pl.charset ? { type: 'string', value: pl.value + r[0], charset: pl.charset } : { type: 'string', value: pl.value + r[0] };
+        out[out.length - 1] = tok('lit', prev.start, i, prev.line, '', '', lit, prev.slot);
+        continue;
+      }
+      if (prev && prev.kind === 'word' && prev.end <= start && !afterDot(out, out.length - 1)) {
+        const up = prev.up;
+        if (up.charCodeAt(0) === C_UNDERSCORE && INTRODUCER_CHARSETS.has(prev.text.slice(1).toLowerCase())) {
+          out[out.length - 1] = tok('lit', prev.start, i, prev.line, '', '', { type: 'string', value: r[0], charset: prev.text.slice(1).toLowerCase() }, slot++);
+          continue;
+        }
+        if (up === 'DATE' || up === 'TIME' || up === 'TIMESTAMP') {
+          const temporal = up === 'DATE' ? 'date' : up === 'TIME' ? 'time' : 'timestamp';
+          out[out.length - 1] = tok('lit', prev.start, i, prev.line, '', '', { type: 'temporal', temporal, text: r[0] }, slot++);
+          continue;
+        }
+      }
+      pushLit(start, i, { type: 'string', value: r[0] });
+      continue;
+    }
+    if (c === C_BACKTICK) {
+      const r = readQuoted(C_BACKTICK, i + 1, false);
+      if (!r) {
+        out.push(tok('bad', i, n, lineAt(i), src.slice(i), ''));
+        break;
+      }
+      i = r[1];
+      out.push(tok('qident', start, i, lineAt(start), r[0], ''));
+      continue;
+    }
+    if (c === C_AT) {
+      if (src.charCodeAt(i + 1) === C_AT) {
+        let j = i + 2;
+        let scope: Token['scope'] = 'default';
+        const rest = src.slice(j, j + 8).toLowerCase();
+        if (rest.startsWith('session.')) {
+          scope = 'session';
+          j += 8;
+        } else if (rest.startsWith('global.')) {
+          scope = 'global';
+          j += 7;
+        } else if (rest.startsWith('local.')) {
+          scope = 'session';
+          j += 6;
+        }
+        let name: string;
+        if (src.charCodeAt(j) === C_BACKTICK) {
+          const r = readQuoted(C_BACKTICK, j + 1, false);
+          if (!r) {
+            out.push(tok('bad', i, n, lineAt(i), src.slice(i), ''));
+            break;
+          }
+          name = r[0];
+          j = r[1];
+        } else {
+          const s = j;
+          while (j < n && (isIdentChar(src.charCodeAt(j)) || src.charCodeAt(j) === C_DOT)) j++;
+          name = src.slice(s, j);
+        }
+        i = j;
+        out.push(tok('svar', start, i, lineAt(start), name, '', null, -1, scope));
+        continue;
+      }
+      const q = src.charCodeAt(i + 1);
+      if (q === C_SQUOTE || q === C_DQUOTE || q === C_BACKTICK) {
+        const r = readQuoted(q, i + 2, q !== C_BACKTICK);
+        if (!r) {
+          out.push(tok('bad', i, n, lineAt(i), src.slice(i), ''));
+          break;
+        }
+        i = r[1];
+        out.push(tok('uvar', start, i, lineAt(start), r[0], '', null, -1, 'quoted'));
+        continue;
+      }
+      let j = i + 1;
+      while (j < n && (isIdentChar(src.charCodeAt(j)) || src.charCodeAt(j) === C_DOT)) j++;
+      i = j;
+      out.push(tok('uvar', start, i, lineAt(start), src.slice(start + 1, i), ''));
+      continue;
+    }
+    if (c === 63 /* ? */) {
+      i++;
+      out.push(tok('param', start, i, lineAt(start), '?', '?'));
+      continue;
+    }
+    // operators
+    const s3 = src.slice(i, i + 3);
+    if (OPS3.has(s3)) {
+      i += 3;
+      out.push(tok('op', start, i, lineAt(start), s3, s3));
+      continue;
+    }
+    const s2 = s3.slice(0, 2);
+    if (OPS2.has(s2)) {
+      i += 2;
+      out.push(tok('op', start, i, lineAt(start), s2, s2));
+      continue;
+    }
+    const s1 = src[i]!;
+    i++;
+    if (s1 === ';') slot = 0;
+    out.push(tok('op', start, i, lineAt(start), s1, s1));
+  }
+  return out;
+}
+
+/** `t.5` must not read `.5` as a number. */
+function afterName(out: Token[], pos: number): boolean {
+  const p = out.length > 0 ? out[out.length - 1]! : null;
+  return p !== null && p.end === pos && (p.kind === 'word' || p.kind === 'qident');
+}
+
+function afterDot(out: Token[], idx: number): boolean {
+  if (idx <= 0) return false;
+  const p = out[idx - 1]!;
+  return p.kind === 'op' && p.text === '.';
+}
+
+/** The statements of a token list: [start, end) index pairs between `;` tokens. */
+export function splitTokens(toks: readonly Token[]): [number, number][] {
+  const out: [number, number][] = [];
+  let s = 0;
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k]!;
+    if (t.kind === 'op' && t.text === ';') {
+      out.push([s, k]);
+      s = k + 1;
+    }
+  }
+  out.push([s, toks.length]);
+  return out;
+}
+
+function quoteIdent(name: string): string {
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
+/** The marker of one token in the plan-cache key. */
+function keyPiece(t: Token, prev: Token | null): string {
+  switch (t.kind) {
+    case 'word':
+      return RESERVED.has(t.up) && !(prev && prev.kind === 'op' && prev.text === '.') ? t.up : t.text;
+    case 'qident':
+      return quoteIdent(t.text);
+    case 'lit': {
+      const l = t.lit!;
+      switch (l.type) {
+        case 'int':
+        case 'decimal':
+        case 'double':
+          return '@';
+        case 'string':
+          return l.charset ? '_' + l.charset + '^' : '^';
+        case 'hex':
+        case 'bit':
+          return '#';
+        case 'temporal':
+          return l.temporal.toUpperCase() + '^';
+        case 'null':
+        case 'bool':
+          return l.type;
+        default:
+          return '^';
+      }
+    }
+    case 'param':
+      return '?';
+    case 'uvar':
+      return t.scope === 'quoted' ? '@' + quoteIdent(t.text) : '@' + t.text;
+    case 'svar':
+      return '@@' + (t.scope === 'default' ? '' : t.scope + '.') + t.text;
+    case 'op':
+      return t.text;
+    case 'bad':
+    case 'eof':
+      return t.text;
+  }
+}
+
+/** The plan-cache key of tokens [s, e): literal markers, single spaces, reserved words upper-cased. */
+export function cacheKeyOf(toks: readonly Token[], s: number, e: number): string {
+  let key = '';
+  let prev: Token | null = null;
+  for (let k = s; k < e; k++) {
+    const t = toks[k]!;
+    key = k === s ? keyPiece(t, prev) : key + ' ' + keyPiece(t, prev);
+    prev = t;
+  }
+  return key;
+}

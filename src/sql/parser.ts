@@ -1,0 +1,2414 @@
+/**
+ * Recursive-descent parser for the MySQL 8 dialect (plus SingleStore's cluster words).
+ * One Parser instance reads the tokens of one statement; the literal slots come from the lexer
+ * so that parse() and fingerprint() agree by construction.
+ */
+import type {
+  AlterAction, Assignment, CastTarget, ColumnDef, Expr, IndexColumn, IndexDef, InsertSource, Limit, Literal,
+  OrderItem, ParsedStatement, Query, Select, SelectItem, ShowStatement, Statement, TableName, TableOptions,
+  TableRef, TimeUnit, TypeName,
+} from './ast.js';
+import { ParseError, SqlError, UnsupportedError } from '../common/errors.js';
+import { AGGREGATES, isTimeUnit, NILADIC, RESERVED, RESERVED_FUNCTIONS } from './keywords.js';
+import { cacheKeyOf, splitTokens, tokenize, type Token } from './lexer.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const COMPARISONS: Record<string, '=' | '<=>' | '<>' | '<' | '<=' | '>' | '>='> = {
+  '=': '=', '<=>': '<=>', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
+};
+
+/** Words that end a select item, so they can't be a bare alias even though unreserved. */
+const NOT_ALIAS = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'FOR', 'LOCK', 'INTO', 'WINDOW']);
+
+const INT_SYNONYMS: Record<string, string> = {
+  INT1: 'TINYINT', INT2: 'SMALLINT', INT3: 'MEDIUMINT', INT4: 'INT', INT8: 'BIGINT', MIDDLEINT: 'MEDIUMINT',
+  FLOAT4: 'FLOAT', FLOAT8: 'DOUBLE',
+};
+
+const DATA_TYPES = new Set([
+  'TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'INTEGER', 'BIGINT', 'BOOL', 'BOOLEAN', 'DECIMAL', 'NUMERIC', 'DEC',
+  'FIXED', 'FLOAT', 'DOUBLE', 'REAL', 'CHAR', 'VARCHAR', 'BINARY', 'VARBINARY', 'TINYTEXT', 'TEXT', 'MEDIUMTEXT',
+  'LONGTEXT', 'TINYBLOB', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB', 'DATE', 'DATETIME', 'TIMESTAMP', 'TIME', 'YEAR', 'JSON',
+  'ENUM', 'SET', 'BIT', 'SERIAL', 'NCHAR', 'NVARCHAR', 'CHARACTER', 'NATIONAL', 'LONG', 'INT1', 'INT2', 'INT3',
+  'INT4', 'INT8', 'MIDDLEINT', 'FLOAT4', 'FLOAT8',
+]);
+
+/** Reads one statement: tokens [start, end) of the shared token array. */
+class Parser {
+  private pos: number;
+  private params = 0;
+
+  constructor(
+    private readonly src: string,
+    private readonly toks: readonly Token[],
+    start: number,
+    private readonly end: number,
+    private readonly eof: Token,
+    /** where the statement's text ends (trimmed), for the `near '…'` text */
+    private readonly textEnd: number,
+    /** line of the statement's first character, to number lines as MySQL does */
+    private readonly baseLine: number,
+  ) {
+    this.pos = start;
+  }
+
+  // ───────────── token helpers ─────────────
+
+  private peek(k = 0): Token {
+    const p = this.pos + k;
+    return p < this.end ? this.toks[p]! : this.eof;
+  }
+
+  private next(): Token {
+    const t = this.peek();
+    if (this.pos < this.end) this.pos++;
+    return t;
+  }
+
+  private isWord(up: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'word' && t.up === up;
+  }
+
+  private accept(up: string): boolean {
+    if (this.isWord(up)) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  private expect(up: string): void {
+    if (!this.accept(up)) this.fail();
+  }
+
+  private isOp(op: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'op' && t.text === op;
+  }
+
+  private acceptOp(op: string): boolean {
+    if (this.isOp(op)) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  private expectOp(op: string): void {
+    if (!this.acceptOp(op)) this.fail();
+  }
+
+  /** The MySQL syntax error, pointing at token t. */
+  fail(t: Token = this.peek()): never {
+    const near = t.kind === 'eof' ? '' : this.src.slice(t.start, Math.max(t.start, this.textEnd)).slice(0, 80);
+    let line = t.line;
+    if (t.kind === 'eof') {
+      line = 1;
+      for (let k = 0; k < t.start; k++) if (this.src.charCodeAt(k) === 10) line++;
+    }
+    line = line - this.baseLine + 1;
+    throw new ParseError(
+      `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '${near}' at line ${line}`,
+    );
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** An identifier: backquoted, or an unreserved word. */
+  private ident(): string {
+    const t = this.peek();
+    if (t.kind === 'qident') {
+      this.pos++;
+      return t.text;
+    }
+    if (t.kind === 'word' && !RESERVED.has(t.up)) {
+      this.pos++;
+      return t.text;
+    }
+    return this.fail();
+  }
+
+  private isIdent(k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'qident' || (t.kind === 'word' && !RESERVED.has(t.up));
+  }
+
+  /** After a `.`, any word is a name (t.select is fine in MySQL). */
+  private anyName(): string {
+    const t = this.peek();
+    if (t.kind === 'qident' || t.kind === 'word') {
+      this.pos++;
+      return t.text;
+    }
+    return this.fail();
+  }
+
+  /** A name or a string: charset names, collation names, option values. */
+  private nameOrString(): string {
+    const t = this.peek();
+    if (t.kind === 'lit' && t.lit!.type === 'string') {
+      this.pos++;
+      return t.lit!.value;
+    }
+    if (t.kind === 'word' || t.kind === 'qident') {
+      this.pos++;
+      return t.text;
+    }
+    return this.fail();
+  }
+
+  private string(): string {
+    const t = this.peek();
+    if (t.kind === 'lit' && t.lit!.type === 'string') {
+      this.pos++;
+      return t.lit!.value;
+    }
+    return this.fail();
+  }
+
+  private int(): number {
+    const t = this.peek();
+    if (t.kind === 'lit' && t.lit!.type === 'int') {
+      this.pos++;
+      return Number(t.lit!.text);
+    }
+    return this.fail();
+  }
+
+  private tableName(): TableName {
+    const a = this.ident();
+    if (this.acceptOp('.')) return { db: a, name: this.anyName() };
+    return { name: a };
+  }
+
+  private identList(): string[] {
+    this.expectOp('(');
+    const out: string[] = [];
+    if (this.acceptOp(')')) return out;
+    do out.push(this.ident());
+    while (this.acceptOp(','));
+    this.expectOp(')');
+    return out;
+  }
+
+  private unsupported(what: string): never {
+    throw new UnsupportedError(what);
+  }
+
+  // ───────────── statements ─────────────
+
+  statement(): Statement {
+    const t = this.peek();
+    if (t.kind === 'op' && t.text === '(') return this.query();
+    if (t.kind !== 'word') return this.fail();
+    switch (t.up) {
+      case 'SELECT':
+        return this.query();
+      case 'INSERT':
+      case 'REPLACE':
+        return this.insert();
+      case 'UPDATE':
+        return this.update();
+      case 'DELETE':
+        return this.delete();
+      case 'CREATE':
+        return this.create();
+      case 'DROP':
+        return this.drop();
+      case 'ALTER':
+        return this.alter();
+      case 'TRUNCATE':
+        this.next();
+        this.accept('TABLE');
+        return { kind: 'truncate', table: this.tableName() };
+      case 'RENAME':
+        return this.rename();
+      case 'USE':
+        this.next();
+        return { kind: 'use', db: this.ident() };
+      case 'SET':
+        return this.set();
+      case 'SHOW':
+        return this.show();
+      case 'DESCRIBE':
+      case 'DESC':
+      case 'EXPLAIN':
+        return this.explain();
+      case 'BEGIN':
+        this.next();
+        this.accept('WORK');
+        return { kind: 'begin' };
+      case 'START':
+        return this.startTransaction();
+      case 'COMMIT':
+        this.next();
+        this.accept('WORK');
+        this.chainRelease();
+        return { kind: 'commit' };
+      case 'ROLLBACK':
+        return this.rollback();
+      case 'SAVEPOINT':
+        this.next();
+        return { kind: 'savepoint', name: this.ident() };
+      case 'RELEASE':
+        this.next();
+        this.expect('SAVEPOINT');
+        return { kind: 'releaseSavepoint', name: this.ident() };
+      case 'KILL': {
+        this.next();
+        let target: 'connection' | 'query' = 'connection';
+        if (this.accept('QUERY')) target = 'query';
+        else this.accept('CONNECTION');
+        return { kind: 'kill', target, id: this.expr() };
+      }
+      case 'LOCK':
+        this.next();
+        if (!this.accept('TABLES')) this.expect('TABLE');
+        this.skipRest();
+        return { kind: 'lockTables' };
+      case 'UNLOCK':
+        this.next();
+        if (!this.accept('TABLES')) this.expect('TABLE');
+        return { kind: 'unlockTables' };
+      case 'FLUSH': {
+        this.next();
+        const words: string[] = [];
+        while (!this.atEnd()) words.push(this.next().text);
+        if (words.length === 0) this.fail();
+        return { kind: 'flush', what: words.join(' ') };
+      }
+      case 'ANALYZE':
+      case 'OPTIMIZE': {
+        this.next();
+        if (!this.accept('NO_WRITE_TO_BINLOG')) this.accept('LOCAL');
+        if (!this.accept('TABLES')) this.expect('TABLE');
+        const tables = [this.tableName()];
+        while (this.acceptOp(',')) tables.push(this.tableName());
+        return { kind: t.up === 'ANALYZE' ? 'analyzeTable' : 'optimizeTable', tables };
+      }
+      case 'ADD':
+      case 'REMOVE':
+        if (this.isWord('LEAF', 1) || this.isWord('AGGREGATOR', 1)) return this.clusterCommand(2);
+        return this.fail();
+      case 'REBALANCE':
+        if (this.isWord('PARTITIONS', 1)) return this.clusterCommand(2);
+        return this.fail();
+      case 'WITH':
+        return this.unsupported('WITH (common table expressions)');
+      default:
+        return this.fail();
+    }
+  }
+
+  private skipRest(): void {
+    this.pos = this.end;
+  }
+
+  private chainRelease(): void {
+    if (this.accept('AND')) {
+      this.accept('NO');
+      this.expect('CHAIN');
+    }
+    if (this.accept('NO')) this.expect('RELEASE');
+    else this.accept('RELEASE');
+  }
+
+  /** The verb is `nWords` words; what follows are args, touching tokens glued, strings unquoted. */
+  private clusterCommand(nWords: number): Statement {
+    const words: string[] = [];
+    for (let k = 0; k < nWords; k++) words.push(this.next().up);
+    const args: string[] = [];
+    let prevEnd = -1;
+    while (!this.atEnd()) {
+      const t = this.next();
+      let s: string;
+      if (t.kind === 'lit') s = t.lit!.type === 'string' ? t.lit!.value : this.src.slice(t.start, t.end);
+      else if (t.kind === 'uvar') s = '@' + t.text;
+      else if (t.kind === 'qident') s = t.text;
+      else if (t.kind === 'bad') return this.fail(t);
+      else s = t.kind === 'word' && RESERVED.has(t.up) ? t.up : t.text;
+      if (t.start === prevEnd && args.length > 0) args[args.length - 1] += s;
+      else args.push(s);
+      prevEnd = t.end;
+    }
+    return { kind: 'clusterCommand', command: words.join(' '), args };
+  }
+
+  private startTransaction(): Statement {
+    this.next();
+    this.expect('TRANSACTION');
+    let readOnly: boolean | undefined;
+    let consistentSnapshot: boolean | undefined;
+    if (!this.atEnd()) {
+      do {
+        if (this.accept('READ')) {
+          if (this.accept('ONLY')) readOnly = true;
+          else {
+            this.expect('WRITE');
+            readOnly = false;
+          }
+        } else {
+          this.expect('WITH');
+          this.expect('CONSISTENT');
+          this.expect('SNAPSHOT');
+          consistentSnapshot = true;
+        }
+      } while (this.acceptOp(','));
+    }
+    const s: Mutable<Extract<Statement, { kind: 'begin' }>> = { kind: 'begin' };
+    if (readOnly !== undefined) s.readOnly = readOnly;
+    if (consistentSnapshot) s.consistentSnapshot = true;
+    return s;
+  }
+
+  private rollback(): Statement {
+    this.next();
+    this.accept('WORK');
+    if (this.accept('TO')) {
+      this.accept('SAVEPOINT');
+      return { kind: 'rollbackToSavepoint', name: this.ident() };
+    }
+    this.chainRelease();
+    return { kind: 'rollback' };
+  }
+
+  // ───────────── queries ─────────────
+
+  private startsQuery(k = 0): boolean {
+    return this.isWord('SELECT', k) || this.isWord('WITH', k);
+  }
+
+  query(): Query {
+    let q = this.queryTerm();
+    let isUnion = false;
+    while (this.isWord('UNION')) {
+      this.next();
+      let all = false;
+      if (this.accept('ALL')) all = true;
+      else this.accept('DISTINCT');
+      const right = this.queryTerm();
+      q = { kind: 'union', all, left: q, right };
+      isUnion = true;
+    }
+    if (this.isWord('INTERSECT') || this.isWord('EXCEPT')) this.unsupported(this.peek().up);
+    const orderBy = this.isWord('ORDER') ? this.orderBy() : undefined;
+    const limit = this.isWord('LIMIT') ? this.limit() : undefined;
+    if (orderBy || limit) {
+      const m = q as Mutable<Query>;
+      // (SELECT … LIMIT 1) ORDER BY …: the AST has no place for both
+      if (!isUnion && m.kind === 'select' && (m.orderBy || m.limit)) this.unsupported('ORDER BY/LIMIT on a parenthesized query that has its own');
+      if (orderBy) m.orderBy = orderBy;
+      if (limit) m.limit = limit;
+    }
+    const lock = this.lockClause();
+    if (lock) {
+      if (q.kind !== 'select') this.fail();
+      (q as Mutable<Select>).lock = lock;
+    }
+    return q;
+  }
+
+  private lockClause(): 'update' | 'share' | undefined {
+    let lock: 'update' | 'share' | undefined;
+    if (this.isWord('FOR') && (this.isWord('UPDATE', 1) || this.isWord('SHARE', 1))) {
+      this.next();
+      lock = this.next().up === 'UPDATE' ? 'update' : 'share';
+      if (this.accept('OF')) {
+        this.ident();
+        while (this.acceptOp(',')) this.ident();
+      }
+      if (this.accept('NOWAIT')) {
+        /* accepted; locks don't wait here anyway */
+      } else if (this.accept('SKIP')) this.expect('LOCKED');
+    } else if (this.isWord('LOCK') && this.isWord('IN', 1)) {
+      this.next();
+      this.next();
+      this.expect('SHARE');
+      this.expect('MODE');
+      lock = 'share';
+    }
+    return lock;
+  }
+
+  private queryTerm(): Query {
+    if (this.acceptOp('(')) {
+      const q = this.query();
+      this.expectOp(')');
+      return q;
+    }
+    if (this.isWord('WITH')) this.unsupported('WITH (common table expressions)');
+    return this.selectCore();
+  }
+
+  private selectCore(): Select {
+    this.expect('SELECT');
+    let distinct = false;
+    let calcFoundRows = false;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'word') break;
+      const u = t.up;
+      if (u === 'ALL') {
+        /* the default */
+      } else if (u === 'DISTINCT' || u === 'DISTINCTROW') distinct = true;
+      else if (u === 'SQL_CALC_FOUND_ROWS') calcFoundRows = true;
+      else if (
+        u !== 'HIGH_PRIORITY' && u !== 'STRAIGHT_JOIN' && u !== 'SQL_SMALL_RESULT' && u !== 'SQL_BIG_RESULT' &&
+        u !== 'SQL_BUFFER_RESULT' && u !== 'SQL_NO_CACHE' && u !== 'SQL_CACHE'
+      )
+        break;
+      this.next();
+    }
+    const items: SelectItem[] = [];
+    do items.push(this.selectItem());
+    while (this.acceptOp(','));
+    if (this.isWord('INTO')) this.unsupported('SELECT … INTO');
+    const s: Mutable<Select> = { kind: 'select', distinct, items, from: null };
+    if (calcFoundRows) s.calcFoundRows = true;
+    if (this.accept('FROM')) {
+      if (!this.accept('DUAL')) s.from = this.tableRefs();
+    }
+    if (this.accept('WHERE')) s.where = this.expr();
+    if (this.isWord('GROUP')) {
+      this.next();
+      this.expect('BY');
+      const g: Expr[] = [];
+      do {
+        g.push(this.expr());
+        if (!this.accept('ASC')) this.accept('DESC');
+      } while (this.acceptOp(','));
+      s.groupBy = g;
+      if (this.isWord('WITH') && this.isWord('ROLLUP', 1)) {
+        this.next();
+        this.next();
+        s.withRollup = true;
+      }
+    }
+    if (this.accept('HAVING')) s.having = this.expr();
+    if (this.isWord('WINDOW')) this.unsupported('WINDOW');
+    return s;
+  }
+
+  private selectItem(): SelectItem {
+    if (this.acceptOp('*')) return { kind: 'star' };
+    if (this.isIdent() && this.isOp('.', 1)) {
+      if (this.isOp('*', 2)) {
+        const table = this.ident();
+        this.next();
+        this.next();
+        return { kind: 'star', table };
+      }
+      const t2 = this.peek(2);
+      if ((t2.kind === 'word' || t2.kind === 'qident') && this.isOp('.', 3) && this.isOp('*', 4)) {
+        const db = this.ident();
+        this.next();
+        const table = this.anyName();
+        this.next();
+        this.next();
+        return { kind: 'star', db, table };
+      }
+    }
+    const first = this.peek();
+    const expr = this.expr();
+    const last = this.toks[this.pos - 1]!;
+    const text = this.src.slice(first.start, last.end).trim();
+    let alias: string | undefined;
+    if (this.accept('AS')) alias = this.alias(true);
+    else {
+      const t = this.peek();
+      if (t.kind === 'qident' || (t.kind === 'lit' && t.lit!.type === 'string') || (t.kind === 'word' && !RESERVED.has(t.up) && !NOT_ALIAS.has(t.up)))
+        alias = this.alias(false);
+    }
+    return alias !== undefined ? { kind: 'expr', expr, alias, text } : { kind: 'expr', expr, text };
+  }
+
+  private alias(_afterAs: boolean): string {
+    const t = this.peek();
+    if (t.kind === 'lit' && t.lit!.type === 'string') {
+      this.next();
+      return t.lit!.value;
+    }
+    return this.ident();
+  }
+
+  private orderBy(): OrderItem[] {
+    this.expect('ORDER');
+    this.expect('BY');
+    const out: OrderItem[] = [];
+    do {
+      const expr = this.expr();
+      let desc = false;
+      if (this.accept('DESC')) desc = true;
+      else this.accept('ASC');
+      out.push({ expr, desc });
+    } while (this.acceptOp(','));
+    return out;
+  }
+
+  private limitValue(): Expr {
+    const t = this.peek();
+    if (t.kind === 'lit' && t.lit!.type === 'int') {
+      this.next();
+      return { kind: 'literal', value: t.lit!, slot: t.slot };
+    }
+    if (t.kind === 'param') {
+      this.next();
+      return { kind: 'param', index: this.params++ };
+    }
+    if (t.kind === 'uvar') {
+      this.next();
+      return { kind: 'variable', name: t.text, scope: 'user' };
+    }
+    return this.fail();
+  }
+
+  private limit(): Limit {
+    this.expect('LIMIT');
+    const a = this.limitValue();
+    if (this.acceptOp(',')) return { count: this.limitValue(), offset: a };
+    if (this.accept('OFFSET')) return { count: a, offset: this.limitValue() };
+    return { count: a };
+  }
+
+  // ───────────── FROM ─────────────
+
+  private tableRefs(): TableRef {
+    let left = this.tableRef();
+    while (this.acceptOp(',')) {
+      const right = this.tableRef();
+      left = { kind: 'join', type: 'CROSS', natural: false, left, right };
+    }
+    return left;
+  }
+
+  private tableRef(): TableRef {
+    let left = this.tableFactor();
+    for (;;) {
+      const u = this.peek().kind === 'word' ? this.peek().up : '';
+      if (u === 'JOIN' || u === 'INNER' || u === 'CROSS') {
+        this.next();
+        if (u !== 'JOIN') this.expect('JOIN');
+        const right = this.tableFactor();
+        left = this.joinSpec(u === 'CROSS' ? 'CROSS' : 'INNER', false, left, right, false);
+      } else if (u === 'STRAIGHT_JOIN') {
+        this.next();
+        const right = this.tableFactor();
+        left = this.joinSpec('STRAIGHT', false, left, right, false);
+      } else if (u === 'LEFT' || u === 'RIGHT') {
+        this.next();
+        this.accept('OUTER');
+        this.expect('JOIN');
+        const right = this.tableRef();
+        left = this.joinSpec(u, false, left, right, true);
+      } else if (u === 'NATURAL') {
+        this.next();
+        let type: 'INNER' | 'LEFT' | 'RIGHT' = 'INNER';
+        if (this.accept('LEFT')) type = 'LEFT';
+        else if (this.accept('RIGHT')) type = 'RIGHT';
+        else this.accept('INNER');
+        if (type !== 'INNER') this.accept('OUTER');
+        this.expect('JOIN');
+        const right = this.tableFactor();
+        left = { kind: 'join', type, natural: true, left, right };
+      } else break;
+    }
+    return left;
+  }
+
+  private joinSpec(type: 'INNER' | 'CROSS' | 'STRAIGHT' | 'LEFT' | 'RIGHT', natural: boolean, left: TableRef, right: TableRef, required: boolean): TableRef {
+    if (this.accept('ON')) {
+      const on = this.expr();
+      return { kind: 'join', type: type === 'CROSS' ? 'INNER' : type, natural, left, right, on };
+    }
+    if (type !== 'STRAIGHT' && this.accept('USING')) {
+      return { kind: 'join', type: type === 'CROSS' ? 'INNER' : type, natural, left, right, using: this.identList() };
+    }
+    if (required) this.fail();
+    return { kind: 'join', type, natural, left, right };
+  }
+
+  private tableFactor(): TableRef {
+    if (this.isOp('(')) {
+      if (this.startsQuery(1)) {
+        this.next();
+        const query = this.query();
+        this.expectOp(')');
+        return this.derived(query);
+      }
+      if (this.isOp('(', 1)) {
+        // ((SELECT …) UNION …) AS d, or ((t1 JOIN t2)): try the query first
+        const save = this.pos;
+        const saveParams = this.params;
+        try {
+          this.next();
+          const query = this.query();
+          this.expectOp(')');
+          return this.derived(query);
+        } catch (e) {
+          if (!(e instanceof SqlError)) throw e;
+          this.pos = save;
+          this.params = saveParams;
+        }
+      }
+      this.next();
+      const refs = this.tableRefs();
+      this.expectOp(')');
+      return refs;
+    }
+    const tn = this.tableName();
+    if (this.accept('PARTITION')) this.identList();
+    let alias: string | undefined;
+    if (this.accept('AS')) alias = this.ident();
+    else if (this.isIdent() && !this.isTableFollower()) alias = this.ident();
+    this.indexHints();
+    const r: Mutable<Extract<TableRef, { kind: 'table' }>> = { kind: 'table', name: tn.name };
+    if (tn.db !== undefined) r.db = tn.db;
+    if (alias !== undefined) r.alias = alias;
+    return r;
+  }
+
+  /** Unreserved words that may follow a table name without being its alias. */
+  private isTableFollower(): boolean {
+    const t = this.peek();
+    return t.kind === 'word' && (t.up === 'WINDOW' || t.up === 'OFFSET');
+  }
+
+  private derived(query: Query): TableRef {
+    this.accept('AS');
+    // MySQL answers a missing alias with ER_DERIVED_MUST_HAVE_ALIAS; the binder sees ''.
+    const alias = this.isIdent() ? this.ident() : '';
+    if (alias !== '' && this.isOp('(')) return { kind: 'derived', query, alias, columns: this.identList() };
+    return { kind: 'derived', query, alias };
+  }
+
+  private indexHints(): void {
+    for (;;) {
+      const u = this.peek().up;
+      if (this.peek().kind !== 'word' || (u !== 'USE' && u !== 'FORCE' && u !== 'IGNORE')) return;
+      if (!this.isWord('INDEX', 1) && !this.isWord('KEY', 1)) return;
+      this.next();
+      this.next();
+      if (this.accept('FOR')) {
+        if (this.accept('JOIN')) {
+          /* for join */
+        } else {
+          if (!this.accept('ORDER')) this.expect('GROUP');
+          this.expect('BY');
+        }
+      }
+      this.expectOp('(');
+      if (!this.acceptOp(')')) {
+        do {
+          if (!this.accept('PRIMARY')) this.ident();
+        } while (this.acceptOp(','));
+        this.expectOp(')');
+      }
+      this.acceptOp(',');
+    }
+  }
+
+  // ───────────── expressions ─────────────
+
+  expr(): Expr {
+    return this.orExpr();
+  }
+
+  private orExpr(): Expr {
+    let left = this.xorExpr();
+    while (this.isWord('OR') || this.isOp('||')) {
+      this.next();
+      left = { kind: 'binary', op: 'OR', left, right: this.xorExpr() };
+    }
+    return left;
+  }
+
+  private xorExpr(): Expr {
+    let left = this.andExpr();
+    while (this.accept('XOR')) left = { kind: 'binary', op: 'XOR', left, right: this.andExpr() };
+    return left;
+  }
+
+  private andExpr(): Expr {
+    let left = this.notExpr();
+    while (this.isWord('AND') || this.isOp('&&')) {
+      this.next();
+      left = { kind: 'binary', op: 'AND', left, right: this.notExpr() };
+    }
+    return left;
+  }
+
+  private notExpr(): Expr {
+    if (this.accept('NOT')) return { kind: 'unary', op: 'NOT', operand: this.notExpr() };
+    return this.boolPrimary();
+  }
+
+  private boolPrimary(): Expr {
+    let left = this.predicate();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'word' && t.up === 'IS') {
+        this.next();
+        const not = this.accept('NOT');
+        const w = this.next();
+        if (w.kind === 'word' && w.up === 'NULL') left = { kind: 'isNull', operand: left, not };
+        else if (w.kind === 'word' && (w.up === 'TRUE' || w.up === 'FALSE' || w.up === 'UNKNOWN'))
+          left = { kind: 'isTruth', operand: left, truth: w.up, not };
+        else this.fail(w);
+        continue;
+      }
+      const op = t.kind === 'op' ? COMPARISONS[t.text] : undefined;
+      if (!op) return left;
+      this.next();
+      const q = this.peek();
+      if (q.kind === 'word' && (q.up === 'ANY' || q.up === 'SOME' || q.up === 'ALL') && this.isOp('(', 1) && this.startsQuery(2)) {
+        if (op === '<=>') this.fail(q);
+        this.next();
+        this.next();
+        const query = this.query();
+        this.expectOp(')');
+        left = { kind: 'quantified', op, quantifier: q.up === 'ALL' ? 'ALL' : 'ANY', operand: left, query };
+        continue;
+      }
+      left = { kind: 'binary', op, left, right: this.predicate() };
+    }
+  }
+
+  private predicate(): Expr {
+    const operand = this.bitOr();
+    let not = false;
+    if (this.isWord('NOT')) {
+      const n = this.peek(1);
+      if (n.kind === 'word' && (n.up === 'IN' || n.up === 'BETWEEN' || n.up === 'LIKE' || n.up === 'REGEXP' || n.up === 'RLIKE')) {
+        this.next();
+        not = true;
+      } else return operand;
+    }
+    const t = this.peek();
+    if (t.kind !== 'word') return operand;
+    switch (t.up) {
+      case 'IN': {
+        this.next();
+        this.expectOp('(');
+        if (this.startsQuery()) {
+          const query = this.query();
+          this.expectOp(')');
+          return { kind: 'inQuery', operand, query, not };
+        }
+        const list = this.exprList();
+        this.expectOp(')');
+        return { kind: 'inList', operand, list, not };
+      }
+      case 'BETWEEN': {
+        this.next();
+        const low = this.bitOr();
+        this.expect('AND');
+        const high = this.predicate();
+        return { kind: 'between', operand, low, high, not };
+      }
+      case 'LIKE': {
+        this.next();
+        const pattern = this.bitOr();
+        if (this.accept('ESCAPE')) return { kind: 'like', operand, pattern, escape: this.unary(), not };
+        return { kind: 'like', operand, pattern, not };
+      }
+      case 'REGEXP':
+      case 'RLIKE':
+        this.next();
+        return { kind: 'regexp', operand, pattern: this.bitOr(), not };
+      case 'MEMBER':
+        if (not) return this.fail();
+        this.next();
+        this.expect('OF');
+        this.expectOp('(');
+        {
+          const arr = this.expr();
+          this.expectOp(')');
+          return { kind: 'call', name: 'MEMBER OF', args: [operand, arr] };
+        }
+      case 'SOUNDS':
+        if (not) return this.fail();
+        this.next();
+        this.expect('LIKE');
+        {
+          const right = this.bitOr();
+          return {
+            kind: 'binary', op: '=',
+            left: { kind: 'call', name: 'SOUNDEX', args: [operand] },
+            right: { kind: 'call', name: 'SOUNDEX', args: [right] },
+          };
+        }
+      default:
+        if (not) return this.fail();
+        return operand;
+    }
+  }
+
+  private bitOr(): Expr {
+    let left = this.bitAnd();
+    while (this.isOp('|')) {
+      this.next();
+      left = { kind: 'binary', op: '|', left, right: this.bitAnd() };
+    }
+    return left;
+  }
+
+  private bitAnd(): Expr {
+    let left = this.shift();
+    while (this.isOp('&')) {
+      this.next();
+      left = { kind: 'binary', op: '&', left, right: this.shift() };
+    }
+    return left;
+  }
+
+  private shift(): Expr {
+    let left = this.additive();
+    while (this.isOp('<<') || this.isOp('>>')) {
+      const op = this.next().text as '<<' | '>>';
+      left = { kind: 'binary', op, left, right: this.additive() };
+    }
+    return left;
+  }
+
+  private additive(): Expr {
+    let left = this.multiplicative();
+    while (this.isOp('+') || this.isOp('-')) {
+      const op = this.next().text as '+' | '-';
+      if (this.isWord('INTERVAL') && !this.isOp('(', 1)) {
+        this.next();
+        const value = this.expr();
+        const unit = this.timeUnit();
+        left = { kind: 'call', name: op === '+' ? 'DATE_ADD' : 'DATE_SUB', args: [left, value, { kind: 'timeUnit', unit }] };
+        continue;
+      }
+      left = { kind: 'binary', op, left, right: this.multiplicative() };
+    }
+    return left;
+  }
+
+  private multiplicative(): Expr {
+    let left = this.bitXor();
+    for (;;) {
+      const t = this.peek();
+      let op: '*' | '/' | '%' | 'DIV' | undefined;
+      if (t.kind === 'op' && (t.text === '*' || t.text === '/' || t.text === '%')) op = t.text;
+      else if (t.kind === 'word' && t.up === 'DIV') op = 'DIV';
+      else if (t.kind === 'word' && t.up === 'MOD' && !this.isOp('(', 1)) op = '%';
+      if (!op) return left;
+      this.next();
+      left = { kind: 'binary', op, left, right: this.bitXor() };
+    }
+  }
+
+  private bitXor(): Expr {
+    let left = this.unary();
+    while (this.isOp('^')) {
+      this.next();
+      left = { kind: 'binary', op: '^', left, right: this.unary() };
+    }
+    return left;
+  }
+
+  private unary(): Expr {
+    const t = this.peek();
+    if (t.kind === 'op') {
+      if (t.text === '-' || t.text === '+' || t.text === '~') {
+        this.next();
+        return { kind: 'unary', op: t.text, operand: this.unary() };
+      }
+      if (t.text === '!') {
+        this.next();
+        return { kind: 'unary', op: 'NOT', operand: this.unary() };
+      }
+    } else if (t.kind === 'word' && t.up === 'BINARY') {
+      this.next();
+      return { kind: 'unary', op: 'BINARY', operand: this.unary() };
+    }
+    return this.collate();
+  }
+
+  private collate(): Expr {
+    let e = this.primary();
+    for (;;) {
+      if (this.accept('COLLATE')) {
+        e = { kind: 'collate', operand: e, collation: this.nameOrString() };
+      } else if (this.isOp('->') || this.isOp('->>')) {
+        const unquote = this.next().text === '->>';
+        const path = this.primary();
+        e = { kind: 'call', name: 'JSON_EXTRACT', args: [e, path] };
+        if (unquote) e = { kind: 'call', name: 'JSON_UNQUOTE', args: [e] };
+      } else return e;
+    }
+  }
+
+  private exprList(): Expr[] {
+    const out = [this.expr()];
+    while (this.acceptOp(',')) out.push(this.expr());
+    return out;
+  }
+
+  private timeUnit(): TimeUnit {
+    const t = this.peek();
+    if (t.kind === 'word') {
+      const u = t.up.startsWith('SQL_TSI_') ? t.up.slice(8) : t.up;
+      if (isTimeUnit(u)) {
+        this.next();
+        return u;
+      }
+    }
+    return this.fail();
+  }
+
+  private primary(): Expr {
+    const t = this.peek();
+    switch (t.kind) {
+      case 'lit':
+        this.next();
+        return { kind: 'literal', value: t.lit!, slot: t.slot };
+      case 'param':
+        this.next();
+        return { kind: 'param', index: this.params++ };
+      case 'uvar':
+        this.next();
+        return { kind: 'variable', name: t.text, scope: 'user' };
+      case 'svar':
+        this.next();
+        return { kind: 'variable', name: t.text, scope: t.scope === 'quoted' || t.scope === '' ? 'default' : t.scope };
+      case 'qident':
+        return this.columnRef();
+      case 'word':
+        return this.wordPrimary(t);
+      case 'op':
+        if (t.text === '(') {
+          this.next();
+          if (this.startsQuery()) {
+            const query = this.query();
+            this.expectOp(')');
+            return { kind: 'subquery', query };
+          }
+          const items = this.exprList();
+          this.expectOp(')');
+          return items.length === 1 ? items[0]! : { kind: 'row', items };
+        }
+        return this.fail();
+      case 'bad':
+      case 'eof':
+        return this.fail();
+    }
+  }
+
+  private columnRef(): Expr {
+    const a = this.anyName();
+    if (!this.isOp('.')) return { kind: 'column', name: a };
+    this.next();
+    if (this.acceptOp('*')) return { kind: 'star', table: a };
+    const b = this.anyName();
+    if (!this.isOp('.')) return { kind: 'column', table: a, name: b };
+    this.next();
+    if (this.acceptOp('*')) return { kind: 'star', db: a, table: b };
+    return { kind: 'column', db: a, table: b, name: this.anyName() };
+  }
+
+  private wordPrimary(t: Token): Expr {
+    const u = t.up;
+    const call = this.isOp('(', 1);
+    switch (u) {
+      case 'NULL':
+        this.next();
+        return { kind: 'literal', value: { type: 'null' }, slot: -1 };
+      case 'TRUE':
+      case 'FALSE':
+        this.next();
+        return { kind: 'literal', value: { type: 'bool', value: u === 'TRUE' }, slot: -1 };
+      case 'CASE':
+        return this.caseExpr();
+      case 'EXISTS': {
+        this.next();
+        this.expectOp('(');
+        const query = this.query();
+        this.expectOp(')');
+        return { kind: 'exists', query };
+      }
+      case 'INTERVAL':
+        if (call && !this.intervalAhead()) break;
+        {
+          this.next();
+          const value = this.expr();
+          const unit = this.timeUnit();
+          if (this.acceptOp('+')) {
+            const rhs = this.multiplicative();
+            return { kind: 'call', name: 'DATE_ADD', args: [rhs, value, { kind: 'timeUnit', unit }] };
+          }
+          return { kind: 'interval', value, unit };
+        }
+      case 'ROW':
+        if (!call) break;
+        this.next();
+        this.next();
+        {
+          const items = this.exprList();
+          this.expectOp(')');
+          return { kind: 'row', items };
+        }
+      case 'DEFAULT':
+        this.next();
+        if (this.acceptOp('(')) {
+          const column = this.ident();
+          this.expectOp(')');
+          return { kind: 'default', column };
+        }
+        return { kind: 'default' };
+      case 'CAST':
+        if (call) return this.castExpr();
+        break;
+      case 'CONVERT':
+        if (call) return this.convertExpr();
+        break;
+      case 'MATCH':
+        if (call) this.unsupported('MATCH … AGAINST');
+        break;
+      default:
+        if (NILADIC.has(u) && !call) {
+          this.next();
+          return { kind: 'call', name: u, args: [] };
+        }
+    }
+    if (call) {
+      if (RESERVED.has(u) && !RESERVED_FUNCTIONS.has(u)) return this.fail();
+      return this.functionCall(t);
+    }
+    if (RESERVED.has(u)) return this.fail();
+    return this.columnRef();
+  }
+
+  /** INTERVAL(…) is a function unless it reads `INTERVAL (expr) unit`. */
+  private intervalAhead(): boolean {
+    let depth = 0;
+    for (let k = 1; this.pos + k < this.end; k++) {
+      const t = this.peek(k);
+      if (t.kind === 'op' && t.text === '(') depth++;
+      else if (t.kind === 'op' && t.text === ')') {
+        depth--;
+        if (depth === 0) {
+          const n = this.peek(k + 1);
+          return n.kind === 'word' && isTimeUnit(n.up);
+        }
+      }
+    }
+    return false;
+  }
+
+  private caseExpr(): Expr {
+    this.next();
+    let operand: Expr | undefined;
+    if (!this.isWord('WHEN')) operand = this.expr();
+    const whens: { when: Expr; then: Expr }[] = [];
+    while (this.accept('WHEN')) {
+      const when = this.expr();
+      this.expect('THEN');
+      whens.push({ when, then: this.expr() });
+    }
+    if (whens.length === 0) this.fail();
+    let els: Expr | undefined;
+    if (this.accept('ELSE')) els = this.expr();
+    this.expect('END');
+    const e: Mutable<Extract<Expr, { kind: 'case' }>> = { kind: 'case', whens };
+    if (operand) e.operand = operand;
+    if (els) e.else = els;
+    return e;
+  }
+
+  private castExpr(): Expr {
+    this.next();
+    this.next();
+    const operand = this.expr();
+    this.expect('AS');
+    const target = this.castTarget();
+    this.accept('ARRAY');
+    this.expectOp(')');
+    return { kind: 'cast', operand, target };
+  }
+
+  private convertExpr(): Expr {
+    this.next();
+    this.next();
+    const operand = this.expr();
+    if (this.accept('USING')) {
+      const charset = this.nameOrString();
+      this.expectOp(')');
+      return { kind: 'call', name: 'CONVERT_USING', args: [operand], charset };
+    }
+    this.expectOp(',');
+    const target = this.castTarget();
+    this.expectOp(')');
+    return { kind: 'cast', operand, target };
+  }
+
+  private optLength(): number | undefined {
+    if (!this.acceptOp('(')) return undefined;
+    const n = this.int();
+    this.expectOp(')');
+    return n;
+  }
+
+  private castTarget(): CastTarget {
+    const t = this.next();
+    if (t.kind !== 'word') return this.fail(t);
+    switch (t.up) {
+      case 'SIGNED':
+      case 'UNSIGNED':
+        if (!this.accept('INTEGER')) this.accept('INT');
+        return { type: t.up };
+      case 'DATE':
+      case 'JSON':
+      case 'REAL':
+        return { type: t.up };
+      case 'DOUBLE':
+        this.accept('PRECISION');
+        return { type: 'DOUBLE' };
+      case 'FLOAT': {
+        const p = this.optLength();
+        return { type: p !== undefined && p > 24 ? 'DOUBLE' : 'FLOAT' };
+      }
+      case 'DECIMAL':
+      case 'DEC':
+      case 'NUMERIC':
+      case 'FIXED': {
+        if (!this.acceptOp('(')) return { type: 'DECIMAL' };
+        const precision = this.int();
+        if (this.acceptOp(',')) {
+          const scale = this.int();
+          this.expectOp(')');
+          return { type: 'DECIMAL', precision, scale };
+        }
+        this.expectOp(')');
+        return { type: 'DECIMAL', precision };
+      }
+      case 'CHAR':
+      case 'NCHAR':
+      case 'BINARY': {
+        const length = this.optLength();
+        let charset: string | undefined;
+        if (t.up === 'CHAR') {
+          if (this.accept('CHARSET')) charset = this.nameOrString();
+          else if (this.isWord('CHARACTER') && this.isWord('SET', 1)) {
+            this.next();
+            this.next();
+            charset = this.nameOrString();
+          } else if (this.accept('ASCII')) charset = 'latin1';
+          else if (this.accept('UNICODE')) charset = 'ucs2';
+          else if (this.accept('BINARY')) charset = 'binary';
+        }
+        const r: { type: 'CHAR' | 'NCHAR' | 'BINARY'; length?: number; charset?: string } = { type: t.up };
+        if (length !== undefined) r.length = length;
+        if (charset !== undefined) r.charset = charset;
+        return r;
+      }
+      case 'DATETIME':
+      case 'TIME': {
+        const fsp = this.optLength();
+        return fsp !== undefined ? { type: t.up, fsp } : { type: t.up };
+      }
+      default:
+        return this.fail(t);
+    }
+  }
+
+  private functionCall(t: Token): Expr {
+    const name = t.up;
+    this.next();
+    this.next();
+    switch (name) {
+      case 'EXTRACT': {
+        const unit = this.timeUnit();
+        this.expect('FROM');
+        const d = this.expr();
+        this.expectOp(')');
+        return { kind: 'call', name, args: [{ kind: 'timeUnit', unit }, d] };
+      }
+      case 'POSITION': {
+        const a = this.bitOr();
+        this.expect('IN');
+        const b = this.expr();
+        this.expectOp(')');
+        return { kind: 'call', name: 'LOCATE', args: [a, b] };
+      }
+      case 'TRIM':
+        return this.trimCall();
+      case 'SUBSTRING':
+      case 'SUBSTR': {
+        const s = this.expr();
+        const args = [s];
+        if (this.accept('FROM')) {
+          args.push(this.expr());
+          if (this.accept('FOR')) args.push(this.expr());
+        } else {
+          this.expectOp(',');
+          args.push(this.expr());
+          if (this.acceptOp(',')) args.push(this.expr());
+        }
+        this.expectOp(')');
+        return { kind: 'call', name: 'SUBSTRING', args };
+      }
+      case 'DATE_ADD':
+      case 'DATE_SUB':
+      case 'ADDDATE':
+      case 'SUBDATE': {
+        const d = this.expr();
+        this.expectOp(',');
+        if (this.isWord('INTERVAL') && !this.isOp('(', 1)) {
+          this.next();
+          const n = this.expr();
+          const unit = this.timeUnit();
+          this.expectOp(')');
+          return { kind: 'call', name, args: [d, n, { kind: 'timeUnit', unit }] };
+        }
+        const n = this.expr();
+        this.expectOp(')');
+        return { kind: 'call', name, args: [d, n] };
+      }
+      case 'TIMESTAMPDIFF':
+      case 'TIMESTAMPADD': {
+        const unit = this.timeUnit();
+        this.expectOp(',');
+        const a = this.expr();
+        this.expectOp(',');
+        const b = this.expr();
+        this.expectOp(')');
+        return { kind: 'call', name, args: [{ kind: 'timeUnit', unit }, a, b] };
+      }
+      case 'CHAR': {
+        const args = this.exprList();
+        let charset: string | undefined;
+        if (this.accept('USING')) charset = this.nameOrString();
+        this.expectOp(')');
+        return charset !== undefined ? { kind: 'call', name, args, charset } : { kind: 'call', name, args };
+      }
+      default:
+        break;
+    }
+    if (this.acceptOp(')')) {
+      this.noOver();
+      return { kind: 'call', name, args: [] };
+    }
+    let distinct = false;
+    if (AGGREGATES.has(name)) {
+      if (this.accept('DISTINCT') || this.accept('DISTINCTROW')) distinct = true;
+      else this.accept('ALL');
+    }
+    let args: Expr[];
+    if (name === 'COUNT' && !distinct && this.isOp('*')) {
+      this.next();
+      args = [{ kind: 'star' }];
+    } else args = this.exprList();
+    const e: Mutable<Extract<Expr, { kind: 'call' }>> = { kind: 'call', name, args };
+    if (distinct) e.distinct = true;
+    if (name === 'GROUP_CONCAT') {
+      if (this.isWord('ORDER')) e.orderBy = this.orderBy();
+      if (this.accept('SEPARATOR')) e.separator = this.string();
+    }
+    this.expectOp(')');
+    this.noOver();
+    return e;
+  }
+
+  private noOver(): void {
+    if (this.isWord('OVER')) this.unsupported('window functions');
+  }
+
+  private trimCall(): Expr {
+    let dir = 'BOTH';
+    let explicit = false;
+    const w = this.peek();
+    if (w.kind === 'word' && (w.up === 'LEADING' || w.up === 'TRAILING' || w.up === 'BOTH')) {
+      this.next();
+      dir = w.up;
+      explicit = true;
+    }
+    if (explicit && this.accept('FROM')) {
+      const s = this.expr();
+      this.expectOp(')');
+      return { kind: 'call', name: 'TRIM_' + dir, args: [s] };
+    }
+    const first = this.expr();
+    if (this.accept('FROM')) {
+      const s = this.expr();
+      this.expectOp(')');
+      return { kind: 'call', name: 'TRIM_' + dir, args: [s, first] };
+    }
+    if (explicit) this.fail();
+    this.expectOp(')');
+    return { kind: 'call', name: 'TRIM', args: [first] };
+  }
+
+  // ───────────── DML ─────────────
+
+  private assignment(): Assignment {
+    const a = this.ident();
+    let column: Assignment['column'] = { name: a };
+    if (this.acceptOp('.')) {
+      const b = this.anyName();
+      column = { table: a, name: b };
+      if (this.acceptOp('.')) column = { table: b, name: this.anyName() };
+    }
+    if (!this.acceptOp('=')) this.expectOp(':=');
+    return { column, value: this.expr() };
+  }
+
+  private assignments(): Assignment[] {
+    const out = [this.assignment()];
+    while (this.acceptOp(',')) out.push(this.assignment());
+    return out;
+  }
+
+  private insert(): Statement {
+    const replace = this.next().up === 'REPLACE';
+    if (!this.accept('LOW_PRIORITY') && !this.accept('DELAYED')) this.accept('HIGH_PRIORITY');
+    const ignore = this.accept('IGNORE');
+    this.accept('INTO');
+    const table = this.tableName();
+    if (this.accept('PARTITION')) this.identList();
+    let columns: string[] | undefined;
+    if (this.isOp('(') && !this.startsQuery(1) && !this.isOp('(', 1)) columns = this.identList();
+    let source: InsertSource;
+    if (this.accept('VALUES') || this.accept('VALUE')) {
+      const rows: Expr[][] = [];
+      do {
+        this.accept('ROW');
+        this.expectOp('(');
+        if (this.acceptOp(')')) rows.push([]);
+        else {
+          rows.push(this.exprList());
+          this.expectOp(')');
+        }
+      } while (this.acceptOp(','));
+      source = { kind: 'values', rows };
+    } else if (this.accept('SET')) {
+      source = { kind: 'set', assignments: this.assignments() };
+    } else if (this.startsQuery() || this.isOp('(')) {
+      source = { kind: 'query', query: this.query() };
+    } else return this.fail();
+    const s: Mutable<Extract<Statement, { kind: 'insert' }>> = { kind: 'insert', table, source, ignore, replace };
+    if (columns) s.columns = columns;
+    if (source.kind !== 'query' && this.accept('AS')) {
+      s.rowAlias = this.ident();
+      if (this.isOp('(')) this.identList();
+    }
+    if (this.accept('ON')) {
+      this.expect('DUPLICATE');
+      this.expect('KEY');
+      this.expect('UPDATE');
+      s.onDuplicate = this.assignments();
+    }
+    return s;
+  }
+
+  private update(): Statement {
+    this.next();
+    this.accept('LOW_PRIORITY');
+    const ignore = this.accept('IGNORE');
+    const table = this.tableRefs();
+    this.expect('SET');
+    const set = this.assignments();
+    const s: Mutable<Extract<Statement, { kind: 'update' }>> = { kind: 'update', table, set, ignore };
+    if (this.accept('WHERE')) s.where = this.expr();
+    if (this.isWord('ORDER')) s.orderBy = this.orderBy();
+    if (this.isWord('LIMIT')) s.limit = this.limit();
+    return s;
+  }
+
+  private delete(): Statement {
+    this.next();
+    for (;;) if (!this.accept('LOW_PRIORITY') && !this.accept('QUICK') && !this.accept('IGNORE')) break;
+    if (!this.isWord('FROM')) this.unsupported('multi-table DELETE');
+    this.next();
+    const table = this.tableName();
+    const s: Mutable<Extract<Statement, { kind: 'delete' }>> = { kind: 'delete', table };
+    if (this.accept('AS')) s.alias = this.ident();
+    else if (this.isIdent()) s.alias = this.ident();
+    if (this.isWord('USING')) this.unsupported('multi-table DELETE');
+    if (this.accept('PARTITION')) this.identList();
+    if (this.accept('WHERE')) s.where = this.expr();
+    if (this.isWord('ORDER')) s.orderBy = this.orderBy();
+    if (this.isWord('LIMIT')) s.limit = this.limit();
+    return s;
+  }
+
+  // ───────────── DDL ─────────────
+
+  private ifNotExists(): boolean {
+    if (!this.isWord('IF')) return false;
+    this.next();
+    this.expect('NOT');
+    this.expect('EXISTS');
+    return true;
+  }
+
+  private ifExists(): boolean {
+    if (!this.isWord('IF')) return false;
+    this.next();
+    this.expect('EXISTS');
+    return true;
+  }
+
+  private create(): Statement {
+    this.next();
+    if (this.isWord('DATABASE') || this.isWord('SCHEMA')) {
+      this.next();
+      const ifNotExists = this.ifNotExists();
+      const name = this.ident();
+      return { kind: 'createDatabase', name, ifNotExists, options: this.tableOptions() };
+    }
+    if (this.isWord('INDEX') || this.isWord('UNIQUE') || this.isWord('FULLTEXT') || this.isWord('SPATIAL')) return this.createIndex();
+    const temporary = this.accept('TEMPORARY');
+    let storage: 'rowstore' | 'columnstore' | undefined;
+    if (this.accept('ROWSTORE')) storage = 'rowstore';
+    else if (this.accept('COLUMNSTORE')) storage = 'columnstore';
+    const reference = this.accept('REFERENCE');
+    if (!this.isWord('TABLE')) {
+      const w = this.peek();
+      if (w.kind === 'word' && ['VIEW', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'USER', 'ROLE', 'EVENT', 'OR', 'ALGORITHM', 'DEFINER'].includes(w.up))
+        this.unsupported('CREATE ' + w.up);
+      return this.fail();
+    }
+    this.next();
+    const ifNotExists = this.ifNotExists();
+    const table = this.tableName();
+    if (this.accept('LIKE')) return { kind: 'createTableLike', table, like: this.tableName(), ifNotExists };
+    if (this.isOp('(') && this.isWord('LIKE', 1)) {
+      this.next();
+      this.next();
+      const like = this.tableName();
+      this.expectOp(')');
+      return { kind: 'createTableLike', table, like, ifNotExists };
+    }
+    const columns: ColumnDef[] = [];
+    const indexes: IndexDef[] = [];
+    let asQuery: Query | undefined;
+    if (this.isOp('(') && !this.startsQuery(1)) {
+      this.next();
+      do {
+        const idx = this.tableConstraint();
+        if (idx !== undefined) {
+          if (idx !== null) indexes.push(idx);
+        } else columns.push(this.columnDef());
+      } while (this.acceptOp(','));
+      this.expectOp(')');
+    }
+    const options = this.tableOptions();
+    if (this.accept('PARTITION')) this.unsupported('PARTITION BY');
+    if (!this.accept('IGNORE')) this.accept('REPLACE');
+    this.accept('AS');
+    if (this.startsQuery() || this.isOp('(')) asQuery = this.query();
+    if (columns.length === 0 && !asQuery) this.fail();
+    const s: Mutable<Extract<Statement, { kind: 'createTable' }>> = {
+      kind: 'createTable', table, ifNotExists, temporary, columns, indexes, options,
+    };
+    if (reference) s.reference = true;
+    if (storage) s.storage = storage;
+    if (asQuery) s.asQuery = asQuery;
+    return s;
+  }
+
+  private createIndex(): Statement {
+    let kind: 'index' | 'unique' | 'fulltext' = 'index';
+    if (this.accept('UNIQUE')) kind = 'unique';
+    else if (this.accept('FULLTEXT')) kind = 'fulltext';
+    else this.accept('SPATIAL');
+    this.expect('INDEX');
+    const name = this.ident();
+    let using = this.indexUsing();
+    this.expect('ON');
+    const table = this.tableName();
+    const columns = this.indexColumns();
+    using = this.indexOptions() ?? using;
+    this.lockAlgorithm();
+    const index: Mutable<Extract<IndexDef, { kind: 'unique' | 'index' | 'fulltext' }>> = { kind, name, columns };
+    if (using) index.using = using;
+    return { kind: 'createIndex', table, index };
+  }
+
+  private lockAlgorithm(): void {
+    while (this.isWord('ALGORITHM') || this.isWord('LOCK')) {
+      this.next();
+      this.acceptOp('=');
+      this.next();
+    }
+  }
+
+  private indexUsing(): 'BTREE' | 'HASH' | undefined {
+    if (!this.accept('USING')) return undefined;
+    const t = this.next();
+    if (t.up === 'BTREE' || t.up === 'HASH') return t.up;
+    return this.fail(t);
+  }
+
+  /** USING …, COMMENT '…', KEY_BLOCK_SIZE = n, VISIBLE, INVISIBLE after the column list. */
+  private indexOptions(): 'BTREE' | 'HASH' | undefined {
+    let using: 'BTREE' | 'HASH' | undefined;
+    for (;;) {
+      if (this.isWord('USING')) using = this.indexUsing();
+      else if (this.accept('COMMENT')) this.string();
+      else if (this.accept('KEY_BLOCK_SIZE')) {
+        this.acceptOp('=');
+        this.int();
+      } else if (!this.accept('VISIBLE') && !this.accept('INVISIBLE')) return using;
+    }
+  }
+
+  private indexColumns(): IndexColumn[] {
+    this.expectOp('(');
+    const out: IndexColumn[] = [];
+    if (this.acceptOp(')')) return out;
+    do {
+      const c: Mutable<IndexColumn> = { name: this.ident() };
+      if (this.acceptOp('(')) {
+        c.length = this.int();
+        this.expectOp(')');
+      }
+      if (this.accept('DESC')) c.desc = true;
+      else this.accept('ASC');
+      out.push(c);
+    } while (this.acceptOp(','));
+    this.expectOp(')');
+    return out;
+  }
+
+  /** A constraint item of CREATE TABLE; undefined when the item is a column, null when dropped. */
+  private tableConstraint(): IndexDef | null | undefined {
+    const t = this.peek();
+    if (t.kind !== 'word') return undefined;
+    let name: string | undefined;
+    if (t.up === 'CONSTRAINT') {
+      this.next();
+      if (this.isIdent()) name = this.ident();
+    }
+    const u = this.peek().up;
+    const isWord = this.peek().kind === 'word';
+    if (!isWord) return this.fail();
+    if (u === 'PRIMARY') {
+      this.next();
+      this.expect('KEY');
+      let using = this.indexUsing();
+      const columns = this.indexColumns();
+      using = this.indexOptions() ?? using;
+      const d: Mutable<Extract<IndexDef, { kind: 'primary' }>> = { kind: 'primary', columns };
+      if (name !== undefined) d.name = name;
+      if (using) d.using = using;
+      return d;
+    }
+    if (u === 'UNIQUE' || u === 'KEY' || u === 'INDEX' || u === 'FULLTEXT' || u === 'SPATIAL') {
+      this.next();
+      let kind: 'unique' | 'index' | 'fulltext' = u === 'UNIQUE' ? 'unique' : u === 'FULLTEXT' ? 'fulltext' : 'index';
+      if (u === 'UNIQUE' || u === 'FULLTEXT' || u === 'SPATIAL') if (!this.accept('KEY')) this.accept('INDEX');
+      let iname = name;
+      if (this.isIdent()) iname = this.ident();
+      let using = this.indexUsing();
+      const columns = this.indexColumns();
+      if (kind === 'index' && this.isWord('USING') && this.isWord('CLUSTERED', 1)) {
+        this.next();
+        this.next();
+        this.expect('COLUMNSTORE');
+        return { kind: 'sort', columns };
+      }
+      using = this.indexOptions() ?? using;
+      if (u === 'SPATIAL') kind = 'index';
+      const d: Mutable<Extract<IndexDef, { kind: 'unique' | 'index' | 'fulltext' }>> = { kind, columns };
+      if (iname !== undefined) d.name = iname;
+      if (using) d.using = using;
+      return d;
+    }
+    if (u === 'FOREIGN') {
+      this.next();
+      this.expect('KEY');
+      let iname = name;
+      if (this.isIdent()) iname = this.ident();
+      const columns = this.indexColumns();
+      const ref = this.references();
+      const d: Mutable<Extract<IndexDef, { kind: 'foreign' }>> = { kind: 'foreign', columns, refTable: ref.table, refColumns: ref.columns };
+      if (iname !== undefined) d.name = iname;
+      return d;
+    }
+    if (u === 'CHECK') {
+      this.checkClause();
+      return null;
+    }
+    if ((u === 'SHARD' || u === 'SORT') && this.isWord('KEY', 1)) {
+      this.next();
+      this.next();
+      if (this.isIdent()) this.ident();
+      const columns = this.indexColumns();
+      return { kind: u === 'SHARD' ? 'shard' : 'sort', columns };
+    }
+    if (name !== undefined || t.up === 'CONSTRAINT') return this.fail();
+    return undefined;
+  }
+
+  private checkClause(): void {
+    this.expect('CHECK');
+    this.expectOp('(');
+    this.expr();
+    this.expectOp(')');
+    if (this.accept('NOT')) this.expect('ENFORCED');
+    else this.accept('ENFORCED');
+  }
+
+  private references(): { table: string; columns: string[] } {
+    this.expect('REFERENCES');
+    const tn = this.tableName();
+    const columns = this.identList();
+    for (;;) {
+      if (this.accept('MATCH')) {
+        this.next();
+      } else if (this.isWord('ON') && (this.isWord('DELETE', 1) || this.isWord('UPDATE', 1))) {
+        this.next();
+        this.next();
+        if (this.accept('SET')) {
+          if (!this.accept('NULL')) this.expect('DEFAULT');
+        } else if (this.accept('NO')) this.expect('ACTION');
+        else if (!this.accept('RESTRICT')) this.expect('CASCADE');
+      } else break;
+    }
+    return { table: tn.db !== undefined ? tn.db + '.' + tn.name : tn.name, columns };
+  }
+
+  private charsetName(): string {
+    if (this.accept('BINARY')) return 'binary';
+    return this.nameOrString();
+  }
+
+  /** CHARACTER SET x / CHARSET x; undefined when neither is next. */
+  private charsetClause(): string | undefined {
+    if (this.accept('CHARSET')) return this.charsetName();
+    if (this.isWord('CHARACTER') && this.isWord('SET', 1)) {
+      this.next();
+      this.next();
+      return this.charsetName();
+    }
+    return undefined;
+  }
+
+  private dataType(): TypeName {
+    const t = this.next();
+    if (t.kind !== 'word' || !DATA_TYPES.has(t.up)) return this.fail(t);
+    let name = INT_SYNONYMS[t.up] ?? t.up;
+    if (name === 'DOUBLE') this.accept('PRECISION');
+    else if (name === 'NATIONAL') {
+      const w = this.next();
+      if (w.up === 'CHAR' || w.up === 'CHARACTER') name = this.accept('VARYING') ? 'NVARCHAR' : 'NCHAR';
+      else if (w.up === 'VARCHAR') name = 'NVARCHAR';
+      else return this.fail(w);
+    } else if (name === 'CHARACTER') name = this.accept('VARYING') ? 'VARCHAR' : 'CHAR';
+    else if (name === 'CHAR' && this.accept('VARYING')) name = 'VARCHAR';
+    else if (name === 'LONG') {
+      if (this.accept('VARBINARY')) name = 'MEDIUMBLOB';
+      else {
+        this.accept('VARCHAR');
+        name = 'MEDIUMTEXT';
+      }
+    }
+    const ty: Mutable<TypeName> = { name, args: [], unsigned: false, zerofill: false };
+    if (this.acceptOp('(')) {
+      if (name === 'ENUM' || name === 'SET') {
+        const values: string[] = [];
+        do values.push(this.string());
+        while (this.acceptOp(','));
+        ty.values = values;
+      } else {
+        const args = [this.int()];
+        if (this.acceptOp(',')) args.push(this.int());
+        ty.args = args;
+      }
+      this.expectOp(')');
+    }
+    for (;;) {
+      if (this.accept('UNSIGNED')) ty.unsigned = true;
+      else if (this.accept('SIGNED')) ty.unsigned = false;
+      else if (this.accept('ZEROFILL')) {
+        ty.zerofill = true;
+        ty.unsigned = true;
+      } else if (this.accept('BINARY')) ty.binary = true;
+      else if (this.accept('ASCII')) ty.charset = 'latin1';
+      else if (this.accept('UNICODE')) ty.charset = 'ucs2';
+      else if (this.isWord('COLLATE')) {
+        this.next();
+        ty.collation = this.nameOrString();
+      } else {
+        const cs = this.charsetClause();
+        if (cs === undefined) break;
+        ty.charset = cs;
+      }
+    }
+    return ty;
+  }
+
+  private columnDef(): ColumnDef {
+    const name = this.ident();
+    const type = this.dataType() as Mutable<TypeName>;
+    const c: Mutable<ColumnDef> = { name, type, autoIncrement: false, primaryKey: false, unique: false };
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'word') break;
+      switch (t.up) {
+        case 'NOT':
+          this.next();
+          this.expect('NULL');
+          c.nullable = false;
+          continue;
+        case 'NULL':
+          this.next();
+          c.nullable = true;
+          continue;
+        case 'DEFAULT':
+          this.next();
+          c.default = this.defaultValue();
+          continue;
+        case 'ON':
+          this.next();
+          this.expect('UPDATE');
+          c.onUpdate = this.unary();
+          continue;
+        case 'AUTO_INCREMENT':
+          this.next();
+          c.autoIncrement = true;
+          continue;
+        case 'PRIMARY':
+          this.next();
+          this.expect('KEY');
+          c.primaryKey = true;
+          continue;
+        case 'KEY':
+          this.next();
+          c.primaryKey = true;
+          continue;
+        case 'UNIQUE':
+          this.next();
+          this.accept('KEY');
+          c.unique = true;
+          continue;
+        case 'COMMENT':
+          this.next();
+          c.comment = this.string();
+          continue;
+        case 'COLLATE':
+          this.next();
+          type.collation = this.nameOrString();
+          continue;
+        case 'CHARSET':
+        case 'CHARACTER':
+          {
+            const cs = this.charsetClause();
+            if (cs === undefined) return this.fail();
+            type.charset = cs;
+          }
+          continue;
+        case 'CONSTRAINT':
+          this.next();
+          if (this.isIdent()) this.ident();
+          this.checkClause();
+          continue;
+        case 'CHECK':
+          this.checkClause();
+          continue;
+        case 'REFERENCES':
+          this.references();
+          continue;
+        case 'VISIBLE':
+        case 'INVISIBLE':
+          this.next();
+          continue;
+        case 'COLUMN_FORMAT':
+        case 'STORAGE':
+          this.next();
+          this.next();
+          continue;
+        case 'SERIAL':
+          this.next();
+          this.expect('DEFAULT');
+          this.expect('VALUE');
+          c.autoIncrement = true;
+          c.nullable = false;
+          c.unique = true;
+          continue;
+        case 'GENERATED':
+        case 'AS':
+          return this.unsupported('generated columns');
+        default:
+          break;
+      }
+      break;
+    }
+    return c;
+  }
+
+  private defaultValue(): Expr {
+    if (this.acceptOp('(')) {
+      const e = this.expr();
+      this.expectOp(')');
+      return e;
+    }
+    return this.unary();
+  }
+
+  /** Table (or database) options until something else; `=` and commas optional; keys upper-cased. */
+  private tableOptions(): TableOptions {
+    const opts: Record<string, string> = {};
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'word') break;
+      let key: string;
+      if (t.up === 'DEFAULT') {
+        const n = this.peek(1);
+        if (n.kind !== 'word') break;
+        this.next();
+        continue;
+      }
+      if (t.up === 'CHARSET' || (t.up === 'CHARACTER' && this.isWord('SET', 1))) {
+        this.next();
+        if (t.up === 'CHARACTER') this.next();
+        key = 'CHARSET';
+      } else if (t.up === 'COLLATE') {
+        this.next();
+        key = 'COLLATE';
+      } else if (
+        t.up === 'ENGINE' || t.up === 'COMMENT' || t.up === 'AUTO_INCREMENT' || t.up === 'ROW_FORMAT' ||
+        t.up === 'KEY_BLOCK_SIZE' || t.up === 'PARTITIONS' || t.up === 'AVG_ROW_LENGTH' || t.up === 'CHECKSUM' ||
+        t.up === 'COMPRESSION' || t.up === 'CONNECTION' || t.up === 'DELAY_KEY_WRITE' || t.up === 'ENCRYPTION' ||
+        t.up === 'INSERT_METHOD' || t.up === 'MAX_ROWS' || t.up === 'MIN_ROWS' || t.up === 'PACK_KEYS' ||
+        t.up === 'PASSWORD' || t.up === 'STATS_AUTO_RECALC' || t.up === 'STATS_PERSISTENT' ||
+        t.up === 'STATS_SAMPLE_PAGES' || t.up === 'TABLESPACE' || t.up === 'AUTOSTATS_ENABLED'
+      ) {
+        this.next();
+        key = t.up;
+      } else break;
+      this.acceptOp('=');
+      const v = this.next();
+      let value: string;
+      if (v.kind === 'lit') value = v.lit!.type === 'string' ? v.lit!.value : this.src.slice(v.start, v.end);
+      else if (v.kind === 'word' || v.kind === 'qident') value = v.text;
+      else return this.fail(v);
+      opts[key] = value;
+      this.acceptOp(',');
+    }
+    return opts;
+  }
+
+  private drop(): Statement {
+    this.next();
+    if (this.accept('DATABASE') || this.accept('SCHEMA')) {
+      const ifExists = this.ifExists();
+      return { kind: 'dropDatabase', name: this.ident(), ifExists };
+    }
+    if (this.accept('INDEX')) {
+      const name = this.isWord('PRIMARY') ? this.next().text : this.ident();
+      this.expect('ON');
+      const table = this.tableName();
+      this.lockAlgorithm();
+      return { kind: 'dropIndex', table, name };
+    }
+    const temporary = this.accept('TEMPORARY');
+    if (!this.accept('TABLE')) this.expect('TABLES');
+    const ifExists = this.ifExists();
+    const tables = [this.tableName()];
+    while (this.acceptOp(',')) tables.push(this.tableName());
+    if (!this.accept('RESTRICT')) this.accept('CASCADE');
+    return { kind: 'dropTable', tables, ifExists, temporary };
+  }
+
+  private rename(): Statement {
+    this.next();
+    if (!this.accept('TABLE')) this.expect('TABLES');
+    const pairs: { from: TableName; to: TableName }[] = [];
+    do {
+      const from = this.tableName();
+      this.expect('TO');
+      pairs.push({ from, to: this.tableName() });
+    } while (this.acceptOp(','));
+    return { kind: 'renameTable', pairs };
+  }
+
+  private columnPosition(): { first: true } | { after: string } | undefined {
+    if (this.accept('FIRST')) return { first: true };
+    if (this.accept('AFTER')) return { after: this.ident() };
+    return undefined;
+  }
+
+  private alter(): Statement {
+    this.next();
+    if (!this.accept('TABLE')) {
+      const w = this.peek();
+      if (w.kind === 'word' && ['DATABASE', 'SCHEMA', 'VIEW', 'USER', 'EVENT', 'PROCEDURE', 'FUNCTION'].includes(w.up))
+        this.unsupported('ALTER ' + w.up);
+      return this.fail();
+    }
+    const table = this.tableName();
+    const actions: AlterAction[] = [];
+    do actions.push(...this.alterAction());
+    while (this.acceptOp(','));
+    return { kind: 'alterTable', table, actions };
+  }
+
+  private alterAction(): AlterAction[] {
+    const t = this.peek();
+    if (t.kind !== 'word') return this.fail();
+    switch (t.up) {
+      case 'ADD': {
+        this.next();
+        const idx = this.isWord('COLUMN') ? undefined : this.tableConstraint();
+        if (idx === null) return [];
+        if (idx !== undefined) return [{ kind: 'addIndex', index: idx }];
+        this.accept('COLUMN');
+        if (this.acceptOp('(')) {
+          const out: AlterAction[] = [];
+          do out.push({ kind: 'addColumn', column: this.columnDef() });
+          while (this.acceptOp(','));
+          this.expectOp(')');
+          return out;
+        }
+        const column = this.columnDef();
+        const position = this.columnPosition();
+        return [position ? { kind: 'addColumn', column, position } : { kind: 'addColumn', column }];
+      }
+      case 'DROP': {
+        this.next();
+        if (this.accept('PRIMARY')) {
+          this.expect('KEY');
+          return [{ kind: 'dropPrimaryKey' }];
+        }
+        if (this.accept('INDEX') || this.accept('KEY')) return [{ kind: 'dropIndex', name: this.ident() }];
+        if (this.accept('FOREIGN')) {
+          this.expect('KEY');
+          this.ident();
+          return [];
+        }
+        if (this.accept('CHECK') || this.accept('CONSTRAINT')) {
+          this.ident();
+          return [];
+        }
+        this.accept('COLUMN');
+        return [{ kind: 'dropColumn', name: this.ident() }];
+      }
+      case 'MODIFY': {
+        this.next();
+        this.accept('COLUMN');
+        const column = this.columnDef();
+        this.columnPosition();
+        return [{ kind: 'modifyColumn', column }];
+      }
+      case 'CHANGE': {
+        this.next();
+        this.accept('COLUMN');
+        const oldName = this.ident();
+        const column = this.columnDef();
+        this.columnPosition();
+        return [{ kind: 'modifyColumn', column, oldName }];
+      }
+      case 'RENAME': {
+        this.next();
+        if (this.isWord('COLUMN') || this.isWord('INDEX') || this.isWord('KEY')) this.unsupported('ALTER TABLE … RENAME ' + this.peek().up);
+        if (!this.accept('TO')) this.accept('AS');
+        return [{ kind: 'renameTable', to: this.tableName() }];
+      }
+      case 'ALGORITHM':
+      case 'LOCK':
+        this.lockAlgorithm();
+        return [];
+      default: {
+        const options = this.tableOptions();
+        if (Object.keys(options).length === 0) return this.fail();
+        return [{ kind: 'options', options }];
+      }
+    }
+  }
+
+  // ───────────── SET / SHOW / EXPLAIN ─────────────
+
+  private set(): Statement {
+    this.next();
+    type SetItem = Extract<Statement, { kind: 'set' }>['assignments'][number];
+    const items: SetItem[] = [];
+    do {
+      const t = this.peek();
+      const u = t.kind === 'word' ? t.up : '';
+      if (u === 'NAMES') {
+        this.next();
+        if (this.accept('DEFAULT')) items.push({ kind: 'names', charset: 'DEFAULT' });
+        else {
+          const charset = this.nameOrString();
+          if (this.accept('COLLATE')) items.push({ kind: 'names', charset, collation: this.nameOrString() });
+          else items.push({ kind: 'names', charset });
+        }
+        continue;
+      }
+      if (u === 'CHARSET' || (u === 'CHARACTER' && this.isWord('SET', 1))) {
+        const charset = this.accept('DEFAULT') ? 'DEFAULT' : this.charsetClause()!;
+        items.push({ kind: 'charset', charset });
+        continue;
+      }
+      let scope: 'session' | 'global' | undefined;
+      if ((u === 'GLOBAL' || u === 'PERSIST' || u === 'PERSIST_ONLY') && this.peek(1).kind !== 'op') {
+        this.next();
+        scope = 'global';
+      } else if ((u === 'SESSION' || u === 'LOCAL') && this.peek(1).kind !== 'op') {
+        this.next();
+        scope = 'session';
+      }
+      if (this.isWord('TRANSACTION')) {
+        this.next();
+        items.push(this.transactionCharacteristics(scope ?? 'next'));
+        continue;
+      }
+      const v = this.peek();
+      let name: string;
+      let vscope: 'user' | 'session' | 'global';
+      if (v.kind === 'uvar' && scope === undefined) {
+        this.next();
+        name = v.text;
+        vscope = 'user';
+      } else if (v.kind === 'svar' && scope === undefined) {
+        this.next();
+        name = v.text;
+        vscope = v.scope === 'global' ? 'global' : 'session';
+      } else {
+        name = this.anyNameNotReserved();
+        while (this.acceptOp('.')) name += '.' + this.anyName();
+        vscope = scope ?? 'session';
+      }
+      if (!this.acceptOp('=')) this.expectOp(':=');
+      items.push({ kind: 'variable', name, scope: vscope, value: this.setValue() });
+    } while (this.acceptOp(','));
+    return { kind: 'set', assignments: items };
+  }
+
+  private anyNameNotReserved(): string {
+    return this.ident();
+  }
+
+  private setValue(): Expr {
+    const t = this.peek();
+    if (t.kind === 'word' && (t.up === 'ON' || t.up === 'OFF' || t.up === 'DEFAULT' || t.up === 'ALL' || t.up === 'BINARY')) {
+      const n = this.peek(1);
+      if (n.kind === 'eof' || (n.kind === 'op' && n.text === ',')) {
+        this.next();
+        return { kind: 'literal', value: { type: 'string', value: t.up }, slot: -1 };
+      }
+    }
+    return this.expr();
+  }
+
+  private transactionCharacteristics(scope: 'session' | 'global' | 'next'): Extract<Statement, { kind: 'set' }>['assignments'][number] {
+    let isolation: string | undefined;
+    let readOnly: boolean | undefined;
+    do {
+      if (this.accept('ISOLATION')) {
+        this.expect('LEVEL');
+        if (this.accept('READ')) {
+          if (this.accept('COMMITTED')) isolation = 'READ COMMITTED';
+          else {
+            this.expect('UNCOMMITTED');
+            isolation = 'READ UNCOMMITTED';
+          }
+        } else if (this.accept('REPEATABLE')) {
+          this.expect('READ');
+          isolation = 'REPEATABLE READ';
+        } else {
+          this.expect('SERIALIZABLE');
+          isolation = 'SERIALIZABLE';
+        }
+      } else {
+        this.expect('READ');
+        if (this.accept('ONLY')) readOnly = true;
+        else {
+          this.expect('WRITE');
+          readOnly = false;
+        }
+      }
+    } while (this.isOp(',') && (this.isWord('ISOLATION', 1) || this.isWord('READ', 1)) && this.next());
+    const r: { kind: 'transaction'; scope: 'session' | 'global' | 'next'; isolation?: string; readOnly?: boolean } = { kind: 'transaction', scope };
+    if (isolation !== undefined) r.isolation = isolation;
+    if (readOnly !== undefined) r.readOnly = readOnly;
+    return r;
+  }
+
+  private likeOrWhere(): { like?: string; where?: Expr } {
+    if (this.accept('LIKE')) return { like: this.string() };
+    if (this.accept('WHERE')) return { where: this.expr() };
+    return {};
+  }
+
+  private fromDb(): string | undefined {
+    if (this.accept('FROM') || this.accept('IN')) return this.ident();
+    return undefined;
+  }
+
+  private show(): Statement {
+    this.next();
+    const t = this.next();
+    if (t.kind !== 'word') return this.fail(t);
+    const u = t.up;
+    switch (u) {
+      case 'DATABASES':
+      case 'SCHEMAS':
+        return { kind: 'showDatabases', ...this.likeOrWhere() };
+      case 'FULL':
+      case 'TABLES':
+      case 'COLUMNS':
+      case 'FIELDS':
+      case 'PROCESSLIST': {
+        const full = u === 'FULL';
+        const w = full ? this.next() : t;
+        switch (w.up) {
+          case 'TABLES': {
+            const db = this.fromDb();
+            const s: ShowStatement = { kind: 'showTables', full, ...this.likeOrWhere() };
+            return db !== undefined ? { ...s, db } : s;
+          }
+          case 'COLUMNS':
+          case 'FIELDS': {
+            if (!this.accept('FROM')) this.expect('IN');
+            let table = this.tableName();
+            const db = this.fromDb();
+            if (db !== undefined) table = { db, name: table.name };
+            return { kind: 'showColumns', table, full, ...this.likeOrWhere() };
+          }
+          case 'PROCESSLIST':
+            return { kind: 'showProcesslist', full };
+          default:
+            return this.fail(w);
+        }
+      }
+      case 'INDEX':
+      case 'INDEXES':
+      case 'KEYS': {
+        if (!this.accept('FROM')) this.expect('IN');
+        let table = this.tableName();
+        const db = this.fromDb();
+        if (db !== undefined) table = { db, name: table.name };
+        if (this.accept('WHERE')) this.expr();
+        return { kind: 'showIndex', table };
+      }
+      case 'CREATE':
+        if (this.accept('TABLE')) return { kind: 'showCreateTable', table: this.tableName() };
+        if (this.accept('DATABASE') || this.accept('SCHEMA')) {
+          this.ifNotExists();
+          return { kind: 'showCreateDatabase', db: this.ident() };
+        }
+        return this.fail();
+      case 'GLOBAL':
+      case 'SESSION':
+      case 'LOCAL':
+      case 'VARIABLES':
+      case 'STATUS': {
+        const scope = u === 'GLOBAL' ? 'global' : 'session';
+        const w = u === 'VARIABLES' || u === 'STATUS' ? t : this.next();
+        if (w.up === 'VARIABLES') return { kind: 'showVariables', scope, ...this.likeOrWhere() };
+        if (w.up === 'STATUS') return { kind: 'showStatus', scope, ...this.likeOrWhere() };
+        return this.fail(w);
+      }
+      case 'WARNINGS':
+      case 'ERRORS': {
+        const s: Mutable<Extract<ShowStatement, { kind: 'showWarnings' }>> = { kind: 'showWarnings', errorsOnly: u === 'ERRORS' };
+        if (this.isWord('LIMIT')) s.limit = this.limit();
+        return s;
+      }
+      case 'TABLE': {
+        this.expect('STATUS');
+        const db = this.fromDb();
+        const lw = this.likeOrWhere();
+        const s: Mutable<Extract<ShowStatement, { kind: 'showTableStatus' }>> = { kind: 'showTableStatus' };
+        if (db !== undefined) s.db = db;
+        if (lw.like !== undefined) s.like = lw.like;
+        return s;
+      }
+      case 'COLLATION':
+        return { kind: 'showCollation', ...this.likeOrWhere() };
+      case 'CHARACTER':
+        this.expect('SET');
+        return { kind: 'showCharset', ...this.likeOrWhere() };
+      case 'CHARSET':
+        return { kind: 'showCharset', ...this.likeOrWhere() };
+      case 'STORAGE':
+        this.expect('ENGINES');
+        return { kind: 'showEngines' };
+      case 'ENGINES':
+        return { kind: 'showEngines' };
+      case 'PLUGINS':
+        return { kind: 'showPlugins' };
+      case 'LEAVES':
+      case 'AGGREGATORS':
+      case 'PARTITIONS':
+      case 'CLUSTER':
+      case 'REBALANCE': {
+        let what = u;
+        if (u === 'CLUSTER' || u === 'REBALANCE') {
+          this.expect('STATUS');
+          what += ' STATUS';
+        }
+        if (this.accept('ON')) return { kind: 'showCluster', what, db: this.ident() };
+        return { kind: 'showCluster', what };
+      }
+      default:
+        return this.fail(t);
+    }
+  }
+
+  private explain(): Statement {
+    const verb = this.next();
+    const t = this.peek();
+    const isStmt =
+      t.kind === 'op' ? t.text === '(' :
+      t.kind === 'word' && ['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE', 'WITH', 'FORMAT', 'ANALYZE', 'EXTENDED', 'REBALANCE'].includes(t.up);
+    if (!isStmt || (t.kind === 'word' && (t.up === 'FORMAT' || t.up === 'ANALYZE') && this.isOp('.', 1))) {
+      const table = this.tableName();
+      if (this.atEnd()) return { kind: 'describe', table };
+      const c = this.peek();
+      if (c.kind === 'lit' && c.lit!.type === 'string') {
+        this.next();
+        return { kind: 'describe', table, column: c.lit!.value };
+      }
+      return { kind: 'describe', table, column: this.ident() };
+    }
+    if (this.isWord('REBALANCE') && this.isWord('PARTITIONS', 1)) {
+      const s = this.clusterCommand(2) as Extract<Statement, { kind: 'clusterCommand' }>;
+      return { ...s, command: verb.up === 'EXPLAIN' ? 'EXPLAIN ' + s.command : 'EXPLAIN ' + s.command };
+    }
+    let format: string | undefined;
+    let analyze: boolean | undefined;
+    for (;;) {
+      if (this.accept('FORMAT')) {
+        this.expectOp('=');
+        format = this.nameOrString().toUpperCase();
+      } else if (this.accept('ANALYZE')) analyze = true;
+      else if (this.accept('EXTENDED')) {
+        /* MySQL 5 word, now the default */
+      } else break;
+    }
+    const statement = this.statement();
+    const s: Mutable<Extract<Statement, { kind: 'explain' }>> = { kind: 'explain', statement };
+    if (format !== undefined) s.format = format;
+    if (analyze) s.analyze = true;
+    return s;
+  }
+}
+
+// ───────────── public entry points ─────────────
+
+interface Segment {
+  /** token range */
+  readonly s: number;
+  readonly e: number;
+  /** source range of the raw statement text (untrimmed) */
+  readonly textStart: number;
+  readonly textEnd: number;
+}
+
+function segmentsOf(sql: string, toks: readonly Token[]): Segment[] {
+  const ranges = splitTokens(toks);
+  const out: Segment[] = [];
+  for (let k = 0; k < ranges.length; k++) {
+    const [s, e] = ranges[k]!;
+    const textStart = s === 0 ? 0 : toks[s - 1]!.end;
+    const textEnd = e < toks.length ? toks[e]!.start : sql.length;
+    // the empty tail after a final `;` is not a statement
+    if (s === e && k === ranges.length - 1 && k > 0) continue;
+    out.push({ s, e, textStart, textEnd });
+  }
+  return out;
+}
+
+function emptyQuery(): SqlError {
+  return new SqlError('ER_EMPTY_QUERY', 'Query was empty');
+}
+
+function trimmedRange(sql: string, a: number, b: number): [number, number] {
+  while (a < b && sql.charCodeAt(a) <= 32) a++;
+  while (b > a && sql.charCodeAt(b - 1) <= 32) b--;
+  return [a, b];
+}
+
+function lineOf(toks: readonly Token[], seg: Segment): number {
+  return seg.s === 0 ? 1 : toks[seg.s - 1]!.line;
+}
+
+function parseSegment(sql: string, toks: readonly Token[], seg: Segment): ParsedStatement {
+  const [ts, te] = trimmedRange(sql, seg.textStart, seg.textEnd);
+  const text = sql.slice(ts, te);
+  const baseLine = lineOf(toks, seg);
+  if (seg.s === seg.e) {
+    if (seg.textEnd < sql.length) {
+      // `;;`: MySQL reports the stray separator
+      const p = new Parser(sql, toks, seg.e, seg.e + 1, eofAt(sql, te, toks), sql.length, baseLine);
+      p.fail(toks[seg.e]!);
+    }
+    return { statement: { kind: 'empty' }, text, cacheKey: '', literals: [], paramCount: 0 };
+  }
+  const eof = eofAt(sql, te, toks);
+  const p = new Parser(sql, toks, seg.s, seg.e, eof, te, baseLine);
+  const statement = p.statement();
+  if (!p.atEnd()) p.fail();
+  return { statement, ...keyParts(toks, seg), text };
+}
+
+function eofAt(_sql: string, pos: number, _toks: readonly Token[]): Token {
+  return { kind: 'eof', start: pos, end: pos, line: 0, text: '', up: '', lit: null, slot: -1, scope: '' };
+}
+
+function keyParts(toks: readonly Token[], seg: Segment): { cacheKey: string; literals: Literal[]; paramCount: number } {
+  const literals: Literal[] = [];
+  let paramCount = 0;
+  for (let k = seg.s; k < seg.e; k++) {
+    const t = toks[k]!;
+    if (t.kind === 'lit') literals.push(t.lit!);
+    else if (t.kind === 'param') paramCount++;
+  }
+  return { cacheKey: cacheKeyOf(toks, seg.s, seg.e), literals, paramCount };
+}
+
+/** Parses a COM_QUERY text that may hold several statements separated by `;`. Throws ParseError. */
+export function parse(sql: string): ParsedStatement[] {
+  const toks = tokenize(sql);
+  if (toks.length === 0) {
+    if (sql.trim() === '') throw emptyQuery();
+    return [{ statement: { kind: 'empty' }, text: sql.trim(), cacheKey: '', literals: [], paramCount: 0 }];
+  }
+  const segs = segmentsOf(sql, toks);
+  const out: ParsedStatement[] = [];
+  for (const seg of segs) out.push(parseSegment(sql, toks, seg));
+  return out;
+}
+
+/** Exactly one statement (a trailing `;` is allowed); for COM_STMT_PREPARE. */
+export function parseOne(sql: string): ParsedStatement {
+  const all = parse(sql);
+  if (all.length !== 1) {
+    const toks = tokenize(sql);
+    const semi = toks.findIndex((t) => t.kind === 'op' && t.text === ';');
+    const bad = toks[semi + 1] ?? toks[semi]!;
+    new Parser(sql, toks, 0, toks.length, eofAt(sql, sql.length, toks), sql.trimEnd().length, 1).fail(bad);
+  }
+  return all[0]!;
+}
+
+/**
+ * The fast path of the plan cache: split and fingerprint without building an AST. Produces the
+ * same text, cacheKey, literals and paramCount as parse() for each statement.
+ */
+export function fingerprint(sql: string): { text: string; cacheKey: string; literals: Literal[]; paramCount: number }[] {
+  const toks = tokenize(sql);
+  if (toks.length === 0) {
+    if (sql.trim() === '') throw emptyQuery();
+    return [{ text: sql.trim(), cacheKey: '', literals: [], paramCount: 0 }];
+  }
+  const out: { text: string; cacheKey: string; literals: Literal[]; paramCount: number }[] = [];
+  for (const seg of segmentsOf(sql, toks)) {
+    for (let k = seg.s; k < seg.e; k++) if (toks[k]!.kind === 'bad') parseSegment(sql, toks, seg);
+    if (seg.s === seg.e && seg.textEnd < sql.length) parseSegment(sql, toks, seg);
+    const [ts, te] = trimmedRange(sql, seg.textStart, seg.textEnd);
+    out.push({ text: sql.slice(ts, te), ...keyParts(toks, seg) });
+  }
+  return out;
+}

@@ -1,0 +1,17 @@
+export type {
+  ColumnSchema,
+  IndexSchema,
+  TableSchema,
+  MaybePromise,
+  RowRef,
+  ReadView,
+  RowChunk,
+  KeyBound,
+  InsertResult,
+  RowChange,
+} from './schema.js';
+export { TxnManager, type Txn, type CommitListener } from './txn.js';
+export { LockManager } from './lock-manager.js';
+export { Partition } from './partition.js';
+export { RowTable } from './row-table.js';
+export { formatKeyForError, encodeKey } from './key-codec.js';

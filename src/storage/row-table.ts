@@ -1,0 +1,626 @@
+/**
+ * An in-memory rowstore table: row slots with MVCC version chains, a B+tree per index, and row
+ * locks through the leaf's LockManager.
+ *
+ * Index entries point at slots. An entry's key is the encoded index key plus a suffix that makes
+ * it unique per slot (the slot ref; non-unique secondaries put the primary key before it, so ties
+ * come out in primary-key order as in InnoDB). A slot keeps an entry for every key any of its live
+ * versions has, so an entry can be stale for a given view: readers keep only entries whose key is
+ * exactly the key of the version they see (same string, usually the same object). Entries go
+ * when no remaining version of the slot has their key (rollback, commit folding, GC).
+ */
+import { invariant } from '../common/assert.js';
+import { SqlError, UnsupportedError } from '../common/errors.js';
+import { T, type SqlType } from '../common/types.js';
+import type { Value } from '../common/value.js';
+import { BTree, TreeCursor } from './btree.js';
+import { encodeKey, encodeRowKey, encodeValue, formatKeyForError, refSuffix, upperBoundOf } from './key-codec.js';
+import type { LockSpace } from './lock-manager.js';
+import type {
+  IndexSchema,
+  InsertResult,
+  KeyBound,
+  MaybePromise,
+  ReadView,
+  RowChunk,
+  RowRef,
+  TableSchema,
+} from './schema.js';
+import { asTxnImpl, Version, type Txn, type TxnImpl, type TxnManager, type WriteTarget } from './txn.js';
+
+interface IndexState {
+  readonly schema: IndexSchema | null; // null: the hidden row id key
+  readonly cols: readonly number[];
+  readonly types: readonly SqlType[];
+  /** Primary or unique: the key alone identifies a row. */
+  readonly unique: boolean;
+  readonly primary: boolean;
+  readonly tree: BTree;
+  /** Unique indexes: encoded key → the slot(s) holding an entry for it; the fast path for lookups and unique checks. */
+  readonly map: Map<string, number | number[]> | null;
+}
+
+const NO_CONFLICT = 0;
+const DUPLICATE = 1;
+const MUST_WAIT = 2;
+
+/** The version a reader sees: its own writes made before its view (seq below the view's mark), else the newest commit at or before ts. */
+function visibleVersion(head: Version | null, txn: TxnImpl | null, ts: number, seq: number): Version | null {
+  let v = head;
+  while (v !== null) {
+    if (v.txn === null) {
+      if (v.ts <= ts) return v;
+    } else if (v.txn === txn && v.seq < seq) return v;
+    v = v.prev;
+  }
+  return null;
+}
+
+/** Own-write mark of a view: views from TxnManager.view() carry one; a bare { txn, ts } sees all own writes. */
+function viewSeq(view: ReadView): number {
+  const s = (view as { seq?: number }).seq;
+  return s === undefined ? Infinity : s;
+}
+
+function entryHasBare(entry: string, bare: string): boolean {
+  return entry.length === bare.length + 2 && entry.startsWith(bare);
+}
+
+function hasNull(row: readonly Value[], cols: readonly number[]): boolean {
+  for (let i = 0; i < cols.length; i++) if (row[cols[i]!] === null) return true;
+  return false;
+}
+
+function mapAdd(m: Map<string, number | number[]>, bare: string, ref: number): void {
+  const c = m.get(bare);
+  if (c === undefined) m.set(bare, ref);
+  else if (typeof c === 'number') {
+    if (c !== ref) m.set(bare, [c, ref]);
+  } else if (!c.includes(ref)) c.push(ref);
+}
+
+function mapRemove(m: Map<string, number | number[]>, bare: string, ref: number): void {
+  const c = m.get(bare);
+  if (c === undefined) return;
+  if (typeof c === 'number') {
+    if (c === ref) m.delete(bare);
+    return;
+  }
+  const i = c.indexOf(ref);
+  if (i < 0) return;
+  c.splice(i, 1);
+  if (c.length === 1) m.set(bare, c[0]!);
+}
+
+function chainHasKey(from: Version | null, ii: number, key: string): boolean {
+  for (let v = from; v !== null; v = v.prev) if (v.keys !== null && v.keys[ii] === key) return true;
+  return false;
+}
+
+export class RowTable implements WriteTarget {
+  private schemaNow: TableSchema;
+  readonly tableId: number;
+  private readonly idx: IndexState[];
+  /** 1 when index 0 is the hidden row id key (no primary key). */
+  private readonly off: number;
+  private heads: (Version | null)[] = [];
+  private free: number[] = [];
+  /** Free slots someone still holds or waits for a lock on; retried after GC passes. */
+  private parked: number[] = [];
+  private nextRowId = 1;
+  private gcRefs: number[] = [];
+  private gcTs: number[] = [];
+  private gcHead = 0;
+  private live = 0;
+  private space: LockSpace;
+  /** Bumped by truncate/drop so undo records of older slots become no-ops. */
+  private epoch = 0;
+
+  constructor(
+    schema: TableSchema,
+    readonly partitionId: number,
+    private readonly txns: TxnManager,
+  ) {
+    this.schemaNow = schema;
+    this.tableId = schema.id;
+    const hasPk = schema.indexes.length > 0 && schema.indexes[0]!.primary;
+    invariant(schema.indexes.every((x, i) => !x.primary || i === 0), 'the primary key must be indexes[0]');
+    this.off = hasPk ? 0 : 1;
+    this.idx = [];
+    if (!hasPk) this.idx.push(this.hiddenIndex());
+    for (const ix of schema.indexes) this.idx.push(this.indexState(ix));
+    this.space = txns.locks.space(partitionId, schema.id);
+  }
+
+  get schema(): TableSchema {
+    return this.schemaNow;
+  }
+
+  private hiddenIndex(): IndexState {
+    return { schema: null, cols: [], types: [], unique: true, primary: true, tree: new BTree(), map: null };
+  }
+
+  private indexState(ix: IndexSchema): IndexState {
+    const cols = this.schemaNow.columns;
+    for (const c of ix.columns) invariant(c >= 0 && c < cols.length, `index ${ix.name} names column ${c}`);
+    const unique = ix.unique || ix.primary;
+    return {
+      schema: ix,
+      cols: ix.columns,
+      types: ix.columns.map((c) => cols[c]!.type),
+      unique,
+      primary: ix.primary,
+      tree: new BTree(),
+      map: unique ? new Map() : null,
+    };
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  /** Visible rows in primary-key order (or insertion order without a PK), in chunks of up to `batchSize`. */
+  scan(view: ReadView, columns: readonly number[], batchSize: number): Iterable<RowChunk> {
+    return this.iterate(view, 0, null, null, columns, batchSize, false);
+  }
+
+  /**
+   * Ordered range over index `index` (0 = primary); lo/hi undefined = unbounded; reverse for ORDER BY … DESC.
+   * NULL sorts first, so an unbounded low end includes NULL keys: pass { key: [null], inclusive: false } to skip them.
+   */
+  range(
+    view: ReadView,
+    index: number,
+    lo: KeyBound | undefined,
+    hi: KeyBound | undefined,
+    columns: readonly number[],
+    batchSize: number,
+    reverse = false,
+  ): Iterable<RowChunk> {
+    const ii = index + this.off;
+    const st = this.idx[ii];
+    invariant(st !== undefined, `no index ${index}`);
+    let l: string | null = null;
+    let h: string | null = null;
+    if (lo !== undefined) {
+      const p = encodeKey(st.types, lo.key);
+      l = lo.inclusive ? p : upperBoundOf(p);
+    }
+    if (hi !== undefined) {
+      const p = encodeKey(st.types, hi.key);
+      h = hi.inclusive ? upperBoundOf(p) : p;
+    }
+    return this.iterate(view, ii, l, h, columns, batchSize, reverse);
+  }
+
+  /** Entries in [lo, hi) of internal index ii whose key is the visible version's key. Re-seeks after writes between batches. */
+  private *iterate(
+    view: ReadView,
+    ii: number,
+    lo: string | null,
+    hi: string | null,
+    columns: readonly number[],
+    batchSize: number,
+    reverse: boolean,
+  ): Generator<RowChunk> {
+    invariant(batchSize > 0, 'batchSize must be positive');
+    const epoch = this.epoch;
+    const tree = this.idx[ii]!.tree;
+    const cur = new TreeCursor(tree);
+    const vtxn = view.txn as TxnImpl | null;
+    const vts = view.ts;
+    const vseq = viewSeq(view);
+    const ncol = columns.length;
+    let started = false;
+    let lastKey = '';
+    let ver = 0;
+    while (true) {
+      if (this.epoch !== epoch) return;
+      if (!started) {
+        started = true;
+        if (reverse) {
+          if (hi === null) cur.last();
+          else cur.seekLT(hi);
+        } else if (lo === null) cur.first();
+        else cur.seekGE(lo);
+      } else if (tree.version !== ver) {
+        if (reverse) cur.seekLT(lastKey);
+        else cur.seekGE(lastKey + '\u0000');
+      }
+      ver = tree.version;
+      const heads = this.heads;
+      const refs = new Int32Array(batchSize);
+      const cols: Value[][] = new Array<Value[]>(ncol);
+      for (let j = 0; j < ncol; j++) cols[j] = [];
+      let n = 0;
+      let done = false;
+      while (n < batchSize) {
+        const leaf = cur.leaf;
+        if (leaf === null) {
+          done = true;
+          break;
+        }
+        const key = leaf.keys[cur.pos]!;
+        if (reverse ? lo !== null && key < lo : hi !== null && key >= hi) {
+          done = true;
+          break;
+        }
+        const ref = leaf.vals[cur.pos]!;
+        lastKey = key;
+        if (reverse) cur.prev();
+        else cur.next();
+        const v = visibleVersion(heads[ref] ?? null, vtxn, vts, vseq);
+        if (v === null || v.row === null || v.keys![ii] !== key) continue;
+        refs[n++] = ref;
+        const row = v.row;
+        for (let j = 0; j < ncol; j++) cols[j]!.push(row[columns[j]!]!);
+      }
+      if (n > 0) yield { length: n, refs: n === batchSize ? refs : refs.subarray(0, n), columns: cols };
+      if (done) return;
+    }
+  }
+
+  /** Point lookup on a unique index (full key). NULL never matches in a secondary unique index. */
+  lookup(view: ReadView, index: number, key: readonly Value[]): RowRef | undefined {
+    const ii = index + this.off;
+    const st = this.idx[ii];
+    invariant(st !== undefined && st.map !== null, `lookup needs a unique index, got ${index}`);
+    invariant(key.length === st.cols.length, 'lookup needs the full key');
+    if (!st.primary) for (let i = 0; i < key.length; i++) if (key[i] === null) return undefined;
+    const bare = encodeKey(st.types, key);
+    const c = st.map.get(bare);
+    if (c === undefined) return undefined;
+    const vtxn = view.txn as TxnImpl | null;
+    const seq = viewSeq(view);
+    if (typeof c === 'number') {
+      const v = visibleVersion(this.heads[c] ?? null, vtxn, view.ts, seq);
+      return v !== null && v.row !== null && entryHasBare(v.keys![ii]!, bare) ? c : undefined;
+    }
+    for (const r of c) {
+      const v = visibleVersion(this.heads[r] ?? null, vtxn, view.ts, seq);
+      if (v !== null && v.row !== null && entryHasBare(v.keys![ii]!, bare)) return r;
+    }
+    return undefined;
+  }
+
+  /** The row visible to the view, or null (deleted / not visible). The array is shared: do not mutate it. */
+  read(view: ReadView, ref: RowRef): readonly Value[] | null {
+    const v = visibleVersion(this.heads[ref] ?? null, view.txn as TxnImpl | null, view.ts, viewSeq(view));
+    return v === null ? null : v.row;
+  }
+
+  /** The newest version including other txns' commits, for the lock holder (read committed semi-consistent read). null if deleted. */
+  readLatest(txn: Txn, ref: RowRef): readonly Value[] | null {
+    let v = this.heads[ref] ?? null;
+    while (v !== null && v.txn !== null && v.txn !== txn) v = v.prev;
+    return v === null ? null : v.row;
+  }
+
+  /** Committed row count (approximate while txns are in flight). */
+  approxRowCount(): number {
+    return this.live;
+  }
+
+  // ---- locks and writes ----------------------------------------------------------------------
+
+  /** Exclusive row lock; see LockManager.acquire. Re-entrant. */
+  lockRow(txn: Txn, ref: RowRef): MaybePromise<void> {
+    return this.txns.locks.acquire(asTxnImpl(txn), this.space, ref);
+  }
+
+  /**
+   * Inserts unless a unique index already has the key in its latest state. When the key belongs to
+   * another txn's uncommitted work, waits for that row's lock and checks again (as InnoDB does).
+   * The new row is locked by txn.
+   */
+  insert(txn: Txn, row: readonly Value[]): MaybePromise<InsertResult> {
+    const t = asTxnImpl(txn);
+    const bares = this.bareKeys(row);
+    const c = this.checkUnique(t, bares, row, null, -1);
+    if (c === MUST_WAIT) return this.waitAndRetry(t, this.conflictRef, () => this.insert(txn, row));
+    if (c === DUPLICATE) return { ok: false, index: this.conflictIndex - this.off, conflict: this.conflictRef };
+    const ref = this.allocSlot();
+    const sfx = refSuffix(ref);
+    const keys = new Array<string>(this.idx.length);
+    for (let ii = 0; ii < keys.length; ii++) keys[ii] = this.entryKey(ii, bares, sfx, null);
+    const v = new Version(row.slice(), keys, 0, t, null, t.undo.length);
+    this.heads[ref] = v;
+    for (let ii = 0; ii < keys.length; ii++) this.addEntry(ii, keys[ii]!, ref, v.row!);
+    const granted = this.txns.locks.acquire(t, this.space, ref);
+    invariant(granted === undefined, 'a fresh slot was locked');
+    t.logWrite(this, ref, v, this.epoch);
+    return { ok: true, ref };
+  }
+
+  /** Replaces the row (caller holds the lock). Unique conflicts as in insert (returns the conflict, changes nothing). */
+  update(txn: Txn, ref: RowRef, row: readonly Value[]): MaybePromise<InsertResult> {
+    const t = asTxnImpl(txn);
+    const h = this.heads[ref] ?? null;
+    invariant(this.txns.locks.holds(t, this.space, ref), 'update without the row lock');
+    invariant(h !== null && h.row !== null && (h.txn === null || h.txn === t), 'update of a deleted row');
+    const bares = this.bareKeys(row);
+    const c = this.checkUnique(t, bares, row, h, ref);
+    if (c === MUST_WAIT) return this.waitAndRetry(t, this.conflictRef, () => this.update(txn, ref, row));
+    if (c === DUPLICATE) return { ok: false, index: this.conflictIndex - this.off, conflict: this.conflictRef };
+    const sfx = refSuffix(ref);
+    const old = h.keys!;
+    const keys = new Array<string>(this.idx.length);
+    for (let ii = 0; ii < keys.length; ii++) {
+      const k = this.entryKey(ii, bares, sfx, old);
+      keys[ii] = k === old[ii] ? old[ii]! : k; // share the string so readers compare by identity
+    }
+    const v = new Version(row.slice(), keys, 0, t, h, t.undo.length);
+    this.heads[ref] = v;
+    for (let ii = 0; ii < keys.length; ii++) if (keys[ii] !== old[ii]) this.addEntry(ii, keys[ii]!, ref, v.row!);
+    t.logWrite(this, ref, v, this.epoch);
+    return { ok: true, ref };
+  }
+
+  /** Deletes the row (caller holds the lock). */
+  delete(txn: Txn, ref: RowRef): void {
+    const t = asTxnImpl(txn);
+    const h = this.heads[ref] ?? null;
+    invariant(this.txns.locks.holds(t, this.space, ref), 'delete without the row lock');
+    invariant(h !== null && h.row !== null && (h.txn === null || h.txn === t), 'delete of a deleted row');
+    const v = new Version(null, null, 0, t, h, t.undo.length);
+    this.heads[ref] = v;
+    t.logWrite(this, ref, v, this.epoch);
+  }
+
+  private conflictRef = -1;
+  private conflictIndex = -1;
+
+  /** The encoded key of the row in each index ('' for the hidden one). */
+  private bareKeys(row: readonly Value[]): string[] {
+    const idx = this.idx;
+    const out = new Array<string>(idx.length);
+    for (let ii = 0; ii < idx.length; ii++) {
+      const st = idx[ii]!;
+      out[ii] = st.schema === null ? '' : encodeRowKey(st.types, st.cols, row);
+    }
+    return out;
+  }
+
+  private entryKey(ii: number, bares: readonly string[], sfx: string, old: readonly string[] | null): string {
+    const st = this.idx[ii]!;
+    if (st.schema === null) return old !== null ? old[ii]! : encodeValue(T.bigint, this.nextRowId++);
+    if (st.unique) return bares[ii]! + sfx;
+    return this.off === 0 ? bares[ii]! + bares[0]! + sfx : bares[ii]! + sfx;
+  }
+
+  /**
+   * Checks every unique index for the row's key against the latest state; sets conflictRef /
+   * conflictIndex. For an update (`cur` = the current version), unchanged keys are skipped.
+   */
+  private checkUnique(t: TxnImpl, bares: readonly string[], row: readonly Value[], cur: Version | null, self: number): number {
+    const idx = this.idx;
+    let wait = -1;
+    for (let ii = 0; ii < idx.length; ii++) {
+      const st = idx[ii]!;
+      if (st.map === null) continue;
+      if (!st.primary && hasNull(row, st.cols)) continue;
+      const bare = bares[ii]!;
+      if (cur !== null && entryHasBare(cur.keys![ii]!, bare)) continue;
+      const c = st.map.get(bare);
+      if (c === undefined) continue;
+      if (typeof c === 'number') {
+        const r = this.conflictWith(t, ii, bare, c, self);
+        if (r === DUPLICATE) return DUPLICATE;
+        if (r === MUST_WAIT && wait < 0) wait = c;
+      } else {
+        for (const ref of c) {
+          const r = this.conflictWith(t, ii, bare, ref, self);
+          if (r === DUPLICATE) return DUPLICATE;
+          if (r === MUST_WAIT && wait < 0) wait = ref;
+        }
+      }
+    }
+    if (wait >= 0) {
+      this.conflictRef = wait;
+      return MUST_WAIT;
+    }
+    return NO_CONFLICT;
+  }
+
+  private conflictWith(t: TxnImpl, ii: number, bare: string, ref: number, self: number): number {
+    if (ref === self) return NO_CONFLICT;
+    const h = this.heads[ref] ?? null;
+    if (h === null) return NO_CONFLICT;
+    if (h.txn !== null && h.txn !== t) {
+      // Another txn's work in progress: the key is taken if its new version or the committed one has it.
+      let c = h.prev;
+      while (c !== null && c.txn !== null) c = c.prev;
+      const mine = h.row !== null && entryHasBare(h.keys![ii]!, bare);
+      const before = c !== null && c.row !== null && entryHasBare(c.keys![ii]!, bare);
+      return mine || before ? MUST_WAIT : NO_CONFLICT;
+    }
+    if (h.row !== null && entryHasBare(h.keys![ii]!, bare)) {
+      this.conflictRef = ref;
+      this.conflictIndex = ii;
+      return DUPLICATE;
+    }
+    return NO_CONFLICT;
+  }
+
+  /** Waits for the lock on `ref`, retries, and gives the lock back unless that row turned out to be the duplicate. */
+  private async waitAndRetry(t: TxnImpl, ref: number, retry: () => MaybePromise<InsertResult>): Promise<InsertResult> {
+    const locks = this.txns.locks;
+    const space = this.space;
+    await locks.acquire(t, space, ref);
+    const res = await retry();
+    if (res.ok || res.conflict !== ref) locks.release(t, space, ref);
+    return res;
+  }
+
+  private allocSlot(): number {
+    const free = this.free;
+    const locks = this.txns.locks;
+    while (free.length > 0) {
+      const r = free.pop()!;
+      if (this.heads[r] !== null) continue; // already reused
+      if (locks.isFree(this.space, r)) return r;
+      this.parked.push(r);
+    }
+    this.heads.push(null);
+    return this.heads.length - 1;
+  }
+
+  private addEntry(ii: number, key: string, ref: number, row: readonly Value[]): void {
+    const st = this.idx[ii]!;
+    st.tree.set(key, ref);
+    if (st.map !== null && (st.primary || !hasNull(row, st.cols))) mapAdd(st.map, key.slice(0, -2), ref);
+  }
+
+  /** Drops v's index entries that no version from `rest` on still has. */
+  private removeEntries(v: Version, ref: number, rest: Version | null): void {
+    const keys = v.keys!;
+    for (let ii = 0; ii < keys.length; ii++) {
+      const key = keys[ii]!;
+      if (chainHasKey(rest, ii, key)) continue;
+      const st = this.idx[ii]!;
+      if (st.tree.delete(key) && st.map !== null) mapRemove(st.map, key.slice(0, -2), ref);
+    }
+  }
+
+  // ---- WriteTarget: commit, rollback, GC -----------------------------------------------------
+
+  undoWrite(ref: number, v: Version, epoch: number): void {
+    if (epoch !== this.epoch) return;
+    invariant(this.heads[ref] === v, 'undo out of order');
+    this.heads[ref] = v.prev;
+    if (v.row !== null) this.removeEntries(v, ref, v.prev);
+    if (v.prev === null) this.free.push(ref);
+  }
+
+  commitWrite(ref: number, ts: number, epoch: number): void {
+    if (epoch !== this.epoch) return;
+    const h = this.heads[ref] ?? null;
+    if (h === null || h.txn === null) return; // rolled back, or folded by an earlier record of this commit
+    let c = h.prev;
+    let mids: Version[] | null = null;
+    while (c !== null && c.txn !== null) {
+      (mids ??= []).push(c);
+      c = c.prev;
+    }
+    h.prev = c;
+    if (mids !== null) for (const m of mids) if (m.row !== null) this.removeEntries(m, ref, h);
+    this.live += (h.row !== null ? 1 : 0) - (c !== null && c.row !== null ? 1 : 0);
+    h.ts = ts;
+    h.txn = null;
+    this.gcRefs.push(ref);
+    this.gcTs.push(ts);
+    this.txns.markPendingGc(this, true);
+  }
+
+  collect(horizon: number): void {
+    const refs = this.gcRefs;
+    const tss = this.gcTs;
+    let i = this.gcHead;
+    while (i < refs.length && tss[i]! <= horizon) this.prune(refs[i++]!, horizon);
+    if (i === refs.length) {
+      refs.length = 0;
+      tss.length = 0;
+      i = 0;
+    } else if (i > 4096 && i * 2 > refs.length) {
+      this.gcRefs = refs.slice(i);
+      this.gcTs = tss.slice(i);
+      i = 0;
+    }
+    this.gcHead = i;
+    if (this.parked.length > 0) {
+      for (const r of this.parked) this.free.push(r);
+      this.parked = [];
+    }
+    this.txns.markPendingGc(this, this.gcRefs.length > this.gcHead);
+  }
+
+  /** Drops versions older than the newest one committed at or before the horizon; frees a slot whose row is deleted for everyone. */
+  private prune(ref: number, horizon: number): void {
+    const head = this.heads[ref] ?? null;
+    if (head === null) return;
+    let c: Version | null = head;
+    while (c !== null && (c.txn !== null || c.ts > horizon)) c = c.prev;
+    if (c === null) return;
+    let p = c.prev;
+    c.prev = null;
+    for (; p !== null; p = p.prev) if (p.row !== null) this.removeEntries(p, ref, head);
+    if (c === head && c.row === null) {
+      this.heads[ref] = null;
+      this.free.push(ref);
+    }
+  }
+
+  // ---- DDL -----------------------------------------------------------------------------------
+
+  /** Removes every row (TRUNCATE). Undo records of in-flight txns on the old rows become no-ops. */
+  truncate(): void {
+    this.epoch++;
+    this.heads = [];
+    this.free = [];
+    this.parked = [];
+    this.gcRefs = [];
+    this.gcTs = [];
+    this.gcHead = 0;
+    this.live = 0;
+    const fresh = this.idx.map((st) => ({ ...st, tree: new BTree(), map: st.map === null ? null : new Map() }));
+    this.idx.length = 0;
+    this.idx.push(...fresh);
+    this.space = this.txns.locks.space(this.partitionId, this.tableId);
+    this.txns.markPendingGc(this, false);
+  }
+
+  /** @internal Partition.dropTable */
+  drop(): void {
+    this.truncate();
+  }
+
+  /** Adds a secondary index built from the current rows; ER_DUP_ENTRY for a unique index with duplicates. */
+  addIndex(index: IndexSchema): void {
+    if (index.primary) throw new UnsupportedError('adding a PRIMARY KEY to an existing table');
+    const lname = index.name.toLowerCase();
+    if (this.schemaNow.indexes.some((x) => x.name.toLowerCase() === lname)) {
+      throw new SqlError('ER_DUP_KEYNAME', `Duplicate key name '${index.name}'`);
+    }
+    const st = this.indexState(index);
+    const ii = this.idx.length;
+    const heads = this.heads;
+    if (st.unique) {
+      const seen = new Map<string, number>();
+      for (let ref = 0; ref < heads.length; ref++) {
+        const h = heads[ref];
+        if (h === null || h === undefined || h.row === null || hasNull(h.row, st.cols)) continue;
+        const bare = encodeRowKey(st.types, st.cols, h.row);
+        if (seen.has(bare)) {
+          const vals = st.cols.map((c) => h.row![c]!);
+          throw new SqlError(
+            'ER_DUP_ENTRY',
+            `Duplicate entry '${formatKeyForError(vals, st.types)}' for key '${this.schemaNow.name}.${index.name}'`,
+          );
+        }
+        seen.set(bare, ref);
+      }
+    }
+    this.idx.push(st);
+    for (let ref = 0; ref < heads.length; ref++) {
+      const sfx = refSuffix(ref);
+      for (let v = heads[ref] ?? null; v !== null; v = v.prev) {
+        if (v.row === null) continue;
+        const bare = encodeRowKey(st.types, st.cols, v.row);
+        const key = st.unique || this.off === 1 ? bare + sfx : bare + v.keys![0]!.slice(0, -2) + sfx;
+        v.keys!.push(key);
+        this.addEntry(ii, key, ref, v.row);
+      }
+    }
+    this.schemaNow = { ...this.schemaNow, indexes: [...this.schemaNow.indexes, index] };
+  }
+
+  /** Drops a secondary index; later index positions shift down by one. */
+  dropIndex(name: string): void {
+    const lname = name.toLowerCase();
+    const i = this.schemaNow.indexes.findIndex((x) => x.name.toLowerCase() === lname);
+    if (i < 0) throw new SqlError('ER_CANT_DROP_FIELD_OR_KEY', `Can't DROP '${name}'; check that column/key exists`);
+    if (this.schemaNow.indexes[i]!.primary) throw new UnsupportedError('dropping the PRIMARY KEY');
+    const ii = i + this.off;
+    this.idx.splice(ii, 1);
+    for (const h of this.heads) for (let v = h ?? null; v !== null; v = v.prev) v.keys?.splice(ii, 1);
+    this.schemaNow = { ...this.schemaNow, indexes: this.schemaNow.indexes.filter((_, j) => j !== i) };
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The rowstore's public shapes: table schemas, read views, row chunks and results. The
+ * executor is written against these; storage never sees SQL text or plans.
+ */
+import type { SqlType } from '../common/types.js';
+import type { Value } from '../common/value.js';
+import type { Txn } from './txn.js';
+
+export interface ColumnSchema {
+  readonly name: string;
+  readonly type: SqlType;
+  readonly nullable: boolean;
+}
+
+export interface IndexSchema {
+  readonly name: string;
+  /** column positions */
+  readonly columns: readonly number[];
+  readonly unique: boolean;
+  readonly primary: boolean;
+}
+
+/** indexes[0] is the primary key when the table has one; a table without one gets a hidden row id key internally. */
+export interface TableSchema {
+  readonly id: number;
+  readonly name: string;
+  readonly columns: readonly ColumnSchema[];
+  readonly indexes: readonly IndexSchema[];
+}
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/** A stable handle on a row slot of one table. */
+export type RowRef = number;
+
+/**
+ * What a statement sees: its transaction's own writes plus everything committed at or before `ts`.
+ * Views come from TxnManager.view() and should be handed back with TxnManager.release() when the
+ * statement ends (a transaction's views are released with it on commit/rollback).
+ */
+export interface ReadView {
+  readonly txn: Txn | null;
+  readonly ts: number;
+}
+
+/** Column-major batch of visible rows. columns[i] holds the values of the i-th requested column. */
+export interface RowChunk {
+  readonly length: number;
+  readonly refs: Int32Array;
+  readonly columns: Value[][];
+}
+
+export interface KeyBound {
+  readonly key: readonly Value[];
+  /** a prefix of the index columns is allowed */
+  readonly inclusive: boolean;
+}
+
+export type InsertResult =
+  | { readonly ok: true; readonly ref: RowRef }
+  | { readonly ok: false; readonly index: number /* position in schema.indexes */; readonly conflict: RowRef };
+
+/** One committed write, for the future transaction log (TxnManager.onCommit). */
+export interface RowChange {
+  readonly partitionId: number;
+  readonly tableId: number;
+  readonly kind: 'insert' | 'update' | 'delete';
+  /** The new row for insert/update, the deleted row for delete. */
+  readonly row: readonly Value[];
+  /** The row before an update. */
+  readonly before?: readonly Value[];
+}
