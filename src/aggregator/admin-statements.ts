@@ -15,16 +15,16 @@ import type { StatementResult } from './mysql/session-api.js';
 import { ok, rowsetResult, type Params, type Session } from './session.js';
 
 /** SET, SHOW, DESCRIBE, KILL, EXPLAIN and the statements MySQL clients send in passing. */
-export async function runAdmin(session: Session, st: A.Statement, params: Params): Promise<StatementResult> {
+export async function runAdmin(session: Session, ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
   const engine = session.engine;
-  const ps: A.ParsedStatement = { statement: st, text: '', cacheKey: '', literals: [], paramCount: 0 };
+  const st = ps.statement;
   const evalExpr = (e: A.Expr): Value => {
     const ctx = session.bindContext(ps, params.types);
     const bound = new Binder(ctx).bindExpr(e, { columns: [], parent: null }, 'field list');
     const inputs = session.execInputs(ps, params, []);
     return evalConst(bound, session.execContext(inputs, () => []));
   };
-  const filtered = (rs: Rowset, where?: A.Expr): StatementResult => rowsetResult(where ? filterRowset(session, rs, where, params) : rs, session.warnings.length);
+  const filtered = (rs: Rowset, where?: A.Expr): StatementResult => rowsetResult(where ? filterRowset(session, ps, rs, where, params) : rs, session.warnings.length);
 
   switch (st.kind) {
     case 'set': {
@@ -144,7 +144,7 @@ export async function runAdmin(session: Session, st: A.Statement, params: Params
       return ok(0);
     }
     case 'explain':
-      return explain(session, st.statement, params);
+      return explain(session, { ...ps, statement: st.statement }, params);
     case 'lockTables':
     case 'unlockTables':
     case 'flush':
@@ -178,8 +178,7 @@ function tableOf(session: Session, name: A.TableName) {
 }
 
 /** SHOW … WHERE: the rowset's columns are in scope by name. */
-function filterRowset(session: Session, rs: Rowset, where: A.Expr, params: Params): Rowset {
-  const ps: A.ParsedStatement = { statement: { kind: 'empty' }, text: '', cacheKey: '', literals: [], paramCount: 0 };
+function filterRowset(session: Session, ps: A.ParsedStatement, rs: Rowset, where: A.Expr, params: Params): Rowset {
   const ctx = session.bindContext(ps, params.types);
   const scope = { columns: rs.columns.map((c) => ({ name: c.name, table: '', db: '', orgName: c.name, orgTable: '', type: c.type, nullable: true })), parent: null };
   const pred = new Binder(ctx).bindExpr(where, scope, 'where clause');
@@ -189,12 +188,12 @@ function filterRowset(session: Session, rs: Rowset, where: A.Expr, params: Param
 }
 
 /** EXPLAIN: the distributed plan as an indented tree, one operator per row. */
-function explain(session: Session, st: A.Statement, params: Params): StatementResult {
+function explain(session: Session, ps: A.ParsedStatement, params: Params): StatementResult {
+  const st = ps.statement;
   if (st.kind !== 'select' && st.kind !== 'union') {
     if (st.kind === 'describe') return rowsetResult(show.showColumns(tableOf(session, st.table)));
     throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support EXPLAIN of this statement");
   }
-  const ps: A.ParsedStatement = { statement: st, text: '', cacheKey: '', literals: [], paramCount: 0 };
   const bound = new Binder(session.bindContext(ps, params.types)).bindQuery(st);
   const plan = distribute(bound.plan);
   const lines: string[] = [];
@@ -217,7 +216,7 @@ function describeNode(p: PhysicalPlan): string {
       return `${how} ${p.db}.${p.table}`;
     }
     case 'gather':
-      return `Gather partitions:${p.routing.kind === 'all' ? 'all' : p.routing.kind === 'shardKey' ? 'single' : 'some'}`;
+      return `Gather partitions:${p.routing.kind === 'all' ? 'all' : p.routing.kind === 'shardKey' || p.routing.kind === 'partition' ? 'single' : 'some'}`;
     case 'values':
       return `Values rows:${p.rows.length}`;
     case 'rowset':

@@ -9,7 +9,7 @@ import type { TableDef, ColumnDef } from '../cluster/catalog.js';
 import { partitionOf } from '../cluster/sharding.js';
 import { evalConst } from '../exec/index.js';
 import { Binder, tableScopeColumns, walkAst } from '../planner/binder.js';
-import { chooseAccess, chooseRouting } from '../planner/distribute.js';
+import { chooseAccess, chooseRouting, leafSafe } from '../planner/distribute.js';
 import type { StatementResult } from './mysql/session-api.js';
 import { ClientFlags } from './mysql/session-api.js';
 import { ok, nowText, type Params, type Session } from './session.js';
@@ -157,7 +157,7 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
   let onDuplicate: { column: number; expr: BoundExpr }[] | undefined;
   if (st.onDuplicate) {
     const scope = {
-      columns: [...tableScopeColumns(t, st.table.name), ...tableScopeColumns(t, NEW_ROW_ALIAS)],
+      columns: [...tableScopeColumns(t, st.table.name), ...tableScopeColumns(t, NEW_ROW_ALIAS).map((c) => ({ ...c, usingDuplicate: true }))],
       parent: null,
     };
     onDuplicate = st.onDuplicate.map((a) => {
@@ -171,7 +171,7 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
   const shardTypes = t.shardKey.map((c) => t.columns[c]!.type);
   const byPartition = new Map<number, Value[][]>();
   full.forEach((row, i) => {
-    const p = t.shardKey.length === 0 ? (i + Math.floor(Math.random() * db.partitions)) % db.partitions : partitionOf(t.shardKey.map((c) => row[c]!), shardTypes, db.partitions);
+    const p = t.singlePartition ? 0 : t.shardKey.length === 0 ? (i + Math.floor(Math.random() * db.partitions)) % db.partitions : partitionOf(t.shardKey.map((c) => row[c]!), shardTypes, db.partitions);
     let list = byPartition.get(p);
     if (!list) byPartition.set(p, (list = []));
     list.push(row);
@@ -303,7 +303,7 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
   let matched = 0;
   let changed = 0;
   const kind = st.kind;
-  if (limit !== undefined && partitions.length > 1) {
+  if ((limit !== undefined && partitions.length > 1) || (filter !== null && !leafSafe(filter))) {
     // ORDER BY … LIMIT across partitions: pick the rows first, then modify them by primary key.
     const pk = t.indexes.find((i) => i.primary);
     if (!pk) throw new SqlError('ER_NOT_SUPPORTED_YET', `This version of Tessera doesn't yet support ${kind.toUpperCase()} … LIMIT on a table without a primary key`);
@@ -314,7 +314,7 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
       from: { kind: 'table', ...(tableName.db ? { db: tableName.db } : {}), name: tableName.name, ...(alias !== tableName.name ? { alias } : {}) },
       ...(st.where ? { where: st.where } : {}),
       ...(st.orderBy ? { orderBy: st.orderBy } : {}),
-      limit: st.limit!,
+      ...(st.limit ? { limit: st.limit } : {}),
     };
     const picked = await session.runSubquery(ps, q, params);
     for (const keyRow of picked.rows) {
@@ -325,7 +325,8 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
       const targets = p === undefined ? partitions : [p];
       for (const part of targets) {
         const leaf = session.engine.partitionMap.leafFor(t.db, part);
-        const r = await leaf.modify({ ...base, partitions: [part], access: { kind: 'point', index: t.indexes.indexOf(pk), keys: [keys] }, filter }, kind);
+        // The rows were chosen above; only the primary key decides now (the filter may hold subqueries).
+        const r = await leaf.modify({ ...base, partitions: [part], access: { kind: 'point', index: t.indexes.indexOf(pk), keys: [keys] }, filter: null }, kind);
         matched += r.matched;
         changed += r.changed;
         for (const w of r.warnings) session.warn(w.code, w.message);

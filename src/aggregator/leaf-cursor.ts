@@ -32,6 +32,8 @@ export class LeafCursor {
     switch (routing.kind) {
       case 'all':
         return [...Array(total).keys()];
+      case 'partition':
+        return [routing.partition];
       case 'shardKey': {
         const p = this.partitionOfValues(routing.values, shardTypes, total, ctx);
         return p === null ? [] : [p];

@@ -318,7 +318,7 @@ export class Session implements ServerSession {
       case 'analyzeTable':
       case 'optimizeTable':
       case 'clusterCommand':
-        return runAdmin(this, st, params);
+        return runAdmin(this, ps, params);
       case 'empty':
         return ok();
       default:

@@ -48,6 +48,8 @@ export interface TableDef {
   readonly indexes: readonly IndexDef[];
   /** Column positions hashed to choose a partition; empty = keyless (rows spread by a hidden id). */
   readonly shardKey: readonly number[];
+  /** Unique keys share no column: the whole table lives in partition 0 so they can be enforced. */
+  readonly singlePartition?: boolean;
   readonly sortKey: readonly number[];
   /** A reference table is copied whole to every leaf. */
   readonly reference: boolean;

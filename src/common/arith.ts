@@ -114,8 +114,11 @@ export function intArith(op: '+' | '-' | '*', a: number | bigint, b: number | bi
   return checkBig(op === '+' ? x + y : op === '-' ? x - y : x * y, unsigned, expr);
 }
 
+/** MySQL/MariaDB compute decimals with up to 81 digits before declaring overflow (9 words of 9). */
+const MAX_INTERMEDIATE_DIGITS = 81;
+
 function checkDecimal(d: Decimal, expr: string): Decimal {
-  if (d.intDigits() > MAX_DECIMAL_PRECISION) throw rangeError(false, 'DECIMAL', expr);
+  if (d.intDigits() > MAX_INTERMEDIATE_DIGITS) throw rangeError(false, 'DECIMAL', expr);
   return d;
 }
 

@@ -182,3 +182,11 @@ describe('CAST()', () => {
     expect(w.list.length).toBe(3);
   });
 });
+
+describe('TIME range on store', () => {
+  it('clips with 1264 in lenient mode and errors 1292 in strict mode', () => {
+    const T: SqlType = { kind: 'time', fsp: 0 };
+    expect(store('900:00:00', VC, T)).toEqual({ value: '838:59:59', warnings: ["ER_WARN_DATA_OUT_OF_RANGE: Out of range value for column 'c' at row 1"] });
+    expect(() => store('900:00:00', VC, T, 'strict')).toThrow("Incorrect time value: '900:00:00' for column 'c' at row 1");
+  });
+});

@@ -10,7 +10,7 @@ import type { Value } from './value.js';
 import { compareStrings } from './collation.js';
 import {
   formatDate, formatDatetime, formatTime, parseDateTimeNumber, parseDateTimeString, parseTimeNumber,
-  parseTimeString, readDateTime, readTime, unixMicros, type ParsedDateTime,
+  parseTimeString, readDateTime, readTime, unixMicros, type ParsedDateTime, type TimeParts,
 } from './datetime.js';
 
 /** Receives warnings (SHOW WARNINGS rows). EvalContext.warn fits this type. */
@@ -509,7 +509,13 @@ function storeTemporal(v: Value, from: SqlType, to: SqlType, mode: CastMode, tar
   if (to.kind === 'time') {
     const t = timeFromValue(v, from, target.now);
     if (!t) return bad();
-    if (t.truncated) noteTruncated(target);
+    if (t.clipped) {
+      if (mode === 'strict') {
+        throw new SqlError('ER_TRUNCATED_WRONG_VALUE',
+          `Incorrect time value: '${quoteForMsg(v, from)}' for column '${target.column}' at row ${target.row}`);
+      }
+      outOfRange(mode, target);
+    } else if (t.truncated) noteTruncated(target);
     return formatTime(t.time, to.fsp);
   }
   let parsed: ParsedDateTime | null;
@@ -536,7 +542,7 @@ function storeTemporal(v: Value, from: SqlType, to: SqlType, mode: CastMode, tar
 }
 
 /** A value of type `from` as a TIME. */
-export function timeFromValue(v: Value, from: SqlType, _now?: string): { time: import('./datetime.js').TimeParts; truncated: boolean } | null {
+export function timeFromValue(v: Value, from: SqlType, _now?: string): { time: TimeParts; truncated: boolean; clipped?: boolean } | null {
   if (v === null) return null;
   if (typeof v === 'string') {
     if (from.kind === 'time') return { time: readTime(v), truncated: false };

@@ -297,7 +297,7 @@ export function zeroParts(): DateTimeParts {
 }
 
 /** Parses a TIME string ('[-][D ]hh:mm[:ss[.f]]', 'hhmmss', or a datetime). Clips to ±838:59:59. */
-export function parseTimeString(input: string): { time: TimeParts; truncated: boolean } | null {
+export function parseTimeString(input: string): { time: TimeParts; truncated: boolean; clipped?: boolean } | null {
   let s = input.trim();
   if (s === '') return null;
   // A full datetime gives its time of day.
@@ -341,13 +341,13 @@ export function parseTimeString(input: string): { time: TimeParts; truncated: bo
   if (mi > 59 || sec > 59) return null;
   const t: TimeParts = { neg, hour: h, minute: mi, second: sec, micro };
   if (timeToMicros(t) > MAX_TIME_MICROS || timeToMicros(t) < -MAX_TIME_MICROS) {
-    return { time: clipTime(neg), truncated: true };
+    return { time: clipTime(neg), truncated: true, clipped: true };
   }
   return { time: t, truncated };
 }
 
 /** TIME from a number: 123456 → 12:34:56, 1234.5 → 00:12:34.5. */
-export function parseTimeNumber(n: number | bigint | Decimal): { time: TimeParts; truncated: boolean } | null {
+export function parseTimeNumber(n: number | bigint | Decimal): { time: TimeParts; truncated: boolean; clipped?: boolean } | null {
   const s = n instanceof Decimal ? n.toString() : typeof n === 'bigint' ? n.toString() : String(n);
   if (/e/i.test(s)) return null;
   if (typeof n !== 'number' && !(n instanceof Decimal) && (n > 99991231235959n || n < -8385959n)) return null;

@@ -150,6 +150,12 @@ describe('eval: comparison and logic', () => {
     expect(evalRows(f, 1, [['hi'], [null]])).toEqual(['hi!', null]);
   });
 
+  it('non-deterministic functions are evaluated per row', () => {
+    const r: BoundExpr = { kind: 'func', name: 'RAND', args: [], type: DOUBLE };
+    const out = evalRows(r, 1, [[1], [2], [3]]);
+    expect(new Set(out).size).toBe(3);
+  });
+
   it('isTrue follows SQL truthiness', () => {
     expect([null, 0, 1, -2, 0n, new Decimal(0n, 2), new Decimal(1n, 2), '0', '1x', 0.5].map(isTrue))
       .toEqual([false, false, true, true, false, false, true, false, true, true]);

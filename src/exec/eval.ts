@@ -101,8 +101,11 @@ function rowIndependent(e: BoundExpr): boolean {
       return rowIndependent(e.left) && rowIndependent(e.right);
     case 'neg': case 'not': case 'isNull': case 'isTruth': case 'cast':
       return rowIndependent(e.arg);
-    case 'and': case 'or': case 'xor': case 'bit': case 'func':
+    case 'and': case 'or': case 'xor': case 'bit':
       return e.args.every(rowIndependent);
+    case 'func':
+      // RAND(), UUID(): a new value per row even with constant arguments.
+      return lookupFunction(e.name)?.deterministic !== false && e.args.every(rowIndependent);
     case 'inList':
       return rowIndependent(e.arg) && e.list.every(rowIndependent);
     case 'like': case 'regexp':

@@ -269,9 +269,20 @@ export class LeafServer implements LeafApi {
       }
       if (req.orderBy?.length) candidates = sortCandidates(candidates, req.orderBy, ctx);
       if (req.limit !== undefined) candidates = candidates.slice(0, req.limit);
+      const pk = schema.indexes.findIndex((i) => i.primary);
       for (const cand of candidates) {
         await maybe(table.lockRow(txn, cand.ref));
-        const latest = table.readLatest(txn, cand.ref);
+        let latest = table.readLatest(txn, cand.ref);
+        // Deleted and re-inserted by a transaction that committed while we waited: the key now
+        // lives in a new slot. Follow it, as InnoDB's locking read would find it through the index.
+        for (let hop = 0; !latest && pk >= 0 && hop < 8; hop++) {
+          const key = schema.indexes[pk]!.columns.map((c) => cand.row[c]!);
+          const ref = table.lookup(this.txns.view(txn), pk, key);
+          if (ref === undefined || ref === cand.ref) break;
+          cand.ref = ref;
+          await maybe(table.lockRow(txn, ref));
+          latest = table.readLatest(txn, ref);
+        }
         if (!latest) continue;
         const one: Batch = { length: 1, cols: latest.map((v) => [v]) };
         if (filter && !isTrue(filter(one, ctx)[0]!)) continue;

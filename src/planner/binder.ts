@@ -8,13 +8,14 @@ import { assertNever } from '../common/assert.js';
 import type { CatalogView, TableDef } from '../cluster/catalog.js';
 import type { LogicalPlan, OutputColumn } from './logical.js';
 import { BIGINT, BOOL_RESULT, DOUBLE, NULL_TYPE, UBIGINT, aggType, arithType, compareKind, unifyTypes, varchar } from './typing.js';
-import { bindLiteral } from './literals.js';
+import { bindLiteral, literalValue } from './literals.js';
 
 /** What the binder needs to know about scalar functions (the registry lives in exec). */
 export interface FunctionInfo {
   readonly minArgs: number;
   readonly maxArgs: number;
   returnType(args: readonly SqlType[]): SqlType;
+  constReturnType?(args: readonly SqlType[], consts: readonly (Value | undefined)[]): SqlType;
 }
 
 /** A table the aggregator materializes itself (information_schema). */
@@ -212,6 +213,7 @@ export class Binder {
     let outExprs: BoundExpr[];
     let postScope: Scope;
     let agg: AggContext | null = null;
+    let preAgg: BoundExpr[] | null = null;
     const names = items.map((it) => it.name);
 
     if (hasAgg) {
@@ -231,16 +233,19 @@ export class Binder {
         agg.groupBy.push(bound);
         agg.groupKeys.push(exprKey(bound));
       }
-      outExprs = items.map((it) => (it.kind === 'bound' ? this.toAggOutput(it.bound, agg!) : this.bindAggExpr(it.expr, agg!, 'field list')));
+      preAgg = items.map((it) => (it.kind === 'bound' ? it.bound : this.bindExpr(it.expr, scope, 'field list', agg!)));
+      outExprs = preAgg.map((e) => this.toAggOutput(e, agg!));
       postScope = scope;
     } else {
       outExprs = items.map((it) => (it.kind === 'bound' ? it.bound : this.bindExpr(it.expr, scope, 'field list')));
       postScope = scope;
     }
 
+    // Aliases usable in HAVING / ORDER BY; in a grouped query they stand for the pre-aggregation
+    // expression, which the aggregate rewrite then maps onto the aggregate's output.
     const aliasMap = new Map<string, BoundExpr>();
     items.forEach((it, i) => {
-      if (it.alias !== undefined && !aliasMap.has(it.alias.toLowerCase())) aliasMap.set(it.alias.toLowerCase(), outExprs[i]!);
+      if (it.alias !== undefined && !aliasMap.has(it.alias.toLowerCase())) aliasMap.set(it.alias.toLowerCase(), (preAgg ?? outExprs)[i]!);
     });
 
     let having: BoundExpr | undefined;
@@ -262,7 +267,7 @@ export class Binder {
         const alias = aliasMap.get(colName);
         // An input column of the same name wins over an alias only when it is not also an output name.
         if (alias && !(this.hasColumn(scope, colName) && !names.some((n) => n.toLowerCase() === colName))) {
-          orderKeys.push({ expr: alias, desc: o.desc });
+          orderKeys.push({ expr: agg ? this.toAggOutput(alias, agg) : alias, desc: o.desc });
           continue;
         }
       }
@@ -384,7 +389,8 @@ export class Binder {
       }
       const source = it.expr.kind === 'column' ? this.findColumn(scope, it.expr) : undefined;
       const name = it.alias ?? defaultName(it);
-      if (it.alias === undefined) this.bakeNameLiterals(it.expr);
+      // Select-list literals shape the result's column names and types: bake them.
+      this.bakeNameLiterals(it.expr);
       out.push({ kind: 'expr', expr: it.expr, name, alias: it.alias, source });
     }
     return out;
@@ -450,7 +456,6 @@ export class Binder {
         columns: virtual.columns.map((c) => ({ name: c.name, table: alias, db, orgName: c.name, orgTable: ref.name.toUpperCase(), type: c.type, nullable: true })),
       };
     }
-    if (!this.ctx.catalog.database(db)) throw new SqlError('ER_BAD_DB', `Unknown database '${db}'`);
     const table = this.ctx.catalog.table(db, ref.name);
     if (!table) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${db}.${ref.name}' doesn't exist`);
     const types = table.columns.map((c) => c.type);
@@ -512,11 +517,8 @@ export class Binder {
 
   /** Binds an expression of a grouped query: aggregates and group keys become aggregate outputs. */
   private bindAggExpr(e: A.Expr, agg: AggContext, clause: Clause, aliases?: ReadonlyMap<string, BoundExpr>): BoundExpr {
-    if (aliases && e.kind === 'column' && e.table === undefined && !this.hasColumn(agg.inputScope, e.name)) {
-      const a = aliases.get(e.name.toLowerCase());
-      if (a) return a;
-    }
-    const bound = this.bindExpr(e, agg.inputScope, clause, agg);
+    const scope: Scope = aliases ? { ...agg.inputScope, aliases } : agg.inputScope;
+    const bound = this.bindExpr(e, scope, clause, agg);
     return this.toAggOutput(bound, agg);
   }
 
@@ -779,7 +781,17 @@ export class Binder {
       throw new SqlError('ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT', `Incorrect parameter count in the call to native function '${e.name}'`);
     }
     const args = e.args.map(bind);
-    return { kind: 'func', name, args, type: fn.returnType(args.map((a) => a.type)) };
+    const types = args.map((a) => a.type);
+    if (!fn.constReturnType) return { kind: 'func', name, args, type: fn.returnType(types) };
+    // The result type depends on constant arguments (ROUND's digits, DATE_ADD's unit): bake them.
+    const consts = e.args.map((a, i) => {
+      if (a.kind === 'timeUnit') return a.unit;
+      if (a.kind !== 'literal') return undefined;
+      if (a.slot >= 0) this.ctx.baked.add(a.slot);
+      const b = args[i]!;
+      return b.kind === 'const' ? b.value : literalValue(a.value);
+    });
+    return { kind: 'func', name, args, type: fn.constReturnType(types, consts) };
   }
 
   private bindAggregateCall(e: A.Expr & { kind: 'call' }, fn: AggFunc, name: string, agg: AggContext, clause: Clause): BoundExpr {

@@ -385,6 +385,7 @@ export function chooseAccess(table: TableDef, filter: BoundExpr | null): Access 
 }
 
 export function chooseRouting(table: TableDef, filter: BoundExpr | null): Routing {
+  if (table.singlePartition) return { kind: 'partition', partition: 0 };
   if (table.shardKey.length === 0 || table.reference) return { kind: 'all' };
   const facts = columnFacts(table, filter);
   if (table.shardKey.every((c) => facts.eq.has(c))) {

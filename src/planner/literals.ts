@@ -64,7 +64,8 @@ export function literalType(lit: A.Literal): SqlType {
       const v = literalValue(lit);
       if (v instanceof Decimal) return { kind: 'decimal', precision: Math.min(65, lit.text.length), scale: 0 };
       if (typeof v === 'bigint' && v > MAX_SIGNED) return UBIGINT;
-      return BIGINT;
+      // Small literals are INT, as MariaDB types them (clients map INT to a JS number).
+      return typeof v === 'number' && v <= 2147483647 ? { kind: 'int', bytes: 4, unsigned: false } : BIGINT;
     }
     case 'decimal': {
       const [i = '', f = ''] = lit.text.split('.');
@@ -112,10 +113,11 @@ export function bindLiteral(e: A.Expr & { kind: 'literal' }, baked: Set<number>)
   const type = literalType(lit);
   const parameterizable =
     e.slot >= 0 &&
+    !baked.has(e.slot) &&
     ((lit.type === 'int' && type.kind === 'int' && !type.unsigned) || (lit.type === 'string' && lit.charset === undefined));
   if (parameterizable) {
     // A string slot is typed by its own length; column metadata of a cached plan keeps the first one's.
-    return { kind: 'slot', slot: e.slot, type: lit.type === 'string' ? varchar(65535) : type };
+    return { kind: 'slot', slot: e.slot, type: lit.type === 'string' ? varchar(65535) : BIGINT };
   }
   if (e.slot >= 0) baked.add(e.slot);
   return { kind: 'const', value: literalValue(lit), type };

@@ -336,7 +336,10 @@ export interface ParsedStatement {
    * The plan-cache key: the statement's tokens with every literal token replaced by a marker
    * of its kind (`@` for numbers, `^` for strings, `#` for hex/bit), whitespace and comments
    * normalized, keywords upper-cased, identifiers as written. Two statements with the same key
-   * differ only in the values of their literal slots.
+   * differ only in the values of their literal slots. A literal keeps its value in the key where
+   * the value is more than a slot: anywhere in a select list (the text names the columns), a
+   * string alias, a charset/collation/separator name, a CAST length, and every literal of a
+   * statement that is not SELECT/INSERT/REPLACE/UPDATE/DELETE. Its slot is still counted.
    */
   readonly cacheKey: string;
   /** The values of the literal tokens, indexed by Expr literal `slot`. */

@@ -78,6 +78,10 @@ describe('fingerprint ≡ parse', () => {
     expect(k("SELECT X'01'")).not.toBe(k('SELECT 1'));
     expect(k('SELECT `a` FROM t')).not.toBe(k('SELECT A FROM t'));
     expect(k('SELECT 1 -- comment\n')).toBe(k('SELECT   1'));
+    // select-list values name the columns, so they stay in the key
+    expect(k('SELECT 1')).not.toBe(k('SELECT 2'));
+    expect(k('SELECT a FROM t WHERE b = 1 LIMIT 1')).toBe(k('SELECT a FROM t WHERE b = 2 LIMIT 5'));
+    expect(k("SELECT a FROM t WHERE CAST(b AS CHAR(10)) = 'x'")).not.toBe(k("SELECT a FROM t WHERE CAST(b AS CHAR(20)) = 'x'"));
   });
 
   it('throws as parse does on unreadable input', () => {
@@ -87,11 +91,14 @@ describe('fingerprint ≡ parse', () => {
 
   it('is fast on the sysbench point select', () => {
     const q = 'SELECT c FROM sbtest1 WHERE id=5';
-    for (let i = 0; i < 20_000; i++) parse(q);
-    const n = 100_000;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) parse(q);
-    const us = ((performance.now() - t0) * 1000) / n;
+    // best of several batches: other processes share the machine
+    let us = Infinity;
+    for (let r = 0; r < 10; r++) {
+      const n = 10_000;
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) parse(q);
+      us = Math.min(us, ((performance.now() - t0) * 1000) / n);
+    }
     console.log(`parse of the sysbench point select: ${us.toFixed(2)} µs`);
     // generous: shared CI machines are noisy
     expect(us).toBeLessThan(100);

@@ -123,7 +123,25 @@ describe('slots and cache keys', () => {
     );
   });
   it('keeps introducers and temporal kinds in the key', () => {
-    const toks = tokenize("SELECT _binary'a', DATE '2020-01-01', 'b'");
-    expect(cacheKeyOf(toks, 0, toks.length)).toBe('SELECT _binary^ , DATE^ , ^');
+    const toks = tokenize("SELECT a FROM t WHERE b = _binary'a' AND c = DATE '2020-01-01' AND d = 'b'");
+    expect(cacheKeyOf(toks, 0, toks.length)).toBe('SELECT a FROM t WHERE b = _binary^ AND c = DATE^ AND d = ^');
+  });
+  it('keeps the values that name columns or shape types', () => {
+    const key = (sql: string): string => {
+      const toks = tokenize(sql);
+      return cacheKeyOf(toks, 0, toks.length);
+    };
+    // select lists name the result columns by their text
+    expect(key("SELECT 1, 'a', x + 2 FROM t WHERE y = 3")).toBe("SELECT 1 , 'a' , x + 2 FROM t WHERE y = @");
+    expect(key('SELECT (SELECT 5 FROM u WHERE v = 6) FROM t WHERE y = 3')).toBe('SELECT ( SELECT 5 FROM u WHERE v = 6 ) FROM t WHERE y = @');
+    expect(key('SELECT * FROM (SELECT 1 AS x) d WHERE x = 1')).toBe('SELECT * FROM ( SELECT 1 AS x ) d WHERE x = @');
+    // aliases, separators, charsets and CAST lengths are names, not values
+    expect(key("SELECT a FROM t WHERE CAST(b AS DECIMAL(10, 2)) = 'x' AND CONVERT(c USING 'latin1') = 'y'")).toBe(
+      "SELECT a FROM t WHERE CAST ( b AS DECIMAL ( 10 , 2 ) ) = ^ AND CONVERT ( c USING 'latin1' ) = ^",
+    );
+    expect(key("INSERT INTO t SELECT a 'x' FROM u")).toBe("INSERT INTO t SELECT a 'x' FROM u");
+    // statements other than DML keep every value
+    expect(key('SET autocommit = 1')).toBe('SET autocommit = 1');
+    expect(key("SHOW VARIABLES LIKE 'sql_mode'")).toBe("SHOW VARIABLES LIKE 'sql_mode'");
   });
 });

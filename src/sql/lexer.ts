@@ -4,6 +4,7 @@
  * their statement; the count restarts after each `;`), so parse() and fingerprint() share them.
  */
 import type { Literal } from './ast.js';
+import { assertNever } from '../common/assert.js';
 import { INTRODUCER_CHARSETS, RESERVED } from './keywords.js';
 
 export type TokenKind =
@@ -80,9 +81,9 @@ const ESCAPES: Record<string, string> = {
   '%': '\\%', _: '\\_',
 };
 
-/** Three-char and two-char operators, tried longest first. */
-const OPS3 = new Set(['<=>', '->>']);
-const OPS2 = new Set(['<=', '>=', '<>', '!=', ':=', '||', '&&', '<<', '>>', '->']);
+/** Interned one-char operator strings, indexed by char code. */
+const OP1: (string | undefined)[] = [];
+for (const ch of '()[]{},;.=<>+-*/%^&|~!:@') OP1[ch.charCodeAt(0)] = ch;
 
 function tok(
   kind: TokenKind, start: number, end: number, line: number, text: string, up: string,
@@ -348,23 +349,36 @@ export function tokenize(src: string): Token[] {
       out.push(tok('param', start, i, lineAt(start), '?', '?'));
       continue;
     }
-    // operators
-    const s3 = src.slice(i, i + 3);
-    if (OPS3.has(s3)) {
-      i += 3;
-      out.push(tok('op', start, i, lineAt(start), s3, s3));
-      continue;
+    // operators: the longest match, by char code (no slicing on the hot path)
+    const c1 = src.charCodeAt(i + 1);
+    let len = 1;
+    switch (c) {
+      case 60: // <
+        len = c1 === 61 ? (src.charCodeAt(i + 2) === 62 ? 3 : 2) : c1 === 62 || c1 === 60 ? 2 : 1;
+        break;
+      case 62: // >
+        len = c1 === 61 || c1 === 62 ? 2 : 1;
+        break;
+      case C_BANG:
+      case 58: // : !
+        len = c1 === 61 ? 2 : 1;
+        break;
+      case 124: // |
+        len = c1 === 124 ? 2 : 1;
+        break;
+      case 38: // &
+        len = c1 === 38 ? 2 : 1;
+        break;
+      case C_MINUS:
+        len = c1 === 62 ? (src.charCodeAt(i + 2) === 62 ? 3 : 2) : 1;
+        break;
+      default:
+        break;
     }
-    const s2 = s3.slice(0, 2);
-    if (OPS2.has(s2)) {
-      i += 2;
-      out.push(tok('op', start, i, lineAt(start), s2, s2));
-      continue;
-    }
-    const s1 = src[i]!;
-    i++;
-    if (s1 === ';') slot = 0;
-    out.push(tok('op', start, i, lineAt(start), s1, s1));
+    const op = len === 1 ? OP1[c] ?? src[i]! : src.slice(i, i + len);
+    i += len;
+    if (c === 59 /* ; */) slot = 0;
+    out.push(tok('op', start, i, lineAt(start), op, op));
   }
   return out;
 }
@@ -425,7 +439,7 @@ function keyPiece(t: Token, prev: Token | null): string {
         case 'bool':
           return l.type;
         default:
-          return '^';
+          return assertNever(l, 'literal');
       }
     }
     case 'param':
@@ -439,16 +453,123 @@ function keyPiece(t: Token, prev: Token | null): string {
     case 'bad':
     case 'eof':
       return t.text;
+    default:
+      return assertNever(t.kind, 'token kind');
   }
 }
 
-/** The plan-cache key of tokens [s, e): literal markers, single spaces, reserved words upper-cased. */
+/** Statements whose literals become markers; every other statement keeps its values in the key. */
+const DML_START = new Set(['SELECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE', 'WITH']);
+
+/** Words that end a select list at its own parenthesis depth. */
+const SELECT_LIST_END = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'FOR', 'LOCK', 'INTO', 'UNION', 'WINDOW', 'INTERSECT', 'EXCEPT']);
+
+/** Words whose following string is a name (charset, collation, separator), not a value. */
+const NAME_BEFORE_STRING = new Set(['AS', 'SEPARATOR', 'USING', 'COLLATE', 'CHARSET', 'NAMES']);
+
+/** Type words whose (n) / (p, s) arguments are part of a CAST/CONVERT target. */
+const TYPE_ARG_WORDS = new Set(['CHAR', 'NCHAR', 'BINARY', 'DECIMAL', 'DEC', 'NUMERIC', 'FIXED', 'FLOAT', 'DATETIME', 'TIME', 'VARCHAR', 'VARBINARY']);
+
+function literalText(l: Literal): string {
+  switch (l.type) {
+    case 'int':
+    case 'decimal':
+    case 'double':
+      return l.text;
+    case 'string':
+      return (l.charset ? '_' + l.charset : '') + "'" + l.value.replace(/[\\']/g, '\\$&') + "'";
+    case 'hex':
+      return "X'" + l.hex + "'";
+    case 'bit':
+      return "b'" + l.bits + "'";
+    case 'temporal':
+      return l.temporal.toUpperCase() + "'" + l.text.replace(/[\\']/g, '\\$&') + "'";
+    case 'null':
+      return 'NULL';
+    case 'bool':
+      return l.value ? 'TRUE' : 'FALSE';
+    default:
+      return assertNever(l, 'literal');
+  }
+}
+
+/** True when the token ends an operand, so a string after it is an alias. */
+function endsOperand(t: Token): boolean {
+  switch (t.kind) {
+    case 'lit':
+    case 'qident':
+    case 'param':
+    case 'uvar':
+    case 'svar':
+      return true;
+    case 'word':
+      return !RESERVED.has(t.up) || t.up === 'NULL' || t.up === 'TRUE' || t.up === 'FALSE';
+    case 'op':
+      return t.text === ')';
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether literal token k stands for itself in the key rather than for a slot: values that
+ * shape the result beyond the value itself (column names in a select list, aliases, charset and
+ * separator names, CAST lengths), and every literal of a non-DML statement.
+ */
+function keepsValue(toks: readonly Token[], s: number, k: number): boolean {
+  const p1 = k - 1 >= s ? toks[k - 1]! : null;
+  if (!p1) return false;
+  const lit = toks[k]!.lit!;
+  if (lit.type === 'string' || lit.type === 'temporal') {
+    if (p1.kind === 'word' && NAME_BEFORE_STRING.has(p1.up)) return true;
+    return endsOperand(p1);
+  }
+  if (lit.type === 'int') {
+    const p2 = k - 2 >= s ? toks[k - 2]! : null;
+    if (p1.kind === 'op' && p1.text === '(' && p2 && p2.kind === 'word' && TYPE_ARG_WORDS.has(p2.up)) return true;
+    if (p1.kind === 'op' && p1.text === ',' && k - 4 >= s) {
+      const p3 = toks[k - 3]!;
+      const p4 = toks[k - 4]!;
+      return p2!.kind === 'lit' && p3.kind === 'op' && p3.text === '(' && p4.kind === 'word' && TYPE_ARG_WORDS.has(p4.up);
+    }
+  }
+  return false;
+}
+
+/**
+ * The plan-cache key of tokens [s, e): single spaces, reserved words upper-cased, identifiers as
+ * written, literals as markers of their kind. A literal keeps its value instead where the value
+ * shapes more than a slot can carry (see keepsValue), and inside any select list, whose text
+ * names the result columns.
+ */
 export function cacheKeyOf(toks: readonly Token[], s: number, e: number): string {
+  if (s >= e) return '';
+  const first = toks[s]!;
+  const dml = (first.kind === 'op' && first.text === '(') || (first.kind === 'word' && DML_START.has(first.up));
   let key = '';
   let prev: Token | null = null;
+  let depth = 0;
+  // parenthesis depths of the select lists open around the current token
+  const open: number[] = [];
   for (let k = s; k < e; k++) {
     const t = toks[k]!;
-    key = k === s ? keyPiece(t, prev) : key + ' ' + keyPiece(t, prev);
+    let piece: string;
+    if (t.kind === 'lit') {
+      piece = !dml || open.length > 0 || keepsValue(toks, s, k) ? literalText(t.lit!) : keyPiece(t, prev);
+    } else {
+      piece = keyPiece(t, prev);
+      if (t.kind === 'op') {
+        if (t.text === '(') depth++;
+        else if (t.text === ')') {
+          depth--;
+          while (open.length > 0 && open[open.length - 1]! > depth) open.pop();
+        }
+      } else if (t.kind === 'word' && !(prev && prev.kind === 'op' && prev.text === '.')) {
+        if (t.up === 'SELECT') open.push(depth);
+        else if (open.length > 0 && open[open.length - 1] === depth && SELECT_LIST_END.has(t.up)) open.pop();
+      }
+    }
+    key = k === s ? piece : key + ' ' + piece;
     prev = t;
   }
   return key;

@@ -8,6 +8,7 @@ import type {
   OrderItem, ParsedStatement, Query, Select, SelectItem, ShowStatement, Statement, TableName, TableOptions,
   TableRef, TimeUnit, TypeName,
 } from './ast.js';
+import { assertNever } from '../common/assert.js';
 import { ParseError, SqlError, UnsupportedError } from '../common/errors.js';
 import { AGGREGATES, isTimeUnit, NILADIC, RESERVED, RESERVED_FUNCTIONS } from './keywords.js';
 import { cacheKeyOf, splitTokens, tokenize, type Token } from './lexer.js';
@@ -32,6 +33,17 @@ const DATA_TYPES = new Set([
   'LONGTEXT', 'TINYBLOB', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB', 'DATE', 'DATETIME', 'TIMESTAMP', 'TIME', 'YEAR', 'JSON',
   'ENUM', 'SET', 'BIT', 'SERIAL', 'NCHAR', 'NVARCHAR', 'CHARACTER', 'NATIONAL', 'LONG', 'INT1', 'INT2', 'INT3',
   'INT4', 'INT8', 'MIDDLEINT', 'FLOAT4', 'FLOAT8',
+]);
+
+const UNSUPPORTED_STATEMENTS = new Set([
+  'GRANT', 'REVOKE', 'PREPARE', 'EXECUTE', 'DEALLOCATE', 'DO', 'HANDLER', 'CALL', 'LOAD', 'CHECKSUM', 'CHECK',
+  'REPAIR', 'INSTALL', 'UNINSTALL', 'RESET', 'PURGE', 'CHANGE', 'XA', 'SIGNAL', 'RESIGNAL', 'VALUES', 'TABLE',
+  'HELP', 'SHUTDOWN', 'RESTART', 'CLONE', 'IMPORT', 'BINLOG', 'CACHE',
+]);
+
+const UNSUPPORTED_SHOW = new Set([
+  'GRANTS', 'TRIGGERS', 'EVENTS', 'FUNCTION', 'PROCEDURE', 'OPEN', 'PRIVILEGES', 'MASTER', 'SLAVE', 'REPLICA',
+  'REPLICAS', 'BINARY', 'BINLOG', 'RELAYLOG', 'PROFILES', 'PROFILE', 'ENGINE', 'COUNT',
 ]);
 
 /** Reads one statement: tokens [start, end) of the shared token array. */
@@ -300,6 +312,8 @@ class Parser {
       case 'WITH':
         return this.unsupported('WITH (common table expressions)');
       default:
+        // valid MySQL that Tessera has no statement for: say so rather than call it a syntax error
+        if (UNSUPPORTED_STATEMENTS.has(t.up)) return this.unsupported(t.up);
         return this.fail();
     }
   }
@@ -517,16 +531,16 @@ class Parser {
     const last = this.toks[this.pos - 1]!;
     const text = this.src.slice(first.start, last.end).trim();
     let alias: string | undefined;
-    if (this.accept('AS')) alias = this.alias(true);
+    if (this.accept('AS')) alias = this.alias();
     else {
       const t = this.peek();
       if (t.kind === 'qident' || (t.kind === 'lit' && t.lit!.type === 'string') || (t.kind === 'word' && !RESERVED.has(t.up) && !NOT_ALIAS.has(t.up)))
-        alias = this.alias(false);
+        alias = this.alias();
     }
     return alias !== undefined ? { kind: 'expr', expr, alias, text } : { kind: 'expr', expr, text };
   }
 
-  private alias(_afterAs: boolean): string {
+  private alias(): string {
     const t = this.peek();
     if (t.kind === 'lit' && t.lit!.type === 'string') {
       this.next();
@@ -998,6 +1012,8 @@ class Parser {
       case 'bad':
       case 'eof':
         return this.fail();
+      default:
+        return assertNever(t.kind, 'token kind');
     }
   }
 
@@ -1587,9 +1603,8 @@ class Parser {
       this.next();
       if (this.isIdent()) name = this.ident();
     }
+    if (this.peek().kind !== 'word') return this.fail();
     const u = this.peek().up;
-    const isWord = this.peek().kind === 'word';
-    if (!isWord) return this.fail();
     if (u === 'PRIMARY') {
       this.next();
       this.expect('KEY');
@@ -2074,7 +2089,7 @@ class Parser {
         name = v.text;
         vscope = v.scope === 'global' ? 'global' : 'session';
       } else {
-        name = this.anyNameNotReserved();
+        name = this.ident();
         while (this.acceptOp('.')) name += '.' + this.anyName();
         vscope = scope ?? 'session';
       }
@@ -2082,10 +2097,6 @@ class Parser {
       items.push({ kind: 'variable', name, scope: vscope, value: this.setValue() });
     } while (this.acceptOp(','));
     return { kind: 'set', assignments: items };
-  }
-
-  private anyNameNotReserved(): string {
-    return this.ident();
   }
 
   private setValue(): Expr {
@@ -2197,6 +2208,7 @@ class Parser {
           this.ifNotExists();
           return { kind: 'showCreateDatabase', db: this.ident() };
         }
+        if (['VIEW', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT', 'USER'].includes(this.peek().up)) return this.unsupported('SHOW CREATE ' + this.peek().up);
         return this.fail();
       case 'GLOBAL':
       case 'SESSION':
@@ -2252,12 +2264,13 @@ class Parser {
         return { kind: 'showCluster', what };
       }
       default:
+        if (UNSUPPORTED_SHOW.has(u)) return this.unsupported('SHOW ' + u);
         return this.fail(t);
     }
   }
 
   private explain(): Statement {
-    const verb = this.next();
+    this.next();
     const t = this.peek();
     const isStmt =
       t.kind === 'op' ? t.text === '(' :
@@ -2274,7 +2287,7 @@ class Parser {
     }
     if (this.isWord('REBALANCE') && this.isWord('PARTITIONS', 1)) {
       const s = this.clusterCommand(2) as Extract<Statement, { kind: 'clusterCommand' }>;
-      return { ...s, command: verb.up === 'EXPLAIN' ? 'EXPLAIN ' + s.command : 'EXPLAIN ' + s.command };
+      return { ...s, command: 'EXPLAIN ' + s.command };
     }
     let format: string | undefined;
     let analyze: boolean | undefined;
@@ -2341,19 +2354,19 @@ function parseSegment(sql: string, toks: readonly Token[], seg: Segment): Parsed
   if (seg.s === seg.e) {
     if (seg.textEnd < sql.length) {
       // `;;`: MySQL reports the stray separator
-      const p = new Parser(sql, toks, seg.e, seg.e + 1, eofAt(sql, te, toks), sql.length, baseLine);
+      const p = new Parser(sql, toks, seg.e, seg.e + 1, eofAt(te), sql.length, baseLine);
       p.fail(toks[seg.e]!);
     }
     return { statement: { kind: 'empty' }, text, cacheKey: '', literals: [], paramCount: 0 };
   }
-  const eof = eofAt(sql, te, toks);
+  const eof = eofAt(te);
   const p = new Parser(sql, toks, seg.s, seg.e, eof, te, baseLine);
   const statement = p.statement();
   if (!p.atEnd()) p.fail();
   return { statement, ...keyParts(toks, seg), text };
 }
 
-function eofAt(_sql: string, pos: number, _toks: readonly Token[]): Token {
+function eofAt(pos: number): Token {
   return { kind: 'eof', start: pos, end: pos, line: 0, text: '', up: '', lit: null, slot: -1, scope: '' };
 }
 
@@ -2388,7 +2401,7 @@ export function parseOne(sql: string): ParsedStatement {
     const toks = tokenize(sql);
     const semi = toks.findIndex((t) => t.kind === 'op' && t.text === ';');
     const bad = toks[semi + 1] ?? toks[semi]!;
-    new Parser(sql, toks, 0, toks.length, eofAt(sql, sql.length, toks), sql.trimEnd().length, 1).fail(bad);
+    new Parser(sql, toks, 0, toks.length, eofAt(sql.length), sql.trimEnd().length, 1).fail(bad);
   }
   return all[0]!;
 }

@@ -7,7 +7,7 @@ import type {
   SelectItem, ShowStatement, Statement, TableName, TableOptions, TableRef, TypeName,
 } from './ast.js';
 import { assertNever } from '../common/assert.js';
-import { RESERVED } from './keywords.js';
+import { NILADIC, RESERVED } from './keywords.js';
 
 // Binding strength, loosest first; the parser's levels (see parser.ts expr()).
 const P_OR = 1;
@@ -153,6 +153,8 @@ function printCall(e: Extract<Expr, { kind: 'call' }>): string {
     default:
       break;
   }
+  // CURRENT_TIMESTAMP, as SHOW CREATE TABLE writes it
+  if (a.length === 0 && NILADIC.has(e.name) && !e.charset) return e.name;
   let s = e.name + '(' + (e.distinct ? 'DISTINCT ' : '') + list(a);
   if (e.orderBy) s += ' ORDER BY ' + printOrderBy(e.orderBy);
   if (e.separator !== undefined) s += ' SEPARATOR ' + quoteString(e.separator);

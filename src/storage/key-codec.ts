@@ -38,14 +38,14 @@ function encodeInt(v: number | bigint): string {
     if (v >= SAFE_MIN && v <= SAFE_MAX) v = Number(v);
     else {
       const u = v + OFFSET63;
-      invariant(u >= 0n && u >> 65n === 0n, `integer key out of range: ${v}`);
+      if (u < 0n || u >> 65n !== 0n) invariant(false, `integer key out of range: ${v}`);
       const rest = u & MASK64;
       const hi = Number(rest >> 32n);
       const lo = Number(rest & 0xffffffffn);
       return String.fromCharCode(0x02, Number(u >> 64n), hi >>> 16, hi & 0xffff, lo >>> 16, lo & 0xffff);
     }
   }
-  invariant(Number.isInteger(v), `non-integer value ${v} in an integer key`);
+  if (!Number.isInteger(v)) invariant(false, `non-integer value ${v} in an integer key`);
   const hi = Math.floor(v / TWO32);
   const lo = v - hi * TWO32;
   const hiU = hi + 2147483648;
@@ -99,7 +99,7 @@ function toDecimal(v: Value): Decimal {
   if (typeof v === 'bigint') return Decimal.fromInt(v);
   if (typeof v === 'number') {
     const d = Decimal.fromNumber(v);
-    invariant(d !== null, `non-finite number ${v} in a DECIMAL key`);
+    if (d === null) invariant(false, `non-finite number ${v} in a DECIMAL key`);
     return d;
   }
   invariant(false, `unexpected ${typeof v} in a DECIMAL key`);
@@ -174,7 +174,7 @@ function encodeBytes(b: Uint8Array): string {
 function timeMicros(s: string): number {
   const neg = s.charCodeAt(0) === 0x2d;
   const m = /^-?(\d+):(\d\d):(\d\d)(?:\.(\d{1,6}))?$/.exec(s);
-  invariant(m !== null, `non-canonical TIME value '${s}' in a key`);
+  if (m === null) invariant(false, `non-canonical TIME value '${s}' in a key`);
   const frac = m[4] === undefined ? 0 : Number(m[4].padEnd(6, '0'));
   const us = ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1_000_000 + frac;
   return neg ? -us : us;
@@ -195,7 +195,7 @@ export function encodeValue(type: SqlType, v: Value): string {
     case 'int':
     case 'year':
       if (typeof v === 'number' || typeof v === 'bigint') return encodeInt(v);
-      invariant(v instanceof Decimal && v.scale <= 0, `unexpected ${typeof v} in an integer key`);
+      if (!(v instanceof Decimal && v.scale <= 0)) invariant(false, `unexpected ${typeof v} in an integer key`);
       return encodeInt(v.toBigInt());
     case 'decimal':
       return encodeDecimal(toDecimal(v));
@@ -209,13 +209,13 @@ export function encodeValue(type: SqlType, v: Value): string {
         invariant(v instanceof Uint8Array, 'expected bytes in a binary key');
         return encodeBytes(v);
       }
-      invariant(typeof v === 'string', `unexpected ${typeof v} in a string key`);
+      if (typeof v !== 'string') invariant(false, `unexpected ${typeof v} in a string key`);
       return encodeCollated(v);
     case 'date':
     case 'datetime':
     case 'timestamp':
     case 'json':
-      invariant(typeof v === 'string', `unexpected ${typeof v} in a ${type.kind} key`);
+      if (typeof v !== 'string') invariant(false, `unexpected ${typeof v} in a ${type.kind} key`);
       return encodeRaw(v);
     case 'time':
       invariant(typeof v === 'string', 'unexpected non-string TIME key');

@@ -88,6 +88,18 @@ export class LockManager {
     });
   }
 
+  /**
+   * Turns an implicit lock into a real one: a row written by an uncommitted owner is locked by it
+   * without a lock entry (as in InnoDB) until someone else asks for it.
+   */
+  grantTo(owner: LockOwner, space: LockSpace, key: number | string): void {
+    if (space.locks.has(key)) return;
+    const l = new LockState(space, key);
+    l.holder = owner;
+    space.locks.set(key, l);
+    owner.heldLocks.push(l);
+  }
+
   holds(owner: LockOwner, space: LockSpace, key: number | string): boolean {
     return space.locks.get(key)?.holder === owner;
   }

@@ -299,6 +299,23 @@ describe('RowTable locks', () => {
     b.commit();
   });
 
+  it('locks inserted rows implicitly: others queue on them, the writer may update them', async () => {
+    const { m, t } = setup();
+    const a = m.begin();
+    const r = await ins(t, a, [1, 'a', 1]);
+    if (!r.ok) throw new Error('insert failed');
+    expect((await t.update(a, r.ref, [1, 'a', 2])).ok).toBe(true);
+    const b = m.begin();
+    const p = t.lockRow(b, r.ref);
+    expect(p).toBeInstanceOf(Promise);
+    a.commit();
+    await p;
+    expect(t.readLatest(b, r.ref)).toEqual([1, 'a', 2]);
+    t.delete(b, r.ref);
+    b.commit();
+    expect(all(t, m.view(null))).toEqual([]);
+  });
+
   it('grants waiters in FIFO order on release', async () => {
     const { m, t } = setup();
     await load(m, t, [[1, 'a', 1]]);

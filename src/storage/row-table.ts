@@ -177,7 +177,7 @@ export class RowTable implements WriteTarget {
   ): Iterable<RowChunk> {
     const ii = index + this.off;
     const st = this.idx[ii];
-    invariant(st !== undefined, `no index ${index}`);
+    if (st === undefined) invariant(false, `no index ${index}`);
     let l: string | null = null;
     let h: string | null = null;
     if (lo !== undefined) {
@@ -262,7 +262,7 @@ export class RowTable implements WriteTarget {
   lookup(view: ReadView, index: number, key: readonly Value[]): RowRef | undefined {
     const ii = index + this.off;
     const st = this.idx[ii];
-    invariant(st !== undefined && st.map !== null, `lookup needs a unique index, got ${index}`);
+    if (st === undefined || st.map === null) invariant(false, `lookup needs a unique index, got ${index}`);
     invariant(key.length === st.cols.length, 'lookup needs the full key');
     if (!st.primary) for (let i = 0; i < key.length; i++) if (key[i] === null) return undefined;
     const bare = encodeKey(st.types, key);
@@ -303,13 +303,25 @@ export class RowTable implements WriteTarget {
 
   /** Exclusive row lock; see LockManager.acquire. Re-entrant. */
   lockRow(txn: Txn, ref: RowRef): MaybePromise<void> {
+    this.materializeLock(ref);
     return this.txns.locks.acquire(asTxnImpl(txn), this.space, ref);
+  }
+
+  /** A row with an uncommitted version is implicitly locked by its writer; make that a lock entry others can queue on. */
+  private materializeLock(ref: number): void {
+    const h = this.heads[ref];
+    if (h !== undefined && h !== null && h.txn !== null) this.txns.locks.grantTo(h.txn, this.space, ref);
+  }
+
+  /** Explicit lock, or the implicit one of the row's uncommitted writer. */
+  private lockedBy(t: TxnImpl, ref: number, h: Version | null): boolean {
+    return (h !== null && h.txn === t) || this.txns.locks.holds(t, this.space, ref);
   }
 
   /**
    * Inserts unless a unique index already has the key in its latest state. When the key belongs to
    * another txn's uncommitted work, waits for that row's lock and checks again (as InnoDB does).
-   * The new row is locked by txn.
+   * The new row is locked by txn (implicitly: its uncommitted version is the lock until someone waits on it).
    */
   insert(txn: Txn, row: readonly Value[]): MaybePromise<InsertResult> {
     const t = asTxnImpl(txn);
@@ -324,8 +336,6 @@ export class RowTable implements WriteTarget {
     const v = new Version(row.slice(), keys, 0, t, null, t.undo.length);
     this.heads[ref] = v;
     for (let ii = 0; ii < keys.length; ii++) this.addEntry(ii, keys[ii]!, ref, v.row!);
-    const granted = this.txns.locks.acquire(t, this.space, ref);
-    invariant(granted === undefined, 'a fresh slot was locked');
     t.logWrite(this, ref, v, this.epoch);
     return { ok: true, ref };
   }
@@ -334,7 +344,7 @@ export class RowTable implements WriteTarget {
   update(txn: Txn, ref: RowRef, row: readonly Value[]): MaybePromise<InsertResult> {
     const t = asTxnImpl(txn);
     const h = this.heads[ref] ?? null;
-    invariant(this.txns.locks.holds(t, this.space, ref), 'update without the row lock');
+    invariant(this.lockedBy(t, ref, h), 'update without the row lock');
     invariant(h !== null && h.row !== null && (h.txn === null || h.txn === t), 'update of a deleted row');
     const bares = this.bareKeys(row);
     const c = this.checkUnique(t, bares, row, h, ref);
@@ -358,20 +368,23 @@ export class RowTable implements WriteTarget {
   delete(txn: Txn, ref: RowRef): void {
     const t = asTxnImpl(txn);
     const h = this.heads[ref] ?? null;
-    invariant(this.txns.locks.holds(t, this.space, ref), 'delete without the row lock');
+    invariant(this.lockedBy(t, ref, h), 'delete without the row lock');
     invariant(h !== null && h.row !== null && (h.txn === null || h.txn === t), 'delete of a deleted row');
     const v = new Version(null, null, 0, t, h, t.undo.length);
     this.heads[ref] = v;
     t.logWrite(this, ref, v, this.epoch);
   }
 
+  private bares: string[] = [];
   private conflictRef = -1;
   private conflictIndex = -1;
 
   /** The encoded key of the row in each index ('' for the hidden one). */
   private bareKeys(row: readonly Value[]): string[] {
     const idx = this.idx;
-    const out = new Array<string>(idx.length);
+    // scratch, only used synchronously (a retry after a lock wait recomputes it)
+    const out = this.bares;
+    out.length = idx.length;
     for (let ii = 0; ii < idx.length; ii++) {
       const st = idx[ii]!;
       out[ii] = st.schema === null ? '' : encodeRowKey(st.types, st.cols, row);
@@ -444,6 +457,7 @@ export class RowTable implements WriteTarget {
   private async waitAndRetry(t: TxnImpl, ref: number, retry: () => MaybePromise<InsertResult>): Promise<InsertResult> {
     const locks = this.txns.locks;
     const space = this.space;
+    this.materializeLock(ref);
     await locks.acquire(t, space, ref);
     const res = await retry();
     if (res.ok || res.conflict !== ref) locks.release(t, space, ref);

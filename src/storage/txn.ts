@@ -109,7 +109,7 @@ export class TxnImpl implements Txn, LockOwner {
 
   /** @internal */
   logWrite(target: WriteTarget, ref: number, version: Version, epoch: number): void {
-    invariant(this.state === 'active', `write in a ${this.state} transaction`);
+    if (this.state !== 'active') invariant(false, `write in a ${this.state} transaction`);
     this.undo.push({ target, ref, version, epoch });
   }
 

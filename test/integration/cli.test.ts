@@ -123,7 +123,9 @@ describe.skipIf(!haveClient && !inCi)('mariadb command-line client', () => {
     const r = await run('mariadb', connArgs, TOUR);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(TOUR_OUTPUT);
+    // MariaDB prints integer display widths (int(11)); MySQL 8 and Tessera print plain `int`.
+    const noWidths = (s: string): string => s.replace(/\bint\(11\)/g, 'int');
+    expect(noWidths(r.stdout)).toBe(noWidths(TOUR_OUTPUT));
   });
 
   it('answers -e in batch mode', async () => {

@@ -158,7 +158,7 @@ function sqlLiteral(v: unknown): string {
   if (v === null) return 'NULL';
   if (Buffer.isBuffer(v)) return v.length === 0 ? "''" : `X'${v.toString('hex')}'`;
   if (typeof v === 'number') return String(v);
-  return mysql.escape(v);
+  return mysql.escape(String(v));
 }
 
 describe('mysql2 type round trips', () => {

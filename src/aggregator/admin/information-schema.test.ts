@@ -43,7 +43,12 @@ describe('information_schema', () => {
   });
 
   it('COLUMNS describes every column as MySQL 8 does', () => {
-    const rows = asObjects('COLUMNS');
+    const all = asObjects('COLUMNS');
+    expect(all.find((r) => r.TABLE_NAME === 'SCHEMATA' && r.COLUMN_NAME === 'SCHEMA_NAME')).toMatchObject({
+      TABLE_SCHEMA: 'information_schema', COLUMN_TYPE: 'varchar(64)', DATA_TYPE: 'varchar',
+    });
+    expect(all.find((r) => r.TABLE_NAME === 'TABLES' && r.COLUMN_NAME === 'TABLE_ROWS')).toMatchObject({ COLUMN_TYPE: 'bigint unsigned' });
+    const rows = all.filter((r) => r.TABLE_SCHEMA === 'shop');
     const pick = (r: Record<string, unknown>) => [
       r.COLUMN_NAME, r.ORDINAL_POSITION, r.COLUMN_DEFAULT, r.IS_NULLABLE, r.DATA_TYPE, r.CHARACTER_MAXIMUM_LENGTH,
       r.CHARACTER_OCTET_LENGTH, r.NUMERIC_PRECISION, r.NUMERIC_SCALE, r.DATETIME_PRECISION, r.CHARACTER_SET_NAME,

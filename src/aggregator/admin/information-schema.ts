@@ -340,6 +340,20 @@ function datetimePrecision(t: SqlType): Value {
 
 const PRIVILEGES = 'select,insert,update,references';
 
+/** COLUMN_TYPE text of information_schema's own column types. */
+function typeText(t: SqlType): string {
+  switch (t.kind) {
+    case 'int':
+      return (t.bytes === 8 ? 'bigint' : 'int') + (t.unsigned ? ' unsigned' : '');
+    case 'string':
+      return t.family === 'varchar' ? `varchar(${t.length})` : t.family;
+    case 'datetime':
+      return 'datetime';
+    default:
+      return t.kind;
+  }
+}
+
 function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext): Value[][] {
   switch (name) {
     case 'SCHEMATA': {
@@ -347,8 +361,9 @@ function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext)
       return [[DEF, INFORMATION_SCHEMA, 'utf8mb3', 'utf8mb3_general_ci', null, 'NO'], ...dbs];
     }
     case 'TABLES': {
+      // Views have no storage statistics: MySQL shows NULL for them.
       const own: Value[][] = NAMES.map((n) => [
-        DEF, INFORMATION_SCHEMA, n, 'SYSTEM VIEW', null, 10, null, 0, 0, 0, 0, 0, 0, null, null, null, null, null, null, '', '',
+        DEF, INFORMATION_SCHEMA, n, 'SYSTEM VIEW', null, 10, null, null, null, null, null, null, null, null, null, null, null, null, null, '', '',
       ]);
       const rows: Value[][] = [];
       for (const [db, t] of allTables(ctx)) {
@@ -380,6 +395,18 @@ function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext)
     }
     case 'COLUMNS': {
       const rows: Value[][] = [];
+      // information_schema describes itself too (GUIs browse it like any schema).
+      for (const n of NAMES) {
+        columnsOf(n).forEach((c, i) => {
+          const text = typeText(c.type);
+          const len = c.type.kind === 'string' ? c.type.length : null;
+          const str = len !== null;
+          rows.push([
+            DEF, INFORMATION_SCHEMA, n, c.name, i + 1, null, 'YES', text.replace(/[ (].*$/, ''), len, len === null ? null : len * 3,
+            null, null, null, str ? 'utf8mb3' : null, str ? 'utf8mb3_general_ci' : null, text, '', '', 'select', '', '', null,
+          ]);
+        });
+      }
       for (const [db, t] of allTables(ctx)) {
         const keys = columnKeys(t);
         t.columns.forEach((c, i) => {

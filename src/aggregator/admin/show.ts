@@ -617,7 +617,7 @@ export function showPlugins(): Rowset {
 export function characterLengths(c: ColumnDef, collation: string): { chars: number | null; octets: number | null } {
   const t = c.type;
   if (t.kind === 'string') {
-    if (t.binary || t.family !== 'char' && t.family !== 'varchar') return { chars: t.length, octets: t.length };
+    if (t.binary || (t.family !== 'char' && t.family !== 'varchar')) return { chars: t.length, octets: t.length };
     return { chars: t.length, octets: t.length * maxlenOf(charsetOf(collation)) };
   }
   if (t.kind === 'enum') {

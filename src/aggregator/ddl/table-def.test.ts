@@ -245,8 +245,8 @@ describe('shard keys', () => {
     expect(def.shardKey).toEqual([1]);
   });
 
-  it('requires unique keys to contain the shard key', () => {
-    const f = (): unknown => build('CREATE TABLE t (a int, b int, primary key (a), unique key u (b))');
+  it('requires unique keys to contain an explicit shard key', () => {
+    const f = (): unknown => build('CREATE TABLE t (a int, b int, primary key (a), unique key u (b), shard key (a))');
     expect(errno(f)).toBe(1706);
     expect(f).toThrow(/unique key named: 'u' must contain all columns of the shard key \(`a`\)/);
     expect(f).toThrow(/enforced inside one partition/);
@@ -254,9 +254,18 @@ describe('shard keys', () => {
     expect(build('CREATE TABLE t (a int, b int, primary key (a, b), unique key (b, a), shard key (a))').def.shardKey).toEqual([0]);
   });
 
+  it('keeps a table whose unique keys share no column in one partition', () => {
+    const t = build('CREATE TABLE t (a int, b int, primary key (a), unique key u (b))').def;
+    expect(t.shardKey).toEqual([]);
+    expect(t.singlePartition).toBe(true);
+    const shared = build('CREATE TABLE t (a int, b int, c int, primary key (a, b), unique key (a, c))').def;
+    expect(shared.shardKey).toEqual([0]);
+    expect(shared.singlePartition).toBeUndefined();
+  });
+
   it('shards a table without a primary key on its first unique key, and keyless otherwise', () => {
     expect(build('CREATE TABLE t (a int, b int, unique key (b))').def.shardKey).toEqual([1]);
-    expect(errno(() => build('CREATE TABLE t (a int, b int, unique key (b), unique key (a))'))).toBe(1706);
+    expect(build('CREATE TABLE t (a int, b int, unique key (b), unique key (a))').def.singlePartition).toBe(true);
     expect(build('CREATE TABLE t (a int, b int, key (b))').def.shardKey).toEqual([]);
     expect(errno(() => build('CREATE TABLE t (a int primary key, shard key ())'))).toBe(1706);
   });

@@ -678,11 +678,20 @@ export function buildTableDef(stmt: CreateTable, ctx: BuildContext): BuiltTable 
   const reference = stmt.reference === true;
   const primary = indexes.find((ix) => ix.primary);
   let shardKey: readonly number[];
+  let singlePartition = false;
   if (reference) {
     if (shardSpec !== undefined) throw new UnsupportedError('SHARD KEY on a reference table (reference tables are copied to every leaf)');
     shardKey = [];
   } else if (shardSpec !== undefined) {
     shardKey = shardSpec.map(position);
+  } else if (indexes.some((ix) => ix.unique)) {
+    // MySQL users expect PRIMARY KEY (id) plus UNIQUE (email) to just work. Shard on the columns
+    // every unique key shares; when they share none, keep the table in one partition, where
+    // each unique key can be enforced (a deviation from SingleStore, which rejects the table).
+    const uniques = indexes.filter((ix) => ix.unique);
+    const base = primary ?? uniques[0]!;
+    shardKey = base.columns.filter((c) => uniques.every((u) => u.columns.includes(c)));
+    singlePartition = shardKey.length === 0;
   } else if (primary) {
     shardKey = primary.columns;
   } else {
@@ -690,7 +699,7 @@ export function buildTableDef(stmt: CreateTable, ctx: BuildContext): BuiltTable 
     // first unique key decides the partition, so that key, at least, can be enforced.
     shardKey = indexes.find((ix) => ix.unique)?.columns ?? [];
   }
-  if (!reference) checkUniqueKeysCoverShardKey(indexes, shardKey, columns, shardSpec !== undefined);
+  if (!reference && !singlePartition) checkUniqueKeysCoverShardKey(indexes, shardKey, columns, shardSpec !== undefined);
 
   const sortKey = sortSpec ? sortSpec.map(position) : [];
   const storage: 'rowstore' | 'columnstore' = stmt.storage === 'columnstore' || sortSpec !== undefined ? 'columnstore' : 'rowstore';
@@ -712,6 +721,7 @@ export function buildTableDef(stmt: CreateTable, ctx: BuildContext): BuiltTable 
     columns,
     indexes,
     shardKey,
+    ...(singlePartition ? { singlePartition } : {}),
     sortKey,
     reference,
     storage,

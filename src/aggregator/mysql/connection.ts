@@ -31,6 +31,8 @@ const SPILL_BYTES = 64 * 1024;
 const MAX_QUEUED_PACKETS = 64;
 /** MySQL's connect_timeout: a client has this long to finish the handshake. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/** How long a closed connection waits for the client to hang up before dropping it. */
+const LINGER_MS = 2_000;
 
 export interface ServerHooks {
   /** KILL <id> from COM_PROCESS_KILL; true when the connection existed. */
@@ -105,7 +107,10 @@ export class ClientConnection {
     } finally {
       await this.flush().catch(() => undefined);
       // end() flushes what is queued (a final ERR) before closing; destroy() would drop it.
+      // Reading resumes so the client's FIN is seen; a client that never closes is cut off.
       this.socket.end();
+      this.socket.resume();
+      setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
       const session = this.session;
       this.session = null;
       if (session) {

@@ -53,7 +53,10 @@ export async function startMysqlServer(opts: MysqlServerOptions): Promise<MysqlS
     },
   };
 
+  const sockets = new Set<Socket>();
   const onConnection = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
     let conn: ClientConnection;
     try {
       conn = new ClientConnection(socket, {
@@ -94,6 +97,8 @@ export async function startMysqlServer(opts: MysqlServerOptions): Promise<MysqlS
       const pending = [...live.values()];
       for (const { conn } of pending) conn.kill();
       await Promise.all(pending.map((e) => e.done));
+      for (const s of sockets) s.destroy(); // lingering half-closed ones too
+
       await closed;
     },
   };

@@ -49,6 +49,8 @@ export type Access =
 /** Which partitions a fragment runs on. */
 export type Routing =
   | { readonly kind: 'all' }
+  /** One fixed partition (tables kept whole in a single partition). */
+  | { readonly kind: 'partition'; readonly partition: number }
   /** Values of the shard-key columns, in shard-key order: hashed at run time to one partition. */
   | { readonly kind: 'shardKey'; readonly values: readonly BoundExpr[] }
   /** Several shard-key tuples (IN lists): the union of their partitions. */

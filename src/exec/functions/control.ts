@@ -7,7 +7,7 @@ import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { castValue, toBoolean } from '../../common/cast.js';
 import { compareValues } from '../../common/compare.js';
-import type { EvalContext, ScalarFunction } from './registry.js';
+import type { EvalContext, ScalarFunction } from './types.js';
 import { DOUBLE, charLen, def, varchar } from './util.js';
 
 function intDigits(t: SqlType): number {

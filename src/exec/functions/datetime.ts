@@ -14,7 +14,7 @@ import {
   sessionTimeZoneOffsetSeconds, strToDate, timeToMicros, timestampDiff, unixMicros, weekdayOf, week, yearWeek,
   type DateTimeParts, type IntervalUnit, type TimeParts,
 } from '../../common/datetime.js';
-import type { EvalContext, ScalarFunction } from './registry.js';
+import type { EvalContext, ScalarFunction } from './types.js';
 import { BIGINT, DATE, INT, alias, datetime, def, intArg, str, time, varchar } from './util.js';
 
 const VARCHAR29: SqlType = varchar(29);
@@ -167,7 +167,14 @@ function addToValue(
   if (rt.kind === 'datetime') return formatDatetime(res, rt.fsp);
   // String argument: a date stays a date for date-only units; otherwise a datetime with the fraction shown when any.
   if (!parsedHasTime && isDateOnlyUnit(unit)) return formatDate(res);
-  const fsp = res.micro !== 0 || fracDigits > 0 || unitHasMicros(unit) ? 6 : 0;
+  // Fraction digits: the string's, the amount's (fractional SECOND) or 6 for *_MICROSECOND units.
+  let fsp = Math.min(6, fracDigits);
+  if (unitHasMicros(unit)) fsp = 6;
+  else if (unit === 'SECOND') {
+    if (amount instanceof Decimal) fsp = Math.max(fsp, Math.min(6, amount.scale));
+    else if (typeof amount === 'number' && !Number.isInteger(amount)) fsp = 6;
+  }
+  if (res.micro !== 0 && fsp === 0) fsp = 6;
   return formatDatetime(res, fsp);
 }
 
@@ -235,13 +242,13 @@ const timediff = def({
       const y = dtArg(b!, bt!, ctx);
       if (!x || !y) return null;
       us = Number(epochMicros(x) - epochMicros(y));
-      if (at!.kind === 'string' || bt!.kind === 'string') outFsp = x.micro || y.micro ? 6 : fsp;
+      if (at!.kind === 'string' || bt!.kind === 'string') outFsp = Math.max(fsp, strFrac(a!, at!), strFrac(b!, bt!));
     } else {
       const x = timeArg(a!, at!, ctx);
       const y = timeArg(b!, bt!, ctx);
       if (!x || !y) return null;
       us = timeToMicros(x) - timeToMicros(y);
-      if (at!.kind === 'string' || bt!.kind === 'string') outFsp = x.micro || y.micro ? 6 : fsp;
+      if (at!.kind === 'string' || bt!.kind === 'string') outFsp = Math.max(fsp, strFrac(a!, at!), strFrac(b!, bt!));
     }
     const r = microsToTime(us);
     if (r.clipped) ctx.warn('ER_TRUNCATED_WRONG_VALUE', `Truncated incorrect time value: '${us}'`);
@@ -249,13 +256,20 @@ const timediff = def({
   },
 });
 
+/** Fraction digits written in a string argument (0 for typed temporals). */
+function strFrac(v: Value, t: SqlType): number {
+  if (t.kind !== 'string') return 0;
+  const m = /\.(\d+)\s*$/.exec(str(v, t));
+  return m ? Math.min(6, m[1]!.length) : 0;
+}
+
 // ---------------------------------------------------------------- formatting and parsing
 
 const dateFormatFn = def({
   name: 'DATE_FORMAT', min: 2, max: 2, ret: varchar(256),
   eval: ([d, f], [dt, ft], ctx) => {
     const p = dtArg(d!, dt!, ctx);
-    if (!p) return null;
+    if (!p || isZeroDate(p)) return null;
     return dateFormat(p, str(f!, ft!));
   },
 });
@@ -304,29 +318,32 @@ const strToDateFn = def({
 
 // ---------------------------------------------------------------- unix time
 
-function unixType(a: readonly SqlType[]): SqlType {
+/** Fraction digits of a string temporal literal (MySQL sizes the result from the constant). */
+function stringFsp(v: Value | undefined, asTime: boolean): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = (asTime ? /^[^.]*:\d+\.(\d+)/ : /^[^.]*\.(\d+)/).exec(v.trim());
+  return m ? Math.min(6, m[1]!.length) : 0;
+}
+
+function unixType(a: readonly SqlType[], c?: readonly (Value | undefined)[]): SqlType {
   if (a.length === 0) return BIGINT;
   const t = a[0]!;
   if (t.kind === 'date' || t.kind === 'int' || t.kind === 'year') return BIGINT;
-  const fsp = t.kind === 'datetime' || t.kind === 'timestamp' || t.kind === 'time' ? t.fsp : t.kind === 'decimal' ? Math.min(6, t.scale) : 6;
+  const fsp = t.kind === 'datetime' || t.kind === 'timestamp' || t.kind === 'time' ? t.fsp
+    : t.kind === 'decimal' ? Math.min(6, t.scale) : (stringFsp(c?.[0], false) ?? 6);
   return fsp === 0 ? BIGINT : { kind: 'decimal', precision: 17 + fsp, scale: fsp };
 }
 
 const unixTimestamp = def({
-  name: 'UNIX_TIMESTAMP', min: 0, max: 1, deterministic: false, ret: unixType,
+  name: 'UNIX_TIMESTAMP', min: 0, max: 1, deterministic: false, ret: (a) => unixType(a),
+  constReturnType: (a, c) => unixType(a, c),
   eval: (args, types, ctx) => {
     if (args.length === 0) return normInt(unixMicros(readDateTime(ctx.now)) / 1_000_000n);
     const p = dtArg(args[0]!, types[0]!, ctx);
     if (!p) return null;
     const us = unixMicros(p);
-    const rt = unixType(types);
-    if (rt.kind === 'int') return normInt(us / 1_000_000n);
-    if (rt.kind === 'decimal') {
-      const d = new Decimal(us, 6).round(rt.scale);
-      // A string without fraction shows as an integer, as MySQL does.
-      if (types[0]!.kind === 'string' && p.micro === 0) return new Decimal(us / 1_000_000n, 0);
-      return d;
-    }
+    const rt = unixType(types, args);
+    if (rt.kind === 'decimal') return new Decimal(us, 6).round(rt.scale);
     return normInt(us / 1_000_000n);
   },
 });
@@ -495,17 +512,21 @@ const secToTime = def({
   },
 });
 
+function timeToSecType(a: readonly SqlType[], c?: readonly (Value | undefined)[]): SqlType {
+  const t = a[0]!;
+  const fsp = t.kind === 'string' ? (stringFsp(c?.[0], true) ?? 6) : fspOf(t);
+  return fsp > 0 ? { kind: 'decimal', precision: 17 + fsp, scale: fsp } : BIGINT;
+}
+
 const timeToSec = def({
-  name: 'TIME_TO_SEC', min: 1, max: 1,
-  ret: (a) => (fspOf(a[0]!) > 0 || a[0]!.kind === 'string' ? { kind: 'decimal', precision: 17, scale: 6 } : BIGINT),
+  name: 'TIME_TO_SEC', min: 1, max: 1, ret: (a) => timeToSecType(a),
+  constReturnType: (a, c) => timeToSecType(a, c),
   eval: ([v], [t], ctx) => {
     const tp = timeArg(v!, t!, ctx);
     if (!tp) return null;
     const us = timeToMicros(tp);
-    if (fspOf(t!) > 0 || t!.kind === 'string') {
-      const d = new Decimal(BigInt(us), 6);
-      return tp.micro === 0 ? new Decimal(BigInt(us / 1_000_000), 0) : d.round(fspOf(t!) || 6);
-    }
+    const rt = timeToSecType([t!], [v!]);
+    if (rt.kind === 'decimal') return new Decimal(BigInt(us), 6).round(rt.scale);
     return Math.trunc(us / 1_000_000);
   },
 });

@@ -9,7 +9,7 @@ import type { Value } from '../../common/value.js';
 import { arith, arithResultType, numClassOf } from '../../common/arith.js';
 import { castValue, normInt } from '../../common/cast.js';
 import { compareValues } from '../../common/compare.js';
-import type { EvalContext, ScalarFunction } from './registry.js';
+import type { EvalContext, ScalarFunction } from './types.js';
 import { BIGINT, DOUBLE, INT, alias, bytes, charLen, dbl, dec, def, intArg, varchar } from './util.js';
 
 function isExactInt(t: SqlType): boolean {
@@ -203,7 +203,7 @@ const pow = def({
     const x = dbl(a!, at!);
     const y = dbl(b!, bt!);
     const r = Math.pow(x, y);
-    if (Number.isNaN(r)) return null;
+    if (Number.isNaN(r)) throw outOfRange('DOUBLE', `pow(${x},${y})`);
     return checked(r, `pow(${x},${y})`);
   },
 });

@@ -8,7 +8,7 @@ import { SqlError } from '../../common/errors.js';
 import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { doubleToString, isValidJson, toInteger } from '../../common/cast.js';
-import type { ScalarFunction } from './registry.js';
+import type { ScalarFunction } from './types.js';
 import { BIGINT, INT, JSON_T, LONGTEXT, def, str, varchar } from './util.js';
 
 let serverVersion = '8.0.32';
@@ -242,7 +242,7 @@ const jsonArray = def({
 
 const jsonValid = def({
   name: 'JSON_VALID', min: 1, max: 1, ret: INT,
-  eval: ([v], [t]) => (t!.kind === 'json' ? 1 : typeof v === 'string' || v instanceof Uint8Array ? (isValidJson(str(v, t!)) ? 1 : 0) : 0),
+  eval: ([v], [t]) => (t!.kind === 'json' ? 1 : typeof v === 'string' || v instanceof Uint8Array ? (isValidJson(str(v, t!)) ? 1 : 0) : 1),
 });
 
 export const miscFunctions: readonly ScalarFunction[] = [

@@ -106,6 +106,7 @@ describe('string functions (expected values from MariaDB 10.11)', () => {
     expect(likeMatch('a_c', likeToRegExp('a|_c', '|'))).toBe(true);
     expect(likeMatch('café', likeToRegExp('CAFE'))).toBe(true);
     expect(likeMatch('x.y', likeToRegExp('x.y'))).toBe(true);
+    expect(likeMatch('a-b/(c)[d]{e}+?^$|', likeToRegExp('a-b/(c)[d]{e}+?^$|'))).toBe(true);
     expect(likeMatch('xzy', likeToRegExp('x.y'))).toBe(false);
     expect(likeMatch('a\nb', likeToRegExp('a%b'))).toBe(true);
     expect(likeMatch('ABC', likeToRegExp('abc', '\\', true))).toBe(false);

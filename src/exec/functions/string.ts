@@ -10,7 +10,7 @@ import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { collationKey, compareBytes, compareStrings, indexOfCollated } from '../../common/collation.js';
 import { compareValues } from '../../common/compare.js';
-import type { ScalarFunction } from './registry.js';
+import type { ScalarFunction } from './types.js';
 import {
   BIGINT, INT, LONGTEXT, alias, bytes, charCount, charLen, charSlice, codePoints, dec, def, intArg,
   isBinaryType, str, varchar,
@@ -158,7 +158,7 @@ export function likeToRegExp(pattern: string, escape = '\\', binary = false): Re
 }
 
 function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'); // '-' needs no escape outside a class (and may not have one under /u)
 }
 
 /** Folds a string for LIKE under the default collation: per character weights, no space trimming. */
@@ -223,14 +223,25 @@ const bitLength = def({
 
 const sameStringType = (a: readonly SqlType[]) => varchar(charLen(a[0]!), isBinaryType(a[0]!));
 
+/** Case mapping one character to one character, as MySQL: no expansions (ß stays ß). */
+function mapCase(s: string, up: boolean): string {
+  if (isAscii(s)) return up ? s.toUpperCase() : s.toLowerCase();
+  let r = '';
+  for (const ch of s) {
+    const m = up ? ch.toUpperCase() : ch.toLowerCase();
+    r += m.length === ch.length ? m : ch;
+  }
+  return r;
+}
+
 const upper = def({
   name: 'UPPER', min: 1, max: 1, ret: sameStringType,
-  eval: ([v], [t]) => (v instanceof Uint8Array ? v : str(v!, t!).toUpperCase()),
+  eval: ([v], [t]) => (v instanceof Uint8Array ? v : mapCase(str(v!, t!), true)),
 });
 
 const lower = def({
   name: 'LOWER', min: 1, max: 1, ret: sameStringType,
-  eval: ([v], [t]) => (v instanceof Uint8Array ? v : str(v!, t!).toLowerCase()),
+  eval: ([v], [t]) => (v instanceof Uint8Array ? v : mapCase(str(v!, t!), false)),
 });
 
 const substring = def({

@@ -3,7 +3,8 @@ import { Decimal } from '../../common/decimal.js';
 import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { formatForClient } from '../../common/format.js';
-import { lookupFunction, type EvalContext } from './registry.js';
+import { lookupFunction } from './registry.js';
+import type { EvalContext } from './types.js';
 
 export function litType(v: Value): SqlType {
   if (v === null) return { kind: 'null' };

@@ -7,7 +7,7 @@ import type { Value } from '../../common/value.js';
 import {
   normInt, toDecimal, toDouble, toInteger, toStringValue, stringToBytes, type WarnFn,
 } from '../../common/cast.js';
-import type { EvalContext, ScalarFunction } from './registry.js';
+import type { EvalContext, ScalarFunction } from './types.js';
 
 export const BIGINT: SqlType = { kind: 'int', bytes: 8, unsigned: false };
 export const UBIGINT: SqlType = { kind: 'int', bytes: 8, unsigned: true };

@@ -56,6 +56,7 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
     const accs: Accumulator[] = aggs.map((a) => makeAccumulator(a, env));
     const groupVals: Value[][] = groupTypes.map(() => []);
     const ids = new Map<string | number, number>();
+    let dense: Int32Array | null = null;
     let ngroups = 0;
     let capacity = 0;
     const ensure = (n: number): void => {
@@ -85,6 +86,17 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
         const vals = groupVals[0]!;
         for (let i = 0; i < n; i++) {
           const v = xs[i]!;
+          // Small non-negative integer keys index an array instead of hashing.
+          if (typeof v === 'number' && (v & 0xffff) === v) {
+            dense ??= new Int32Array(0x10000).fill(-1);
+            let g = dense[v]!;
+            if (g < 0) {
+              g = dense[v] = ngroups++;
+              vals.push(v);
+            }
+            gids[i] = g;
+            continue;
+          }
           const key = typeof v === 'number' ? (v === 0 ? 0 : v) : groupKey(v, t);
           let g = ids.get(key);
           if (g === undefined) {

@@ -1,6 +1,6 @@
 import type { PhysicalPlan } from '../../common/ir/physical.js';
 import type { Value } from '../../common/value.js';
-import { BATCH_SIZE, ColumnBuffer } from '../batch.js';
+import { BATCH_SIZE, ColumnBuffer, selectRows } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import type { Operator } from './operator.js';
 import { limitValue } from './limit.js';
@@ -38,10 +38,30 @@ export function topN(node: Extract<PhysicalPlan, { kind: 'topN' }>, input: Opera
       rows = nr;
       kb = nk;
     };
+    // Once k rows are kept, a row that does not sort before the k-th kept row can never make
+    // it (ties go to the earlier row), so most rows cost one comparison.
+    let full = false;
+    let sel = new Int32Array(BATCH_SIZE);
     for (let b = input.next(); b; b = input.next()) {
-      rows.append(b);
-      kb.append({ length: b.length, cols: keys.exprs.map((f) => f(b, ctx)) });
-      if (rows.length >= 2 * k + BATCH_SIZE) compact();
+      let kc = keys.exprs.map((f) => f(b, ctx));
+      let batch = b;
+      if (full) {
+        if (sel.length < b.length) sel = new Int32Array(b.length);
+        const kept = kb.cols;
+        let m = 0;
+        for (let i = 0; i < b.length; i++) if (keys.compare(kc, i, kept, k - 1) < 0) sel[m++] = i;
+        if (m === 0) continue;
+        if (m < b.length) {
+          batch = selectRows(b, sel, m);
+          kc = selectRows({ length: b.length, cols: kc }, sel, m).cols;
+        }
+      }
+      rows.append(batch);
+      kb.append({ length: batch.length, cols: kc });
+      if (rows.length >= 2 * k + BATCH_SIZE) {
+        compact();
+        full = rows.length >= k;
+      }
     }
     compact();
     return rows;
