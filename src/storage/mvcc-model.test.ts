@@ -39,7 +39,12 @@ interface Active {
 
 function merged(committed: State, own: Map<number, number | null | undefined> | null): [number, number | null][] {
   const m = new Map(committed);
-  if (own !== null) for (const [k, v] of own) v === undefined ? m.delete(k) : m.set(k, v);
+  if (own !== null) {
+    for (const [k, v] of own) {
+      if (v === undefined) m.delete(k);
+      else m.set(k, v);
+    }
+  }
   return [...m].sort((a, b) => a[0] - b[0]);
 }
 
