@@ -3,7 +3,7 @@ import { compareBytes, compareStrings } from '../common/collation.js';
 import { Decimal } from '../common/decimal.js';
 import { T, type SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
-import { encodeKey, encodeValue, formatKeyForError, upperBoundOf } from './key-codec.js';
+import { encodeKey, encodeValue, flatConcat, formatKeyForError, upperBoundOf } from './key-codec.js';
 
 // Deterministic PRNG so failures reproduce.
 function rng(seed: number): () => number {
@@ -177,5 +177,14 @@ describe('key codec', () => {
     expect(formatKeyForError([5, 'abc'], [T.int, T.varchar(3)])).toBe('5-abc');
     expect(formatKeyForError([new Decimal(150n, 2), null], [T.decimal(5, 2), T.int])).toBe('1.50-NULL');
     expect(formatKeyForError([new Uint8Array([0x41, 0x01])], [T.blob])).toBe('A\\x01');
+  });
+});
+
+describe('flatConcat', () => {
+  it('equals plain concatenation at every length', () => {
+    for (const n of [0, 5, 12, 13, 40, 5000]) {
+      const a = '\u0002\uffff'.repeat(n);
+      expect(flatConcat(a, 'x', '\ud800\u0001')).toBe(a + 'x' + '\ud800\u0001');
+    }
   });
 });

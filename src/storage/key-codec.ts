@@ -250,6 +250,29 @@ export function upperBoundOf(p: string): string {
   return p + MAX_UNIT;
 }
 
+let flatBuf = new Uint16Array(256);
+
+/**
+ * a + b + c as a flat string. Index entry keys are compared many times in the B+tree, and V8 compares
+ * concatenation results (rope "cons" strings from 13 units on) several times slower than flat ones.
+ */
+export function flatConcat(a: string, b: string, c: string): string {
+  const n = a.length + b.length + c.length;
+  if (n < 13) return a + b + c; // V8 copies short concatenations into flat strings anyway
+  if (n > 4096) return flattenSlow(a + b + c);
+  if (n > flatBuf.length) flatBuf = new Uint16Array(Math.max(n, flatBuf.length * 2));
+  const buf = flatBuf;
+  let j = 0;
+  for (let i = 0; i < a.length; i++) buf[j++] = a.charCodeAt(i);
+  for (let i = 0; i < b.length; i++) buf[j++] = b.charCodeAt(i);
+  for (let i = 0; i < c.length; i++) buf[j++] = c.charCodeAt(i);
+  return String.fromCharCode.apply(null, buf.subarray(0, n) as unknown as number[]);
+}
+
+function flattenSlow(s: string): string {
+  return Buffer.from(s, 'utf16le').toString('utf16le');
+}
+
 /** Two units naming a row slot; the high unit stays below 0x8000 (refs are int32), so never 0xFFFF. */
 export function refSuffix(ref: number): string {
   return String.fromCharCode(ref >>> 16, ref & 0xffff);

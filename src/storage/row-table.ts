@@ -14,7 +14,7 @@ import { SqlError, UnsupportedError } from '../common/errors.js';
 import { T, type SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 import { BTree, TreeCursor } from './btree.js';
-import { encodeKey, encodeRowKey, encodeValue, formatKeyForError, refSuffix, upperBoundOf } from './key-codec.js';
+import { encodeKey, encodeRowKey, encodeValue, flatConcat, formatKeyForError, refSuffix, upperBoundOf } from './key-codec.js';
 import type { LockSpace } from './lock-manager.js';
 import type {
   IndexSchema,
@@ -395,8 +395,8 @@ export class RowTable implements WriteTarget {
   private entryKey(ii: number, bares: readonly string[], sfx: string, old: readonly string[] | null): string {
     const st = this.idx[ii]!;
     if (st.schema === null) return old !== null ? old[ii]! : encodeValue(T.bigint, this.nextRowId++);
-    if (st.unique) return bares[ii]! + sfx;
-    return this.off === 0 ? bares[ii]! + bares[0]! + sfx : bares[ii]! + sfx;
+    if (st.unique) return flatConcat(bares[ii]!, '', sfx);
+    return flatConcat(bares[ii]!, this.off === 0 ? bares[0]! : '', sfx);
   }
 
   /**
@@ -618,7 +618,7 @@ export class RowTable implements WriteTarget {
       for (let v = heads[ref] ?? null; v !== null; v = v.prev) {
         if (v.row === null) continue;
         const bare = encodeRowKey(st.types, st.cols, v.row);
-        const key = st.unique || this.off === 1 ? bare + sfx : bare + v.keys![0]!.slice(0, -2) + sfx;
+        const key = flatConcat(bare, st.unique || this.off === 1 ? '' : v.keys![0]!.slice(0, -2), sfx);
         v.keys!.push(key);
         this.addEntry(ii, key, ref, v.row);
       }

@@ -35,8 +35,10 @@ export type RowRef = number;
 
 /**
  * What a statement sees: its transaction's own writes plus everything committed at or before `ts`.
- * Views come from TxnManager.view() and should be handed back with TxnManager.release() when the
- * statement ends (a transaction's views are released with it on commit/rollback).
+ * Views come from TxnManager.view(), one per statement, and are handed back with
+ * TxnManager.release() when the statement ends (a transaction's views are also released when it
+ * commits or rolls back). A view sees the own writes made before it was taken, not those the
+ * statement makes while it scans (so UPDATE t SET pk = pk + 10 does not meet its own rows again).
  */
 export interface ReadView {
   readonly txn: Txn | null;
