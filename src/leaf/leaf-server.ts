@@ -114,8 +114,13 @@ export class LeafServer implements LeafApi {
       const partition = parts.get(pid);
       invariant(partition, `partition ${pid} of ${req.db} is not on leaf ${this.nodeId}`);
       const view = this.txns.view(txn);
-      const ctx = this.context(req, (node, c) => this.scanRows(partition, node, view, c));
-      for (const b of collect(req.fragment, ctx)) if (b.length > 0) out.push(b);
+      try {
+        const ctx = this.context(req, (node, c) => this.scanRows(partition, node, view, c));
+        for (const b of collect(req.fragment, ctx)) if (b.length > 0) out.push(b);
+      } finally {
+        // A released view stops holding back version garbage collection.
+        this.txns.release(view);
+      }
     }
     return out;
   }
@@ -259,13 +264,18 @@ export class LeafServer implements LeafApi {
       // Candidates from a snapshot; each is then locked and re-checked on its latest version.
       const view = this.txns.view(txn);
       let candidates: { ref: number; row: Value[] }[] = [];
-      for (const chunk of this.accessRows(table, req.access, view, all, ctx)) {
-        const batch: Batch = { length: chunk.length, cols: chunk.columns };
-        const keep = filter ? filter(batch, ctx) : null;
-        for (let i = 0; i < chunk.length; i++) {
-          if (keep && !isTrue(keep[i]!)) continue;
-          candidates.push({ ref: chunk.refs[i]!, row: chunk.columns.map((c) => c[i]!) });
+      try {
+        for (const chunk of this.accessRows(table, req.access, view, all, ctx)) {
+          const batch: Batch = { length: chunk.length, cols: chunk.columns };
+          const keep = filter ? filter(batch, ctx) : null;
+          for (let i = 0; i < chunk.length; i++) {
+            if (keep && !isTrue(keep[i]!)) continue;
+            candidates.push({ ref: chunk.refs[i]!, row: chunk.columns.map((c) => c[i]!) });
+          }
         }
+      } catch (e) {
+        this.txns.release(view);
+        throw e;
       }
       if (req.orderBy?.length) candidates = sortCandidates(candidates, req.orderBy, ctx);
       if (req.limit !== undefined) candidates = candidates.slice(0, req.limit);
@@ -277,7 +287,9 @@ export class LeafServer implements LeafApi {
         // lives in a new slot. Follow it, as InnoDB's locking read would find it through the index.
         for (let hop = 0; !latest && pk >= 0 && hop < 8; hop++) {
           const key = schema.indexes[pk]!.columns.map((c) => cand.row[c]!);
-          const ref = table.lookup(this.txns.view(txn), pk, key);
+          const fresh = this.txns.view(txn);
+          const ref = table.lookup(fresh, pk, key);
+          this.txns.release(fresh);
           if (ref === undefined || ref === cand.ref) break;
           cand.ref = ref;
           await maybe(table.lockRow(txn, ref));
@@ -314,6 +326,8 @@ export class LeafServer implements LeafApi {
         }
         changed++;
       }
+      // Candidate refs stay valid while the view lives; every one is now handled.
+      this.txns.release(view);
     }
     return { matched, changed, warnings };
   }
