@@ -77,15 +77,15 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
       return filtered(show.showTables(db, { full: st.full, ...(st.like !== undefined ? { like: st.like } : {}) }), st.where);
     }
     case 'showColumns':
-      return filtered(show.showColumns(tableOf(session, st.table), { full: st.full, ...(st.like !== undefined ? { like: st.like } : {}) }), st.where);
+      return filtered(show.showColumns(session.table(st.table), { full: st.full, ...(st.like !== undefined ? { like: st.like } : {}) }), st.where);
     case 'describe': {
-      const rs = show.showColumns(tableOf(session, st.table));
+      const rs = show.showColumns(session.table(st.table));
       return rowsetResult(st.column ? { ...rs, rows: rs.rows.filter((r) => show.likeMatch(st.column!, String(r[0]))) } : rs);
     }
     case 'showIndex':
-      return rowsetResult(show.showIndex(tableOf(session, st.table)));
+      return rowsetResult(show.showIndex(session.table(st.table)));
     case 'showCreateTable': {
-      const t = tableOf(session, st.table);
+      const t = session.table(st.table);
       return rowsetResult(show.showCreateTable(t, t.columns.some((c) => c.autoIncrement) ? engine.nextAutoIncrement(t) : undefined));
     }
     case 'showCreateDatabase': {
@@ -168,15 +168,6 @@ function setValue(e: A.Expr, evalExpr: (e: A.Expr) => Value): Value {
   return evalExpr(e);
 }
 
-function tableOf(session: Session, name: A.TableName) {
-  const db = name.db ?? session.db;
-  if (db === null) throw new SqlError('ER_NO_DB', 'No database selected');
-  if (!session.engine.catalog.database(db)) throw new SqlError('ER_BAD_DB', `Unknown database '${db}'`);
-  const t = session.engine.catalog.table(db, name.name);
-  if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${db}.${name.name}' doesn't exist`);
-  return t;
-}
-
 /** SHOW … WHERE: the rowset's columns are in scope by name. */
 function filterRowset(session: Session, ps: A.ParsedStatement, rs: Rowset, where: A.Expr, params: Params): Rowset {
   const ctx = session.bindContext(ps, params.types);
@@ -191,7 +182,7 @@ function filterRowset(session: Session, ps: A.ParsedStatement, rs: Rowset, where
 function explain(session: Session, ps: A.ParsedStatement, params: Params): StatementResult {
   const st = ps.statement;
   if (st.kind !== 'select' && st.kind !== 'union') {
-    if (st.kind === 'describe') return rowsetResult(show.showColumns(tableOf(session, st.table)));
+    if (st.kind === 'describe') return rowsetResult(show.showColumns(session.table(st.table)));
     throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support EXPLAIN of this statement");
   }
   const bound = new Binder(session.bindContext(ps, params.types)).bindQuery(st);

@@ -16,15 +16,6 @@ import { ok, nowText, type Params, type Session } from './session.js';
 
 const NEW_ROW_ALIAS = '\u0000values';
 
-function tableOf(session: Session, name: A.TableName): TableDef {
-  const db = name.db ?? session.db;
-  if (db === null) throw new SqlError('ER_NO_DB', 'No database selected');
-  if (!session.engine.catalog.database(db)) throw new SqlError('ER_BAD_DB', `Unknown database '${db}'`);
-  const t = session.engine.catalog.table(db, name.name);
-  if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${db}.${name.name}' doesn't exist`);
-  return t;
-}
-
 function columnIndex(t: TableDef, name: string, clause = 'field list'): number {
   const i = t.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
   if (i < 0) throw new SqlError('ER_BAD_FIELD', `Unknown column '${name}' in '${clause}'`);
@@ -71,7 +62,7 @@ function implicitDefault(t: SqlType): Value {
 // ───────────────────────────── INSERT / REPLACE ─────────────────────────────
 
 export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.Statement & { kind: 'insert' }, params: Params): Promise<StatementResult> {
-  const t = tableOf(session, st.table);
+  const t = session.table(st.table);
   const now = nowText();
   const ctx = session.bindContext(ps, params.types);
   const binder = new Binder(ctx);
@@ -262,7 +253,7 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
     tableName = st.table;
     alias = st.alias ?? st.table.name;
   }
-  const t = tableOf(session, tableName);
+  const t = session.table(tableName);
   const ctx = session.bindContext(ps, params.types);
   const binder = new Binder(ctx);
   const scope = { columns: tableScopeColumns(t, alias), parent: null };

@@ -9,6 +9,7 @@ import { partitionOf } from '../cluster/sharding.js';
 import type { CatalogView } from '../cluster/catalog.js';
 import type { Batch, ExecContext } from '../exec/index.js';
 import { collect, evalConst } from '../exec/index.js';
+import { mapChildren } from '../planner/binder.js';
 
 /** Where each partition of a database lives. One leaf for now; the cluster issue makes this a versioned map. */
 export interface PartitionMap {
@@ -122,44 +123,10 @@ function collectGathers(p: PhysicalPlan, out: Extract<PhysicalPlan, { kind: 'gat
 
 function collectExprGathers(e: BoundExpr, out: Extract<PhysicalPlan, { kind: 'gather' }>[]): void {
   if (e.kind === 'subquery' || e.kind === 'inSubquery') collectGathers(e.plan, out);
-  for (const c of childExprs(e)) collectExprGathers(c, out);
-}
-
-function childExprs(e: BoundExpr): BoundExpr[] {
-  switch (e.kind) {
-    case 'const':
-    case 'slot':
-    case 'param':
-    case 'column':
-    case 'outer':
-    case 'session':
-    case 'subquery':
-      return [];
-    case 'arith':
-    case 'compare':
-      return [e.left, e.right];
-    case 'neg':
-    case 'not':
-    case 'isNull':
-    case 'isTruth':
-    case 'cast':
-      return [e.arg];
-    case 'and':
-    case 'or':
-    case 'xor':
-    case 'bit':
-    case 'func':
-      return [...e.args];
-    case 'inList':
-      return [e.arg, ...e.list];
-    case 'inSubquery':
-      return [e.arg];
-    case 'like':
-    case 'regexp':
-      return [e.arg, e.pattern];
-    case 'case':
-      return [...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
-  }
+  mapChildren(e, (c) => {
+    collectExprGathers(c, out);
+    return c;
+  });
 }
 
 function forEachExpr(p: PhysicalPlan, f: (e: BoundExpr) => void): void {

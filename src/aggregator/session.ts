@@ -8,6 +8,7 @@ import { ErrorCodes, type ErrorCodeName } from '../common/error-codes.js';
 import { assertNever } from '../common/assert.js';
 import { formatForClient } from '../common/format.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
+import type { TableDef } from '../cluster/catalog.js';
 import type { ExecInputs } from '../net/leaf-api.js';
 import type { ExecContext } from '../exec/index.js';
 import { lookupFunction } from '../exec/functions/registry.js';
@@ -93,7 +94,7 @@ export class Session implements ServerSession {
     const results: StatementResult[] = [];
     let statements: A.ParsedStatement[];
     try {
-      statements = this.parseCached(sql);
+      statements = parse(sql);
     } catch (e) {
       return { results, error: toSqlError(e, this.engine) };
     }
@@ -122,7 +123,7 @@ export class Session implements ServerSession {
     if (st.kind === 'select' || st.kind === 'union') {
       try {
         const types = Array.from({ length: parsed.paramCount }, () => varchar(255));
-        columns = this.planQuery(parsed, types).columns.map(toColumnInfo);
+        columns = this.planQuery(parsed, types).columns;
       } catch {
         columns = [];
       }
@@ -222,12 +223,17 @@ export class Session implements ServerSession {
     if (this.warnings.length < 64) this.warnings.push({ level, code: errno, message });
   }
 
-  // ───────────────────────────── statements ─────────────────────────────
-
-  /** Fingerprint first: a cached plan skips the parser. */
-  private parseCached(sql: string): A.ParsedStatement[] {
-    return parse(sql);
+  /** A table named by a statement: 1046 without a database, 1049 for an unknown one, 1146 for an unknown table. */
+  table(name: A.TableName): TableDef {
+    const db = name.db ?? this.db;
+    if (db === null) throw new SqlError('ER_NO_DB', 'No database selected');
+    if (!this.engine.catalog.database(db)) throw new SqlError('ER_BAD_DB', `Unknown database '${db}'`);
+    const t = this.engine.catalog.table(db, name.name);
+    if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${db}.${name.name}' doesn't exist`);
+    return t;
   }
+
+  // ───────────────────────────── statements ─────────────────────────────
 
   private async runStatement(ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
     const st = ps.statement;
@@ -382,7 +388,7 @@ export class Session implements ServerSession {
     this.foundRows = rows.length;
     return {
       kind: 'rows',
-      columns: qp.columns.map(toColumnInfo),
+      columns: qp.columns,
       rows: rows.map((r) => r.map((v, i) => formatForClient(v, qp.columns[i]!.type) as ResultValue)),
       warnings: this.warnings.length,
     };
@@ -511,10 +517,6 @@ export function rowsetResult(rs: Rowset, warnings = 0): StatementResult {
     rows: rs.rows.map((r) => r.map((v, i) => formatForClient(v, rs.columns[i]!.type) as ResultValue)),
     warnings,
   };
-}
-
-export function toColumnInfo(c: OutputColumn): ColumnInfo {
-  return c;
 }
 
 export function nowText(): string {

@@ -10,7 +10,7 @@ import { collationKey } from '../common/collation.js';
  */
 function normalForm(v: Value, type: SqlType): string {
   if (v === null) return '\u0000N';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Decimal) return decimalNormal(v);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('latin1');

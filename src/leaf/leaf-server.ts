@@ -10,7 +10,7 @@ import { castToType } from '../common/cast.js';
 import type { ErrorCodeName } from '../common/error-codes.js';
 import { ErrorCodes } from '../common/error-codes.js';
 import { Partition, TxnManager, formatKeyForError } from '../storage/index.js';
-import type { ReadView, RowTable, Txn, KeyBound, InsertResult as StorageInsertResult } from '../storage/index.js';
+import type { ReadView, RowTable, Txn, KeyBound, InsertResult as StorageInsertResult, TableSchema } from '../storage/index.js';
 import type { ExecContext, Batch } from '../exec/index.js';
 import { collect, compileExpr, evalConst, isTrue } from '../exec/index.js';
 import { compareValues } from '../common/compare.js';
@@ -66,7 +66,7 @@ export class LeafServer implements LeafApi {
 
   async createTable(db: string, partitions: readonly number[], schema: LeafTableSchema): Promise<void> {
     const parts = this.dbPartitions(db);
-    for (const p of partitions) parts.get(p)?.createTable(storageSchema(schema));
+    for (const p of partitions) parts.get(p)?.createTable(schema);
     this.schemas.get(db.toLowerCase())!.set(schema.id, schema);
   }
 
@@ -193,14 +193,9 @@ export class LeafServer implements LeafApi {
         affected++;
         continue;
       }
-      const ix = table.schema.indexes[res.index]!;
-      const dupMessage = (): string => {
-        const key = ix.columns.map((c) => row[c]!);
-        return `Duplicate entry '${formatKeyForError(key, ix.columns.map((c) => types[c]!))}' for key '${ix.primary ? 'PRIMARY' : `${table.schema.name}.${ix.name}`}'`;
-      };
       switch (req.mode) {
         case 'ignore':
-          warnings.push({ code: ErrorCodes.ER_DUP_ENTRY.errno, message: dupMessage() });
+          warnings.push({ code: ErrorCodes.ER_DUP_ENTRY.errno, message: duplicateKeyError(table.schema, res.index, row).message });
           continue;
         case 'replace': {
           // REPLACE: delete every conflicting row, then insert (each deletion counts).
@@ -217,7 +212,7 @@ export class LeafServer implements LeafApi {
           continue;
         }
         case 'insert': {
-          if (!onDup) throw new SqlError('ER_DUP_ENTRY', dupMessage());
+          if (!onDup) throw duplicateKeyError(table.schema, res.index, row);
           await maybe(table.lockRow(txn, res.conflict));
           const existing = table.readLatest(txn, res.conflict);
           invariant(existing, 'conflicting row vanished under its lock');
@@ -231,11 +226,7 @@ export class LeafServer implements LeafApi {
           }
           if (sameRow(existing, updated, types)) continue; // unchanged: 0 affected
           const u = await maybe(table.update(txn, res.conflict, updated));
-          if (!u.ok) {
-            const ix2 = table.schema.indexes[u.index]!;
-            const key = ix2.columns.map((c) => updated[c]!);
-            throw new SqlError('ER_DUP_ENTRY', `Duplicate entry '${formatKeyForError(key, ix2.columns.map((c) => types[c]!))}' for key '${ix2.primary ? 'PRIMARY' : `${table.schema.name}.${ix2.name}`}'`);
-          }
+          if (!u.ok) throw duplicateKeyError(table.schema, u.index, updated);
           affected += 2;
           continue;
         }
@@ -319,11 +310,7 @@ export class LeafServer implements LeafApi {
           }
         }
         const u = await maybe(table.update(txn, cand.ref, updated));
-        if (!u.ok) {
-          const ix = schema.indexes[u.index]!;
-          const key = ix.columns.map((c) => updated[c]!);
-          throw new SqlError('ER_DUP_ENTRY', `Duplicate entry '${formatKeyForError(key, ix.columns.map((c) => types[c]!))}' for key '${ix.primary ? 'PRIMARY' : `${schema.name}.${ix.name}`}'`);
-        }
+        if (!u.ok) throw duplicateKeyError(schema, u.index, updated);
         changed++;
       }
       // Candidate refs stay valid while the view lives; every one is now handled.
@@ -405,8 +392,14 @@ async function maybe<T>(v: T | Promise<T>): Promise<T> {
   return v instanceof Promise ? await v : v;
 }
 
-function storageSchema(s: LeafTableSchema): LeafTableSchema {
-  return s;
+/** MySQL's 1062: "Duplicate entry '5-abc' for key 'PRIMARY'" (secondary keys as table.index). */
+function duplicateKeyError(schema: TableSchema, index: number, row: readonly Value[]): SqlError {
+  const ix = schema.indexes[index]!;
+  const key = formatKeyForError(
+    ix.columns.map((c) => row[c]!),
+    ix.columns.map((c) => schema.columns[c]!.type),
+  );
+  return new SqlError('ER_DUP_ENTRY', `Duplicate entry '${key}' for key '${ix.primary ? 'PRIMARY' : `${schema.name}.${ix.name}`}'`);
 }
 
 /** Casts key values to the index's column types; null when a key part is NULL (matches nothing). */

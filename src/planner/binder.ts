@@ -211,7 +211,6 @@ export class Binder {
       (s.orderBy ?? []).some((o) => containsAggregate(o.expr));
 
     let outExprs: BoundExpr[];
-    let postScope: Scope;
     let agg: AggContext | null = null;
     let preAgg: BoundExpr[] | null = null;
     const names = items.map((it) => it.name);
@@ -235,10 +234,8 @@ export class Binder {
       }
       preAgg = items.map((it) => (it.kind === 'bound' ? it.bound : this.bindExpr(it.expr, scope, 'field list', agg!)));
       outExprs = preAgg.map((e) => this.toAggOutput(e, agg!));
-      postScope = scope;
     } else {
       outExprs = items.map((it) => (it.kind === 'bound' ? it.bound : this.bindExpr(it.expr, scope, 'field list')));
-      postScope = scope;
     }
 
     // Aliases usable in HAVING / ORDER BY; in a grouped query they stand for the pre-aggregation
@@ -321,7 +318,6 @@ export class Binder {
         ...(src?.keyFlags ?? {}),
       };
     });
-    void postScope;
     return { plan, columns };
   }
 
@@ -469,7 +465,6 @@ export class Binder {
     // RIGHT JOIN is a LEFT JOIN with the sides swapped; a projection restores the column order.
     const [a, b] = isRight ? [r, l] : [l, r];
     const columns = [...a.columns, ...b.columns];
-    const scope: Scope = { columns, parent: outer };
     const conds: BoundExpr[] = [];
 
     let usingNames: readonly string[] | undefined = ref.using;
@@ -493,7 +488,6 @@ export class Binder {
       this.rejectAggregates(ref.on, 'on clause');
       conds.push(this.bindExpr(ref.on, { columns: joinColumns, parent: outer }, 'on clause'));
     }
-    void scope;
     const condition = conds.length === 0 ? null : conds.length === 1 ? conds[0]! : { kind: 'and' as const, args: conds, type: BOOL_RESULT };
     const type = ref.type === 'LEFT' || ref.type === 'RIGHT' ? 'left' : 'inner';
     const types = columns.map((c) => c.type);
