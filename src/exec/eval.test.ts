@@ -202,13 +202,31 @@ describe('eval: subqueries', () => {
     const firstCol: PhysicalPlan = { kind: 'project', input: t, exprs: [col(0, INT)], types: [INT] };
     const noNull: PhysicalPlan = { kind: 'filter', input: firstCol, predicate: { kind: 'isNull', arg: col(0, INT), not: true, type: BOOL }, types: [INT] };
     const empty: PhysicalPlan = { kind: 'filter', input: firstCol, predicate: lit(0, INT), types: [INT] };
-    const inq = (plan: PhysicalPlan, not = false): BoundExpr => ({ kind: 'inSubquery', arg: col(0, INT), plan, correlated: false, cmp: 'int', not, type: BOOL });
+    const inq = (plan: PhysicalPlan, not = false): BoundExpr => ({ kind: 'inSubquery', arg: col(0, INT), plan, correlated: false, cmp: 'int', op: '=', quantifier: 'ANY', not, type: BOOL });
     const rows = [[1], [5], [null]];
     expect(evalRows(inq(firstCol), 1, rows)).toEqual([1, null, null]);
     expect(evalRows(inq(noNull), 1, rows)).toEqual([1, 0, null]);
     expect(evalRows(inq(noNull, true), 1, rows)).toEqual([0, 1, null]);
     expect(evalRows(inq(empty), 1, rows)).toEqual([0, 0, 0]);
     expect(evalRows(inq(empty, true), 1, rows)).toEqual([1, 1, 1]);
+  });
+
+  it('quantified comparisons (ANY/ALL) with NULLs and empty sets', () => {
+    const firstCol: PhysicalPlan = { kind: 'project', input: t, exprs: [col(0, INT)], types: [INT] };
+    const noNull: PhysicalPlan = { kind: 'filter', input: firstCol, predicate: { kind: 'isNull', arg: col(0, INT), not: true, type: BOOL }, types: [INT] };
+    const empty: PhysicalPlan = { kind: 'filter', input: firstCol, predicate: lit(0, INT), types: [INT] };
+    const q = (plan: PhysicalPlan, op: '=' | '<>' | '<' | '>=', quantifier: 'ANY' | 'ALL'): BoundExpr =>
+      ({ kind: 'inSubquery', arg: col(0, INT), plan, correlated: false, cmp: 'int', op, quantifier, not: false, type: BOOL });
+    // t's first column is 1, 2, NULL (see above); probes 0, 1, 2, 3, NULL
+    const rows = [[0], [1], [2], [3], [null]];
+    expect(evalRows(q(noNull, '>=', 'ALL'), 1, rows)).toEqual([0, 0, 1, 1, null]);
+    expect(evalRows(q(firstCol, '>=', 'ALL'), 1, rows)).toEqual([0, 0, null, null, null]);
+    expect(evalRows(q(noNull, '<', 'ANY'), 1, rows)).toEqual([1, 1, 0, 0, null]);
+    expect(evalRows(q(firstCol, '<', 'ANY'), 1, rows)).toEqual([1, 1, null, null, null]);
+    expect(evalRows(q(noNull, '<>', 'ANY'), 1, rows)).toEqual([1, 1, 1, 1, null]);
+    expect(evalRows(q(noNull, '=', 'ALL'), 1, rows)).toEqual([0, 0, 0, 0, null]);
+    expect(evalRows(q(empty, '<', 'ALL'), 1, rows)).toEqual([1, 1, 1, 1, 1]);
+    expect(evalRows(q(empty, '<', 'ANY'), 1, rows)).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('evaluates an uncorrelated subquery once per execution', () => {

@@ -12,7 +12,7 @@ import { collationKey, compareBytes, compareStrings } from '../common/collation.
 import { compareValues, groupKey } from '../common/compare.js';
 import { Decimal } from '../common/decimal.js';
 import { SqlError } from '../common/errors.js';
-import type { BoundExpr, CompareKind, CompareOp } from '../common/ir/expr.js';
+import type { BoundExpr, CompareKind, CompareOp, QuantifiedOp } from '../common/ir/expr.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
@@ -967,12 +967,68 @@ function buildSubquery(e: Extract<BoundExpr, { kind: 'subquery' }>): Node {
   };
 }
 
-/** The first column of a subquery's result, ready for IN tests. */
+/** The first column of a subquery's result, ready for quantified tests. */
 interface InSet {
-  readonly keys: Set<string | number> | null; // null when the kind is not hashable
+  /** Distinct non-null values by comparison key; null when the kind is not hashable. */
+  readonly keys: Set<string | number> | null;
+  /** Non-null values (only kept when keys is null). */
   readonly values: Value[];
+  /** Smallest and largest non-null values (null when there are none). */
+  readonly min: Value;
+  readonly max: Value;
   readonly hasNull: boolean;
   readonly empty: boolean;
+}
+
+const TRUE_OF: Record<QuantifiedOp, (c: number) => boolean> = {
+  '=': (c) => c === 0,
+  '<>': (c) => c !== 0,
+  '<': (c) => c < 0,
+  '<=': (c) => c <= 0,
+  '>': (c) => c > 0,
+  '>=': (c) => c >= 0,
+};
+
+/**
+ * `x op ANY|ALL (set)` in MySQL's three-valued logic: ANY over an empty set is FALSE and ALL is
+ * TRUE (whatever x is); otherwise a NULL x, or a NULL in the set that could decide the answer,
+ * makes the result NULL. Ordered ops reduce to one comparison against the set's min or max;
+ * = and <> use the key set when the comparison kind is hashable.
+ */
+function quantifiedTest(op: QuantifiedOp, all: boolean, x: Value, s: InSet, xKey: () => string | number, cmp: Cmp, w: WarnFn): Value {
+  if (s.empty) return all ? 1 : 0;
+  if (x === null) return null;
+  // A NULL in the set leaves undecided what the non-null values did not decide.
+  const orUnknown = (v: 0 | 1): Value => (s.hasNull ? null : v);
+  if (s.min === null) return null; // only NULLs in the set
+  const holds = TRUE_OF[op];
+  switch (op) {
+    case '<': case '<=': case '>': case '>=': {
+      // ALL: must hold against the extreme that is hardest to beat; ANY: the easiest.
+      const hardest = op === '>' || op === '>=' ? s.max : s.min;
+      const easiest = op === '>' || op === '>=' ? s.min : s.max;
+      if (all) return holds(cmp(x, hardest, w)) ? orUnknown(1) : 0;
+      return holds(cmp(x, easiest, w)) ? 1 : orUnknown(0);
+    }
+    case '=': case '<>': {
+      let found: boolean;
+      let distinct: number;
+      if (s.keys) {
+        found = s.keys.has(xKey());
+        distinct = s.keys.size;
+      } else {
+        found = s.values.some((y) => cmp(x, y, w) === 0);
+        distinct = s.values.some((y) => cmp(s.values[0]!, y, w) !== 0) ? 2 : 1;
+      }
+      // Does some non-null y satisfy x op y? Does every one?
+      const some = op === '=' ? found : distinct > 1 || !found;
+      const every = op === '=' ? found && distinct === 1 : !found;
+      if (all) return every ? orUnknown(1) : 0;
+      return some ? 1 : orUnknown(0);
+    }
+    default:
+      return assertNever(op, 'quantified op');
+  }
 }
 
 function buildInSubquery(e: Extract<BoundExpr, { kind: 'inSubquery' }>): Node {
@@ -982,42 +1038,38 @@ function buildInSubquery(e: Extract<BoundExpr, { kind: 'inSubquery' }>): Node {
   const vt = plan.types[0]!;
   const kind = e.cmp;
   const cmp = comparatorFor(kind, at, vt);
-  const yes = e.not ? 0 : 1;
-  const no = 1 - yes;
+  const cmpSet = comparatorFor(kind, vt, vt);
+  const hashable = kind !== 'temporal' && (e.op === '=' || e.op === '<>');
+  const all = e.quantifier === 'ALL';
   const load = (ctx: ExecContext): InSet => {
     const w = warnOf(ctx);
     const op = instantiate(plan, ctx);
     const values: Value[] = [];
     let hasNull = false;
     let empty = true;
-    const keys = kind === 'temporal' ? null : new Set<string | number>();
+    let min: Value = null;
+    let max: Value = null;
+    const keys = hashable ? new Set<string | number>() : null;
     for (let batch = op.next(); batch; batch = op.next()) {
       const col = batch.cols[0]!;
       for (let i = 0; i < batch.length; i++) {
         empty = false;
         const v = col[i]!;
-        if (v === null) hasNull = true;
-        else if (keys) keys.add(domainKey(v, vt, kind, w)!);
-        else values.push(v);
+        if (v === null) {
+          hasNull = true;
+          continue;
+        }
+        if (min === null || cmpSet(v, min, w) < 0) min = v;
+        if (max === null || cmpSet(v, max, w) > 0) max = v;
+        if (keys) keys.add(domainKey(v, vt, kind, w)!);
+        else if (e.op === '=' || e.op === '<>') values.push(v);
       }
     }
-    return { keys, values, hasNull, empty };
+    return { keys, values, min, max, hasNull, empty };
   };
   const test = (x: Value, s: InSet, w: WarnFn): Value => {
-    if (s.empty) return no;
-    if (x === null) return null;
-    let found: boolean;
-    if (s.keys) found = s.keys.has(domainKey(x, at, kind, w)!);
-    else {
-      found = false;
-      for (const y of s.values) {
-        if (cmp(x, y, w) === 0) {
-          found = true;
-          break;
-        }
-      }
-    }
-    return found ? yes : s.hasNull ? null : no;
+    const r = quantifiedTest(e.op, all, x, s, () => domainKey(x, at, kind, w)!, cmp, w);
+    return e.not && r !== null ? 1 - (r as number) : r;
   };
   return {
     scalar: null,

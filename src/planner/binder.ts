@@ -3,7 +3,7 @@ import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 import type { BoundExpr, CompareKind } from '../common/ir/expr.js';
 import type { AggFunc, AggSpec, SortKey } from '../common/ir/physical.js';
-import { SqlError, UnsupportedError } from '../common/errors.js';
+import { SqlError } from '../common/errors.js';
 import { assertNever } from '../common/assert.js';
 import type { CatalogView, TableDef } from '../cluster/catalog.js';
 import type { LogicalPlan, OutputColumn } from './logical.js';
@@ -602,7 +602,7 @@ export class Binder {
         const sub = this.bindSubquery(e.query, scope);
         if (sub.columns.length !== 1) throw new SqlError('ER_OPERAND_COLUMNS', 'Operand should contain 1 column(s)');
         const arg = bind(e.operand);
-        return { kind: 'inSubquery', arg, plan: sub.plan as never, correlated: sub.correlated, cmp: compareKind(arg.type, sub.columns[0]!.type), not: e.not, type: BOOL_RESULT };
+        return { kind: 'inSubquery', arg, plan: sub.plan as never, correlated: sub.correlated, cmp: compareKind(arg.type, sub.columns[0]!.type), op: '=', quantifier: 'ANY', not: e.not, type: BOOL_RESULT };
       }
       case 'like': {
         const arg = bind(e.operand);
@@ -632,13 +632,7 @@ export class Binder {
         if (sub.columns.length !== 1) throw new SqlError('ER_OPERAND_COLUMNS', 'Operand should contain 1 column(s)');
         const arg = bind(e.operand);
         const cmp = compareKind(arg.type, sub.columns[0]!.type);
-        if (e.op === '=' && e.quantifier === 'ANY') {
-          return { kind: 'inSubquery', arg, plan: sub.plan as never, correlated: sub.correlated, cmp, not: false, type: BOOL_RESULT };
-        }
-        if (e.op === '<>' && e.quantifier === 'ALL') {
-          return { kind: 'inSubquery', arg, plan: sub.plan as never, correlated: sub.correlated, cmp, not: true, type: BOOL_RESULT };
-        }
-        throw new UnsupportedError(`${e.op} ${e.quantifier} (subquery)`);
+        return { kind: 'inSubquery', arg, plan: sub.plan as never, correlated: sub.correlated, cmp, op: e.op, quantifier: e.quantifier, not: false, type: BOOL_RESULT };
       }
       case 'case': {
         const operand = e.operand ? bind(e.operand) : undefined;

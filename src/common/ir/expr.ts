@@ -9,6 +9,8 @@ import type { PhysicalPlan } from './physical.js';
  */
 export type ArithOp = '+' | '-' | '*' | '/' | 'DIV' | '%';
 export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | '<=>';
+/** Comparisons a subquery quantifier (ANY/SOME/ALL) applies to. */
+export type QuantifiedOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 export type BitOp = '&' | '|' | '^' | '<<' | '>>';
 
 export type BoundExpr =
@@ -46,10 +48,21 @@ export type BoundExpr =
    * row when correlated (its `outer` references read the enclosing rows). `plan` is a
    * PhysicalPlan (physical.ts) whose gathers are prefetched before execution starts.
    * scalar: first column of the single row (ER_SUBQUERY_NO_1_ROW 1242 for more); exists: any
-   * row; inSubquery: arg IN (first column) with SQL's three-valued logic.
+   * row; inSubquery: `arg op ANY|ALL (first column)` with SQL's three-valued logic (IN is
+   * `= ANY`; `not` negates the whole test, so NOT IN is `not` over `= ANY`).
    */
   | { readonly kind: 'subquery'; readonly mode: 'scalar' | 'exists'; readonly plan: PhysicalPlan; readonly correlated: boolean; readonly type: SqlType }
-  | { readonly kind: 'inSubquery'; readonly arg: BoundExpr; readonly plan: PhysicalPlan; readonly correlated: boolean; readonly cmp: CompareKind; readonly not: boolean; readonly type: SqlType }
+  | {
+      readonly kind: 'inSubquery';
+      readonly arg: BoundExpr;
+      readonly plan: PhysicalPlan;
+      readonly correlated: boolean;
+      readonly cmp: CompareKind;
+      readonly op: QuantifiedOp;
+      readonly quantifier: 'ANY' | 'ALL';
+      readonly not: boolean;
+      readonly type: SqlType;
+    }
   /** A session value fixed per statement: DATABASE(), USER(), CONNECTION_ID(), LAST_INSERT_ID(), @user vars, @@vars. */
   | { readonly kind: 'session'; readonly name: string; readonly type: SqlType };
 
