@@ -54,6 +54,8 @@ interface ScopeColumn {
   readonly nullable: boolean;
   /** Hidden from unqualified lookup and `*` (the right side of a USING/NATURAL column). */
   readonly usingDuplicate?: boolean;
+  /** Position in its table (or derived table), for `t.*` after a USING join reordered the scope. */
+  readonly pos?: number;
   readonly keyFlags?: { primaryKey?: boolean; uniqueKey?: boolean; multipleKey?: boolean; autoIncrement?: boolean };
 }
 
@@ -378,6 +380,8 @@ export class Binder {
         if (it.table === undefined && scope.columns.length === 0) {
           throw new SqlError('ER_NO_TABLES_USED' as never, 'No tables used');
         }
+        // t.* lists t's columns in its own order (a USING join may have moved one to the front).
+        if (it.table !== undefined) cols.sort((x, y) => (x.c.pos ?? x.i) - (y.c.pos ?? y.i));
         for (const { c, i } of cols) {
           out.push({ kind: 'bound', bound: { kind: 'column', index: i, type: c.type }, name: c.name, source: c });
         }
@@ -423,6 +427,7 @@ export class Binder {
           seen.add(k);
         }
         const columns = q.columns.map((c, i): ScopeColumn => ({
+          pos: i,
           name: names[i]!,
           table: ref.alias,
           db: '',
@@ -449,7 +454,7 @@ export class Binder {
       const types = virtual.columns.map((c) => c.type);
       return {
         plan: { kind: 'rowset', rows: virtual.rows, types },
-        columns: virtual.columns.map((c) => ({ name: c.name, table: alias, db, orgName: c.name, orgTable: ref.name.toUpperCase(), type: c.type, nullable: true })),
+        columns: virtual.columns.map((c, i) => ({ pos: i, name: c.name, table: alias, db, orgName: c.name, orgTable: ref.name.toUpperCase(), type: c.type, nullable: true })),
       };
     }
     const table = this.ctx.catalog.table(db, ref.name);
@@ -471,6 +476,9 @@ export class Binder {
     if (ref.natural) {
       usingNames = l.columns.filter((c) => !c.usingDuplicate && r.columns.some((rc) => !rc.usingDuplicate && sameName(rc.name, c.name))).map((c) => c.name);
     }
+    // USING / NATURAL: the column of the first table of the (LEFT-converted) join — the preserved
+    // side of an outer join — is the visible coalesced one; its twin stays reachable qualified.
+    const common: number[] = [];
     const dupIndexes = new Set<number>();
     if (usingNames) {
       for (const name of usingNames) {
@@ -479,8 +487,8 @@ export class Binder {
         if (li < 0 || riLocal < 0) throw new SqlError('ER_BAD_FIELD', `Unknown column '${name}' in 'from clause'`);
         const ri = a.columns.length + riLocal;
         conds.push(this.makeCompare('=', { kind: 'column', index: li, type: columns[li]!.type }, { kind: 'column', index: ri, type: columns[ri]!.type }));
-        // The column of the preserved side (left in the written order) is the visible one.
-        dupIndexes.add(isRight ? li : ri);
+        if (!common.includes(li)) common.push(li);
+        dupIndexes.add(ri);
       }
     }
     const joinColumns = columns.map((c, i) => (dupIndexes.has(i) ? { ...c, usingDuplicate: true } : c));
@@ -494,8 +502,18 @@ export class Binder {
     let plan: LogicalPlan = { kind: 'join', type, left: a.plan, right: b.plan, condition, types };
     // Outer-joined columns become nullable.
     let outCols = joinColumns.map((c, i) => (type === 'left' && i >= a.columns.length ? { ...c, nullable: true } : c));
-    if (isRight) {
-      const order = [...outCols.keys()].map((i) => (i < b.columns.length ? a.columns.length + i : i - b.columns.length));
+    let order: number[] | undefined;
+    if (usingNames) {
+      // MySQL's order: the coalesced columns in the first table's order, then the first table's
+      // other columns, then the second's (the hidden twins last: only qualified names reach them).
+      common.sort((x, y) => x - y);
+      const rest = [...outCols.keys()].filter((i) => !common.includes(i) && !dupIndexes.has(i));
+      order = [...common, ...rest, ...[...dupIndexes].sort((x, y) => x - y)];
+    } else if (isRight) {
+      // Restore the written order: the left table's columns, then the right's.
+      order = [...outCols.keys()].map((i) => (i < b.columns.length ? a.columns.length + i : i - b.columns.length));
+    }
+    if (order) {
       const exprs = order.map((i): BoundExpr => ({ kind: 'column', index: i, type: outCols[i]!.type }));
       plan = { kind: 'project', input: plan, exprs, types: exprs.map((e) => e.type) };
       outCols = order.map((i) => outCols[i]!);
@@ -867,11 +885,12 @@ function matches(col: ScopeColumn, c: { table?: string; name: string; db?: strin
 
 export function tableScopeColumns(table: TableDef, alias: string): ScopeColumn[] {
   const pk = table.indexes.find((i) => i.primary);
-  return table.columns.map((c, i) => {
+  return table.columns.map((c, i): ScopeColumn => {
     const inPk = pk?.columns.includes(i) ?? false;
     const uniqueFirst = table.indexes.some((ix) => ix.unique && !ix.primary && ix.columns.length === 1 && ix.columns[0] === i);
     const multiple = table.indexes.some((ix) => !ix.primary && ix.columns[0] === i && (!ix.unique || ix.columns.length > 1));
     return {
+      pos: i,
       name: c.name,
       table: alias,
       db: table.db,
