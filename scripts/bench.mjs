@@ -1,0 +1,26 @@
+// `npm run bench -- <workload> [options]`: builds first when dist/ is missing or older than the
+// sources (src/ for the Tessera it may start, bench/ for the harness), then runs the harness.
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { execSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+const entry = join(root, 'dist', 'bench', 'main.js');
+const cli = join(root, 'dist', 'src', 'cli', 'tessera.js');
+const stale = (out) => !existsSync(out) || statSync(out).mtimeMs < Math.max(newest(join(root, 'src')), newest(join(root, 'bench')));
+if (stale(entry) || stale(cli)) {
+  console.error('bench: building (npx tsc -p tsconfig.json)…');
+  execSync('npx tsc -p tsconfig.json', { stdio: 'inherit', cwd: root });
+}
+await import(pathToFileURL(entry).href);
