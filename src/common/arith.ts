@@ -4,7 +4,7 @@
  */
 import { Decimal, DIV_PRECISION_INCREMENT, MAX_DECIMAL_PRECISION, MAX_DECIMAL_SCALE } from './decimal.js';
 import { SqlError } from './errors.js';
-import type { SqlType } from './types.js';
+import { displayDecimals, doubleWithDecimals, type SqlType } from './types.js';
 import type { Value } from './value.js';
 import { INT64_MAX, INT64_MIN, UINT64_MAX, normInt, toDecimal, toDouble, type WarnFn } from './cast.js';
 
@@ -56,7 +56,11 @@ export function arithResultType(op: ArithOp, a: SqlType, b: SqlType): SqlType {
   const ca = numClassOf(a);
   const cb = numClassOf(b);
   if (op === 'DIV') return ca === 'uint' || cb === 'uint' ? UBIGINT : BIGINT;
-  if (ca === 'real' || cb === 'real') return DOUBLE;
+  if (ca === 'real' || cb === 'real') {
+    // MySQL's display decimals: the larger operand's, plus div_precision_increment for '/'.
+    const d = Math.max(displayDecimals(a), displayDecimals(b));
+    return doubleWithDecimals(op === '/' ? d + DIV_PRECISION_INCREMENT : d);
+  }
   const sa = decimalShape(a);
   const sb = decimalShape(b);
   const exactInt = (ca === 'int' || ca === 'uint') && (cb === 'int' || cb === 'uint');

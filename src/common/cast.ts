@@ -79,6 +79,15 @@ function layoutDigits(neg: boolean, digits: string, exp: number): string {
 }
 
 /** A DOUBLE as MySQL/MariaDB print it: shortest round-trip digits, exponent form from 1e15 and below 1e-15. */
+/**
+ * A double with fixed display decimals (MySQL's decimals < NOT_FIXED_DEC): its shortest digits
+ * rounded half away from zero to `decimals` places and padded with zeros ('3.141593').
+ */
+export function fixedDoubleToString(x: number, decimals: number): string {
+  const d = Decimal.fromNumber(x);
+  return d === null ? doubleToString(x) : d.round(decimals).toString();
+}
+
 export function doubleToString(x: number): string {
   if (x === 0) return '0';
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'inf' : '-inf';
@@ -272,7 +281,7 @@ export function toStringValue(v: Value, t: SqlType): string | null {
   if (typeof v === 'string') return v;
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') {
-    if (t.kind === 'double') return doubleToString(v);
+    if (t.kind === 'double') return t.decimals === undefined ? doubleToString(v) : fixedDoubleToString(v, t.decimals);
     if (t.kind === 'float') return floatToString(v);
     if (t.kind === 'year') return String(v).padStart(4, '0');
     return Number.isInteger(v) ? String(v) : doubleToString(v);

@@ -14,4 +14,13 @@ describe('formatForClient', () => {
     expect(formatForClient(null, { kind: 'double' })).toBeNull();
     expect(formatForClient(new Uint8Array([1, 2]), { kind: 'string', family: 'varchar', length: 2, binary: true })).toEqual(new Uint8Array([1, 2]));
   });
+
+  it('shows a double with its display decimals when they are fixed (MariaDB 10.11 output)', () => {
+    expect(formatForClient(Math.PI, { kind: 'double', decimals: 6 })).toBe('3.141593');
+    expect(formatForClient(-Math.PI * 0, { kind: 'double', decimals: 6 })).toBe('0.000000');
+    expect(formatForClient(Math.PI * 1e20, { kind: 'double', decimals: 6 })).toBe('314159265358979330000.000000');
+    expect(formatForClient(Math.PI, { kind: 'double', decimals: 30 })).toBe('3.141592653589793000000000000000');
+    expect(formatForClient(2, { kind: 'double', decimals: 0 })).toBe('2');
+    expect(formatForClient(Infinity, { kind: 'double', decimals: 2 })).toBe('inf');
+  });
 });

@@ -4,7 +4,7 @@
 import { Decimal } from './decimal.js';
 import type { SqlType } from './types.js';
 import type { Value } from './value.js';
-import { doubleToString, floatToString, toStringValue } from './cast.js';
+import { doubleToString, fixedDoubleToString, floatToString, toStringValue } from './cast.js';
 
 /** The text (or bytes, for binary strings) MySQL sends for v in a column of type t; null for NULL. */
 export function formatForClient(v: Value, type: SqlType): string | Uint8Array | null {
@@ -18,7 +18,8 @@ export function formatForClient(v: Value, type: SqlType): string | Uint8Array | 
       if (v instanceof Decimal) return v.scale === type.scale ? v.toString() : v.round(type.scale).toString();
       return toStringValue(v, type);
     case 'double':
-      return typeof v === 'number' ? doubleToString(v) : toStringValue(v, type);
+      if (typeof v !== 'number') return toStringValue(v, type);
+      return type.decimals === undefined ? doubleToString(v) : fixedDoubleToString(v, type.decimals);
     case 'float':
       return typeof v === 'number' ? floatToString(v) : toStringValue(v, type);
     case 'string':

@@ -9,7 +9,11 @@ export type SqlType =
   | { readonly kind: 'int'; readonly bytes: 1 | 2 | 3 | 4 | 8; readonly unsigned: boolean; readonly display?: number }
   | { readonly kind: 'decimal'; readonly precision: number; readonly scale: number; readonly unsigned?: boolean }
   | { readonly kind: 'float' }
-  | { readonly kind: 'double' }
+  /**
+   * decimals: MySQL's display decimals of a DOUBLE expression (PI() has 6, arithmetic carries
+   * them); absent means NOT_FIXED_DEC (31): shown with the shortest round-trip digits.
+   */
+  | { readonly kind: 'double'; readonly decimals?: number }
   /** binary = BINARY / VARBINARY / BLOB family: compared bytewise, values are Uint8Array. */
   | { readonly kind: 'string'; readonly family: StringFamily; readonly length: number; readonly binary: boolean }
   | { readonly kind: 'date' }
@@ -53,4 +57,28 @@ export function isTemporalType(t: SqlType): boolean {
 
 export function isStringType(t: SqlType): boolean {
   return t.kind === 'string' || t.kind === 'json' || t.kind === 'enum';
+}
+
+/** MySQL's NOT_FIXED_DEC: the decimals of a DOUBLE shown with all its significant digits. */
+export const NOT_FIXED_DEC = 31;
+
+/** The display decimals MySQL tracks for an expression of this type (NOT_FIXED_DEC when not fixed). */
+export function displayDecimals(t: SqlType): number {
+  switch (t.kind) {
+    case 'int': case 'year': case 'null': case 'date':
+      return 0;
+    case 'decimal':
+      return t.scale;
+    case 'double':
+      return t.decimals ?? NOT_FIXED_DEC;
+    case 'datetime': case 'timestamp': case 'time':
+      return t.fsp;
+    case 'float': case 'string': case 'json': case 'enum':
+      return NOT_FIXED_DEC;
+  }
+}
+
+/** DOUBLE with `decimals` display decimals (a plain DOUBLE when they are NOT_FIXED_DEC or more). */
+export function doubleWithDecimals(decimals: number): SqlType {
+  return decimals >= NOT_FIXED_DEC || decimals < 0 ? { kind: 'double' } : { kind: 'double', decimals };
 }

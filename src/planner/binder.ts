@@ -912,7 +912,7 @@ function defaultName(it: A.SelectItem & { kind: 'expr' }): string {
 
 function negType(t: SqlType): SqlType {
   if (t.kind === 'int') return t.unsigned ? { kind: 'decimal', precision: 20, scale: 0 } : BIGINT;
-  if (t.kind === 'decimal') return t;
+  if (t.kind === 'decimal' || t.kind === 'double') return t;
   if (t.kind === 'null') return BIGINT;
   return DOUBLE;
 }

@@ -1,4 +1,4 @@
-import type { SqlType } from '../common/types.js';
+import { NOT_FIXED_DEC, displayDecimals, doubleWithDecimals, type SqlType } from '../common/types.js';
 import type { CompareKind } from '../common/ir/expr.js';
 import type { AggFunc } from '../common/ir/physical.js';
 
@@ -53,7 +53,11 @@ export function arithType(op: '+' | '-' | '*' | '/' | 'DIV' | '%', l: SqlType, r
   if (op === 'DIV') return (l.kind === 'int' && l.unsigned) || (r.kind === 'int' && r.unsigned) ? UBIGINT : BIGINT;
   const le = exactShape(l.kind === 'null' ? r : l);
   const re = exactShape(r.kind === 'null' ? l : r);
-  if (isApprox(l) || isApprox(r) || isTemporal(l) || isTemporal(r) || !le || !re) return DOUBLE;
+  if (isApprox(l) || isApprox(r) || isTemporal(l) || isTemporal(r) || !le || !re) {
+    // MySQL's display decimals: the larger operand's, plus div_precision_increment for '/'.
+    const d = Math.max(displayDecimals(l), displayDecimals(r));
+    return doubleWithDecimals(op === '/' ? d + 4 : d);
+  }
   if (op === '/') return decimal(le.precision - le.scale + re.scale + le.scale + 4, le.scale + 4);
   if (le.scale === 0 && re.scale === 0 && l.kind !== 'decimal' && r.kind !== 'decimal') {
     const unsigned = (l.kind === 'int' && l.unsigned) || (r.kind === 'int' && r.unsigned);
@@ -125,6 +129,8 @@ export function unifyTypes(types: readonly SqlType[]): SqlType {
         const length = Math.max(...ss.map((t) => t.length));
         return { kind: 'string', family: length > 65535 ? 'longtext' : 'varchar', length, binary: ss.some((t) => t.binary) };
       }
+      case 'double':
+        return doubleWithDecimals(Math.max(...real.map(displayDecimals)));
       case 'datetime':
       case 'timestamp':
       case 'time': {
@@ -142,7 +148,9 @@ export function unifyTypes(types: readonly SqlType[]): SqlType {
     return real.some((t) => t.kind === 'time') ? varchar(26) : { kind: 'datetime', fsp: 6 };
   }
   if (real.some(isTemporal)) return varchar(Math.max(...real.map(displayLength)));
-  if (real.some((t) => t.kind === 'double' || t.kind === 'float')) return DOUBLE;
+  if (real.some((t) => t.kind === 'double' || t.kind === 'float')) {
+    return real.some((t) => t.kind === 'float') ? DOUBLE : doubleWithDecimals(Math.max(...real.map(displayDecimals)));
+  }
   const shapes = real.map(exactShape);
   if (shapes.every((s) => s !== undefined)) {
     const scale = Math.max(...shapes.map((s) => s!.scale));
@@ -193,13 +201,13 @@ export function aggType(fn: AggFunc, arg: SqlType | undefined): SqlType {
     case 'sum': {
       if (!arg) return BIGINT;
       const e = exactShape(arg);
-      if (!e) return DOUBLE;
+      if (!e) return arg.kind === 'double' ? arg : DOUBLE;
       return decimal(e.precision + 22, e.scale);
     }
     case 'avg': {
       if (!arg) return DOUBLE;
       const e = exactShape(arg);
-      if (!e) return DOUBLE;
+      if (!e) return arg.kind === 'double' ? doubleWithDecimals(Math.min(displayDecimals(arg) + 4, NOT_FIXED_DEC)) : DOUBLE;
       return decimal(e.precision + 4, e.scale + 4);
     }
     case 'min':

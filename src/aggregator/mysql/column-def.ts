@@ -68,7 +68,7 @@ export function wireType(t: SqlType): WireType {
     case 'float':
       return { type: MysqlType.FLOAT, length: 12, decimals: NOT_FIXED_DEC, flags: NUMERIC, binaryCharset: true };
     case 'double':
-      return { type: MysqlType.DOUBLE, length: 22, decimals: NOT_FIXED_DEC, flags: NUMERIC, binaryCharset: true };
+      return { type: MysqlType.DOUBLE, length: 22, decimals: t.decimals ?? NOT_FIXED_DEC, flags: NUMERIC, binaryCharset: true };
     case 'string':
       return stringWireType(t.family, t.length, t.binary);
     case 'date':

@@ -3,7 +3,7 @@
  * UNION need: exported as aggregateTypes).
  */
 import { Decimal } from '../../common/decimal.js';
-import type { SqlType } from '../../common/types.js';
+import { displayDecimals, doubleWithDecimals, type SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { castValue, toBoolean } from '../../common/cast.js';
 import { compareValues } from '../../common/compare.js';
@@ -45,7 +45,8 @@ export function aggregateTypes(types: readonly SqlType[]): SqlType {
   const numeric = ts.every((t) => t.kind === 'int' || t.kind === 'year' || t.kind === 'decimal' || t.kind === 'float' || t.kind === 'double');
   if (numeric) {
     if (ts.some((t) => t.kind === 'float' || t.kind === 'double')) {
-      return ts.every((t) => t.kind === 'float') ? { kind: 'float' } : DOUBLE;
+      if (ts.every((t) => t.kind === 'float')) return { kind: 'float' };
+      return ts.some((t) => t.kind === 'float') ? DOUBLE : doubleWithDecimals(Math.max(...ts.map(displayDecimals)));
     }
     const scale = Math.max(...ts.map((t) => (t.kind === 'decimal' ? t.scale : 0)));
     const ip = Math.max(...ts.map(intDigits));

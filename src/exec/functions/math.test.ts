@@ -21,7 +21,7 @@ describe('math functions (expected values from MariaDB 10.11)', () => {
     expect(text('ROUND', -2.5)).toBe('-2');
     expect(text('ROUND', 0.5)).toBe('0');
     expect(text('ROUND', 1.15, 1)).toBe('1.2');
-    expect(text('ROUND', 1.005, 2)).toBe('1');
+    expect(text('ROUND', 1.005, 2)).toBe('1.00'); // the double shows ROUND's 2 display decimals
   });
 
   it('TRUNCATE, FLOOR, CEIL', () => {

@@ -4,7 +4,7 @@
  */
 import { Decimal, MAX_DECIMAL_SCALE } from '../../common/decimal.js';
 import { SqlError } from '../../common/errors.js';
-import type { SqlType } from '../../common/types.js';
+import { doubleWithDecimals, type SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { arith, arithResultType, numClassOf } from '../../common/arith.js';
 import { castValue, normInt } from '../../common/cast.js';
@@ -97,6 +97,9 @@ function floorCeil(name: string, up: boolean): ScalarFunction {
   });
 }
 
+/** PI() shows 6 decimals (MySQL's Item_func_pi). */
+const PI_TYPE = doubleWithDecimals(6);
+
 function roundType(a: readonly SqlType[], d: number | undefined): SqlType {
   const t = a[0]!;
   if (isExactInt(t)) return intResult(t);
@@ -105,7 +108,8 @@ function roundType(a: readonly SqlType[], d: number | undefined): SqlType {
     const intDigits = t.precision - t.scale + 1;
     return { kind: 'decimal', precision: Math.min(65, intDigits + scale), scale };
   }
-  return DOUBLE;
+  // A double rounded to a constant number of places shows that many decimals.
+  return d === undefined ? DOUBLE : doubleWithDecimals(Math.max(0, d));
 }
 
 function constInt(v: Value | undefined): number | undefined {
@@ -138,7 +142,7 @@ function roundFn(name: string, truncate: boolean, minArgs: number): ScalarFuncti
 
 const abs = def({
   name: 'ABS', min: 1, max: 1,
-  ret: (a) => (isExactInt(a[0]!) ? intResult(a[0]!) : a[0]!.kind === 'decimal' ? a[0]! : DOUBLE),
+  ret: (a) => (isExactInt(a[0]!) ? intResult(a[0]!) : a[0]!.kind === 'decimal' || a[0]!.kind === 'double' ? a[0]! : DOUBLE),
   eval: ([v], [t]) => {
     if (typeof v === 'number' && t!.kind !== 'string') return Math.abs(v);
     if (typeof v === 'bigint') {
@@ -218,7 +222,7 @@ const atan2 = def({
   eval: ([y, x], [yt, xt]) => Math.atan2(dbl(y!, yt!), dbl(x!, xt!)),
 });
 
-const pi = def({ name: 'PI', min: 0, max: 0, ret: DOUBLE, eval: () => Math.PI });
+const pi = def({ name: 'PI', min: 0, max: 0, ret: PI_TYPE, eval: () => Math.PI });
 
 /** MySQL's my_rnd generator, so RAND(N) gives MySQL's sequence. */
 interface RandState { s1: number; s2: number }
