@@ -67,6 +67,8 @@ export class Session implements ServerSession {
   readonly userVars = new Map<string, { value: Value; type: SqlType }>();
   /** The open transaction: explicit (BEGIN) or implicit (autocommit off). */
   txnId: number | null = null;
+  /** Savepoint names of the open transaction, oldest first. */
+  private readonly savepoints: string[] = [];
   lastInsertId: number | bigint = 0;
   rowCount: number | bigint = -1;
   foundRows = 0;
@@ -258,6 +260,8 @@ export class Session implements ServerSession {
       case 'select':
       case 'union':
         this.engine.counters.comSelect++;
+        // A locking read takes row locks, so it needs a transaction (its own under autocommit).
+        if (isLockingRead(st)) return this.inWriteTxn(() => this.runQuery(ps, params, true));
         return this.runQuery(ps, params);
       case 'insert':
         this.engine.counters.comInsert++;
@@ -279,9 +283,11 @@ export class Session implements ServerSession {
         await this.endTxn(false);
         return ok();
       case 'savepoint':
+        return this.savepoint(st.name, 'set');
       case 'rollbackToSavepoint':
+        return this.savepoint(st.name, 'rollback');
       case 'releaseSavepoint':
-        throw new SqlError('ER_NOT_SUPPORTED_YET', `This version of Tessera doesn't yet support SAVEPOINT`);
+        return this.savepoint(st.name, 'release');
       case 'createDatabase':
       case 'dropDatabase':
       case 'createTable':
@@ -382,9 +388,9 @@ export class Session implements ServerSession {
     return t;
   }
 
-  private async runQuery(ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
+  private async runQuery(ps: A.ParsedStatement, params: Params, lockRows = false): Promise<StatementResult> {
     const qp = this.planQuery(ps, params.types);
-    const rows = await this.executePlan(qp, ps, params);
+    const rows = await this.executePlan(qp, ps, params, lockRows);
     this.foundRows = rows.length;
     return {
       kind: 'rows',
@@ -395,8 +401,9 @@ export class Session implements ServerSession {
   }
 
   /** Runs a query plan and returns its rows. */
-  async executePlan(qp: QueryPlan, ps: A.ParsedStatement, params: Params): Promise<Value[][]> {
-    const inputs = this.execInputs(ps, params, qp.sessionNames);
+  async executePlan(qp: QueryPlan, ps: A.ParsedStatement, params: Params, lockRows = false): Promise<Value[][]> {
+    const base = this.execInputs(ps, params, qp.sessionNames);
+    const inputs = lockRows ? { ...base, lockRows } : base;
     const batches = await this.engine.cursor.execute(qp.plan, inputs, (gathered) => this.execContext(inputs, gathered));
     const rows: Value[][] = [];
     for (const b of batches) {
@@ -495,8 +502,29 @@ export class Session implements ServerSession {
     }
   }
 
+  /**
+   * Savepoints of the open transaction, on every leaf. Under autocommit with no transaction open
+   * there is nothing to mark (MySQL accepts SAVEPOINT and forgets it at once).
+   */
+  private async savepoint(name: string, action: 'set' | 'rollback' | 'release'): Promise<StatementResult> {
+    if (this.txnId === null && this.autocommit && action === 'set') return ok();
+    const at = this.savepoints.findIndex((n) => n.toLowerCase() === name.toLowerCase());
+    if (action !== 'set' && at < 0) throw new SqlError('ER_SP_DOES_NOT_EXIST', `SAVEPOINT ${name} does not exist`);
+    if (this.txnId === null) this.txnId = this.engine.newTxnId();
+    const txnId = this.txnId;
+    await Promise.all(this.engine.partitionMap.leaves().map((l) => l.savepoint(txnId, name, action, this.lockWaitTimeoutMs)));
+    // The list mirrors the leaves': a name set again moves to the end; rolling back to one keeps
+    // it and forgets those after it; releasing one forgets it and those after it.
+    if (action === 'set') {
+      if (at >= 0) this.savepoints.splice(at, 1);
+      this.savepoints.push(name);
+    } else this.savepoints.length = action === 'rollback' ? at + 1 : at;
+    return ok();
+  }
+
   async endTxn(commit: boolean): Promise<void> {
     const id = this.txnId;
+    this.savepoints.length = 0;
     if (id === null) return;
     this.txnId = null;
     const leaves = this.engine.partitionMap.leaves();
@@ -522,6 +550,11 @@ export function rowsetResult(rs: Rowset, warnings = 0): StatementResult {
 export function nowText(): string {
   const iso = new Date().toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
+}
+
+/** SELECT … FOR UPDATE / LOCK IN SHARE MODE anywhere in a query. */
+function isLockingRead(q: A.Query): boolean {
+  return q.kind === 'select' ? q.lock !== undefined : isLockingRead(q.left) || isLockingRead(q.right);
 }
 
 function typeSignature(t: SqlType): string {

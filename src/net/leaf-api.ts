@@ -29,6 +29,8 @@ export interface ExecInputs {
   readonly txnId: number | null;
   /** innodb_lock_wait_timeout of the session, in ms. */
   readonly lockWaitTimeoutMs: number;
+  /** SELECT … FOR UPDATE / LOCK IN SHARE MODE: lock the rows read (inside txnId). */
+  readonly lockRows?: boolean;
 }
 
 export interface FragmentRequest extends ExecInputs {
@@ -101,6 +103,8 @@ export interface LeafApi {
   /** Statement boundaries inside a transaction: a failed statement is undone on its own. */
   beginStatement(txnId: number, lockWaitTimeoutMs: number): Promise<void>;
   rollbackStatement(txnId: number): Promise<void>;
+  /** SAVEPOINT name / ROLLBACK TO SAVEPOINT name / RELEASE SAVEPOINT name; the aggregator checks names exist. */
+  savepoint(txnId: number, name: string, action: 'set' | 'rollback' | 'release', lockWaitTimeoutMs: number): Promise<void>;
   commit(txnId: number): Promise<void>;
   rollback(txnId: number): Promise<void>;
 }

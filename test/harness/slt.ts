@@ -122,7 +122,8 @@ export function parseSlt(text: string, file = '<string>'): ParsedFile {
         if (!lines[i]!.trimStart().startsWith('#')) sqlLines.push(lines[i]!);
         i++;
       }
-      let errorMatch: string | undefined;
+      // `statement error 1305` names the errno on the header line (DuckDB-style files do this).
+      let errorMatch: string | undefined = expectError && words[2] !== undefined && /^\d+$/.test(words[2]) ? words[2] : undefined;
       const blockStart = i;
       if (i < n && lines[i]!.trim() === '----') {
         i++;

@@ -106,7 +106,9 @@ describe.skipIf(!available && !inCi)('sysbench OLTP workloads', () => {
           '--mysql-password=',
           '--mysql-db=sbtest',
           '--tables=2',
-          '--table-size=1000',
+          // sysbench's own default size: with 16 threads on 2 x 10,000 rows, lock conflicts
+          // stay rare as they do in production-sized tables (MariaDB: 0 deadlocks here).
+          '--table-size=10000',
           `--db-ps-mode=${ps}`,
         ];
         const prepare = await runSysbench([...common, '--threads=2', 'prepare']);
@@ -119,11 +121,8 @@ describe.skipIf(!available && !inCi)('sysbench OLTP workloads', () => {
           expect(all, describeRun('run', run)).not.toContain('FATAL');
           const { transactions, ignoredErrors } = parseSysbench(run.stdout);
           expect(transactions, describeRun('run', run)).toBeGreaterThan(0);
-          // oltp_read_write transactions lock several rows of 2 x 1,000 rows from 16 threads, so
-          // deadlocks (1213, which sysbench ignores and retries) are inherent: MariaDB 10.11 shows
-          // about 2% there. Every other workload must stay under 1%.
-          const limit = workload === 'oltp_read_write' ? 0.05 : 0.01;
-          expect(ignoredErrors, describeRun('run', run)).toBeLessThan(Math.max(1, transactions * limit));
+          // Retried deadlocks and lock waits (1213/1205, sysbench's "ignored errors") stay under 1%.
+          expect(ignoredErrors, describeRun('run', run)).toBeLessThan(Math.max(1, transactions * 0.01));
         } finally {
           const cleanup = await runSysbench([...common, 'cleanup']);
           expect(cleanup.code, describeRun('cleanup', cleanup)).toBe(0);
