@@ -69,7 +69,7 @@ export class Histogram {
    */
   percentile(p: number): number {
     if (this.total === 0) return 0;
-    const rank = Math.max(1, Math.ceil((Math.min(100, Math.max(0, p)) / 100) * this.total));
+    const rank = Math.max(1, Math.ceil((Math.min(100, Math.max(0, p)) / 100) * this.total - 1e-9));
     let seen = 0;
     for (let i = 0; i < this.counts.length; i++) {
       seen += this.counts[i]!;

@@ -2,7 +2,7 @@
 // mariadb-server package started the same way (--peer mariadb), or any MySQL-protocol server
 // already running (--target mysql://user:pass@host:port/db). Everything goes over the wire.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,20 +60,11 @@ export function repoRoot(): string {
   throw new Error('cannot find the Tessera checkout above ' + fileURLToPath(import.meta.url));
 }
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** dist/src/cli/tessera.js, built first when it is missing or older than src/. */
+/** dist/src/cli/tessera.js, built first when it is missing (npm run bench rebuilds stale builds). */
 export function tesseraCli(log: (line: string) => void): string {
   const root = repoRoot();
   const cli = path.join(root, 'dist', 'src', 'cli', 'tessera.js');
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newest(path.join(root, 'src'))) {
+  if (!existsSync(cli)) {
     log('bench: building Tessera (npx tsc -p tsconfig.json)…');
     execFileSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
   }

@@ -18,6 +18,7 @@ const POINT_LOOKUPS = 1000;
 
 export interface Query {
   name: string;
+  short: string;
   what: string;
   sql: string;
   ordered: boolean;
@@ -27,22 +28,25 @@ export function queries(): Query[] {
   const lastDay = daysBeforeAnchor(1);
   const last30 = daysBeforeAnchor(30);
   return [
-    { name: 'Q1', what: 'COUNT(*)', sql: 'SELECT COUNT(*) AS n FROM orders', ordered: true },
-    { name: 'Q2', what: "SUM(amount) of shipped orders", sql: "SELECT SUM(amount) AS revenue FROM orders WHERE status = 'shipped'", ordered: true },
+    { name: 'Q1', short: 'COUNT(*)', what: 'COUNT(*)', sql: 'SELECT COUNT(*) AS n FROM orders', ordered: true },
+    { name: 'Q2', short: 'SUM shipped', what: "SUM(amount) of shipped orders", sql: "SELECT SUM(amount) AS revenue FROM orders WHERE status = 'shipped'", ordered: true },
     {
       name: 'Q3',
+      short: 'per-status aggregates',
       what: 'per-status COUNT, SUM, AVG',
       sql: 'SELECT status, COUNT(*) AS n, SUM(amount) AS revenue, AVG(amount) AS avg_amount FROM orders GROUP BY status ORDER BY status',
       ordered: true,
     },
     {
       name: 'Q4',
+      short: 'dashboard, last day',
       what: 'dashboard: per-user COUNT and SUM over the last day',
       sql: `SELECT user_id, COUNT(*) AS n, SUM(amount) AS revenue FROM orders WHERE created_at >= '${lastDay}' GROUP BY user_id`,
       ordered: false,
     },
     {
       name: 'Q5',
+      short: 'join top 100, 30 days',
       what: 'active users joined to their 30-day order count and revenue, top 100',
       sql:
         `SELECT u.user_id, u.email, COUNT(*) AS n, SUM(o.amount) AS revenue FROM users u JOIN orders o ON o.user_id = u.user_id ` +
@@ -51,11 +55,12 @@ export function queries(): Query[] {
     },
     {
       name: 'Q6',
+      short: 'distinct buyers/country',
       what: 'COUNT DISTINCT buyers per country through the join',
       sql: 'SELECT u.country, COUNT(DISTINCT o.user_id) AS buyers FROM users u JOIN orders o ON o.user_id = u.user_id GROUP BY u.country ORDER BY u.country',
       ordered: true,
     },
-    { name: 'Q7', what: 'top 10 orders by amount', sql: 'SELECT order_id, user_id, amount FROM orders ORDER BY amount DESC, order_id LIMIT 10', ordered: true },
+    { name: 'Q7', short: 'top 10 by amount', what: 'top 10 orders by amount', sql: 'SELECT order_id, user_id, amount FROM orders ORDER BY amount DESC, order_id LIMIT 10', ordered: true },
   ];
 }
 
@@ -158,13 +163,13 @@ export async function runQueries(t: Target, o: BenchOptions, only?: readonly str
           else if (a.checksum !== answer.checksum) notes.push(`${q.name}: run ${i + 1} answered differently from run 1 on ${t.label}`);
         }
         answers[q.name] = answer!;
-        figures.push({ name: `${q.name} ${q.what}`, value: median(times), unit: 'ms', better: 'lower' });
+        figures.push({ name: `${q.name} ${q.short}`, value: median(times), unit: 'ms', better: 'lower' });
         o.progress(`[${t.label} ${q.name}] median ${median(times).toFixed(1)} ms of ${RUNS} (${answer!.rows} rows, checksum ${answer!.checksum})`);
       } catch (e) {
         const code = errorCode(e);
         errors[code] = (errors[code] ?? 0) + 1;
         notes.push(`${q.name} failed on ${t.label}: ${code}: ${(e as Error).message.slice(0, 200)}`);
-        figures.push({ name: `${q.name} ${q.what}`, value: null, unit: 'ms', better: 'lower', note: 'failed' });
+        figures.push({ name: `${q.name} ${q.short}`, value: null, unit: 'ms', better: 'lower', note: 'failed' });
         o.log(`bench: !! ${q.name} failed on ${t.label}: ${code}: ${(e as Error).message.slice(0, 200)}`);
       }
     }
@@ -185,8 +190,8 @@ export async function runQueries(t: Target, o: BenchOptions, only?: readonly str
         all.push(...rows);
       }
       answers.Q8 = answerOf(all, true);
-      figures.push({ name: 'Q8 point lookup by order_id p50', value: hist.percentile(50) / 1000, unit: 'ms', better: 'lower' });
-      figures.push({ name: 'Q8 point lookup by order_id p99', value: hist.percentile(99) / 1000, unit: 'ms', better: 'lower' });
+      figures.push({ name: 'Q8 lookup by order_id p50', value: hist.percentile(50) / 1000, unit: 'ms', better: 'lower' });
+      figures.push({ name: 'Q8 lookup by order_id p99', value: hist.percentile(99) / 1000, unit: 'ms', better: 'lower' });
       o.progress(`[${t.label} Q8] p50 ${(hist.percentile(50) / 1000).toFixed(3)} ms, p99 ${(hist.percentile(99) / 1000).toFixed(3)} ms over ${keys.length} lookups`);
     } catch (e) {
       const code = errorCode(e);

@@ -8,6 +8,7 @@ import { startMysqlServer } from '../aggregator/mysql/server.js';
 import { LeafServer } from '../leaf/leaf-server.js';
 
 const USAGE = `Usage: tessera start [options]
+       tessera bench <workload> [options]   (benchmarks; tessera bench --help)
 
 Starts a local Tessera: a MySQL-protocol aggregator with its leaves.
 
@@ -91,6 +92,12 @@ async function main(): Promise<void> {
   switch (command) {
     case 'start':
       return start(rest);
+    case 'bench': {
+      // The benchmark harness (bench/, MySQL protocol only); `tessera bench --help` lists workloads.
+      const { runBench } = await import('../../bench/cli.js');
+      process.exitCode = await runBench(rest);
+      return;
+    }
     case undefined:
     case 'help':
     case '--help':
