@@ -6,6 +6,7 @@ import { buildTableDef, tableDefLike } from './ddl/table-def.js';
 import type { StatementResult } from './mysql/session-api.js';
 import { ok, nowText, type Session } from './session.js';
 import { INFORMATION_SCHEMA } from './admin/information-schema.js';
+import type { Engine } from './engine.js';
 
 export function isDdl(st: A.Statement): boolean {
   return ['createDatabase', 'dropDatabase', 'createTable', 'createTableLike', 'dropTable', 'truncate', 'createIndex', 'dropIndex', 'alterTable', 'renameTable'].includes(st.kind);
@@ -194,4 +195,50 @@ async function dropIndex(session: Session, t: TableDef, name: string): Promise<S
   for (const leaf of session.engine.partitionMap.leaves()) await leaf.dropIndex(t.db, t.id, ix.name);
   session.engine.catalog.replaceTable({ ...t, indexes: t.indexes.filter((i) => i !== ix) });
   return ok(0, { info: 'Records: 0  Duplicates: 0  Warnings: 0' });
+}
+
+// ───────────────────────────── after a restart ─────────────────────────────
+
+/**
+ * Brings the leaves in line with the recovered catalog: databases, tables and indexes the catalog
+ * has are created where a leaf lacks them (the leaf calls are idempotent; a crash between the
+ * catalog write and the leaf's own DDL log leaves exactly such a gap).
+ */
+export async function restoreLeaves(engine: Engine): Promise<void> {
+  for (const db of engine.catalog.databases()) {
+    for (const leaf of engine.partitionMap.leaves()) {
+      const parts = engine.partitionsOn(leaf, db.partitions, db.name);
+      await leaf.createDatabase(db.name, parts);
+      for (const t of db.tables.values()) {
+        await leaf.createTable(db.name, parts, leafSchema(t));
+        for (const ix of t.indexes) if (!ix.primary) await leaf.addIndex(db.name, t.id, { name: ix.name, columns: ix.columns, unique: ix.unique, primary: false });
+      }
+    }
+  }
+}
+
+/**
+ * Raises every AUTO_INCREMENT counter to at least max(column) + 1 of the recovered rows, so an id
+ * an acknowledged row holds is never handed out again (the counters themselves are saved only
+ * every few seconds).
+ */
+export async function recoverAutoIncrements(engine: Engine): Promise<void> {
+  const id = engine.nextConnectionId();
+  const session = await engine.openSession({ connectionId: id, user: 'root', host: 'localhost', database: null, clientFlags: 0, multiStatements: false });
+  try {
+    for (const db of engine.catalog.databases()) {
+      for (const t of db.tables.values()) {
+        const col = t.columns.find((c) => c.autoIncrement);
+        if (!col) continue;
+        const q = (n: string): string => '`' + n.replace(/`/g, '``') + '`';
+        const out = await session.query(`SELECT MAX(${q(col.name)}) FROM ${q(db.name)}.${q(t.name)}`);
+        if (out.error) throw out.error;
+        const r = out.results[0];
+        const v = r?.kind === 'rows' ? r.rows[0]?.[0] : null;
+        if (typeof v === 'string' && /^\d+$/.test(v)) engine.observeAutoIncrement(t, BigInt(v));
+      }
+    }
+  } finally {
+    await session.close();
+  }
 }

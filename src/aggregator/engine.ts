@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Catalog } from '../cluster/catalog.js';
+import type { MetadataStore } from '../cluster/metadata-store.js';
 import type { TableDef } from '../cluster/catalog.js';
 import type { LeafApi } from '../net/leaf-api.js';
 import { SqlError } from '../common/errors.js';
@@ -16,6 +17,8 @@ export interface EngineOptions {
   readonly partitionsPerDatabase: number;
   readonly logger: Logger;
   readonly leaves: readonly LeafApi[];
+  /** Durable catalog and auto-increment positions; without it they live in memory only. */
+  readonly metadata?: MetadataStore;
 }
 
 /** Accounts: root with the configured password; any other name with an empty password (sysbench's sbtest). */
@@ -36,7 +39,7 @@ function credentials(password: string | undefined): UserCredentials {
  */
 export class Engine implements SessionFactory {
   readonly serverVersion = SERVER_VERSION;
-  readonly catalog = new Catalog();
+  readonly catalog: Catalog;
   readonly globals: GlobalVariables;
   readonly cursor: LeafCursor;
   readonly planCache = new PlanCache(4096);
@@ -46,13 +49,15 @@ export class Engine implements SessionFactory {
   private nextConn = 1;
   private nextTxn = 1;
   /** tableId → next AUTO_INCREMENT value. */
-  private readonly autoInc = new Map<number, bigint>();
+  private readonly autoInc: Map<number, bigint>;
   private readonly root: UserCredentials;
   private readonly anyUser = credentials(undefined);
   /** Set by the protocol server so KILL can close a connection. */
   killConnection: (id: number) => boolean = () => false;
 
   constructor(readonly opts: EngineOptions) {
+    this.catalog = opts.metadata?.catalog ?? new Catalog();
+    this.autoInc = opts.metadata?.autoIncrements ?? new Map<number, bigint>();
     this.globals = new GlobalVariables({});
     this.root = credentials(opts.rootPassword);
     const leaves = opts.leaves;
@@ -104,6 +109,7 @@ export class Engine implements SessionFactory {
 
   setAutoIncrement(tableId: number, next: bigint): void {
     this.autoInc.set(tableId, next);
+    this.opts.metadata?.setAutoIncrement(tableId, next);
   }
 
   nextAutoIncrement(t: TableDef): bigint {

@@ -5,6 +5,9 @@
 export const ErrorCodes = {
   ER_UNKNOWN_ERROR: { errno: 1105, sqlState: 'HY000' },
   ER_INTERNAL_ERROR: { errno: 1815, sqlState: 'HY000' },
+  ER_DISK_FULL: { errno: 1021, sqlState: 'HY000' },
+  ER_ERROR_ON_WRITE: { errno: 1026, sqlState: 'HY000' },
+  ER_SERVER_SHUTDOWN: { errno: 1053, sqlState: '08S01' },
   ER_ACCESS_DENIED: { errno: 1045, sqlState: '28000' },
   ER_DBACCESS_DENIED: { errno: 1044, sqlState: '42000' },
   ER_BAD_DB: { errno: 1049, sqlState: '42000' },
@@ -102,6 +105,8 @@ export const ErrorCodes = {
   ER_INVALID_ARGUMENT_FOR_LOGARITHM: { errno: 3020, sqlState: '2201E' },
   ER_WRONG_VALUE_FOR_TYPE: { errno: 1411, sqlState: 'HY000' },
   ER_CUT_VALUE_GROUP_CONCAT: { errno: 1260, sqlState: 'HY000' },
+  ER_CANT_REMOVE_ALL_FIELDS: { errno: 1090, sqlState: '42000' },
+  ER_WRONG_NAME_FOR_INDEX: { errno: 1280, sqlState: '42000' },
 } as const satisfies Record<string, { errno: number; sqlState: string }>;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

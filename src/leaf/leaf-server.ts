@@ -3,6 +3,8 @@ import type { Value } from '../common/value.js';
 import type { SqlType } from '../common/types.js';
 import type { BoundExpr } from '../common/ir/expr.js';
 import type { Access, PhysicalPlan } from '../common/ir/physical.js';
+import { planInputs } from '../common/ir/physical.js';
+import { lockScannedRows, onlyLocked, type LockedRows } from './locking-read.js';
 import type { WireBatch } from '../common/ir/batch.js';
 import { SqlError } from '../common/errors.js';
 import { invariant } from '../common/assert.js';
@@ -10,6 +12,7 @@ import { castToType } from '../common/cast.js';
 import type { ErrorCodeName } from '../common/error-codes.js';
 import { ErrorCodes } from '../common/error-codes.js';
 import { Partition, TxnManager, formatKeyForError } from '../storage/index.js';
+import type { LeafStore } from '../storage/index.js';
 import type { ReadView, RowTable, Txn, KeyBound, InsertResult as StorageInsertResult, TableSchema } from '../storage/index.js';
 import type { ExecContext, Batch } from '../exec/index.js';
 import { collect, compileExpr, evalConst, isTrue } from '../exec/index.js';
@@ -47,36 +50,63 @@ export class LeafServer implements LeafApi {
   constructor(
     readonly nodeId: string,
     private readonly log: Logger,
+    /** The partitions' logs and snapshots on disk; null keeps everything in memory only. */
+    private readonly store: LeafStore | null = null,
   ) {}
+
+  /** Recovers the partitions and table schemas from the store (before serving anything). */
+  async recover(): Promise<void> {
+    if (!this.store) return;
+    for (const [db, parts] of await this.store.recover(this.txns)) {
+      this.partitions.set(db, parts);
+      const schemas = new Map<number, LeafTableSchema>();
+      for (const p of parts.values()) for (const t of p.allTables()) schemas.set(t.tableId, t.schema);
+      this.schemas.set(db, schemas);
+    }
+  }
+
+  /** Shutdown: aborts open transactions, flushes the logs. */
+  async close(): Promise<void> {
+    for (const txn of this.open.values()) txn.rollback();
+    this.open.clear();
+    await this.store?.close();
+  }
 
   // ───────────────────────────── DDL ─────────────────────────────
 
   async createDatabase(db: string, partitions: readonly number[]): Promise<void> {
+    if (this.partitions.has(db.toLowerCase())) return; // recovered from disk already
     const map = new Map<number, Partition>();
     for (const p of partitions) map.set(p, new Partition(p, this.txns));
     this.partitions.set(db.toLowerCase(), map);
     this.schemas.set(db.toLowerCase(), new Map());
+    await this.store?.createDatabase(db, map);
     this.log.debug({ db, partitions: partitions.length }, 'database partitions created');
   }
 
   async dropDatabase(db: string): Promise<void> {
     this.partitions.delete(db.toLowerCase());
     this.schemas.delete(db.toLowerCase());
+    await this.store?.dropDatabase(db);
   }
 
   async createTable(db: string, partitions: readonly number[], schema: LeafTableSchema): Promise<void> {
     const parts = this.dbPartitions(db);
+    if (this.schemas.get(db.toLowerCase())?.has(schema.id)) return; // recovered from disk already
     for (const p of partitions) parts.get(p)?.createTable(schema);
     this.schemas.get(db.toLowerCase())!.set(schema.id, schema);
+    await this.store?.logDdl(db, partitions, (ts) => ({ kind: 'createTable', ts, schema }));
   }
 
   async dropTable(db: string, tableId: number): Promise<void> {
     for (const p of this.dbPartitions(db).values()) p.dropTable(tableId);
     this.schemas.get(db.toLowerCase())?.delete(tableId);
+    await this.store?.logDdl(db, null, (ts) => ({ kind: 'dropTable', ts, tableId }));
   }
 
   async truncateTable(db: string, tableId: number): Promise<void> {
     for (const p of this.dbPartitions(db).values()) p.table(tableId)?.truncate();
+    await this.store?.logDdl(db, null, (ts) => ({ kind: 'truncate', ts, tableId }));
   }
 
   async addIndex(db: string, tableId: number, index: LeafTableSchema['indexes'][number]): Promise<void> {
@@ -85,6 +115,7 @@ export class LeafServer implements LeafApi {
       for (const p of this.dbPartitions(db).values()) {
         const t = p.table(tableId);
         if (!t) continue;
+        if (t.schema.indexes.some((x) => x.name.toLowerCase() === index.name.toLowerCase())) continue; // recovered from disk already
         t.addIndex(index);
         done.push(t);
       }
@@ -92,10 +123,12 @@ export class LeafServer implements LeafApi {
       for (const t of done) t.dropIndex(index.name);
       throw e;
     }
+    if (done.length > 0) await this.store?.logDdl(db, null, (ts) => ({ kind: 'addIndex', ts, tableId, index }));
   }
 
   async dropIndex(db: string, tableId: number, name: string): Promise<void> {
     for (const p of this.dbPartitions(db).values()) p.table(tableId)?.dropIndex(name);
+    await this.store?.logDdl(db, null, (ts) => ({ kind: 'dropIndex', ts, tableId, name }));
   }
 
   async rowCount(db: string, tableId: number): Promise<number> {
@@ -108,33 +141,64 @@ export class LeafServer implements LeafApi {
 
   async runFragment(req: FragmentRequest): Promise<WireBatch[]> {
     const txn = req.txnId === null ? null : this.txnFor(req.txnId, req.lockWaitTimeoutMs);
-    const out: WireBatch[] = [];
     const parts = this.dbPartitions(req.db);
-    for (const pid of req.partitions) {
+    const partitions = req.partitions.map((pid) => {
       const partition = parts.get(pid);
       invariant(partition, `partition ${pid} of ${req.db} is not on leaf ${this.nodeId}`);
-      const view = this.txns.view(txn);
-      try {
-        const ctx = this.context(req, (node, c) => this.scanRows(partition, node, view, c));
+      return partition;
+    });
+    const locked = req.lockRows === true && txn !== null ? await this.lockRows(req, partitions, txn) : null;
+    // One view serves every partition: they share this leaf's commit clock.
+    const view = this.txns.view(txn);
+    try {
+      const out: WireBatch[] = [];
+      const run = (scanned: readonly Partition[]): void => {
+        const ctx = this.context(req, (node, c) => this.scanRows(scanned, node, view, c, locked));
         for (const b of collect(req.fragment, ctx)) if (b.length > 0) out.push(b);
-      } finally {
-        // A released view stops holding back version garbage collection.
-        this.txns.release(view);
-      }
+      };
+      // A single-table fragment runs once over the union of its partitions (one instantiation,
+      // and partial aggregates, top-N and limits cut across them); anything with several scans
+      // (a co-located join) must pair rows partition by partition.
+      if (scanCount(req.fragment) <= 1) run(partitions);
+      else for (const partition of partitions) run([partition]);
+      return out;
+    } finally {
+      // A released view stops holding back version garbage collection.
+      this.txns.release(view);
     }
-    return out;
   }
 
-  private *scanRows(partition: Partition, node: Extract<PhysicalPlan, { kind: 'scan' }>, view: ReadView, ctx: ExecContext): Iterable<Batch> {
-    const table = partition.table(node.tableId);
-    if (!table) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${node.db}.${node.table}' doesn't exist`);
-    for (const chunk of this.accessRows(table, node.access, view, node.columns, ctx)) {
-      yield { length: chunk.length, cols: chunk.columns };
+  /** Pass 1 of a locking read (see locking-read.ts). */
+  private lockRows(req: FragmentRequest, partitions: readonly Partition[], txn: Txn): Promise<LockedRows> {
+    const ctx = this.context(req, () => []);
+    const tablesOf = (scan: Extract<PhysicalPlan, { kind: 'scan' }>): RowTable[] =>
+      partitions.map((p) => {
+        const t = p.table(scan.tableId);
+        if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${scan.db}.${scan.table}' doesn't exist`);
+        return t;
+      });
+    return lockScannedRows(req.fragment, tablesOf, txn, this.txns, (t, access, view, columns) => this.accessRows(t, access, view, columns, ctx), ctx);
+  }
+
+  private *scanRows(
+    partitions: readonly Partition[],
+    node: Extract<PhysicalPlan, { kind: 'scan' }>,
+    view: ReadView,
+    ctx: ExecContext,
+    locked: LockedRows | null,
+  ): Iterable<Batch> {
+    for (const partition of partitions) {
+      const table = partition.table(node.tableId);
+      if (!table) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${node.db}.${node.table}' doesn't exist`);
+      for (const raw of this.accessRows(table, node.access, view, node.columns, ctx)) {
+        const chunk = locked === null ? raw : onlyLocked(raw, locked.get(table));
+        if (chunk.length > 0) yield { length: chunk.length, cols: chunk.columns };
+      }
     }
   }
 
   /** Rows through the chosen access path; keys are cast to the index column types first. */
-  private *accessRows(table: RowTable, access: Access, view: ReadView, columns: readonly number[], ctx: ExecContext): Iterable<{ length: number; refs: Int32Array; columns: Value[][] }> {
+  private *accessRows(table: RowTable, access: Access, view: ReadView, columns: readonly number[], ctx: ExecContext): Iterable<{ length: number; refs: readonly number[]; columns: Value[][] }> {
     switch (access.kind) {
       case 'full':
         yield* table.scan(view, columns, BATCH);
@@ -156,7 +220,7 @@ export class LeafServer implements LeafApi {
           refs.push(ref);
           for (let c = 0; c < columns.length; c++) cols[c]!.push(row[columns[c]!]!);
         }
-        if (refs.length) yield { length: refs.length, refs: Int32Array.from(refs), columns: cols };
+        if (refs.length) yield { length: refs.length, refs, columns: cols };
         return;
       }
       case 'range': {
@@ -329,11 +393,26 @@ export class LeafServer implements LeafApi {
     this.open.get(txnId)?.rollbackStatement();
   }
 
+  async savepoint(txnId: number, name: string, action: 'set' | 'rollback' | 'release', lockWaitTimeoutMs: number): Promise<void> {
+    const txn = this.txnFor(txnId, lockWaitTimeoutMs);
+    switch (action) {
+      case 'set':
+        return txn.savepoint(name);
+      case 'rollback':
+        return txn.rollbackToSavepoint(name);
+      case 'release':
+        return txn.releaseSavepoint(name);
+    }
+  }
+
   async commit(txnId: number): Promise<void> {
     const txn = this.open.get(txnId);
     if (!txn) return;
     this.open.delete(txnId);
+    const dirty = txn.dirty;
     txn.commit();
+    // Acknowledged only once its log records are on disk (durability=sync).
+    if (dirty && this.store?.syncCommits) await this.store.waitDurable();
   }
 
   async rollback(txnId: number): Promise<void> {
@@ -357,6 +436,7 @@ export class LeafServer implements LeafApi {
 
   private requireTxn(txnId: number | null, lockWaitTimeoutMs: number): Txn {
     invariant(txnId !== null, 'writes run inside a transaction');
+    this.store?.checkWritable();
     return this.txnFor(txnId, lockWaitTimeoutMs);
   }
 
@@ -386,6 +466,13 @@ export class LeafServer implements LeafApi {
       checkInterrupted: () => {},
     };
   }
+}
+
+function scanCount(p: PhysicalPlan): number {
+  if (p.kind === 'scan') return 1;
+  let n = 0;
+  for (const c of planInputs(p)) n += scanCount(c);
+  return n;
 }
 
 async function maybe<T>(v: T | Promise<T>): Promise<T> {

@@ -15,3 +15,4 @@ export { LockManager } from './lock-manager.js';
 export { Partition } from './partition.js';
 export { RowTable } from './row-table.js';
 export { formatKeyForError, encodeKey } from './key-codec.js';
+export { LeafStore, type LeafStoreOptions, type Durability, type DurabilityLogger, frame, scanFrames, packValue, unpackValue, syncDir } from './durability/index.js';

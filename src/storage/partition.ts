@@ -14,7 +14,7 @@ export class Partition {
 
   createTable(schema: TableSchema): RowTable {
     invariant(!this.tables.has(schema.id), `table ${schema.id} already exists in partition ${this.id}`);
-    const t = new RowTable(schema, this.id, this.txns);
+    const t = new RowTable(schema, this.id, this.txns, this);
     this.tables.set(schema.id, t);
     return t;
   }
@@ -33,5 +33,9 @@ export class Partition {
 
   tableIds(): number[] {
     return [...this.tables.keys()];
+  }
+
+  allTables(): RowTable[] {
+    return [...this.tables.values()];
   }
 }

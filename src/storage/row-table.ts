@@ -92,6 +92,11 @@ function mapRemove(m: Map<string, number | number[]>, bare: string, ref: number)
   if (c.length === 1) m.set(bare, c[0]!);
 }
 
+/** The slot ref a refSuffix() names. */
+function refOfSuffix(sfx: string): number {
+  return (sfx.charCodeAt(0) << 16) | sfx.charCodeAt(1);
+}
+
 function chainHasKey(from: Version | null, ii: number, key: string): boolean {
   for (let v = from; v !== null; v = v.prev) if (v.keys !== null && v.keys[ii] === key) return true;
   return false;
@@ -108,6 +113,10 @@ export class RowTable implements WriteTarget {
   /** Free slots someone still holds or waits for a lock on; retried after GC passes. */
   private parked: number[] = [];
   private nextRowId = 1;
+  /** Hidden row id per slot (tables without a primary key), for the transaction log. */
+  private rowIds: number[] = [];
+  /** Recovery: the hidden row id the next insert takes instead of a fresh one. */
+  private forcedRowId: number | null = null;
   private gcRefs: number[] = [];
   private gcTs: number[] = [];
   private gcHead = 0;
@@ -120,6 +129,8 @@ export class RowTable implements WriteTarget {
     schema: TableSchema,
     readonly partitionId: number,
     private readonly txns: TxnManager,
+    /** The Partition holding the table (opaque here; the log tap uses it). */
+    readonly owner: object | null = null,
   ) {
     this.schemaNow = schema;
     this.tableId = schema.id;
@@ -227,7 +238,9 @@ export class RowTable implements WriteTarget {
       }
       ver = tree.version;
       const heads = this.heads;
-      const refs = new Int32Array(batchSize);
+      // A plain array, grown on demand: typed-array allocation costs about a microsecond in V8,
+      // too much for the short ranges OLTP reads in every partition.
+      const refs: number[] = [];
       const cols: Value[][] = new Array<Value[]>(ncol);
       for (let j = 0; j < ncol; j++) cols[j] = [];
       let n = 0;
@@ -249,11 +262,12 @@ export class RowTable implements WriteTarget {
         else cur.next();
         const v = visibleVersion(heads[ref] ?? null, vtxn, vts, vseq);
         if (v === null || v.row === null || v.keys![ii] !== key) continue;
-        refs[n++] = ref;
+        refs.push(ref);
+        n++;
         const row = v.row;
         for (let j = 0; j < ncol; j++) cols[j]!.push(row[columns[j]!]!);
       }
-      if (n > 0) yield { length: n, refs: n === batchSize ? refs : refs.subarray(0, n), columns: cols };
+      if (n > 0) yield { length: n, refs, columns: cols };
       if (done) return;
     }
   }
@@ -394,7 +408,17 @@ export class RowTable implements WriteTarget {
 
   private entryKey(ii: number, bares: readonly string[], sfx: string, old: readonly string[] | null): string {
     const st = this.idx[ii]!;
-    if (st.schema === null) return old !== null ? old[ii]! : encodeValue(T.bigint, this.nextRowId++);
+    if (st.schema === null) {
+      if (old !== null) return old[ii]!;
+      let id: number;
+      if (this.forcedRowId !== null) {
+        id = this.forcedRowId;
+        this.forcedRowId = null;
+        if (id >= this.nextRowId) this.nextRowId = id + 1;
+      } else id = this.nextRowId++;
+      this.rowIds[refOfSuffix(sfx)] = id;
+      return encodeValue(T.bigint, id);
+    }
     if (st.unique) return flatConcat(bares[ii]!, '', sfx);
     return flatConcat(bares[ii]!, this.off === 0 ? bares[0]! : '', sfx);
   }
@@ -496,6 +520,38 @@ export class RowTable implements WriteTarget {
 
   // ---- WriteTarget: commit, rollback, GC -----------------------------------------------------
 
+  liveEpoch(): number {
+    return this.epoch;
+  }
+
+  rowIdOf(ref: number): number | undefined {
+    return this.off === 1 ? this.rowIds[ref] : undefined;
+  }
+
+  /** Whether the table has no primary key (rows are identified by a hidden row id). */
+  get keyless(): boolean {
+    return this.off === 1;
+  }
+
+  // ---- recovery ------------------------------------------------------------------------------
+
+  /** Recovery: inserts a row of a table without a primary key under the hidden row id it had. */
+  insertWithRowId(txn: Txn, row: readonly Value[], rowId: number): MaybePromise<InsertResult> {
+    invariant(this.off === 1, 'a row id for a table with a primary key');
+    this.forcedRowId = rowId;
+    try {
+      return this.insert(txn, row);
+    } finally {
+      this.forcedRowId = null;
+    }
+  }
+
+  /** Recovery: the slot holding the hidden row id (tables without a primary key). */
+  refOfRowId(rowId: number): RowRef | undefined {
+    invariant(this.off === 1, 'a row id lookup in a table with a primary key');
+    return this.idx[0]!.tree.get(encodeValue(T.bigint, rowId));
+  }
+
   undoWrite(ref: number, v: Version, epoch: number): void {
     if (epoch !== this.epoch) return;
     invariant(this.heads[ref] === v, 'undo out of order');
@@ -568,6 +624,7 @@ export class RowTable implements WriteTarget {
   truncate(): void {
     this.epoch++;
     this.heads = [];
+    this.rowIds = [];
     this.free = [];
     this.parked = [];
     this.gcRefs = [];

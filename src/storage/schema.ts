@@ -48,7 +48,7 @@ export interface ReadView {
 /** Column-major batch of visible rows. columns[i] holds the values of the i-th requested column. */
 export interface RowChunk {
   readonly length: number;
-  readonly refs: Int32Array;
+  readonly refs: readonly number[];
   readonly columns: Value[][];
 }
 
@@ -62,10 +62,14 @@ export type InsertResult =
   | { readonly ok: true; readonly ref: RowRef }
   | { readonly ok: false; readonly index: number /* position in schema.indexes */; readonly conflict: RowRef };
 
-/** One committed write, for the future transaction log (TxnManager.onCommit). */
+/** One committed write, for the transaction log (TxnManager.onCommit). */
 export interface RowChange {
   readonly partitionId: number;
   readonly tableId: number;
+  /** The Partition holding the table (RowTable's owner), so the log knows which partition log to write. */
+  readonly owner: object | null;
+  /** The hidden row id, for a table without a primary key. */
+  readonly rowId?: number;
   readonly kind: 'insert' | 'update' | 'delete';
   /** The new row for insert/update, the deleted row for delete. */
   readonly row: readonly Value[];

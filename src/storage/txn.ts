@@ -37,6 +37,12 @@ export class Version {
 export interface WriteTarget {
   readonly partitionId: number;
   readonly tableId: number;
+  /** Whoever holds the table (the Partition), passed through to RowChange for the transaction log. */
+  readonly owner: object | null;
+  /** The table's current epoch: writes of an older one were wiped by TRUNCATE/DROP and commit nothing. */
+  liveEpoch(): number;
+  /** The hidden row id of a slot of a table without a primary key. */
+  rowIdOf(ref: number): number | undefined;
   /** Pops `v` (the slot's newest version) after a rollback. */
   undoWrite(ref: number, v: Version, epoch: number): void;
   /** Stamps the slot's newest version with ts and folds away the transaction's intermediate versions. */
@@ -168,11 +174,14 @@ export class TxnImpl implements Txn, LockOwner {
   }
 }
 
+/** Registered views past the GC horizon's front before release() trims the list. */
+const VIEW_TRIM_BACKLOG = 4096;
+
 export type CommitListener = (txn: Txn, changes: readonly RowChange[], commitTs: number) => void;
 
 export class TxnManager {
   readonly locks = new LockManager();
-  /** For the future transaction log; called synchronously inside commit, after the writes are stamped. */
+  /** The transaction log's tap: called synchronously inside commit, after the writes are stamped, in commit ts order. */
   onCommit: CommitListener | null = null;
   private clock = 0;
   private nextTxnId = 1;
@@ -183,6 +192,8 @@ export class TxnManager {
   private viewsHead = 0;
   private readonly active = new Set<TxnImpl>();
   private readonly pendingGc = new Set<WriteTarget>();
+  /** Views at an older ts (viewAt: background snapshots); they hold the GC horizon back too. */
+  private readonly pinned = new Set<View>();
   /** Views dropped from the GC horizon after their lease ran out (a leak in the caller). */
   expiredViews = 0;
 
@@ -210,9 +221,46 @@ export class TxnManager {
     return v;
   }
 
-  /** Releases a view from view(); idempotent. */
+  /**
+   * A read view at an older commit ts (at most now()), for a background snapshot that must read a
+   * durable point while writers go on. It holds back GC until released.
+   */
+  viewAt(ts: number): ReadView {
+    invariant(ts <= this.clock, `view at ${ts} is past the clock ${this.clock}`);
+    const v = new View(null, ts, 0, performance.now());
+    this.pinned.add(v);
+    return v;
+  }
+
+  /** Releases a view from view() or viewAt(); idempotent. */
   release(view: ReadView): void {
-    if (view instanceof View) view.released = true;
+    if (view instanceof View) {
+      view.released = true;
+      this.pinned.delete(view);
+      // Read-only traffic never commits, and commits are what trim the view list: trim it here.
+      if (this.views.length - this.viewsHead > VIEW_TRIM_BACKLOG) this.horizon();
+    }
+  }
+
+  /** A fresh commit ts for a non-transactional change (DDL) so it orders with commits in the log. */
+  tick(): number {
+    return ++this.clock;
+  }
+
+  /** Recovery: the clock continues after the newest ts found on disk. */
+  advanceClock(ts: number): void {
+    if (ts > this.clock) this.clock = ts;
+  }
+
+  /**
+   * Recovery: commits a replayed transaction at the ts it had. Partitions replay one after
+   * another, so ts may be below the clock; nothing reads while recovery runs.
+   */
+  commitAt(txn: Txn, ts: number): void {
+    const saved = this.clock;
+    this.clock = ts - 1;
+    this.commitTxn(asTxnImpl(txn));
+    this.clock = Math.max(saved, ts);
   }
 
   /** The newest commit ts. */
@@ -239,7 +287,14 @@ export class TxnManager {
       h = 0;
     }
     this.viewsHead = h;
-    return h < this.views.length ? this.views[h]!.ts : this.clock;
+    let ts = h < this.views.length ? this.views[h]!.ts : this.clock;
+    if (this.pinned.size > 0) for (const p of this.pinned) if (p.ts < ts) ts = p.ts;
+    return ts;
+  }
+
+  /** Views in the GC list, released or not, that the next trim has yet to drop (memory held by views). */
+  trackedViewCount(): number {
+    return this.views.length;
   }
 
   activeTxnCount(): number {
@@ -305,9 +360,12 @@ export class TxnManager {
 function changesOf(undo: readonly UndoEntry[]): RowChange[] {
   const out: RowChange[] = [];
   for (const e of undo) {
+    const target = e.target;
+    if (e.epoch !== target.liveEpoch()) continue; // wiped by TRUNCATE/DROP: commits nothing
     const v = e.version;
     const prev = v.prev;
-    const base = { partitionId: e.target.partitionId, tableId: e.target.tableId };
+    const rowId = target.rowIdOf(e.ref);
+    const base = { partitionId: target.partitionId, tableId: target.tableId, owner: target.owner, ...(rowId !== undefined ? { rowId } : {}) };
     if (v.row === null) {
       if (prev !== null && prev.row !== null) out.push({ ...base, kind: 'delete', row: prev.row });
     } else if (prev === null || prev.row === null) out.push({ ...base, kind: 'insert', row: v.row });

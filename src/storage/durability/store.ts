@@ -1,0 +1,318 @@
+/**
+ * A leaf's durable storage: the partition logs under `<dir>/<db>/p<N>/`, group commit, background
+ * snapshots and recovery. The leaf calls it for DDL, commits and shutdown; the commit tap is
+ * TxnManager.onCommit.
+ */
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { SqlError } from '../../common/errors.js';
+import type { Value } from '../../common/value.js';
+import { Partition } from '../partition.js';
+import type { RowChange } from '../schema.js';
+import type { Txn, TxnManager } from '../txn.js';
+import type { LogRecord, LoggedChange } from './record.js';
+import { PartitionLog, syncDir } from './log-file.js';
+import { GroupCommit, type Durability } from './group-commit.js';
+import { dbDirName, partitionKey, recoverLeaf, type DurabilityLogger } from './recovery.js';
+import { listSnapshots, SnapshotAborted, writeSnapshot } from './snapshot.js';
+
+export interface LeafStoreOptions {
+  readonly dir: string;
+  readonly durability: Durability;
+  /** durability=async: the longest time between a commit and the start of its fsync. */
+  readonly asyncFlushMs: number;
+  /** Background snapshot of a partition with new writes at least this often (0 = only by log size). */
+  readonly snapshotIntervalMs: number;
+  /** A partition whose log grows past this many bytes gets a snapshot (which later releases the log). */
+  readonly logSizeLimit: number;
+  readonly logger: DurabilityLogger;
+}
+
+interface Hosted {
+  readonly db: string;
+  readonly partition: Partition;
+  readonly log: PartitionLog;
+  /** Commit ts of the newest snapshot and of the one before it (0 = none). */
+  snapshotTs: number;
+  prevSnapshotTs: number;
+  lastSnapshotAt: number;
+}
+
+const RETRY_MS = 1000;
+const SNAPSHOT_CHECK_MS = 1000;
+
+function ioError(e: Error): SqlError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new SqlError(
+      'ER_DISK_FULL',
+      `Disk full: the transaction log could not be written (${e.message}). The commit is not confirmed; it is kept in memory and ` +
+        `written once space is freed, but would be lost if the server stopped before that. Free space on the data directory's disk; writes resume on their own.`,
+    );
+  }
+  return new SqlError(
+    'ER_ERROR_ON_WRITE',
+    `Error writing the transaction log (${code ?? 'I/O error'}: ${e.message}). The commit is not confirmed; writes are refused until the log can be written again. Check the data directory's disk.`,
+  );
+}
+
+export class LeafStore {
+  private readonly hosted = new Map<Partition, Hosted>();
+  private readonly byDb = new Map<string, Map<number, Hosted>>();
+  private gc: GroupCommit | null = null;
+  private txns: TxnManager | null = null;
+  private snapshotTimer: NodeJS.Timeout | null = null;
+  private snapshotting: Promise<void> | null = null;
+  private closing = false;
+  /** Snapshots written (for tests and SHOW STATUS later). */
+  snapshotsTaken = 0;
+
+  constructor(readonly opts: LeafStoreOptions) {}
+
+  get log(): DurabilityLogger {
+    return this.opts.logger;
+  }
+
+  /** Recovers every partition from disk into `txns`; returns them by database (lower case). */
+  async recover(txns: TxnManager): Promise<Map<string, Map<number, Partition>>> {
+    this.txns = txns;
+    const r = await recoverLeaf(this.opts.dir, txns, this.opts.logger);
+    const out = new Map<string, Map<number, Partition>>();
+    for (const p of r.partitions) {
+      const snaps = p.snapshots;
+      const h: Hosted = { db: p.db, partition: p.partition, log: p.log, snapshotTs: snaps[0] ?? 0, prevSnapshotTs: snaps[1] ?? 0, lastSnapshotAt: Date.now() };
+      this.register(h);
+      let m = out.get(p.db);
+      if (!m) out.set(p.db, (m = new Map()));
+      m.set(p.partition.id, p.partition);
+    }
+    this.gc = new GroupCommit(
+      {
+        durability: this.opts.durability,
+        asyncFlushMs: this.opts.asyncFlushMs,
+        retryMs: RETRY_MS,
+        onFailure: (err) => this.log.error({ err: err.message, code: (err as NodeJS.ErrnoException).code }, 'transaction log write failed; refusing writes until it succeeds'),
+        onRecovered: () => this.log.warn({}, 'transaction log writes succeed again; accepting writes'),
+      },
+      r.maxRound,
+      txns.now(),
+    );
+    txns.onCommit = (txn, changes, ts) => this.tap(txn, changes, ts);
+    if (this.opts.snapshotIntervalMs > 0 || this.opts.logSizeLimit > 0) {
+      this.snapshotTimer = setInterval(() => this.maybeSnapshot(), SNAPSHOT_CHECK_MS);
+      this.snapshotTimer.unref();
+    }
+    return out;
+  }
+
+  private register(h: Hosted): void {
+    this.hosted.set(h.partition, h);
+    let m = this.byDb.get(h.db);
+    if (!m) this.byDb.set(h.db, (m = new Map()));
+    m.set(h.partition.id, h);
+  }
+
+  private get group(): GroupCommit {
+    if (this.gc === null) throw new Error('LeafStore used before recover()');
+    return this.gc;
+  }
+
+  /** Refuses a write while the log cannot be written (disk full, I/O error). */
+  checkWritable(): void {
+    if (this.closing) throw new SqlError('ER_SERVER_SHUTDOWN', 'Server shutdown in progress');
+    const f = this.gc?.failure;
+    if (f) throw ioError(f);
+  }
+
+  // ───────────────────────────── commits ─────────────────────────────
+
+  private tap(_txn: Txn, changes: readonly RowChange[], ts: number): void {
+    // Changes come in write order and may interleave partitions: one record per partition.
+    const per = new Map<Hosted, LoggedChange[]>();
+    let owner: object | null = null;
+    let h: Hosted | undefined;
+    let list: LoggedChange[] | null = null;
+    for (const c of changes) {
+      if (c.owner !== owner || list === null) {
+        owner = c.owner;
+        h = owner === null ? undefined : this.hosted.get(owner as Partition);
+        if (h === undefined) {
+          list = null; // a partition of a dropped database
+          continue;
+        }
+        list = per.get(h) ?? [];
+        per.set(h, list);
+      }
+      list.push(this.logged(h!.partition, c));
+    }
+    const group = this.group;
+    for (const [host, changesOf] of per) {
+      host.log.append({ kind: 'commit', ts, changes: changesOf }, ts);
+      group.appended(host.log, ts);
+    }
+  }
+
+  private logged(p: Partition, c: RowChange): LoggedChange {
+    const tableId = c.tableId;
+    if (c.kind === 'insert') return c.rowId !== undefined ? { op: 'insert', tableId, row: c.row, rowId: c.rowId } : { op: 'insert', tableId, row: c.row };
+    const before = c.kind === 'update' ? c.before! : c.row;
+    const key: readonly Value[] | number = c.rowId !== undefined ? c.rowId : p.table(tableId)!.schema.indexes[0]!.columns.map((i) => before[i]!);
+    return c.kind === 'update' ? { op: 'update', tableId, key, row: c.row } : { op: 'delete', tableId, key };
+  }
+
+  /** Resolves when everything committed so far is durable; rejects with a MySQL error when the log cannot be written. */
+  async waitDurable(): Promise<void> {
+    try {
+      await this.group.wait();
+    } catch (e) {
+      throw ioError(e as Error);
+    }
+  }
+
+  /** durability=sync: commits wait for their fsync. */
+  get syncCommits(): boolean {
+    return this.opts.durability === 'sync';
+  }
+
+  // ───────────────────────────── DDL ─────────────────────────────
+
+  /** Creates the partition directories and logs of a new database. */
+  async createDatabase(db: string, partitions: ReadonlyMap<number, Partition>): Promise<void> {
+    const key = db.toLowerCase();
+    const dir = path.join(this.opts.dir, dbDirName(key));
+    await this.group.exclusive(async () => {
+      await fsp.mkdir(dir, { recursive: true });
+      for (const [pid, partition] of partitions) {
+        const log = await PartitionLog.create(partitionKey(key, pid), path.join(dir, `p${pid}`), this.group.round);
+        this.register({ db: key, partition, log, snapshotTs: 0, prevSnapshotTs: 0, lastSnapshotAt: Date.now() });
+      }
+      await syncDir(dir);
+      await syncDir(this.opts.dir);
+    });
+  }
+
+  /** Removes a database's partitions: renamed away atomically, then deleted. */
+  async dropDatabase(db: string): Promise<void> {
+    const key = db.toLowerCase();
+    const parts = this.byDb.get(key);
+    if (!parts) return;
+    this.byDb.delete(key);
+    for (const h of parts.values()) this.hosted.delete(h.partition);
+    const dir = path.join(this.opts.dir, dbDirName(key));
+    await this.group.exclusive(async () => {
+      for (const h of parts.values()) await h.log.close();
+      const trash = path.join(this.opts.dir, `.dropped-${dbDirName(key)}-${Date.now()}`);
+      await fsp.rename(dir, trash).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+      });
+      await syncDir(this.opts.dir);
+      await fsp.rm(trash, { recursive: true, force: true });
+    });
+  }
+
+  /**
+   * Logs a DDL change to the given partitions of db (all when null) under one fresh commit ts and
+   * waits until it is durable (DDL is always synchronous).
+   */
+  async logDdl(db: string, partitions: readonly number[] | null, make: (ts: number) => LogRecord): Promise<void> {
+    const parts = this.byDb.get(db.toLowerCase());
+    if (!parts) return;
+    const ts = this.txns!.tick();
+    const rec = make(ts);
+    for (const [pid, h] of parts) {
+      if (partitions !== null && !partitions.includes(pid)) continue;
+      h.log.append(rec, ts);
+      h.log.lastDdlTs = ts;
+      h.log.ddlCount++;
+      this.group.appended(h.log, ts);
+    }
+    await this.waitDurable();
+  }
+
+  // ───────────────────────────── snapshots ─────────────────────────────
+
+  private maybeSnapshot(): void {
+    if (this.snapshotting !== null || this.closing || this.gc === null || this.gc.failure !== null) return;
+    const now = Date.now();
+    const due: Hosted[] = [];
+    for (const h of this.hosted.values()) {
+      const bySize = this.opts.logSizeLimit > 0 && h.log.bytesSinceSnapshot > 0 && h.log.totalBytes > this.opts.logSizeLimit;
+      const byTime = this.opts.snapshotIntervalMs > 0 && h.log.bytesSinceSnapshot > 0 && now - h.lastSnapshotAt >= this.opts.snapshotIntervalMs;
+      if (bySize || byTime) due.push(h);
+    }
+    if (due.length === 0) return;
+    this.snapshotting = this.snapshotAll(due).then(
+      () => {
+        this.snapshotting = null;
+      },
+      () => {
+        this.snapshotting = null;
+      },
+    );
+  }
+
+  /** Snapshots the partitions one after another (tests and shutdown may call it directly). */
+  async snapshotAll(list?: readonly Hosted[]): Promise<number> {
+    let n = 0;
+    for (const h of list ?? [...this.hosted.values()]) {
+      if (this.closing && list !== undefined) break;
+      if (!this.hosted.has(h.partition)) continue;
+      try {
+        if (await this.snapshot(h)) n++;
+      } catch (e) {
+        if (e instanceof SnapshotAborted) continue;
+        this.log.warn({ partition: h.log.key, err: (e as Error).message }, 'snapshot failed; the log is kept and it will be tried again');
+      }
+    }
+    return n;
+  }
+
+  /** Public for tests: snapshot every partition now. */
+  async snapshotNow(): Promise<number> {
+    if (this.snapshotting) await this.snapshotting;
+    return this.snapshotAll();
+  }
+
+  private async snapshot(h: Hosted): Promise<boolean> {
+    const gc = this.group;
+    const txns = this.txns!;
+    // Start a new log segment so the records up to here can be released later.
+    await gc.exclusive(() => h.log.rotate(gc.round));
+    // Everything up to durableTs is on disk; the snapshot must not hold anything that is not.
+    const ts = gc.durableTs;
+    const round = gc.completedRound;
+    if (h.log.lastDdlTs > ts || ts <= h.snapshotTs) return false;
+    const ddl = h.log.ddlCount;
+    h.log.bytesSinceSnapshot = 0;
+    const started = performance.now();
+    const res = await writeSnapshot(h.log.dir, h.partition, txns, ts, round, () => h.log.ddlCount === ddl && this.hosted.has(h.partition));
+    this.snapshotsTaken++;
+    // Keep this snapshot and the one before it (the fallback if this one is found damaged), and
+    // the log the one before needs; release everything older.
+    const keepFrom = h.snapshotTs;
+    h.prevSnapshotTs = h.snapshotTs;
+    h.snapshotTs = ts;
+    h.lastSnapshotAt = Date.now();
+    for (const s of await listSnapshots(h.log.dir)) if (s.ts < keepFrom) await fsp.rm(s.file, { force: true });
+    const released = keepFrom > 0 ? await gc.exclusive(() => h.log.releaseThrough(keepFrom)) : 0;
+    this.log.info({ partition: h.log.key, ts, rows: res.rows, bytes: res.bytes, ms: Math.round(performance.now() - started), segmentsReleased: released }, 'snapshot written');
+    return true;
+  }
+
+  // ───────────────────────────── shutdown ─────────────────────────────
+
+  /** Flushes the logs and closes the files. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.snapshotTimer !== null) clearInterval(this.snapshotTimer);
+    if (this.snapshotting) await this.snapshotting.catch(() => {});
+    const gc = this.gc;
+    if (gc !== null) {
+      await gc.flushAll();
+      gc.close();
+    }
+    for (const h of this.hosted.values()) await h.log.close();
+    if (this.txns) this.txns.onCommit = null;
+  }
+}
