@@ -25,26 +25,37 @@ function fmtTick(v: number): string {
 
 function panel(
   y0: number,
-  title: string,
+  titleText: string,
   unit: string,
   lines: { label: string; pts: [number, number][] }[],
   tMax: number,
 ): string {
+  let title = titleText;
+  const parts: string[] = [];
   const h = PANEL_H - M.top - M.bottom;
   const w = W - M.left - M.right;
-  const vMax = niceMax(Math.max(0, ...lines.flatMap((l) => l.pts.map((p) => p[1]))));
+  const values = lines.flatMap((l) => l.pts.map((p) => p[1])).filter((v) => v > 0);
+  const lineMaxes = lines.map((l) => Math.max(0, ...l.pts.map((p) => p[1]))).filter((v) => v > 0);
+  // Targets an order of magnitude apart share a log axis, so both lines stay readable.
+  const log = lineMaxes.length > 1 && Math.max(...lineMaxes) / Math.min(...lineMaxes) > 10;
+  const vMax = log ? 10 ** Math.ceil(Math.log10(Math.max(...values))) : niceMax(Math.max(0, ...values));
+  const vMin = log ? 10 ** Math.floor(Math.log10(Math.min(...values))) : 0;
   const x = (t: number): number => M.left + (tMax > 0 ? (t / tMax) * w : 0);
-  const y = (v: number): number => y0 + M.top + h - (v / vMax) * h;
-  const parts: string[] = [];
-  parts.push(`<text x="${M.left}" y="${y0 + 24}" font-size="15" font-weight="bold">${esc(title)}</text>`);
-  for (let i = 0; i <= 4; i++) {
-    const v = (vMax * i) / 4;
+  const frac = (v: number): number => (log ? (Math.log10(Math.max(v, vMin)) - Math.log10(vMin)) / (Math.log10(vMax) - Math.log10(vMin) || 1) : v / vMax);
+  const y = (v: number): number => y0 + M.top + h - frac(v) * h;
+  const ticks: number[] = [];
+  if (log) for (let v = vMin; v <= vMax * 1.0001; v *= 10) ticks.push(v);
+  else for (let i = 0; i <= 4; i++) ticks.push((vMax * i) / 4);
+  if (log) title += ' (log scale)';
+  for (const v of ticks) {
     parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
     parts.push(`<text x="${M.left - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end">${fmtTick(v)}</text>`);
   }
+  parts.push(`<text x="${M.left}" y="${y0 + 24}" font-size="15" font-weight="bold">${esc(title)}</text>`);
   for (let i = 0; i <= 5; i++) {
     const t = (tMax * i) / 5;
     parts.push(`<text x="${x(t)}" y="${y0 + PANEL_H - M.bottom + 16}" font-size="11" text-anchor="middle">${fmtTick(t)}s</text>`);
+    if (i === 5) parts.push(`<text x="${W - M.right}" y="${y0 + PANEL_H - M.bottom + 30}" font-size="10" text-anchor="end" fill="#666">measured seconds, rounds end to end</text>`);
   }
   parts.push(`<text x="14" y="${y0 + M.top + h / 2}" font-size="11" transform="rotate(-90 14 ${y0 + M.top + h / 2})" text-anchor="middle">${esc(unit)}</text>`);
   lines.forEach((l, i) => {
