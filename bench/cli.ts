@@ -200,6 +200,8 @@ export async function runBench(argv: string[], out: (s: string) => void = (s) =>
       await t.start(log);
       started.push(t);
       const prep = await workload.prepare(t, o);
+      const rss = t.rssMiB();
+      if (rss !== null && prep.length > 0) prep.push({ name: 'server RSS after load', value: rss, unit: 'MiB', better: 'lower' });
       perTarget.set(t, { prepare: prep, rounds: [] });
     }
     for (let r = 0; r < rounds; r++) {

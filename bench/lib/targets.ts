@@ -2,7 +2,7 @@
 // mariadb-server package started the same way (--peer mariadb), or any MySQL-protocol server
 // already running (--target mysql://user:pass@host:port/db). Everything goes over the wire.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,18 @@ export interface Target {
   version: string;
   start(log: (line: string) => void): Promise<void>;
   stop(): Promise<void>;
+  /** Resident memory of the server process in MiB, when the harness started it (Linux). */
+  rssMiB(): number | null;
+}
+
+function rssOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface ConnectOptions {
@@ -181,6 +193,7 @@ export function tesseraTarget(): Target {
       await fillVersion(t);
       log(`bench: started Tessera ${t.version} on ${t.host}:${t.port} (pid ${c.pid}, data dir ${dataDir})`);
     },
+    rssMiB: () => rssOf(child?.pid),
     async stop() {
       await terminate(child, 15_000);
       child = undefined;
@@ -260,6 +273,7 @@ export function mariadbTarget(): Target {
       await fillVersion(t);
       log(`bench: started MariaDB ${t.version} on ${t.host}:${t.port} (pid ${c.pid}, data dir ${datadir})`);
     },
+    rssMiB: () => rssOf(child?.pid),
     async stop() {
       await terminate(child, 60_000);
       child = undefined;
@@ -295,5 +309,6 @@ export function urlTarget(url: string): Target {
       await fillVersion(this);
     },
     async stop() {},
+    rssMiB: () => null,
   };
 }
