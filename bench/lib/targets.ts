@@ -185,6 +185,8 @@ export function tesseraTarget(): Target {
       dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
       const args = [cli, 'start', '--port', String(t.port), '--host', t.host, '--data-dir', dataDir, '--log-level', 'warn'];
       Object.assign(t.settings, { command: `node ${path.relative(process.cwd(), cli) || cli} start --port ${t.port} --data-dir ${dataDir} --log-level warn` });
+      // The server inherits NODE_OPTIONS (e.g. --max-old-space-size for large scales): print it.
+      if (process.env.NODE_OPTIONS) t.settings.NODE_OPTIONS = process.env.NODE_OPTIONS;
       const c = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       child = c;
       track(c);
