@@ -3,6 +3,7 @@ import { SqlError } from '../common/errors.js';
 import type { TableDef, IndexDef } from '../cluster/catalog.js';
 import type { LeafTableSchema } from '../net/leaf-api.js';
 import { buildTableDef, tableDefLike } from './ddl/table-def.js';
+import { runAlterTable, runCreateTableSelect, runRenameTable } from './ddl/alter-table.js';
 import type { StatementResult } from './mysql/session-api.js';
 import { ok, nowText, type Session } from './session.js';
 import { INFORMATION_SCHEMA } from './admin/information-schema.js';
@@ -91,7 +92,7 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
         }
         throw new SqlError('ER_TABLE_EXISTS', `Table '${st.table.name}' already exists`);
       }
-      if (st.asQuery) throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support CREATE TABLE … SELECT");
+      if (st.asQuery) return runCreateTableSelect(session, { ...st, asQuery: st.asQuery });
       const built = buildTableDef(st, { db, id: catalog.allocateTableId(), now: nowText().slice(0, 19), collation: catalog.database(db)!.collation });
       await createTable(session, built.def, built.autoIncrementStart);
       return ok(0);
@@ -137,27 +138,10 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
       return addIndex(session, tableOf(session, st.table), st.index);
     case 'dropIndex':
       return dropIndex(session, tableOf(session, st.table), st.name);
-    case 'alterTable': {
-      let t = tableOf(session, st.table);
-      for (const a of st.actions) {
-        switch (a.kind) {
-          case 'addIndex':
-            await addIndex(session, t, a.index);
-            break;
-          case 'dropIndex':
-            await dropIndex(session, t, a.name);
-            break;
-          case 'options':
-            break;
-          default:
-            throw new SqlError('ER_NOT_SUPPORTED_YET', `This version of Tessera doesn't yet support ALTER TABLE … ${a.kind}`);
-        }
-        t = tableOf(session, st.table);
-      }
-      return ok(0, { info: 'Records: 0  Duplicates: 0  Warnings: 0' });
-    }
+    case 'alterTable':
+      return runAlterTable(session, st);
     case 'renameTable':
-      throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support RENAME TABLE");
+      return runRenameTable(session, st);
     default:
       throw new SqlError('ER_INTERNAL_ERROR', `not a DDL statement: ${st.kind}`);
   }

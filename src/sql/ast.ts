@@ -227,10 +227,16 @@ export interface TableName {
 /** ENGINE=…, DEFAULT CHARSET=…, COLLATE=…, COMMENT='…', AUTO_INCREMENT=n; keys upper-cased. */
 export type TableOptions = Readonly<Record<string, string>>;
 
+/** Where ADD / MODIFY / CHANGE COLUMN puts the column: FIRST or AFTER another. */
+export type ColumnPosition = { readonly first: true } | { readonly after: string };
+
 export type AlterAction =
-  | { readonly kind: 'addColumn'; readonly column: ColumnDef; readonly position?: { readonly first: true } | { readonly after: string } }
+  | { readonly kind: 'addColumn'; readonly column: ColumnDef; readonly position?: ColumnPosition }
   | { readonly kind: 'dropColumn'; readonly name: string }
-  | { readonly kind: 'modifyColumn'; readonly column: ColumnDef; readonly oldName?: string }
+  /** MODIFY (oldName absent) or CHANGE old new. */
+  | { readonly kind: 'modifyColumn'; readonly column: ColumnDef; readonly oldName?: string; readonly position?: ColumnPosition }
+  /** RENAME COLUMN a TO b (MySQL 8). */
+  | { readonly kind: 'renameColumn'; readonly from: string; readonly to: string }
   | { readonly kind: 'addIndex'; readonly index: IndexDef }
   | { readonly kind: 'dropIndex'; readonly name: string }
   | { readonly kind: 'dropPrimaryKey' }

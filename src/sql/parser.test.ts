@@ -393,6 +393,14 @@ describe('DDL', () => {
         { kind: 'options', options: { ENGINE: 'InnoDB' } },
       ],
     });
+    expect(stmt('ALTER TABLE t MODIFY a INT FIRST, CHANGE COLUMN b c INT AFTER a, RENAME COLUMN c TO d, AUTO_INCREMENT = 5')).toMatchObject({
+      actions: [
+        { kind: 'modifyColumn', column: { name: 'a' }, position: { first: true } },
+        { kind: 'modifyColumn', oldName: 'b', column: { name: 'c' }, position: { after: 'a' } },
+        { kind: 'renameColumn', from: 'c', to: 'd' },
+        { kind: 'options', options: { AUTO_INCREMENT: '5' } },
+      ],
+    });
   });
 });
 

@@ -4,7 +4,7 @@
  * so that parse() and fingerprint() agree by construction.
  */
 import type {
-  AlterAction, Assignment, CastTarget, ColumnDef, Expr, IndexColumn, IndexDef, InsertSource, Limit, Literal,
+  AlterAction, Assignment, CastTarget, ColumnDef, ColumnPosition, Expr, IndexColumn, IndexDef, InsertSource, Limit, Literal,
   OrderItem, ParsedStatement, Query, Select, SelectItem, ShowStatement, Statement, TableName, TableOptions,
   TableRef, TimeUnit, TypeName,
 } from './ast.js';
@@ -1946,7 +1946,7 @@ class Parser {
     return { kind: 'renameTable', pairs };
   }
 
-  private columnPosition(): { first: true } | { after: string } | undefined {
+  private columnPosition(): ColumnPosition | undefined {
     if (this.accept('FIRST')) return { first: true };
     if (this.accept('AFTER')) return { after: this.ident() };
     return undefined;
@@ -2011,20 +2011,25 @@ class Parser {
         this.next();
         this.accept('COLUMN');
         const column = this.columnDef();
-        this.columnPosition();
-        return [{ kind: 'modifyColumn', column }];
+        const position = this.columnPosition();
+        return [position ? { kind: 'modifyColumn', column, position } : { kind: 'modifyColumn', column }];
       }
       case 'CHANGE': {
         this.next();
         this.accept('COLUMN');
         const oldName = this.ident();
         const column = this.columnDef();
-        this.columnPosition();
-        return [{ kind: 'modifyColumn', column, oldName }];
+        const position = this.columnPosition();
+        return [position ? { kind: 'modifyColumn', column, oldName, position } : { kind: 'modifyColumn', column, oldName }];
       }
       case 'RENAME': {
         this.next();
-        if (this.isWord('COLUMN') || this.isWord('INDEX') || this.isWord('KEY')) this.unsupported('ALTER TABLE … RENAME ' + this.peek().up);
+        if (this.accept('COLUMN')) {
+          const from = this.ident();
+          this.expect('TO');
+          return [{ kind: 'renameColumn', from, to: this.ident() }];
+        }
+        if (this.isWord('INDEX') || this.isWord('KEY')) this.unsupported('ALTER TABLE … RENAME ' + this.peek().up);
         if (!this.accept('TO')) this.accept('AS');
         return [{ kind: 'renameTable', to: this.tableName() }];
       }

@@ -3,7 +3,7 @@
  * Parentheses appear only where precedence needs them, so parse(print(x)) gives x back.
  */
 import type {
-  AlterAction, Assignment, CastTarget, ColumnDef, Expr, IndexColumn, IndexDef, Limit, Literal, OrderItem, Query,
+  AlterAction, Assignment, CastTarget, ColumnDef, ColumnPosition, Expr, IndexColumn, IndexDef, Limit, Literal, OrderItem, Query,
   SelectItem, ShowStatement, Statement, TableName, TableOptions, TableRef, TypeName,
 } from './ast.js';
 import { assertNever } from '../common/assert.js';
@@ -366,14 +366,20 @@ function printOptions(o: TableOptions): string {
   return s;
 }
 
+function printPosition(p: ColumnPosition | undefined): string {
+  return p ? ('first' in p ? ' FIRST' : ' AFTER ' + quoteIdent(p.after)) : '';
+}
+
 function printAlterAction(a: AlterAction): string {
   switch (a.kind) {
     case 'addColumn':
-      return 'ADD COLUMN ' + printColumnDef(a.column) + (a.position ? ('first' in a.position ? ' FIRST' : ' AFTER ' + quoteIdent(a.position.after)) : '');
+      return 'ADD COLUMN ' + printColumnDef(a.column) + printPosition(a.position);
     case 'dropColumn':
       return 'DROP COLUMN ' + quoteIdent(a.name);
     case 'modifyColumn':
-      return a.oldName !== undefined ? 'CHANGE COLUMN ' + quoteIdent(a.oldName) + ' ' + printColumnDef(a.column) : 'MODIFY COLUMN ' + printColumnDef(a.column);
+      return (a.oldName !== undefined ? 'CHANGE COLUMN ' + quoteIdent(a.oldName) + ' ' + printColumnDef(a.column) : 'MODIFY COLUMN ' + printColumnDef(a.column)) + printPosition(a.position);
+    case 'renameColumn':
+      return 'RENAME COLUMN ' + quoteIdent(a.from) + ' TO ' + quoteIdent(a.to);
     case 'addIndex':
       return 'ADD ' + printIndexDef(a.index);
     case 'dropIndex':

@@ -538,7 +538,7 @@ function normalizeCharset(cs: string): string {
   return c === 'utf8' ? 'utf8mb3' : c;
 }
 
-interface PendingIndex {
+export interface PendingIndex {
   name: string;
   columns: number[];
   unique: boolean;
@@ -635,37 +635,7 @@ export function buildTableDef(stmt: CreateTable, ctx: BuildContext): BuiltTable 
     idx.name = candidate;
   }
 
-  const columns: ColumnDef[] = stmt.columns.map((c, i) => {
-    const { type, typeText, serial } = types[i]!;
-    const autoIncrement = c.autoIncrement || serial;
-    if (pkColumns.has(i) && c.nullable === true) {
-      throw new SqlError('ER_PRIMARY_CANT_HAVE_NULL', 'All parts of a PRIMARY KEY must be NOT NULL; if you need NULL in a key, use UNIQUE instead');
-    }
-    // PRIMARY KEY, AUTO_INCREMENT and SERIAL imply NOT NULL; otherwise columns are nullable by default.
-    const nullable = pkColumns.has(i) || autoIncrement || serial ? false : c.nullable !== false;
-    let onUpdateNow = false;
-    if (c.onUpdate !== undefined) {
-      const f = nowCall(c.onUpdate);
-      const temporal = type.kind === 'datetime' || type.kind === 'timestamp';
-      if (f === undefined || !temporal || f !== type.fsp) {
-        throw new SqlError('ER_INVALID_ON_UPDATE', `Invalid ON UPDATE clause for '${c.name}' column`);
-      }
-      onUpdateNow = true;
-    }
-    if (autoIncrement && type.kind !== 'int' && type.kind !== 'float' && type.kind !== 'double') {
-      throw new SqlError('ER_WRONG_FIELD_SPEC', `Incorrect column specifier for column '${c.name}'`);
-    }
-    return {
-      name: c.name,
-      type,
-      nullable,
-      default: columnDefault({ ...c, autoIncrement }, type, nullable),
-      autoIncrement,
-      onUpdateNow,
-      comment: c.comment ?? '',
-      typeText,
-    };
-  });
+  const columns: ColumnDef[] = stmt.columns.map((c, i) => columnDefFrom(c, types[i]!, pkColumns.has(i)));
 
   // One AUTO_INCREMENT column, and it must lead some index (MySQL error 1075).
   const autoCols = columns.flatMap((c, i) => (c.autoIncrement ? [i] : []));
@@ -685,13 +655,7 @@ export function buildTableDef(stmt: CreateTable, ctx: BuildContext): BuiltTable 
   } else if (shardSpec !== undefined) {
     shardKey = shardSpec.map(position);
   } else if (indexes.some((ix) => ix.unique)) {
-    // MySQL users expect PRIMARY KEY (id) plus UNIQUE (email) to just work. Shard on the columns
-    // every unique key shares; when they share none, keep the table in one partition, where
-    // each unique key can be enforced (a deviation from SingleStore, which rejects the table).
-    const uniques = indexes.filter((ix) => ix.unique);
-    const base = primary ?? uniques[0]!;
-    shardKey = base.columns.filter((c) => uniques.every((u) => u.columns.includes(c)));
-    singlePartition = shardKey.length === 0;
+    ({ shardKey, singlePartition } = implicitShardKey(indexes));
   } else if (primary) {
     shardKey = primary.columns;
   } else {
@@ -733,7 +697,59 @@ export function buildTableDef(stmt: CreateTable, ctx: BuildContext): BuiltTable 
   return { def, autoIncrementStart };
 }
 
-function checkKeyParts(spec: readonly IndexColumn[], cols: readonly number[], types: readonly { type: SqlType }[]): void {
+/** A column of CREATE TABLE / ALTER TABLE ADD|MODIFY|CHANGE as the catalog keeps it. */
+export function buildColumnDef(c: AstColumnDef, inPrimaryKey: boolean): ColumnDef {
+  const t = typeFromTypeName(c.type, c.name);
+  return columnDefFrom(c, { ...t, serial: c.type.name.toUpperCase() === 'SERIAL' }, inPrimaryKey);
+}
+
+function columnDefFrom(c: AstColumnDef, typed: { type: SqlType; typeText: string; serial: boolean }, inPrimaryKey: boolean): ColumnDef {
+  const { type, typeText, serial } = typed;
+  const autoIncrement = c.autoIncrement || serial;
+  if (inPrimaryKey && c.nullable === true) {
+    throw new SqlError('ER_PRIMARY_CANT_HAVE_NULL', 'All parts of a PRIMARY KEY must be NOT NULL; if you need NULL in a key, use UNIQUE instead');
+  }
+  // PRIMARY KEY, AUTO_INCREMENT and SERIAL imply NOT NULL; otherwise columns are nullable by default.
+  const nullable = inPrimaryKey || autoIncrement || serial ? false : c.nullable !== false;
+  let onUpdateNow = false;
+  if (c.onUpdate !== undefined) {
+    const f = nowCall(c.onUpdate);
+    const temporal = type.kind === 'datetime' || type.kind === 'timestamp';
+    if (f === undefined || !temporal || f !== type.fsp) {
+      throw new SqlError('ER_INVALID_ON_UPDATE', `Invalid ON UPDATE clause for '${c.name}' column`);
+    }
+    onUpdateNow = true;
+  }
+  if (autoIncrement && type.kind !== 'int' && type.kind !== 'float' && type.kind !== 'double') {
+    throw new SqlError('ER_WRONG_FIELD_SPEC', `Incorrect column specifier for column '${c.name}'`);
+  }
+  return {
+    name: c.name,
+    type,
+    nullable,
+    default: columnDefault({ ...c, autoIncrement }, type, nullable),
+    autoIncrement,
+    onUpdateNow,
+    comment: c.comment ?? '',
+    typeText,
+  };
+}
+
+/**
+ * The shard key of a table whose unique keys decide it (no SHARD KEY clause). MySQL users expect
+ * PRIMARY KEY (id) plus UNIQUE (email) to just work: shard on the columns every unique key
+ * shares; when they share none, keep the table in one partition, where each unique key can be
+ * enforced (a deviation from SingleStore, which rejects the table).
+ */
+export function implicitShardKey(indexes: readonly IndexDef[]): { shardKey: readonly number[]; singlePartition: boolean } {
+  const uniques = indexes.filter((ix) => ix.unique);
+  if (uniques.length === 0) return { shardKey: [], singlePartition: false };
+  const base = uniques.find((ix) => ix.primary) ?? uniques[0]!;
+  const shardKey = base.columns.filter((c) => uniques.every((u) => u.columns.includes(c)));
+  return { shardKey, singlePartition: shardKey.length === 0 };
+}
+
+export function checkKeyParts(spec: readonly IndexColumn[], cols: readonly number[], types: readonly { type: SqlType }[]): void {
   spec.forEach((c, i) => {
     if (isBlobLike(types[cols[i]!]!.type) && c.length === undefined) {
       // Note: prefix lengths are validated but TableDef.IndexDef has no place for them yet.
@@ -746,7 +762,7 @@ function checkKeyParts(spec: readonly IndexColumn[], cols: readonly number[], ty
  * MySQL's key order (what SHOW CREATE TABLE and SHOW INDEX print): PRIMARY first, then unique
  * keys whose columns are all NOT NULL, then other unique keys, then plain keys; stable otherwise.
  */
-function sortIndexes(pending: readonly PendingIndex[], columns: readonly ColumnDef[]): IndexDef[] {
+export function sortIndexes(pending: readonly PendingIndex[], columns: readonly ColumnDef[]): IndexDef[] {
   const rank = (p: PendingIndex): number => {
     if (p.primary) return 0;
     if (p.unique) return p.columns.every((c) => !columns[c]!.nullable) ? 1 : 2;
@@ -758,7 +774,7 @@ function sortIndexes(pending: readonly PendingIndex[], columns: readonly ColumnD
     .map(({ p }) => ({ name: p.name, columns: p.columns, unique: p.unique, primary: p.primary, using: p.using }));
 }
 
-function checkUniqueKeysCoverShardKey(
+export function checkUniqueKeysCoverShardKey(
   indexes: readonly IndexDef[],
   shardKey: readonly number[],
   columns: readonly ColumnDef[],
