@@ -192,8 +192,6 @@ export class TxnManager {
   private viewsHead = 0;
   private readonly active = new Set<TxnImpl>();
   private readonly pendingGc = new Set<WriteTarget>();
-  /** Views at an older ts (viewAt: background snapshots); they hold the GC horizon back too. */
-  private readonly pinned = new Set<View>();
   /** Views dropped from the GC horizon after their lease ran out (a leak in the caller). */
   expiredViews = 0;
 
@@ -221,22 +219,10 @@ export class TxnManager {
     return v;
   }
 
-  /**
-   * A read view at an older commit ts (at most now()), for a background snapshot that must read a
-   * durable point while writers go on. It holds back GC until released.
-   */
-  viewAt(ts: number): ReadView {
-    invariant(ts <= this.clock, `view at ${ts} is past the clock ${this.clock}`);
-    const v = new View(null, ts, 0, performance.now());
-    this.pinned.add(v);
-    return v;
-  }
-
-  /** Releases a view from view() or viewAt(); idempotent. */
+  /** Releases a view from view(); idempotent. */
   release(view: ReadView): void {
     if (view instanceof View) {
       view.released = true;
-      this.pinned.delete(view);
       // Read-only traffic never commits, and commits are what trim the view list: trim it here.
       if (this.views.length - this.viewsHead > VIEW_TRIM_BACKLOG) this.horizon();
     }
@@ -287,9 +273,7 @@ export class TxnManager {
       h = 0;
     }
     this.viewsHead = h;
-    let ts = h < this.views.length ? this.views[h]!.ts : this.clock;
-    if (this.pinned.size > 0) for (const p of this.pinned) if (p.ts < ts) ts = p.ts;
-    return ts;
+    return h < this.views.length ? this.views[h]!.ts : this.clock;
   }
 
   /** Views in the GC list, released or not, that the next trim has yet to drop (memory held by views). */

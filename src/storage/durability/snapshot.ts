@@ -12,8 +12,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Value } from '../../common/value.js';
 import type { Partition } from '../partition.js';
-import type { TableSchema } from '../schema.js';
-import type { TxnManager } from '../txn.js';
+import type { ReadView, TableSchema } from '../schema.js';
 import { frame, isSnapshotRecord, scanFrames, type SnapshotRecord } from './record.js';
 import { syncDir } from './log-file.js';
 import { checkFault } from './fault.js';
@@ -44,20 +43,20 @@ export interface LoadedSnapshot {
 export class SnapshotAborted extends Error {}
 
 /**
- * Writes a snapshot of `partition` as of commit ts `ts` (which must be durable) and returns its
- * path. `stillValid` is asked between chunks; false abandons the file.
+ * Writes a snapshot of `partition` as seen by `view` (whose ts must be durable; the caller holds
+ * and releases the view) and returns its path. `stillValid` is asked between chunks; false
+ * abandons the file.
  */
 export async function writeSnapshot(
   dir: string,
   partition: Partition,
-  txns: TxnManager,
-  ts: number,
+  view: ReadView,
   round: number,
   stillValid: () => boolean,
 ): Promise<{ file: string; rows: number; bytes: number }> {
+  const ts = view.ts;
   const final = path.join(dir, snapshotName(ts));
   const tmp = final.replace(/\.snap$/, '.tmp');
-  const view = txns.viewAt(ts);
   const fh = await fsp.open(tmp, 'w');
   let pos = 0;
   let buf: Buffer[] = [];
@@ -106,8 +105,6 @@ export async function writeSnapshot(
     await fh.close().catch(() => {});
     await fsp.rm(tmp, { force: true });
     throw e;
-  } finally {
-    txns.release(view);
   }
   await fh.close();
   await fsp.rename(tmp, final);

@@ -278,14 +278,23 @@ export class LeafStore {
     const txns = this.txns!;
     // Start a new log segment so the records up to here can be released later.
     await gc.exclusive(() => h.log.rotate(gc.round));
-    // Everything up to durableTs is on disk; the snapshot must not hold anything that is not.
-    const ts = gc.durableTs;
-    const round = gc.completedRound;
-    if (h.log.lastDdlTs > ts || ts <= h.snapshotTs) return false;
-    const ddl = h.log.ddlCount;
-    h.log.bytesSinceSnapshot = 0;
+    // A registered view at the current clock keeps every version it needs from GC; waiting until
+    // everything appended so far is durable makes its ts a durable point (the snapshot must not
+    // hold a commit the log might still lose).
+    const view = txns.view(null);
+    const ts = view.ts;
+    let res: { rows: number; bytes: number };
     const started = performance.now();
-    const res = await writeSnapshot(h.log.dir, h.partition, txns, ts, round, () => h.log.ddlCount === ddl && this.hosted.has(h.partition));
+    try {
+      if (ts <= h.snapshotTs) return false;
+      await gc.wait();
+      const round = gc.completedRound;
+      const ddl = h.log.ddlCount;
+      h.log.bytesSinceSnapshot = 0;
+      res = await writeSnapshot(h.log.dir, h.partition, view, round, () => h.log.ddlCount === ddl && this.hosted.has(h.partition));
+    } finally {
+      txns.release(view);
+    }
     this.snapshotsTaken++;
     // Keep this snapshot and the one before it (the fallback if this one is found damaged), and
     // the log the one before needs; release everything older.
