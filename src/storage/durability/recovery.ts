@@ -8,6 +8,11 @@
  * its snapshot are complete by construction). The first incomplete round C, and everything after
  * it in every log, is cut off: the files are truncated there with a warning, nothing of it is
  * replayed. Acknowledged commits are all in complete rounds before C.
+ *
+ * A crash can only tear the round in flight (rounds run one after another), so the cut drops
+ * exactly the unacknowledged tail. A record damaged in the middle of a log (bit rot) ends that
+ * log there; every later round that wrote to that log is then incomplete and cut everywhere, so
+ * no transaction is half-applied; later single-partition commits of other logs stay.
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
