@@ -2,13 +2,14 @@ import type * as A from '../sql/ast.js';
 import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 import type { BoundExpr } from '../common/ir/expr.js';
+import type { Access, Routing } from '../common/ir/physical.js';
 import { SqlError } from '../common/errors.js';
 import { castToType } from '../common/cast.js';
 import type { ErrorCodeName } from '../common/error-codes.js';
 import type { TableDef, ColumnDef } from '../cluster/catalog.js';
 import { partitionOf } from '../cluster/sharding.js';
 import { evalConst } from '../exec/index.js';
-import { Binder, tableScopeColumns, walkAst } from '../planner/binder.js';
+import { Binder, tableScopeColumns, walkAst, type BindContext } from '../planner/binder.js';
 import { chooseAccess, chooseRouting, leafSafe } from '../planner/distribute.js';
 import type { StatementResult } from './mysql/session-api.js';
 import { ClientFlags } from './mysql/session-api.js';
@@ -242,7 +243,21 @@ function mapAst(e: A.Expr): A.Expr {
 
 // ───────────────────────────── UPDATE / DELETE ─────────────────────────────
 
-export async function runModify(session: Session, ps: A.ParsedStatement, st: A.Statement & { kind: 'update' | 'delete' }, params: Params): Promise<StatementResult> {
+/** What UPDATE / DELETE bind to; cached like a query plan, so OLTP writes skip the binder. */
+interface ModifyPlan {
+  readonly table: TableDef;
+  readonly alias: string;
+  readonly tableName: A.TableName;
+  readonly filter: BoundExpr | null;
+  /** expr null = DEFAULT, resolved per execution (a CURRENT_TIMESTAMP default follows the clock). */
+  readonly assignments?: readonly { readonly column: number; readonly expr: BoundExpr | null }[];
+  readonly orderBy?: readonly { readonly expr: BoundExpr; readonly desc: boolean }[];
+  readonly limit: BoundExpr | null;
+  readonly routing: Routing;
+  readonly access: Access;
+}
+
+function planModify(session: Session, st: A.Statement & { kind: 'update' | 'delete' }, ctx: BindContext): ModifyPlan {
   let tableName: A.TableName;
   let alias: string;
   if (st.kind === 'update') {
@@ -254,32 +269,44 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
     alias = st.alias ?? st.table.name;
   }
   const t = session.table(tableName);
-  const ctx = session.bindContext(ps, params.types);
   const binder = new Binder(ctx);
   const scope = { columns: tableScopeColumns(t, alias), parent: null };
   const filter = st.where ? binder.bindExpr(st.where, scope, 'where clause') : null;
-  const now = nowText();
   const assignments =
     st.kind === 'update'
       ? st.set.map((a) => {
           const column = columnIndex(t, a.column.name);
-          const col = t.columns[column]!;
-          const expr: BoundExpr = a.value.kind === 'default' ? { kind: 'const', value: defaultValue(session, col, now), type: col.type } : binder.bindExpr(a.value, scope, 'field list');
-          return { column, expr };
+          return { column, expr: a.value.kind === 'default' ? null : binder.bindExpr(a.value, scope, 'field list') };
         })
       : undefined;
   const orderBy = st.orderBy?.map((o) => ({ expr: binder.bindExpr(o.expr, scope, 'order clause'), desc: o.desc }));
+  return {
+    table: t,
+    alias,
+    tableName,
+    filter,
+    ...(assignments ? { assignments } : {}),
+    ...(orderBy ? { orderBy } : {}),
+    limit: st.limit ? binder.bindExpr(st.limit.count, scope, 'field list') : null,
+    routing: chooseRouting(t, filter),
+    access: chooseAccess(t, filter),
+  };
+}
+
+export async function runModify(session: Session, ps: A.ParsedStatement, st: A.Statement & { kind: 'update' | 'delete' }, params: Params): Promise<StatementResult> {
+  const plan = session.cachedPlan(ps, params.types, (ctx) => planModify(session, st, ctx));
+  const { table: t, alias, tableName, filter, orderBy, routing } = plan;
+  const now = nowText();
+  const assignments = plan.assignments?.map(({ column, expr }) => {
+    const col = t.columns[column]!;
+    return { column, expr: expr ?? ({ kind: 'const', value: defaultValue(session, col, now), type: col.type } satisfies BoundExpr) };
+  });
   const inputs = session.execInputs(ps, params, ['database', 'last_insert_id', 'connection_id', 'user']);
   const ectx = session.execContext(inputs, () => []);
-  let limit: number | undefined;
-  if (st.limit) {
-    const v = evalConst(binder.bindExpr(st.limit.count, scope, 'field list'), ectx);
-    limit = Number(v);
-  }
+  const limit = plan.limit === null ? undefined : Number(evalConst(plan.limit, ectx));
 
   const db = session.engine.catalog.database(t.db)!;
   const shardTypes = t.shardKey.map((c) => t.columns[c]!.type);
-  const routing = chooseRouting(t, filter);
   const partitions = session.engine.cursor.partitionsFor(t.db, routing, shardTypes, ectx);
   const base = {
     ...inputs,
@@ -324,7 +351,7 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
       }
     }
   } else {
-    const access = chooseAccess(t, filter);
+    const access = plan.access;
     const byLeaf = new Map<ReturnType<typeof session.engine.partitionMap.leafFor>, number[]>();
     for (const p of partitions) {
       const leaf = session.engine.partitionMap.leafFor(t.db, p);

@@ -342,19 +342,29 @@ export class Session implements ServerSession {
 
   /** Binds, distributes and caches the plan of a SELECT. */
   planQuery(ps: A.ParsedStatement, paramTypes: readonly SqlType[]): QueryPlan {
-    const sig = paramTypes.map(typeSignature).join(',');
-    const key = PlanCache.key(this.db, ps.cacheKey, sig);
+    return this.cachedPlan(ps, paramTypes, (ctx) => {
+      const bound = new Binder(ctx).bindQuery(ps.statement as A.Query);
+      const plan = distribute(bound.plan);
+      return { plan, columns: bound.columns, sessionNames: sessionNamesOf(plan) };
+    });
+  }
+
+  /**
+   * The plan of a statement from the plan cache, or built by `build` and cached. The key is the
+   * parameterized text with the database and parameter types; the catalog version and the
+   * literals the plan baked in must match too.
+   */
+  cachedPlan<P>(ps: A.ParsedStatement, paramTypes: readonly SqlType[], build: (ctx: BindContext & { baked: Set<number> }) => P): P {
+    const key = PlanCache.key(this.db, ps.cacheKey, paramTypes.map(typeSignature).join(','));
     const version = this.engine.catalog.version;
-    const hit = this.engine.planCache.get<QueryPlan>(key, version, ps.literals);
+    const hit = this.engine.planCache.get<P>(key, version, ps.literals);
     if (hit) return hit;
     const ctx = this.bindContext(ps, paramTypes);
-    const bound = new Binder(ctx).bindQuery(ps.statement as A.Query);
-    const plan = distribute(bound.plan);
-    const qp: QueryPlan = { plan, columns: bound.columns, sessionNames: sessionNamesOf(plan) };
+    const plan = build(ctx);
     if (!ps.text.toLowerCase().includes('information_schema')) {
-      this.engine.planCache.put(key, { plan: qp, catalogVersion: version, baked: [...ctx.baked].map((s) => [s, ps.literals[s]!] as const) });
+      this.engine.planCache.put(key, { plan, catalogVersion: version, baked: [...ctx.baked].map((s) => [s, ps.literals[s]!] as const) });
     }
-    return qp;
+    return plan;
   }
 
   bindContext(ps: A.ParsedStatement, paramTypes: readonly SqlType[]): BindContext & { baked: Set<number> } {
@@ -547,9 +557,18 @@ export function rowsetResult(rs: Rowset, warnings = 0): StatementResult {
   };
 }
 
+let nowMs = -1;
+let nowString = '';
+
+/** The statement clock, 'YYYY-MM-DD hh:mm:ss.ffffff' (millisecond precision), formatted once per millisecond. */
 export function nowText(): string {
-  const iso = new Date().toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
+  const ms = Date.now();
+  if (ms !== nowMs) {
+    const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
+    nowString = `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
+    nowMs = ms;
+  }
+  return nowString;
 }
 
 /** SELECT … FOR UPDATE / LOCK IN SHARE MODE anywhere in a query. */

@@ -13,7 +13,8 @@ export interface ExecContext {
   readonly now: string;
   /** 'session' exprs: DATABASE, USER, CONNECTION_ID, LAST_INSERT_ID, '@x' user vars, '@@x' system vars. */
   sessionValue(name: string): Value;
-  warn(code: ErrorCodeName, message: string): void;
+  /** A plain function, callable detached from the context (operators hold on to it). */
+  readonly warn: (code: ErrorCodeName, message: string) => void;
   /** Leaf: the rows of a scan node in the partition(s) being run, in chunks. */
   scan(node: Extract<PhysicalPlan, { kind: 'scan' }>, ctx: ExecContext): Iterable<Batch>;
   /** Aggregator: the prefetched result of a gather node. */

@@ -60,15 +60,12 @@ const VARCHAR: SqlType = { kind: 'string', family: 'varchar', length: 65535, bin
 const DATETIME6: SqlType = { kind: 'datetime', fsp: 6 };
 const DECIMAL_ANY: SqlType = { kind: 'decimal', precision: 65, scale: 30 };
 
-const warnFns = new WeakMap<ExecContext, WarnFn>();
-/** ctx.warn as a plain function (hosts may be classes whose methods need `this`). */
+/**
+ * ctx.warn as a plain function. Contexts define it as a property callable without `this` (see
+ * ExecContext), so no wrapper is made: one per execution used to cost a WeakMap entry per query.
+ */
 export function warnOf(ctx: ExecContext): WarnFn {
-  let w = warnFns.get(ctx);
-  if (!w) {
-    w = (code, message) => ctx.warn(code, message);
-    warnFns.set(ctx, w);
-  }
-  return w;
+  return ctx.warn;
 }
 
 function fill(n: number, v: Value): Value[] {
@@ -169,14 +166,24 @@ function build(e: BoundExpr): Node {
 }
 
 /** Evaluates `n` on the rows idx[0..m) of batch, returning values in that order. */
-function evalOn(n: Node, batch: Batch, idx: Int32Array, m: number, ctx: ExecContext): Value[] {
+function evalOn(n: Node, batch: Batch, idx: RowIndexes, m: number, ctx: ExecContext): Value[] {
   if (n.scalar) return fill(m, n.scalar(ctx));
   if (m === batch.length) return n.vec(batch, ctx);
   return n.vec(selectRows(batch, idx, m), ctx);
 }
 
-function identity(n: number): Int32Array {
-  const idx = new Int32Array(n);
+/**
+ * Row-index vectors are plain arrays: V8 allocates a typed array of more than 64 bytes outside the
+ * heap at about a microsecond each, while a packed small-integer array is a bump allocation.
+ */
+type RowIndexes = number[];
+
+function indexVector(n: number): RowIndexes {
+  return new Array<number>(n).fill(0);
+}
+
+function identity(n: number): RowIndexes {
+  const idx = indexVector(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   return idx;
 }
@@ -525,7 +532,7 @@ function buildAndOr(kind: 'and' | 'or', argExprs: readonly BoundExpr[]): Node {
           continue;
         }
         const xs = evalOn(a, b, pending, m, ctx);
-        const next = new Int32Array(m);
+        const next = indexVector(m);
         let m2 = 0;
         for (let j = 0; j < m; j++) {
           const i = pending[j]!;
@@ -811,8 +818,8 @@ function buildCase(e: Extract<BoundExpr, { kind: 'case' }>): Node {
       for (const wh of whens) {
         if (m === 0) break;
         const conds = evalOn(wh.when, b, pending, m, ctx);
-        const hit = new Int32Array(m);
-        const rest = new Int32Array(m);
+        const hit = indexVector(m);
+        const rest = indexVector(m);
         let h = 0;
         let r = 0;
         for (let j = 0; j < m; j++) {

@@ -7,10 +7,11 @@ import { rowGroupKey } from './row-keys.js';
 export function distinct(node: Extract<PhysicalPlan, { kind: 'distinct' }>, input: Operator): Operator {
   const seen = new Set<string | number>();
   const types = node.types;
+  let sel: number[] = [];
   return {
     next: () => {
       for (let b = input.next(); b; b = input.next()) {
-        const sel = new Int32Array(b.length);
+        if (sel.length < b.length) sel = new Array<number>(b.length).fill(0);
         let m = 0;
         for (let i = 0; i < b.length; i++) {
           const key = rowGroupKey(b.cols, types, i);
