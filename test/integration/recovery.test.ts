@@ -1,8 +1,8 @@
 // Recovery from damaged files: a corrupt record in a partition log is cut off with a warning (it
 // and every later commit round go, everything before stays), and a corrupt snapshot makes
 // recovery fall back to the snapshot before it plus the longer log, losing nothing.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
@@ -18,15 +18,17 @@ interface Proc {
 
 const procs: ChildProcess[] = [];
 const dirs: string[] = [];
+const mounts: string[] = [];
 
 afterEach(() => {
   for (const c of procs.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const m of mounts.splice(0)) spawnSync('umount', ['-l', m]);
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function start(dataDir: string, args: string[] = []): Promise<Proc> {
+async function start(dataDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Proc> {
   const port = await freePort();
-  const child = spawn(process.execPath, [cliPath(), 'start', '--port', String(port), '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath(), 'start', '--port', String(port), '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   procs.push(child);
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -71,7 +73,7 @@ function logLines(out: string): { msg?: string; [k: string]: unknown }[] {
     .map((l) => JSON.parse(l) as { msg?: string });
 }
 
-describe('recovery from damaged files', () => {
+describe('recovery from damaged files, a full disk and shutdown', () => {
   it('cuts a corrupt log record off with a warning, keeps everything before it, half-applies nothing', async () => {
     const dir = tmp();
     const a = await start(dir, ['--snapshot-interval', '0', '--log-size-limit', '0']);
@@ -175,4 +177,110 @@ describe('recovery from damaged files', () => {
     for (const f of newest) expect(existsSync(`${f}.corrupt`)).toBe(true);
     await kill(b);
   }, 90_000);
+
+  it('fails writes with ER_DISK_FULL while the disk is full and resumes once space is back', async () => {
+    const dir = tmp();
+    // A real full disk: a small tmpfs (needs root); otherwise the log's fault hook makes every
+    // log write fail with ENOSPC while a flag file exists.
+    const mnt = path.join(dir, 'small');
+    writeFileSync(path.join(dir, '.keep'), '');
+    spawnSync('mkdir', ['-p', mnt]);
+    const mounted = process.env.TESSERA_TEST_NO_MOUNT === undefined && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt]).status === 0;
+    if (mounted) mounts.push(mnt);
+    const flag = path.join(dir, 'enospc');
+    const dataDir = mounted ? path.join(mnt, 'data') : path.join(dir, 'data');
+    const filler = path.join(mounted ? mnt : dir, 'filler');
+    const fill = (): void => {
+      if (!mounted) {
+        writeFileSync(flag, '');
+        return;
+      }
+      const fd = openSync(filler, 'w');
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      try {
+        for (let i = 0; i < 10_000; i++) writeSync(fd, chunk);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
+      } finally {
+        closeSync(fd);
+      }
+      expect(statfsSync(mnt).bavail).toBe(0);
+    };
+    const free = (): void => rmSync(mounted ? filler : flag, { force: true });
+
+    const a = await start(dataDir, ['--snapshot-interval', '0', '--log-size-limit', '0'], { TESSERA_FAULT_ENOSPC: flag });
+    await sql(a, 'CREATE DATABASE f');
+    await sql(a, 'CREATE TABLE f.t (id INT PRIMARY KEY, v VARCHAR(200))');
+    for (let i = 1; i <= 20; i++) await sql(a, 'INSERT INTO f.t VALUES (?, ?)', [i, 'x'.repeat(150)]);
+
+    fill();
+    const c = await mysql.createConnection({ host: '127.0.0.1', port: a.port, user: 'root' });
+    // The commit that meets the full disk (once the log's last page is used up) fails with 1021
+    // and says what to do …
+    let err: { errno?: number; message?: string } | null = null;
+    let acked = 20;
+    for (let i = 21; i <= 400 && err === null; i++) {
+      err = await c.query('INSERT INTO f.t VALUES (?, ?)', [i, 'y'.repeat(150)]).then(
+        () => null,
+        (e: { errno?: number; message?: string }) => e,
+      );
+      if (err === null) acked = i;
+    }
+    expect(err?.errno).toBe(1021);
+    expect(err?.message).toMatch(/Disk full.*Free space/);
+    // … later writes are refused at once, reads go on.
+    await expect(c.query('UPDATE f.t SET v = ? WHERE id = 1', ['z'])).rejects.toMatchObject({ errno: 1021 });
+    const [cnt] = await c.query('SELECT COUNT(*) AS n FROM f.t WHERE id <= ?', [acked]);
+    expect(Number((cnt as { n: number }[])[0]!.n)).toBe(acked);
+
+    // Space comes back: the kept log tail is written and writes resume on their own.
+    free();
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        await c.query('INSERT INTO f.t VALUES (1000, ?)', ['w']);
+        break;
+      } catch (e) {
+        if ((e as { errno?: number }).errno !== 1021 || Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const [mem] = await c.query('SELECT id FROM f.t ORDER BY id');
+    await c.end();
+    const inMemory = (mem as { id: number }[]).map((r) => r.id);
+    expect(inMemory).toContain(1000);
+    for (let i = 1; i <= acked; i++) expect(inMemory).toContain(i);
+    // What memory showed is what the disk holds: a crash now loses nothing of it.
+    await kill(a);
+    const b = await start(dataDir, [], { TESSERA_FAULT_ENOSPC: flag });
+    const after = await sql<{ id: number }[]>(b, 'SELECT id FROM f.t ORDER BY id');
+    expect(after.map((r) => r.id)).toEqual(inMemory);
+    expect(logLines(a.output()).some((l) => l.msg === 'transaction log write failed; refusing writes until it succeeds')).toBe(true);
+    expect(logLines(a.output()).some((l) => l.msg === 'transaction log writes succeed again; accepting writes')).toBe(true);
+    await kill(b);
+  }, 90_000);
+
+  it('shuts down on SIGTERM with exit 0: open transactions aborted, the log flushed', async () => {
+    const dir = tmp();
+    // async with a long window: only the shutdown flush can have written these commits.
+    const a = await start(dir, ['--durability', 'async', '--async-flush-ms', '10000']);
+    await sql(a, 'CREATE DATABASE g');
+    await sql(a, 'CREATE TABLE g.t (id INT PRIMARY KEY)');
+    const c = await mysql.createConnection({ host: '127.0.0.1', port: a.port, user: 'root' });
+    for (let i = 1; i <= 50; i++) await c.query('INSERT INTO g.t VALUES (?)', [i]);
+    const open = await mysql.createConnection({ host: '127.0.0.1', port: a.port, user: 'root' });
+    open.on('error', () => {});
+    await open.query('BEGIN');
+    await open.query('INSERT INTO g.t VALUES (999)');
+    const exit = new Promise<number | null>((r) => a.child.once('exit', (code) => r(code)));
+    a.child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    c.destroy();
+    open.destroy();
+    expect(logLines(a.output()).some((l) => l.msg === 'stopped')).toBe(true);
+    const b = await start(dir);
+    const rows = await sql<{ id: number }[]>(b, 'SELECT id FROM g.t ORDER BY id');
+    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    await kill(b);
+  }, 60_000);
 });
