@@ -83,7 +83,8 @@ export function fmtNum(v: number | null): string {
 
 export function ratio(a: number | null, b: number | null): string {
   if (a === null || b === null || b === 0) return 'n/a';
-  return `${(a / b).toFixed(2)}x`;
+  const r = a / b;
+  return `${r !== 0 && Math.abs(r) < 0.1 ? r.toPrecision(2) : r.toFixed(2)}x`;
 }
 
 function table(rows: string[][]): string {
