@@ -289,7 +289,13 @@ export class ClientConnection {
       });
     } catch (err) {
       await this.replyError(err);
-      this.opts.logger.info({ conn: this.id, user: this.user, host: this.host, err }, 'mysql session could not open');
+      // The client got the error; a wrong database name is the client's business, not an event
+      // worth a stack trace at info level (a misconfigured pool would flood the log).
+      const known = err instanceof SqlError;
+      this.opts.logger[known ? 'debug' : 'warn'](
+        { conn: this.id, user: this.user, host: this.host, ...(known ? { errno: err.errno, message: err.message } : { err }) },
+        'mysql session could not open',
+      );
       return false;
     }
     writeOk(this.w, { affectedRows: 0, insertId: 0, status: this.session.statusFlags(), warnings: 0 });
