@@ -1,6 +1,6 @@
 import type * as A from '../sql/ast.js';
 import { SqlError } from '../common/errors.js';
-import type { TableDef, IndexDef } from '../cluster/catalog.js';
+import type { TableDef } from '../cluster/catalog.js';
 import type { LeafTableSchema } from '../net/leaf-api.js';
 import { buildTableDef, tableDefLike } from './ddl/table-def.js';
 import { runAlterTable, runCreateTableSelect, runRenameTable } from './ddl/alter-table.js';
@@ -134,10 +134,11 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
       engine.setAutoIncrement(t.id, 1n);
       return ok(0);
     }
+    // CREATE INDEX / DROP INDEX are ALTER TABLE … ADD INDEX / DROP INDEX.
     case 'createIndex':
-      return addIndex(session, tableOf(session, st.table), st.index);
+      return runAlterTable(session, { kind: 'alterTable', table: st.table, actions: [{ kind: 'addIndex', index: st.index }] });
     case 'dropIndex':
-      return dropIndex(session, tableOf(session, st.table), st.name);
+      return runAlterTable(session, { kind: 'alterTable', table: st.table, actions: [{ kind: 'dropIndex', name: st.name }] });
     case 'alterTable':
       return runAlterTable(session, st);
     case 'renameTable':
@@ -145,40 +146,6 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
     default:
       throw new SqlError('ER_INTERNAL_ERROR', `not a DDL statement: ${st.kind}`);
   }
-}
-
-async function addIndex(session: Session, t: TableDef, ix: A.IndexDef): Promise<StatementResult> {
-  if (ix.kind === 'shard' || ix.kind === 'sort' || ix.kind === 'foreign' || ix.kind === 'fulltext') {
-    return ok(0);
-  }
-  if (ix.kind === 'primary') throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support adding a primary key to an existing table");
-  const columns = ix.columns.map((c) => {
-    const i = t.columns.findIndex((col) => col.name.toLowerCase() === c.name.toLowerCase());
-    if (i < 0) throw new SqlError('ER_KEY_COLUMN_DOES_NOT_EXIST', `Key column '${c.name}' doesn't exist in table`);
-    return i;
-  });
-  const unique = ix.kind === 'unique';
-  if (unique && t.shardKey.length && !t.shardKey.every((c) => columns.includes(c))) {
-    throw new SqlError('ER_NONUNIQ_SHARD_KEY', `The unique key '${ix.name ?? ''}' must contain all columns of the shard key of '${t.name}': uniqueness is enforced inside one partition. Include the shard key columns in the unique key.`);
-  }
-  let name = ix.name ?? t.columns[columns[0]!]!.name;
-  if (!ix.name) for (let n = 2; t.indexes.some((i) => i.name.toLowerCase() === name.toLowerCase()); n++) name = `${t.columns[columns[0]!]!.name}_${n}`;
-  if (t.indexes.some((i) => i.name.toLowerCase() === name.toLowerCase())) throw new SqlError('ER_DUP_KEYNAME', `Duplicate key name '${name}'`);
-  const def: IndexDef = { name, columns, unique, primary: false, using: ix.using ?? 'BTREE' };
-  for (const leaf of session.engine.partitionMap.leaves()) {
-    await leaf.addIndex(t.db, t.id, { name, columns, unique, primary: false });
-  }
-  session.engine.catalog.replaceTable({ ...t, indexes: [...t.indexes, def] });
-  return ok(0, { info: 'Records: 0  Duplicates: 0  Warnings: 0' });
-}
-
-async function dropIndex(session: Session, t: TableDef, name: string): Promise<StatementResult> {
-  const ix = t.indexes.find((i) => i.name.toLowerCase() === name.toLowerCase());
-  if (!ix) throw new SqlError('ER_CANT_DROP_FIELD_OR_KEY', `Can't DROP '${name}'; check that column/key exists`);
-  if (ix.primary) throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support dropping the primary key");
-  for (const leaf of session.engine.partitionMap.leaves()) await leaf.dropIndex(t.db, t.id, ix.name);
-  session.engine.catalog.replaceTable({ ...t, indexes: t.indexes.filter((i) => i !== ix) });
-  return ok(0, { info: 'Records: 0  Duplicates: 0  Warnings: 0' });
 }
 
 // ───────────────────────────── after a restart ─────────────────────────────

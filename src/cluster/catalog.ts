@@ -50,6 +50,11 @@ export interface TableDef {
   readonly shardKey: readonly number[];
   /** Unique keys share no column: the whole table lives in partition 0 so they can be enforced. */
   readonly singlePartition?: boolean;
+  /**
+   * The shard key was written (SHARD KEY (…)); otherwise the unique keys chose it and ALTER TABLE
+   * chooses again when they change. Absent in catalogs written before it existed: not written.
+   */
+  readonly shardKeyExplicit?: boolean;
   readonly sortKey: readonly number[];
   /** A reference table is copied whole to every leaf. */
   readonly reference: boolean;

@@ -91,7 +91,10 @@ export async function runAlterTable(session: Session, st: Extract<A.Statement, {
     for (const ix of dropped) for (const leaf of leaves) await leaf.addIndex(t.db, t.id, { name: ix.name, columns: ix.columns, unique: ix.unique, primary: false }).catch(() => undefined);
     throw e;
   }
-  const next: TableDef = { ...plan.def, name: target.name };
+  // The leaves append an added index after the ones they have: the catalog lists them in the
+  // same order, since plans name an index by its position.
+  const kept = t.indexes.filter((ix) => ix.primary || newKeys.has(key(ix))).map((ix) => plan.def.indexes.find((n) => key(n) === key(ix))!);
+  const next: TableDef = { ...plan.def, name: target.name, indexes: [...kept, ...added] };
   if (renamed) {
     catalog.addTable(next);
     catalog.removeTable(t.db, t.name);

@@ -34,10 +34,23 @@ describe('planAlter', () => {
     expect(p.def.columns[1]!.name).toBe('aa');
   });
 
-  it('refuses to drop or retype a shard-key column but lets it widen', () => {
-    expect(() => alter(t, 'ALTER TABLE t DROP COLUMN id')).toThrowError(/shard key/);
-    expect(() => alter(t, 'ALTER TABLE t MODIFY id VARCHAR(10)')).toThrowError(/shard key/);
-    expect(alter(t, 'ALTER TABLE t MODIFY id BIGINT').def.columns[0]!.type).toEqual({ kind: 'int', bytes: 8, unsigned: false });
+  it('refuses to drop or retype a written shard-key column but lets it widen', () => {
+    const sk = table('CREATE TABLE sk (id INT, v INT, SHARD KEY (id))');
+    expect(() => alter(sk, 'ALTER TABLE sk DROP COLUMN id')).toThrowError(/shard key/);
+    expect(() => alter(sk, 'ALTER TABLE sk MODIFY id VARCHAR(10)')).toThrowError(/shard key/);
+    expect(alter(sk, 'ALTER TABLE sk MODIFY id BIGINT').def.columns[0]!.type).toEqual({ kind: 'int', bytes: 8, unsigned: false });
+    expect(() => alter(sk, 'ALTER TABLE sk ADD UNIQUE (v)')).toThrowError(/shard key/);
+  });
+
+  it('re-chooses a shard key the unique keys chose', () => {
+    // PRIMARY KEY (id) + UNIQUE (b) share no column: one partition, as CREATE TABLE would do
+    const p = alter(t, 'ALTER TABLE t ADD UNIQUE (b)');
+    expect(p.def.singlePartition).toBe(true);
+    expect(p.def.shardKey).toEqual([]);
+    expect(p.rebuild).toBe(true);
+    const d = alter(t, 'ALTER TABLE t DROP COLUMN id');
+    expect(d.def.shardKey).toEqual([]);
+    expect(d.def.indexes.map((ix) => ix.name)).toEqual(['kb']);
   });
 
   it('gives a key-less table a shard key from a new unique key', () => {

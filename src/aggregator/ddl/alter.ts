@@ -48,7 +48,8 @@ export function planAlter(t: TableDef, actions: readonly A.AlterAction[]): Alter
   const indexes: DraftIndex[] = t.indexes.map((ix) => ({ name: ix.name, columns: ix.columns.map((c) => t.columns[c]!.name), unique: ix.unique, primary: ix.primary, using: ix.using }));
   let shardNames = t.shardKey.map((c) => t.columns[c]!.name);
   let sortNames = t.sortKey.map((c) => t.columns[c]!.name);
-  const shardLower = (): Set<string> => new Set(shardNames.map(lower));
+  // Only a written shard key is fixed; one the unique keys chose follows them.
+  const shardLower = (): Set<string> => new Set(t.shardKeyExplicit === true ? shardNames.map(lower) : []);
   let renameTo: A.TableName | undefined;
   let autoIncrement: bigint | undefined;
   let comment = t.comment;
@@ -224,13 +225,14 @@ export function planAlter(t: TableDef, actions: readonly A.AlterAction[]): Alter
     throw new SqlError('ER_WRONG_AUTO_KEY', 'Incorrect table definition; there can be only one auto column and it must be defined as a key');
   }
 
-  // The shard key stays (its columns can neither go nor change values); a table that had none
-  // because it had no unique key gets one from its new keys, as CREATE TABLE would give it.
+  // A written shard key stays (its columns can neither go nor change values) and every unique
+  // key must contain it. One the unique keys chose is chosen again from the new keys, as CREATE
+  // TABLE would choose it (the rows then move to their new partitions in the rebuild).
   let shardKey: readonly number[] = shardNames.map(position);
   let singlePartition = t.singlePartition === true;
-  if (!t.reference && !singlePartition) {
-    if (shardKey.length === 0 && newIndexes.some((ix) => ix.unique)) ({ shardKey, singlePartition } = implicitShardKey(newIndexes));
-    if (!singlePartition) checkUniqueKeysCoverShardKey(newIndexes, shardKey, columns, true);
+  if (!t.reference) {
+    if (t.shardKeyExplicit === true) checkUniqueKeysCoverShardKey(newIndexes, shardKey, columns, true);
+    else ({ shardKey, singlePartition } = implicitShardKey(newIndexes));
   }
 
   const { singlePartition: _old, ...base } = t;

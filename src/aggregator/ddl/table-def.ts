@@ -686,6 +686,7 @@ export function buildTableDef(stmt: CreateTable, ctx: BuildContext): BuiltTable 
     indexes,
     shardKey,
     ...(singlePartition ? { singlePartition } : {}),
+    ...(shardSpec !== undefined ? { shardKeyExplicit: true } : {}),
     sortKey,
     reference,
     storage,
