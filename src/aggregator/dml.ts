@@ -343,8 +343,11 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
       const targets = p === undefined ? partitions : [p];
       for (const part of targets) {
         const leaf = session.engine.partitionMap.leafFor(t.db, part);
-        // The rows were chosen above; only the primary key decides now (the filter may hold subqueries).
-        const r = await leaf.modify({ ...base, partitions: [part], access: { kind: 'point', index: t.indexes.indexOf(pk), keys: [keys] }, filter: null }, kind);
+        // The rows were chosen above by primary key. The leaf re-checks the filter on the locked,
+        // latest version (a concurrent write may have moved the row out of the WHERE); a filter
+        // with subqueries cannot run on a leaf, so there the choice above stands.
+        const recheck = filter !== null && leafSafe(filter) ? filter : null;
+        const r = await leaf.modify({ ...base, partitions: [part], access: { kind: 'point', index: t.indexes.indexOf(pk), keys: [keys] }, filter: recheck }, kind);
         matched += r.matched;
         changed += r.changed;
         for (const w of r.warnings) session.warn(w.code, w.message);

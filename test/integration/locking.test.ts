@@ -159,4 +159,17 @@ describe('locking reads', () => {
     expect(await waiting).toEqual([{ id: 3 }]);
     await b.query('COMMIT');
   });
+
+  it('DELETE … ORDER BY … LIMIT re-checks its WHERE on a row changed while it waited for the lock', async () => {
+    await b.query('SET SESSION innodb_lock_wait_timeout = 10');
+    await a.query('UPDATE acct SET balance = 1 WHERE id = 1');
+    await a.query('BEGIN');
+    await a.query('UPDATE acct SET balance = 100 WHERE id = 1');
+    const waiting = b.query('DELETE FROM acct WHERE balance < 10 ORDER BY id LIMIT 1');
+    expect(await stateAfter(waiting, 300)).toBe('pending');
+    await a.query('COMMIT');
+    await waiting;
+    // Row 1 no longer matches once its writer committed: it must survive.
+    expect(await rows(b, 'SELECT balance FROM acct WHERE id = 1')).toEqual([{ balance: '100.00' }]);
+  });
 });
