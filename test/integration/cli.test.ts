@@ -1,6 +1,7 @@
 // Drives the real `mariadb` command-line client: a piped SQL script mirroring the README tour
 // (batch mode), `-e` batch queries, and an interactive session (through a pseudo-terminal via
 // `script`) whose `USE db` sends COM_FIELD_LIST for each table.
+import { readFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +127,20 @@ describe.skipIf(!haveClient && !inCi)('mariadb command-line client', () => {
     // MariaDB prints integer display widths (int(11)); MySQL 8 and Tessera print plain `int`.
     const noWidths = (s: string): string => s.replace(/\bint\(11\)/g, 'int');
     expect(noWidths(r.stdout)).toBe(noWidths(TOUR_OUTPUT));
+  });
+
+  it("runs README.md's tour verbatim, without an error", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /## A short tour[\s\S]*?```sql\n([\s\S]*?)```/.exec(readme);
+    expect(block, 'README.md has a "## A short tour" section with a ```sql block').not.toBeNull();
+    // Its own database name, so a shared target keeps any real `shop`.
+    const tour = block![1]!.replace(/\bshop\b/g, 'it_readme_shop');
+    const script = `DROP DATABASE IF EXISTS it_readme_shop;\n${tour}\nDROP DATABASE it_readme_shop;\n`;
+    const r = await run('mariadb', connArgs, script);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // The join of the tour (its first result) answers with the three customers, Grace first.
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual(['name\torders\ttotal', 'Grace\t1\t99.99']);
   });
 
   it('answers -e in batch mode', async () => {
