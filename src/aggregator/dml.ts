@@ -14,6 +14,7 @@ import { chooseAccess, chooseRouting, leafSafe } from '../planner/distribute.js'
 import type { StatementResult } from './mysql/session-api.js';
 import { ClientFlags } from './mysql/session-api.js';
 import { ok, nowText, type Params, type Session } from './session.js';
+import { assignsShardKey, updateMovingRows } from './shard-key-update.js';
 
 const NEW_ROW_ALIAS = '\u0000values';
 
@@ -321,7 +322,10 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
   let matched = 0;
   let changed = 0;
   const kind = st.kind;
-  if ((limit !== undefined && partitions.length > 1) || (filter !== null && !leafSafe(filter))) {
+  if (st.kind === 'update' && assignsShardKey(t, assignments)) {
+    // A new shard-key value moves the row to another partition: delete + insert (shard-key-update.ts).
+    ({ matched, changed } = await updateMovingRows(session, ps, params, { table: t, alias, tableName, statement: st, filter, assignments: assignments!, strict: base.strict, inputs, ectx }));
+  } else if ((limit !== undefined && partitions.length > 1) || (filter !== null && !leafSafe(filter))) {
     // ORDER BY … LIMIT across partitions: pick the rows first, then modify them by primary key.
     const pk = t.indexes.find((i) => i.primary);
     if (!pk) throw new SqlError('ER_NOT_SUPPORTED_YET', `This version of Tessera doesn't yet support ${kind.toUpperCase()} … LIMIT on a table without a primary key`);
