@@ -111,6 +111,7 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
         Tessera_plan_cache_hits: engine.planCache.hits,
         Tessera_plan_cache_misses: engine.planCache.misses,
         Tessera_plan_cache_entries: engine.planCache.size,
+        Tessera_parser_skipped: c.parserSkipped,
       };
       return filtered(show.showStatus(counters, st.like), st.where);
     }

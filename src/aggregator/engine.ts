@@ -10,6 +10,10 @@ import type { ProcessInfo } from './admin/show.js';
 import type { ConnectionInfo, ServerSession, SessionFactory, UserCredentials } from './mysql/session-api.js';
 import { LeafCursor, type PartitionMap } from './leaf-cursor.js';
 import { PlanCache } from './plan-cache.js';
+import type * as A from '../sql/ast.js';
+
+/** Bound on remembered SELECT shapes; the map starts over when full (cheap, and rare). */
+const SELECT_SHAPES = 4096;
 import { Session } from './session.js';
 
 export interface EngineOptions {
@@ -43,9 +47,11 @@ export class Engine implements SessionFactory {
   readonly globals: GlobalVariables;
   readonly cursor: LeafCursor;
   readonly planCache = new PlanCache(4096);
+  /** SELECT statements by cache key, for the parser-free path (Session.cachedSelect). */
+  readonly selectShapes = new Map<string, A.Statement>();
   readonly sessions = new Map<number, Session>();
   readonly startedAt = Date.now();
-  readonly counters = { questions: 0, connections: 0, comSelect: 0, comInsert: 0, comUpdate: 0, comDelete: 0 };
+  readonly counters = { questions: 0, connections: 0, comSelect: 0, comInsert: 0, comUpdate: 0, comDelete: 0, parserSkipped: 0 };
   private nextConn = 1;
   private nextTxn = 1;
   /** tableId → next AUTO_INCREMENT value. */
@@ -86,6 +92,13 @@ export class Engine implements SessionFactory {
     this.sessions.set(info.connectionId, s);
     this.counters.connections++;
     return s;
+  }
+
+  /** Keeps the AST of a plain SELECT so later texts of the same shape skip the parser. */
+  rememberSelectShape(ps: A.ParsedStatement): void {
+    if (this.selectShapes.has(ps.cacheKey)) return;
+    if (this.selectShapes.size >= SELECT_SHAPES) this.selectShapes.clear();
+    this.selectShapes.set(ps.cacheKey, ps.statement);
   }
 
   nextConnectionId(): number {

@@ -35,6 +35,12 @@ export class PlanCache {
     return e.plan as P;
   }
 
+  /** Whether get() would hit, without counting or reordering. */
+  has(key: string, catalogVersion: number, literals: readonly Literal[]): boolean {
+    const e = this.map.get(key);
+    return e !== undefined && e.catalogVersion === catalogVersion && e.baked.every(([slot, lit]) => sameLiteral(literals[slot], lit));
+  }
+
   put<P>(key: string, entry: CachedEntry<P>): void {
     this.map.delete(key);
     this.map.set(key, entry);

@@ -1,5 +1,5 @@
 import type * as A from '../sql/ast.js';
-import { parse, parseOne } from '../sql/index.js';
+import { fingerprint, parse, parseOne } from '../sql/index.js';
 import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 import { Decimal } from '../common/decimal.js';
@@ -93,6 +93,14 @@ export class Session implements ServerSession {
 
   async query(sql: string): Promise<QueryOutcome> {
     this.engine.counters.questions++;
+    const fast = this.cachedSelect(sql);
+    if (fast !== null) {
+      try {
+        return { results: [await this.runStatement(fast, NO_PARAMS)] };
+      } catch (e) {
+        return { results: [], error: toSqlError(e, this.engine) };
+      }
+    }
     const results: StatementResult[] = [];
     let statements: A.ParsedStatement[];
     try {
@@ -112,6 +120,30 @@ export class Session implements ServerSession {
       }
     }
     return { results };
+  }
+
+  /**
+   * The parser-free path of COM_QUERY: a single SELECT whose shape was seen before and whose plan
+   * is cached for these baked literals. Fingerprinting alone yields its literal values, and the
+   * plan binds literals through slots, so the AST kept from the first parse (whose own literal
+   * values are stale) is never bound again. Anything else returns null and is parsed.
+   */
+  private cachedSelect(sql: string): A.ParsedStatement | null {
+    const shapes = this.engine.selectShapes;
+    if (shapes.size === 0) return null;
+    let fps: ReturnType<typeof fingerprint>;
+    try {
+      fps = fingerprint(sql);
+    } catch {
+      return null; // the parser reports the error
+    }
+    if (fps.length !== 1) return null;
+    const fp = fps[0]!;
+    const statement = shapes.get(fp.cacheKey);
+    if (statement === undefined || fp.paramCount !== 0) return null;
+    if (!this.engine.planCache.has(PlanCache.key(this.db, fp.cacheKey, ''), this.engine.catalog.version, fp.literals)) return null;
+    this.engine.counters.parserSkipped++;
+    return { statement, text: fp.text, cacheKey: fp.cacheKey, literals: fp.literals, paramCount: 0 };
   }
 
   async prepare(sql: string): Promise<PreparedInfo> {
@@ -262,6 +294,7 @@ export class Session implements ServerSession {
         this.engine.counters.comSelect++;
         // A locking read takes row locks, so it needs a transaction (its own under autocommit).
         if (isLockingRead(st)) return this.inWriteTxn(() => this.runQuery(ps, params, true));
+        if (params.values.length === 0) this.engine.rememberSelectShape(ps);
         return this.runQuery(ps, params);
       case 'insert':
         this.engine.counters.comInsert++;
