@@ -54,8 +54,10 @@ interface ScopeColumn {
   readonly nullable: boolean;
   /** Hidden from unqualified lookup and `*` (the right side of a USING/NATURAL column). */
   readonly usingDuplicate?: boolean;
-  /** Position in its table (or derived table), for `t.*` after a USING join reordered the scope. */
+  /** Position in its table (or derived table): `t.*` lists a table's columns in this order. */
   readonly pos?: number;
+  /** Position in what an unqualified `*` lists, when a join orders it otherwise than the plan does. */
+  readonly rank?: number;
   readonly keyFlags?: { primaryKey?: boolean; uniqueKey?: boolean; multipleKey?: boolean; autoIncrement?: boolean };
 }
 
@@ -374,6 +376,8 @@ export class Binder {
           .map((c, i) => ({ c, i }))
           .filter(({ c }) => !c.usingDuplicate || it.table !== undefined)
           .filter(({ c }) => it.table === undefined || sameName(c.table, it.table));
+        // `*` over joins lists columns by rank (MySQL's order for USING, RIGHT JOIN's written order).
+        if (it.table === undefined) cols.sort((x, y) => (x.c.rank ?? x.i) - (y.c.rank ?? y.i));
         if (it.table !== undefined && cols.length === 0) {
           throw new SqlError('ER_BAD_TABLE', `Unknown table '${it.table}'`);
         }
@@ -467,7 +471,7 @@ export class Binder {
     const l = this.bindFrom(ref.left, outer);
     const r = this.bindFrom(ref.right, outer);
     const isRight = ref.type === 'RIGHT';
-    // RIGHT JOIN is a LEFT JOIN with the sides swapped; a projection restores the column order.
+    // RIGHT JOIN is a LEFT JOIN with the sides swapped; the columns' ranks restore the written order for `*`.
     const [a, b] = isRight ? [r, l] : [l, r];
     const columns = [...a.columns, ...b.columns];
     const conds: BoundExpr[] = [];
@@ -499,26 +503,30 @@ export class Binder {
     const condition = conds.length === 0 ? null : conds.length === 1 ? conds[0]! : { kind: 'and' as const, args: conds, type: BOOL_RESULT };
     const type = ref.type === 'LEFT' || ref.type === 'RIGHT' ? 'left' : 'inner';
     const types = columns.map((c) => c.type);
-    let plan: LogicalPlan = { kind: 'join', type, left: a.plan, right: b.plan, condition, types };
+    const plan: LogicalPlan = { kind: 'join', type, left: a.plan, right: b.plan, condition, types };
     // Outer-joined columns become nullable.
-    let outCols = joinColumns.map((c, i) => (type === 'left' && i >= a.columns.length ? { ...c, nullable: true } : c));
-    let order: number[] | undefined;
+    const outCols = joinColumns.map((c, i) => (type === 'left' && i >= a.columns.length ? { ...c, nullable: true } : c));
+    // What `*` lists, in order (ranks; the plan keeps its own column order so filters push down):
+    // USING / NATURAL — the coalesced columns in the first table's order, then the first table's
+    // other columns, then the second's (the hidden twins only by qualified name); otherwise the
+    // written order, left table first.
+    const aStar = starOrder(a.columns);
+    const bStar = starOrder(b.columns).map((i) => a.columns.length + i);
+    let order: number[];
     if (usingNames) {
-      // MySQL's order: the coalesced columns in the first table's order, then the first table's
-      // other columns, then the second's (the hidden twins last: only qualified names reach them).
-      common.sort((x, y) => x - y);
-      const rest = [...outCols.keys()].filter((i) => !common.includes(i) && !dupIndexes.has(i));
-      order = [...common, ...rest, ...[...dupIndexes].sort((x, y) => x - y)];
-    } else if (isRight) {
-      // Restore the written order: the left table's columns, then the right's.
-      order = [...outCols.keys()].map((i) => (i < b.columns.length ? a.columns.length + i : i - b.columns.length));
+      const firstOrder = (x: number): number => aStar.indexOf(x);
+      common.sort((x, y) => firstOrder(x) - firstOrder(y));
+      order = [...common, ...aStar.filter((i) => !common.includes(i)), ...bStar.filter((i) => !dupIndexes.has(i))];
+    } else {
+      order = isRight ? [...bStar, ...aStar] : [...aStar, ...bStar];
     }
-    if (order) {
-      const exprs = order.map((i): BoundExpr => ({ kind: 'column', index: i, type: outCols[i]!.type }));
-      plan = { kind: 'project', input: plan, exprs, types: exprs.map((e) => e.type) };
-      outCols = order.map((i) => outCols[i]!);
-    }
-    return { plan, columns: outCols };
+    const rank = new Map(order.map((i, n) => [i, n] as const));
+    const ranked = outCols.map((c, i): ScopeColumn => {
+      const { rank: _old, ...rest } = c;
+      const r = rank.get(i);
+      return r === undefined ? rest : { ...rest, rank: r };
+    });
+    return { plan, columns: ranked };
   }
 
   // ───────────────────────────── expressions ─────────────────────────────
@@ -871,6 +879,11 @@ const AGG_PLACEHOLDER_BASE = -1000;
 type ExpandedItem =
   | { kind: 'bound'; bound: BoundExpr; name: string; alias?: string; source?: ScopeColumn }
   | { kind: 'expr'; expr: A.Expr; name: string; alias?: string; source?: ScopeColumn };
+
+/** Indices of the columns `*` shows, in the order it shows them. */
+function starOrder(columns: readonly ScopeColumn[]): number[] {
+  return [...columns.keys()].filter((i) => !columns[i]!.usingDuplicate).sort((x, y) => (columns[x]!.rank ?? x) - (columns[y]!.rank ?? y));
+}
 
 function sameName(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
