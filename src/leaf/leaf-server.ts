@@ -152,15 +152,25 @@ export class LeafServer implements LeafApi {
     const view = this.txns.view(txn);
     try {
       const out: WireBatch[] = [];
-      const run = (scanned: readonly Partition[]): void => {
-        const ctx = this.context(req, (node, c) => this.scanRows(scanned, node, view, c, locked));
-        for (const b of collect(req.fragment, ctx)) if (b.length > 0) out.push(b);
-      };
-      // A single-table fragment runs once over the union of its partitions (one instantiation,
-      // and partial aggregates, top-N and limits cut across them); anything with several scans
-      // (a co-located join) must pair rows partition by partition.
-      if (scanCount(req.fragment) <= 1) run(partitions);
-      else for (const partition of partitions) run([partition]);
+      // A single-table fragment runs over the union of its partitions (one instantiation; partial
+      // aggregates, top-N and limits cut across them); anything with several scans (a co-located
+      // join) must pair rows partition by partition.
+      const groups = scanCount(req.fragment) <= 1 ? [partitions] : partitions.map((p) => [p]);
+      for (const group of groups) {
+        const source = new SlicedScan((node, c) => this.scanRows(group, node, view, c, locked));
+        // Long scans run in slices of SLICE_MS with the event loop free in between, so short
+        // statements are not stuck behind an analytical query. Each slice is a complete run of the
+        // fragment over the next rows: its partial results merge on the aggregator like another
+        // partition's would.
+        for (;;) {
+          source.startSlice(performance.now() + SLICE_MS);
+          const ctx = this.context(req, (node, c) => source.rows(node, c));
+          for (const b of collect(req.fragment, ctx)) if (b.length > 0) out.push(b);
+          if (!source.stoppedEarly) break;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (txn !== null && txn.state !== 'active') throw new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted');
+        }
+      }
       return out;
     } finally {
       // A released view stops holding back version garbage collection.
@@ -465,6 +475,44 @@ export class LeafServer implements LeafApi {
       },
       checkInterrupted: () => {},
     };
+  }
+}
+
+/** How long a fragment runs before it lets the event loop serve others (see runFragment). */
+const SLICE_MS = 5;
+
+/**
+ * The scan of a fragment run in time slices: one storage iterator, kept across slices, handed to
+ * each slice's pipeline until the slice's deadline passes. Storage iterators re-seek after
+ * concurrent writes, and the read view stays fixed, so resuming later reads the same snapshot.
+ */
+class SlicedScan {
+  private source: Iterator<Batch> | null = null;
+  private deadline = 0;
+  /** The last slice ended at its deadline with rows left. */
+  stoppedEarly = false;
+
+  constructor(private readonly open: (node: Extract<PhysicalPlan, { kind: 'scan' }>, ctx: ExecContext) => Iterable<Batch>) {}
+
+  startSlice(deadline: number): void {
+    this.deadline = deadline;
+    this.stoppedEarly = false;
+  }
+
+  rows(node: Extract<PhysicalPlan, { kind: 'scan' }>, ctx: ExecContext): Iterable<Batch> {
+    this.source ??= this.open(node, ctx)[Symbol.iterator]();
+    const source = this.source;
+    let pulled = false;
+    const next = (): IteratorResult<Batch> => {
+      // Every slice moves on by at least one batch, however slow the machine.
+      if (pulled && performance.now() > this.deadline) {
+        this.stoppedEarly = true;
+        return { done: true, value: undefined };
+      }
+      pulled = true;
+      return source.next();
+    };
+    return { [Symbol.iterator]: () => ({ next }) };
   }
 }
 
