@@ -107,6 +107,7 @@ export const ErrorCodes = {
   ER_CUT_VALUE_GROUP_CONCAT: { errno: 1260, sqlState: 'HY000' },
   ER_CANT_REMOVE_ALL_FIELDS: { errno: 1090, sqlState: '42000' },
   ER_WRONG_NAME_FOR_INDEX: { errno: 1280, sqlState: '42000' },
+  ER_KEY_DOES_NOT_EXIST: { errno: 1176, sqlState: '42000' },
 } as const satisfies Record<string, { errno: number; sqlState: string }>;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

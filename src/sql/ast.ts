@@ -237,6 +237,8 @@ export type AlterAction =
   | { readonly kind: 'modifyColumn'; readonly column: ColumnDef; readonly oldName?: string; readonly position?: ColumnPosition }
   /** RENAME COLUMN a TO b (MySQL 8). */
   | { readonly kind: 'renameColumn'; readonly from: string; readonly to: string }
+  /** RENAME INDEX|KEY a TO b. */
+  | { readonly kind: 'renameIndex'; readonly from: string; readonly to: string }
   | { readonly kind: 'addIndex'; readonly index: IndexDef }
   | { readonly kind: 'dropIndex'; readonly name: string }
   | { readonly kind: 'dropPrimaryKey' }

@@ -2029,7 +2029,11 @@ class Parser {
           this.expect('TO');
           return [{ kind: 'renameColumn', from, to: this.ident() }];
         }
-        if (this.isWord('INDEX') || this.isWord('KEY')) this.unsupported('ALTER TABLE … RENAME ' + this.peek().up);
+        if (this.accept('INDEX') || this.accept('KEY')) {
+          const from = this.ident();
+          this.expect('TO');
+          return [{ kind: 'renameIndex', from, to: this.ident() }];
+        }
         if (!this.accept('TO')) this.accept('AS');
         return [{ kind: 'renameTable', to: this.tableName() }];
       }

@@ -380,6 +380,8 @@ function printAlterAction(a: AlterAction): string {
       return (a.oldName !== undefined ? 'CHANGE COLUMN ' + quoteIdent(a.oldName) + ' ' + printColumnDef(a.column) : 'MODIFY COLUMN ' + printColumnDef(a.column)) + printPosition(a.position);
     case 'renameColumn':
       return 'RENAME COLUMN ' + quoteIdent(a.from) + ' TO ' + quoteIdent(a.to);
+    case 'renameIndex':
+      return 'RENAME INDEX ' + quoteIdent(a.from) + ' TO ' + quoteIdent(a.to);
     case 'addIndex':
       return 'ADD ' + printIndexDef(a.index);
     case 'dropIndex':

@@ -195,6 +195,22 @@ function typeNameOf(t: SqlType): A.TypeName {
   }
 }
 
+/**
+ * Positions of a plain SELECT's items that are non-NULL literals: MySQL makes such columns NOT
+ * NULL (`CREATE TABLE t AS SELECT 0 AS n`). Other expressions are taken as NULL-able.
+ */
+function notNullLiterals(q: A.Query): Set<number> {
+  const out = new Set<number>();
+  if (q.kind !== 'select' || q.items.some((it) => it.kind === 'star')) return out;
+  q.items.forEach((it, i) => {
+    if (it.kind !== 'expr') return;
+    let e = it.expr;
+    while (e.kind === 'unary' && e.op === '-') e = e.operand;
+    if (e.kind === 'literal' && e.value.type !== 'null') out.add(i);
+  });
+  return out;
+}
+
 /** The literal tokens of a query, by slot, so it can run on its own (DDL gets no parsed statement). */
 function literalsOf(q: A.Query): A.Literal[] {
   const out: A.Literal[] = [];
@@ -230,8 +246,17 @@ export async function runCreateTableSelect(session: Session, st: CreateTable & {
   // defined column of the same name keeps its definition but takes the SELECT's place).
   const defined = new Map(st.columns.map((c) => [c.name.toLowerCase(), c] as const));
   const selected = new Set(result.columns.map((c) => c.name.toLowerCase()));
+  const literal = notNullLiterals(st.asQuery);
   const fromSelect: A.ColumnDef[] = result.columns.map(
-    (c) => defined.get(c.name.toLowerCase()) ?? { name: c.name, type: typeNameOf(c.type), nullable: c.nullable || c.type.kind === 'null', autoIncrement: false, primaryKey: false, unique: false },
+    (c, i) =>
+      defined.get(c.name.toLowerCase()) ?? {
+        name: c.name,
+        type: typeNameOf(c.type),
+        nullable: !literal.has(i) && (c.nullable || c.type.kind === 'null'),
+        autoIncrement: false,
+        primaryKey: false,
+        unique: false,
+      },
   );
   const create: CreateTable = { ...st, columns: [...st.columns.filter((c) => !selected.has(c.name.toLowerCase())), ...fromSelect] };
   delete (create as { asQuery?: A.Query }).asQuery;

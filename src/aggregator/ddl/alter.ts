@@ -150,6 +150,14 @@ export function planAlter(t: TableDef, actions: readonly A.AlterAction[]): Alter
         renameEverywhere(from, a.to);
         break;
       }
+      case 'renameIndex': {
+        const ix = indexes.find((x) => lower(x.name) === lower(a.from));
+        if (!ix || ix.primary) throw new SqlError('ER_KEY_DOES_NOT_EXIST', `Key '${a.from}' doesn't exist in table '${t.name}'`);
+        if (lower(a.to) === 'primary') throw new SqlError('ER_WRONG_NAME_FOR_INDEX', `Incorrect index name '${a.to}'`);
+        if (lower(a.to) !== lower(a.from) && indexes.some((x) => lower(x.name) === lower(a.to))) throw new SqlError('ER_DUP_KEYNAME', `Duplicate key name '${a.to}'`);
+        ix.name = a.to;
+        break;
+      }
       case 'addIndex': {
         const ix = a.index;
         switch (ix.kind) {
