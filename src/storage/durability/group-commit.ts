@@ -87,6 +87,11 @@ export class GroupCommit {
     if (ts > this.lastAppendedTs) this.lastAppendedTs = ts;
   }
 
+  /** Records appended since start (for the group-commit ratio in the shutdown log). */
+  get appendedTotal(): number {
+    return this.appendSeq;
+  }
+
   /** Resolves once everything appended so far is on disk; rejects if its round fails. */
   wait(): Promise<void> {
     const seq = this.appendSeq;

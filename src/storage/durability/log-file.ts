@@ -7,12 +7,19 @@
  * error) does not move the end, keeps the bytes in memory and is retried in order, overwriting
  * whatever part of it reached the file.
  */
-import { promises as fsp } from 'node:fs';
+import { constants as fsc, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { frame, type LogRecord } from './record.js';
 import { checkFault } from './fault.js';
 
 export const SEGMENT_PREFIX = 'log-';
+
+/**
+ * Segments are opened O_DSYNC: a write returns once its data is on stable storage, so a flush is
+ * one thread-pool operation per log instead of a write and a datasync (half the round latency
+ * when many partitions are dirty at once).
+ */
+const APPEND_FLAGS = fsc.O_RDWR | (fsc.O_DSYNC ?? 0);
 export const SEGMENT_SUFFIX = '.tlog';
 
 export function segmentName(seq: number): string {
@@ -83,7 +90,7 @@ export class PartitionLog {
   /** Opens the newest existing segment for appending at its (already verified) size. */
   async openActive(): Promise<void> {
     const seg = this.active;
-    this.fh = await fsp.open(seg.path, 'r+');
+    this.fh = await fsp.open(seg.path, APPEND_FLAGS);
   }
 
   get active(): SegmentInfo {
@@ -134,7 +141,7 @@ export class PartitionLog {
       const { bytesWritten } = await fh.write(buf, off, buf.length - off, seg.size + off);
       off += bytesWritten;
     }
-    await fh.datasync();
+    if (fsc.O_DSYNC === undefined) await fh.datasync();
     seg.size += buf.length;
     if (maxTs > seg.maxTs) seg.maxTs = maxTs;
     this.retained = null;
@@ -152,7 +159,7 @@ export class PartitionLog {
 
   private async openSegment(seq: number, afterRound: number): Promise<void> {
     const p = path.join(this.dir, segmentName(seq));
-    const fh = await fsp.open(p, 'w+');
+    const fh = await fsp.open(p, APPEND_FLAGS | fsc.O_CREAT | fsc.O_TRUNC, 0o644);
     const header = frame({ kind: 'segment', afterRound } satisfies LogRecord);
     await fh.write(header, 0, header.length, 0);
     await fh.datasync();

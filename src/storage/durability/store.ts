@@ -81,6 +81,8 @@ export class LeafStore {
     for (const p of r.partitions) {
       const snaps = p.snapshots;
       const h: Hosted = { db: p.db, partition: p.partition, log: p.log, snapshotTs: snaps[0] ?? 0, prevSnapshotTs: snaps[1] ?? 0, lastSnapshotAt: Date.now() };
+      // A long log replayed at start is worth a snapshot soon, so the next start is quicker.
+      if (p.log.totalBytes > 64 * 1024) p.log.bytesSinceSnapshot = p.log.totalBytes;
       this.register(h);
       let m = out.get(p.db);
       if (!m) out.set(p.db, (m = new Map()));
@@ -290,8 +292,14 @@ export class LeafStore {
       await gc.wait();
       const round = gc.completedRound;
       const ddl = h.log.ddlCount;
+      const pendingBytes = h.log.bytesSinceSnapshot;
       h.log.bytesSinceSnapshot = 0;
-      res = await writeSnapshot(h.log.dir, h.partition, view, round, () => h.log.ddlCount === ddl && this.hosted.has(h.partition));
+      try {
+        res = await writeSnapshot(h.log.dir, h.partition, view, round, () => h.log.ddlCount === ddl && this.hosted.has(h.partition) && !this.closing);
+      } catch (e) {
+        h.log.bytesSinceSnapshot += pendingBytes; // still due
+        throw e;
+      }
     } finally {
       txns.release(view);
     }
@@ -320,6 +328,7 @@ export class LeafStore {
     if (gc !== null) {
       await gc.flushAll();
       gc.close();
+      this.log.info({ rounds: gc.rounds, records: gc.appendedTotal, recordsPerRound: gc.rounds > 0 ? +(gc.appendedTotal / gc.rounds).toFixed(1) : 0 }, 'transaction logs flushed and closed');
     }
     for (const h of this.hosted.values()) await h.log.close();
     if (this.txns) this.txns.onCommit = null;
