@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -224,5 +224,25 @@ describe('LeafStore', () => {
     expect(got[59]).toEqual([60, 'b60']);
     expect(log.lines.some((l) => /snapshot is damaged/.test(l.msg))).toBe(true);
     await c.store.close();
+  });
+
+  it('durability=async: commits return at once and reach the disk within the flush window', async () => {
+    const dir = tmp();
+    const a = await open(dir, logger(), { durability: 'async', asyncFlushMs: 20 });
+    const parts = await createDb(a.store, a.txns, 2);
+    const txn = a.txns.begin();
+    for (let i = 1; i <= 10; i++) {
+      const r = parts.get(i % 2)!.table(7)!.insert(txn, [i, `a${i}`]);
+      expect(r instanceof Promise ? await r : r).toMatchObject({ ok: true });
+    }
+    txn.commit(); // no wait: an async commit is acknowledged here
+    await new Promise((r) => setTimeout(r, 300));
+    // What is on disk now, as a crash would leave it (the store is still open, nothing closed).
+    const copy = tmp();
+    cpSync(dir, copy, { recursive: true });
+    const b = await open(copy);
+    expect(rows(b.txns, b.dbs.get('db'))).toHaveLength(10);
+    await b.store.close();
+    await a.store.close();
   });
 });
