@@ -42,6 +42,15 @@ export function compileExpr(e: BoundExpr): CompiledExpr {
 
 /** Value of an expression with no column references (LIMIT counts, VALUES rows, scan keys). */
 export function evalConst(e: BoundExpr, ctx: ExecContext): Value {
+  // Leaves need no compiled node, nor a cache entry: INSERT … VALUES binds one per value.
+  switch (e.kind) {
+    case 'const':
+      return e.value;
+    case 'slot':
+      return ctx.slots[e.slot] ?? null;
+    case 'param':
+      return ctx.params[e.index] ?? null;
+  }
   const n = node(e);
   return n.scalar ? n.scalar(ctx) : n.vec(ONE_ROW, ctx)[0]!;
 }
