@@ -298,7 +298,7 @@ export class ClientConnection {
       );
       return false;
     }
-    writeOk(this.w, { affectedRows: 0, insertId: 0, status: this.session.statusFlags(), warnings: 0 });
+    writeOk(this.w, { affectedRows: 0, insertId: 0, status: this.session.statusFlags(), warnings: 0, sessionTrack: this.sessionTrack });
     await this.flush();
     return true;
   }
@@ -327,6 +327,10 @@ export class ClientConnection {
     return this.session;
   }
 
+  private get sessionTrack(): boolean {
+    return (this.clientCaps & Capability.SESSION_TRACK) !== 0;
+  }
+
   private status(): number {
     return this.liveSession.statusFlags() & ~ServerStatus.MORE_RESULTS_EXISTS;
   }
@@ -338,6 +342,7 @@ export class ClientConnection {
       status: this.status(),
       warnings: r.warnings ?? 0,
       info: r.info,
+      sessionTrack: this.sessionTrack,
     });
   }
 
@@ -445,7 +450,7 @@ export class ClientConnection {
   private async writeResult(res: StatementResult, status: number, binary: boolean): Promise<void> {
     switch (res.kind) {
       case 'ok':
-        writeOk(this.w, { affectedRows: res.affectedRows, insertId: res.insertId, status, warnings: res.warnings, info: res.info });
+        writeOk(this.w, { affectedRows: res.affectedRows, insertId: res.insertId, status, warnings: res.warnings, info: res.info, sessionTrack: this.sessionTrack });
         return;
       case 'rows':
         if (binary) await writeBinaryResultSet(this.sink, res.columns, res.rows, this.fmt, status, res.warnings);

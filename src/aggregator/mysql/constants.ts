@@ -43,7 +43,10 @@ export const Capability = {
   DEPRECATE_EOF: 1 << 24,
 } as const;
 
-/** What the server offers; SSL and SESSION_TRACK deliberately absent. */
+/**
+ * What the server offers. No SSL yet. SESSION_TRACK is offered so that every client reads the
+ * OK packet's info length-encoded; the server never reports session state changes.
+ */
 export const SERVER_CAPABILITIES =
   Capability.LONG_PASSWORD |
   Capability.FOUND_ROWS |
@@ -58,6 +61,7 @@ export const SERVER_CAPABILITIES =
   Capability.PS_MULTI_RESULTS |
   Capability.PLUGIN_AUTH |
   Capability.CONNECT_ATTRS |
+  Capability.SESSION_TRACK |
   Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA |
   Capability.DEPRECATE_EOF;
 

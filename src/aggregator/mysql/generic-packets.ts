@@ -7,6 +7,8 @@ export interface OkFields {
   readonly status: number;
   readonly warnings: number;
   readonly info?: string;
+  /** CLIENT_SESSION_TRACK was negotiated: the info string is then always sent, length-encoded. */
+  readonly sessionTrack?: boolean;
 }
 
 export function writeOk(w: PacketWriter, ok: OkFields): void {
@@ -16,8 +18,11 @@ export function writeOk(w: PacketWriter, ok: OkFields): void {
     .lenencInt(ok.insertId)
     .u16(ok.status)
     .u16(ok.warnings & 0xffff);
-  // Length-encoded, as MySQL's server writes it and libmysql/libmariadb read it (the docs say string<EOF>).
-  if (ok.info) w.lenencStr(ok.info);
+  // Length-encoded, as MySQL's server writes it and libmysql/libmariadb read it. With
+  // SESSION_TRACK it is always there; without, clients differ (mysql2 reads string<EOF>), so
+  // we offer SESSION_TRACK and every client reads the same bytes.
+  if (ok.sessionTrack === true) w.lenencStr(ok.info ?? '');
+  else if (ok.info) w.lenencStr(ok.info);
   w.end();
 }
 
