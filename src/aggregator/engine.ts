@@ -10,6 +10,8 @@ import type { ProcessInfo } from './admin/show.js';
 import type { ConnectionInfo, ServerSession, SessionFactory, UserCredentials } from './mysql/session-api.js';
 import { LeafCursor, type PartitionMap } from './leaf-cursor.js';
 import { PlanCache } from './plan-cache.js';
+import { MetadataLocks } from './metadata-locks.js';
+import { statementTables, type StatementTables } from './statement-tables.js';
 import type * as A from '../sql/ast.js';
 
 /** Bound on remembered SELECT shapes; the map starts over when full (cheap, and rare). */
@@ -47,6 +49,10 @@ export class Engine implements SessionFactory {
   readonly globals: GlobalVariables;
   readonly cursor: LeafCursor;
   readonly planCache = new PlanCache(4096);
+  /** Metadata locks: DDL waits for statements and transactions using its tables, and they for it. */
+  readonly mdl = new MetadataLocks();
+  /** Tables of DML statements by database and cache key (they do not depend on literal values). */
+  private readonly tablesByShape = new Map<string, StatementTables>();
   /** SELECT statements by cache key, for the parser-free path (Session.cachedSelect). */
   readonly selectShapes = new Map<string, A.Statement>();
   readonly sessions = new Map<number, Session>();
@@ -92,6 +98,21 @@ export class Engine implements SessionFactory {
     this.sessions.set(info.connectionId, s);
     this.counters.connections++;
     return s;
+  }
+
+  /** The tables a statement locks (metadata-locks.ts); cached per shape for DML. */
+  tablesOf(ps: A.ParsedStatement, db: string | null): StatementTables {
+    const k = ps.statement.kind;
+    const cacheable = ps.cacheKey !== '' && (k === 'select' || k === 'union' || k === 'insert' || k === 'update' || k === 'delete');
+    if (!cacheable) return statementTables(ps.statement, db, this.catalog);
+    const key = `${db ?? ''}\u0000${ps.cacheKey}`;
+    let t = this.tablesByShape.get(key);
+    if (t === undefined) {
+      t = statementTables(ps.statement, db, this.catalog);
+      if (this.tablesByShape.size >= SELECT_SHAPES) this.tablesByShape.clear();
+      this.tablesByShape.set(key, t);
+    }
+    return t;
   }
 
   /** Keeps the AST of a plain SELECT so later texts of the same shape skip the parser. */

@@ -231,6 +231,11 @@ export class Session implements ServerSession {
     return /STRICT_(TRANS|ALL)_TABLES/.test(String(this.vars.get('sql_mode') ?? ''));
   }
 
+  /** lock_wait_timeout (metadata locks), in ms. */
+  get lockWaitTimeoutForMetadata(): number {
+    return Number(this.vars.get('lock_wait_timeout') ?? 31536000) * 1000;
+  }
+
   get lockWaitTimeoutMs(): number {
     return Number(this.vars.get('innodb_lock_wait_timeout') ?? 50) * 1000;
   }
@@ -280,6 +285,8 @@ export class Session implements ServerSession {
     try {
       return await this.dispatch(ps, params);
     } finally {
+      // Outside a transaction a statement's metadata locks end with it (see metadata-locks.ts).
+      if (this.txnId === null) this.engine.mdl.release(this);
       this.command = 'Sleep';
       this.info = null;
       this.stateSince = Date.now();
@@ -288,6 +295,10 @@ export class Session implements ServerSession {
 
   private async dispatch(ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
     const st = ps.statement;
+    if (!isDdl(st)) {
+      const { shared } = this.engine.tablesOf(ps, this.db);
+      if (shared.length > 0) await this.engine.mdl.shared(this, shared, this.lockWaitTimeoutForMetadata);
+    }
     switch (st.kind) {
       case 'select':
       case 'union':
@@ -331,9 +342,15 @@ export class Session implements ServerSession {
       case 'dropIndex':
       case 'alterTable':
       case 'renameTable':
-        // DDL commits the open transaction first, as MySQL does.
+      {
+        // DDL commits the open transaction first, as MySQL does, then waits for everyone else
+        // to be done with the tables it changes (and holds off newcomers until it is).
         await this.endTxn(true);
+        const { shared, exclusive } = this.engine.tablesOf(ps, this.db);
+        await this.engine.mdl.exclusive(this, exclusive, this.lockWaitTimeoutForMetadata);
+        await this.engine.mdl.shared(this, shared, this.lockWaitTimeoutForMetadata);
         return runDdl(this, st);
+      }
       case 'use':
         await this.useDatabase(st.db);
         return ok();
@@ -571,7 +588,11 @@ export class Session implements ServerSession {
     if (id === null) return;
     this.txnId = null;
     const leaves = this.engine.partitionMap.leaves();
-    await Promise.all(leaves.map((l) => (commit ? l.commit(id) : l.rollback(id))));
+    try {
+      await Promise.all(leaves.map((l) => (commit ? l.commit(id) : l.rollback(id))));
+    } finally {
+      this.engine.mdl.release(this);
+    }
   }
 }
 

@@ -1,0 +1,78 @@
+/**
+ * The tables a statement names, as metadata-lock keys: which it only uses (shared) and which a
+ * DDL changes, replaces or removes (exclusive).
+ */
+import type * as A from '../sql/ast.js';
+import type { CatalogView } from '../cluster/catalog.js';
+import { tableKey } from './metadata-locks.js';
+
+export interface StatementTables {
+  readonly shared: readonly string[];
+  readonly exclusive: readonly string[];
+}
+
+const NONE: StatementTables = { shared: [], exclusive: [] };
+
+export function statementTables(st: A.Statement, db: string | null, catalog: CatalogView): StatementTables {
+  const key = (t: { readonly db?: string; readonly name: string }): string | null => {
+    const d = t.db ?? db;
+    return d === null ? null : tableKey(d, t.name);
+  };
+  const keys = (ts: readonly { readonly db?: string; readonly name: string }[]): string[] => ts.map(key).filter((k): k is string => k !== null);
+  switch (st.kind) {
+    case 'alterTable':
+    case 'truncate':
+    case 'createIndex':
+    case 'dropIndex':
+      return { shared: [], exclusive: keys([st.table]) };
+    case 'dropTable':
+      return { shared: [], exclusive: keys(st.tables) };
+    case 'renameTable':
+      return { shared: [], exclusive: keys(st.pairs.flatMap((p) => [p.from, p.to])) };
+    case 'dropDatabase': {
+      const tables = catalog.database(st.name)?.tables.values() ?? [];
+      return { shared: [], exclusive: [...tables].map((t) => tableKey(st.name, t.name)) };
+    }
+    case 'createTableLike':
+      return { shared: keys([st.like]), exclusive: keys([st.table]) };
+    case 'select':
+    case 'union':
+    case 'insert':
+    case 'update':
+    case 'delete':
+    case 'createTable': {
+      const found = new Set<string>();
+      if (st.kind === 'insert' || st.kind === 'delete') {
+        const k = key(st.table);
+        if (k !== null) found.add(k);
+      }
+      collectTableRefs(st, (t) => {
+        const k = key(t);
+        if (k !== null) found.add(k);
+      });
+      if (st.kind === 'createTable') {
+        const own = key(st.table);
+        if (own !== null) found.delete(own);
+        return { shared: [...found], exclusive: own === null ? [] : [own] };
+      }
+      return { shared: [...found], exclusive: [] };
+    }
+    default:
+      return NONE;
+  }
+}
+
+/** Every `{ kind: 'table' }` TableRef anywhere in the tree: FROM, joins, derived tables, subqueries. */
+function collectTableRefs(node: unknown, visit: (t: { readonly db?: string; readonly name: string }) => void): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const x of node) collectTableRefs(x, visit);
+    return;
+  }
+  const o = node as { readonly kind?: unknown; readonly name?: unknown; readonly db?: unknown };
+  if (o.kind === 'table' && typeof o.name === 'string') {
+    visit(o as { readonly db?: string; readonly name: string });
+    return;
+  }
+  for (const v of Object.values(node)) if (v !== null && typeof v === 'object') collectTableRefs(v, visit);
+}
