@@ -14,6 +14,7 @@ import { chooseAccess, chooseRouting, leafSafe } from '../planner/distribute.js'
 import type { StatementResult } from './mysql/session-api.js';
 import { ClientFlags } from './mysql/session-api.js';
 import { ok, nowText, type Params, type Session } from './session.js';
+import { implicitDefault } from './ddl/rebuild.js';
 import { assignsShardKey, updateMovingRows } from './shard-key-update.js';
 
 const NEW_ROW_ALIAS = '\u0000values';
@@ -41,25 +42,6 @@ function defaultValue(session: Session, c: ColumnDef, now: string): Value {
   }
 }
 
-function implicitDefault(t: SqlType): Value {
-  switch (t.kind) {
-    case 'string':
-      return t.binary ? new Uint8Array(0) : '';
-    case 'enum':
-      return t.values[0] ?? '';
-    case 'date':
-      return '0000-00-00';
-    case 'datetime':
-    case 'timestamp':
-      return '0000-00-00 00:00:00';
-    case 'time':
-      return '00:00:00';
-    case 'json':
-      return 'null';
-    default:
-      return 0;
-  }
-}
 
 // ───────────────────────────── INSERT / REPLACE ─────────────────────────────
 
