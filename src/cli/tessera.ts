@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { Engine } from '../aggregator/engine.js';
 import { startMysqlServer } from '../aggregator/mysql/server.js';
 import { LeafServer } from '../leaf/leaf-server.js';
+import { LeafStore } from '../storage/index.js';
+import { MetadataStore } from '../cluster/metadata-store.js';
+import { recoverAutoIncrements, restoreLeaves } from '../aggregator/ddl.js';
 
 const USAGE = `Usage: tessera start [options]
        tessera bench <workload> [options]   (benchmarks; tessera bench --help)
@@ -18,6 +21,12 @@ Options:
   --data-dir <dir>       where data lives (default ./data)
   --root-password <pw>   password of the root account (default: none; loopback only)
   --partitions <n>       partitions per new database (default 8)
+  --durability <mode>    sync: a commit is acknowledged after its log records are fsynced (default);
+                         async: acknowledged at once, fsynced within --async-flush-ms (a crash may
+                         lose up to that window of acknowledged commits)
+  --async-flush-ms <n>   durability=async: longest time from commit to log flush (default 50)
+  --snapshot-interval <s>  seconds between background snapshots of a partition with new writes (default 300; 0 = off)
+  --log-size-limit <n>   snapshot a partition once its log passes this size, e.g. 64M (default 64M; 0 = off)
   --log-level <level>    fatal, error, warn, info, debug (default info)
   -h, --help             this text
 `;
@@ -36,6 +45,10 @@ async function start(argv: string[]): Promise<void> {
       'root-password': { type: 'string' },
       partitions: { type: 'string', default: '8' },
       'log-level': { type: 'string', default: 'info' },
+      durability: { type: 'string', default: 'sync' },
+      'async-flush-ms': { type: 'string', default: '50' },
+      'snapshot-interval': { type: 'string', default: '300' },
+      'log-size-limit': { type: 'string', default: '64M' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -57,13 +70,29 @@ async function start(argv: string[]): Promise<void> {
   }
   const dataDir = resolve(values['data-dir']!);
   mkdirSync(dataDir, { recursive: true });
+  const durability = values.durability;
+  if (durability !== 'sync' && durability !== 'async') throw new Error(`--durability must be sync or async, not '${durability}'`);
+  const asyncFlushMs = Number(values['async-flush-ms']);
+  if (!Number.isInteger(asyncFlushMs) || asyncFlushMs < 1 || asyncFlushMs > 60_000) throw new Error(`--async-flush-ms must be a number from 1 to 60000, not '${values['async-flush-ms']}'`);
+  const snapshotInterval = Number(values['snapshot-interval']);
+  if (!Number.isFinite(snapshotInterval) || snapshotInterval < 0) throw new Error(`--snapshot-interval must be a number of seconds (0 = off), not '${values['snapshot-interval']}'`);
+  const sizeMatch = /^(\d+)([KMG]?)B?$/i.exec(values['log-size-limit']!);
+  if (!sizeMatch) throw new Error(`--log-size-limit must be a size such as 64M or 1G (0 = off), not '${values['log-size-limit']}'`);
+  const logSizeLimit = Number(sizeMatch[1]) * ({ '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[sizeMatch[2]!.toUpperCase()]!;
 
   const logger = pino({ level: values['log-level'], base: { role: 'aggregator', node: 'ma-1' } });
-  const leaf = new LeafServer('leaf-1', logger.child({ role: 'leaf', node: 'leaf-1' }));
-  const engine = new Engine({ logger, leaves: [leaf], partitionsPerDatabase: partitions, ...(values['root-password'] ? { rootPassword: values['root-password'] } : {}) });
+  const leafLogger = logger.child({ role: 'leaf', node: 'leaf-1' });
+  const store = new LeafStore({ dir: join(dataDir, 'leaf-1'), durability, asyncFlushMs, snapshotIntervalMs: snapshotInterval * 1000, logSizeLimit, logger: leafLogger });
+  const leaf = new LeafServer('leaf-1', leafLogger, store);
+  // Recovery comes first: nothing is served until the partitions and the catalog are back.
+  await leaf.recover();
+  const metadata = MetadataStore.open(join(dataDir, 'aggregator'), logger);
+  const engine = new Engine({ logger, leaves: [leaf], partitionsPerDatabase: partitions, metadata, ...(values['root-password'] ? { rootPassword: values['root-password'] } : {}) });
+  await restoreLeaves(engine);
+  await recoverAutoIncrements(engine);
   const server = await startMysqlServer({ host, port, factory: engine, logger });
   engine.killConnection = (id) => server.kill(id);
-  logger.info({ host, port: server.port, dataDir, partitions }, 'Tessera is ready');
+  logger.info({ host, port: server.port, dataDir, partitions, durability }, 'Tessera is ready');
   const userFlag = values['root-password'] ? ' -p' : '';
   process.stdout.write(`Tessera ${engine.serverVersion} listening on ${host}:${server.port}\nConnect with: mariadb -h${host} -P${server.port} -uroot${userFlag}\n`);
 
@@ -72,7 +101,16 @@ async function start(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, closing sessions');
-    server.close().then(
+    // Bounded: a shutdown that hangs is ended after 30 s (the logs are flushed by then or never).
+    setTimeout(() => {
+      logger.error('shutdown did not finish in 30 s; exiting');
+      process.exit(1);
+    }, 30_000).unref();
+    server
+      .close()
+      .then(() => leaf.close())
+      .then(() => metadata.close())
+      .then(
       () => {
         logger.info('stopped');
         process.exit(0);
