@@ -14,7 +14,7 @@ import { chooseAccess, chooseRouting, leafSafe } from '../planner/distribute.js'
 import type { StatementResult } from './mysql/session-api.js';
 import { ClientFlags } from './mysql/session-api.js';
 import { ok, nowText, type Params, type Session } from './session.js';
-import { implicitDefault } from './ddl/rebuild.js';
+import { implicitDefault } from '../common/implicit-default.js';
 import { assignsShardKey, updateMovingRows } from './shard-key-update.js';
 
 const NEW_ROW_ALIAS = '\u0000values';

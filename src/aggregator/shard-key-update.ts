@@ -12,6 +12,7 @@ import { partitionOf } from '../cluster/sharding.js';
 import { compileExpr, type ExecContext } from '../exec/index.js';
 import { leafSafe } from '../planner/distribute.js';
 import type { Params, Session } from './session.js';
+import { implicitDefault } from '../common/implicit-default.js';
 
 /**
  * UPDATE that assigns a shard-key column: a row whose key changes belongs to another partition,
@@ -42,14 +43,6 @@ function rowKey(t: TableDef): TableDef['indexes'][number] | undefined {
   return t.indexes.find((ix) => ix.primary) ?? t.indexes.find((ix) => ix.unique && ix.columns.every((c) => !t.columns[c]!.nullable));
 }
 
-function implicitDefault(t: SqlType): Value {
-  if (t.kind === 'string') return t.binary ? new Uint8Array(0) : '';
-  if (t.kind === 'date') return '0000-00-00';
-  if (t.kind === 'datetime' || t.kind === 'timestamp') return '0000-00-00 00:00:00';
-  if (t.kind === 'time') return '00:00:00';
-  if (t.kind === 'enum') return t.values[0] ?? '';
-  return 0;
-}
 
 function sameValue(x: Value, y: Value, type: SqlType): boolean {
   if (x === y) return true;

@@ -1,12 +1,13 @@
 import type { ColumnDef, TableDef } from '../../cluster/catalog.js';
 import type { LeafTableSchema } from '../../net/leaf-api.js';
 import type { PhysicalPlan } from '../../common/ir/physical.js';
-import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { castToType } from '../../common/cast.js';
 import { SqlError, isSqlError } from '../../common/errors.js';
 import type { ErrorCodeName } from '../../common/error-codes.js';
 import { partitionOf } from '../../cluster/sharding.js';
+import { implicitDefault } from '../../common/implicit-default.js';
+
 import type { Session } from '../session.js';
 
 /**
@@ -29,26 +30,6 @@ export function leafSchemaOf(t: TableDef): LeafTableSchema {
   };
 }
 
-/** The value MySQL gives a NOT NULL column without a default (ALTER … ADD COLUMN fills rows with it). */
-export function implicitDefault(t: SqlType): Value {
-  switch (t.kind) {
-    case 'string':
-      return t.binary ? new Uint8Array(0) : '';
-    case 'enum':
-      return t.values[0] ?? '';
-    case 'date':
-      return '0000-00-00';
-    case 'datetime':
-    case 'timestamp':
-      return '0000-00-00 00:00:00';
-    case 'time':
-      return '00:00:00';
-    case 'json':
-      return 'null';
-    default:
-      return 0;
-  }
-}
 
 /** Rows handed to the filler: values in the new table's column order, cast already. */
 export type Emit = (row: Value[], fromPartition?: number) => Promise<void>;
