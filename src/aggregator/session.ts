@@ -507,7 +507,7 @@ export class Session implements ServerSession {
     const ctx = this.bindContext(ps, params.types);
     const bound = new Binder(ctx).bindQuery(q);
     const qp: QueryPlan = { plan: distribute(bound.plan), columns: bound.columns, sessionNames: [] };
-    return { rows: await this.executePlan({ ...qp, sessionNames: sessionNamesOf(qp.plan) }, ps, params), columns: bound.columns };
+    return { rows: await this.executePlan({ ...qp, sessionNames: sessionNamesOf(qp.plan) }, ps, params, isLockingRead(q)), columns: bound.columns };
   }
 
   sessionValue(name: string): Value {

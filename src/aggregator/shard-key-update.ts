@@ -18,8 +18,8 @@ import { implicitDefault } from '../common/implicit-default.js';
  * UPDATE that assigns a shard-key column: a row whose key changes belongs to another partition,
  * so it is deleted from its partition and inserted into the new one, row by row in key order
  * inside the statement's transaction (MySQL's order: `SET id = id + 1` over ids 1, 2 meets the
- * duplicate 2 as InnoDB does). Rows are named by the primary key (or a unique key on NOT NULL
- * columns); the delete re-checks the WHERE on the locked, latest version of the row.
+ * duplicate 2 as InnoDB does). Rows are read with row locks (FOR UPDATE) and named by the primary
+ * key (or a unique key on NOT NULL columns); the delete re-checks the WHERE on the locked row.
  */
 
 export interface MovingUpdate {
@@ -72,6 +72,9 @@ export async function updateMovingRows(session: Session, ps: A.ParsedStatement, 
     ...(st.where ? { where: st.where } : {}),
     orderBy: st.orderBy ?? key.columns.map((c) => ({ expr: name(c), desc: false })),
     ...(st.limit ? { limit: st.limit } : {}),
+    // A locking read: the new row is computed from the latest committed version, held until
+    // commit, so a concurrent update of another column is not lost.
+    lock: 'update',
   };
   const picked = await session.runSubquery(ps, q, params);
   const assigns = u.assignments.map((a) => ({ column: a.column, type: a.expr.type, fn: compileExpr(a.expr) }));

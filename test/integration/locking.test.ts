@@ -172,4 +172,16 @@ describe('locking reads', () => {
     // Row 1 no longer matches once its writer committed: it must survive.
     expect(await rows(b, 'SELECT balance FROM acct WHERE id = 1')).toEqual([{ balance: '100.00' }]);
   });
+
+  it('UPDATE of the primary (shard) key computes the moved row from the version it locked', async () => {
+    await b.query('SET SESSION innodb_lock_wait_timeout = 10');
+    await a.query('BEGIN');
+    await a.query('UPDATE acct SET balance = balance + 1 WHERE id = 2');
+    const moving = b.query('UPDATE acct SET id = id + 100, balance = balance * 10 WHERE id = 2');
+    expect(await stateAfter(moving, 300)).toBe('pending');
+    await a.query('COMMIT');
+    await moving;
+    // 50.00 + 1 (committed while the mover waited) then × 10: the first update is not lost.
+    expect(await rows(b, 'SELECT id, balance FROM acct WHERE id IN (2, 102)')).toEqual([{ id: 102, balance: '510.00' }]);
+  });
 });
