@@ -156,6 +156,19 @@ export class Catalog implements CatalogView {
     this._version++;
   }
 
+  /** Puts `def` in place of the table `from` names, in one step (RENAME, or an ALTER that also renames). */
+  swapTable(from: { readonly db: string; readonly name: string }, def: TableDef): void {
+    const src = this.dbs.get(nameKey(from.db));
+    if (!src?.tables.has(nameKey(from.name))) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${from.db}.${from.name}' doesn't exist`);
+    const dst = this.dbs.get(nameKey(def.db));
+    if (!dst) throw new SqlError('ER_BAD_DB', `Unknown database '${def.db}'`);
+    const same = nameKey(from.db) === nameKey(def.db) && nameKey(from.name) === nameKey(def.name);
+    if (!same && dst.tables.has(nameKey(def.name))) throw new SqlError('ER_TABLE_EXISTS', `Table '${def.name}' already exists`);
+    src.tables.delete(nameKey(from.name));
+    dst.tables.set(nameKey(def.name), def);
+    this._version++;
+  }
+
   removeTable(db: string, name: string): TableDef {
     const entry = this.dbs.get(nameKey(db));
     const def = entry?.tables.get(nameKey(name));

@@ -31,6 +31,7 @@ type MetaRecord =
   | { readonly op: 'addTable'; readonly def: TableDef }
   | { readonly op: 'replaceTable'; readonly def: TableDef }
   | { readonly op: 'removeTable'; readonly db: string; readonly name: string }
+  | { readonly op: 'swapTable'; readonly from: { readonly db: string; readonly name: string }; readonly def: TableDef }
   | { readonly op: 'tableId'; readonly id: number }
   | { readonly op: 'autoInc'; readonly entries: readonly (readonly [number, bigint])[] };
 
@@ -40,7 +41,7 @@ interface MetaState {
   readonly autoInc: readonly (readonly [number, bigint])[];
 }
 
-const OPS = new Set(['createDatabase', 'dropDatabase', 'addTable', 'replaceTable', 'removeTable', 'tableId', 'autoInc']);
+const OPS = new Set(['createDatabase', 'dropDatabase', 'addTable', 'replaceTable', 'removeTable', 'swapTable', 'tableId', 'autoInc']);
 function isMetaRecord(r: unknown): r is MetaRecord {
   return typeof r === 'object' && r !== null && OPS.has((r as { op?: unknown }).op as string);
 }
@@ -110,6 +111,13 @@ export class DurableCatalog extends Catalog {
     this.persist({ op: 'replaceTable', def }, () => old && super.replaceTable(old));
   }
 
+  /** One record, so a crash never leaves the table under both names, or neither. */
+  override swapTable(from: { readonly db: string; readonly name: string }, def: TableDef): void {
+    const old = this.table(from.db, from.name);
+    super.swapTable(from, def);
+    this.persist({ op: 'swapTable', from: { db: from.db, name: from.name }, def }, () => old && super.swapTable({ db: def.db, name: def.name }, old));
+  }
+
   override removeTable(db: string, name: string): TableDef {
     const def = super.removeTable(db, name);
     this.persist({ op: 'removeTable', db, name }, () => super.addTable(def));
@@ -134,6 +142,10 @@ export class DurableCatalog extends Catalog {
         return;
       case 'removeTable':
         if (this.table(rec.db, rec.name)) super.removeTable(rec.db, rec.name);
+        return;
+      case 'swapTable':
+        if (this.table(rec.from.db, rec.from.name) && this.database(rec.def.db)) super.swapTable(rec.from, rec.def);
+        this.advanceTableId(rec.def.id);
         return;
       case 'tableId':
         this.advanceTableId(rec.id);

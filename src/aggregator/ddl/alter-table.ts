@@ -16,7 +16,7 @@ import { buildTableDef, type CreateTable } from './table-def.js';
 /**
  * ALTER TABLE, RENAME TABLE and CREATE TABLE … SELECT on the aggregator, built from the
  * primitives every DDL already uses (leaf createTable/dropTable/addIndex/dropIndex, inserts in a
- * transaction, catalog addTable/replaceTable/removeTable), so the durable catalog and leaf logs
+ * transaction, catalog addTable/replaceTable/swapTable/removeTable), so the durable catalog and leaf logs
  * need no special case. A column change copies the rows into a new table (rebuild.ts) and swaps
  * the catalog entry only once the copy is committed.
  */
@@ -61,8 +61,7 @@ export async function runAlterTable(session: Session, st: Extract<A.Statement, {
     let counter = plan.autoIncrement ?? oldNext;
     if (res.maxAuto !== null && res.maxAuto + 1n > counter) counter = res.maxAuto + 1n;
     if (renamed) {
-      catalog.addTable(next);
-      catalog.removeTable(t.db, t.name);
+      catalog.swapTable(t, next);
     } else {
       catalog.replaceTable(next);
     }
@@ -96,8 +95,7 @@ export async function runAlterTable(session: Session, st: Extract<A.Statement, {
   const kept = t.indexes.filter((ix) => ix.primary || newKeys.has(key(ix))).map((ix) => plan.def.indexes.find((n) => key(n) === key(ix))!);
   const next: TableDef = { ...plan.def, name: target.name, indexes: [...kept, ...added] };
   if (renamed) {
-    catalog.addTable(next);
-    catalog.removeTable(t.db, t.name);
+    catalog.swapTable(t, next);
   } else {
     catalog.replaceTable(next);
   }
@@ -140,8 +138,7 @@ export async function runRenameTable(session: Session, st: Extract<A.Statement, 
     const t = catalog.table(p.fromDb, p.from)!;
     if (p.fromDb.toLowerCase() === p.toDb.toLowerCase()) {
       // The new name first: a crash in between leaves a second name, never a lost table.
-      catalog.addTable({ ...t, name: p.to });
-      catalog.removeTable(t.db, t.name);
+      catalog.swapTable(t, { ...t, name: p.to });
     } else {
       await runAlterTable(session, { kind: 'alterTable', table: { db: p.fromDb, name: p.from }, actions: [{ kind: 'renameTable', to: { db: p.toDb, name: p.to } }] });
     }
