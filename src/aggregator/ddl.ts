@@ -156,6 +156,24 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
  * catalog write and the leaf's own DDL log leaves exactly such a gap).
  */
 export async function restoreLeaves(engine: Engine): Promise<void> {
+  // What the catalog no longer names goes: a DDL interrupted by a crash can leave a copy ALTER
+  // was filling, the table it replaced, or a database whose DROP did not reach the leaf.
+  for (const leaf of engine.partitionMap.leaves()) {
+    for (const held of await leaf.inventory()) {
+      const db = engine.catalog.database(held.db);
+      if (db === undefined) {
+        engine.log.warn({ leaf: leaf.nodeId, db: held.db }, 'dropping a database the catalog does not have (left by an interrupted DROP DATABASE)');
+        await leaf.dropDatabase(held.db);
+        continue;
+      }
+      const known = new Set([...db.tables.values()].map((t) => t.id));
+      for (const id of held.tableIds) {
+        if (known.has(id)) continue;
+        engine.log.warn({ leaf: leaf.nodeId, db: db.name, tableId: id }, 'dropping a table the catalog does not name (left by an interrupted ALTER, RENAME or DROP)');
+        await leaf.dropTable(db.name, id);
+      }
+    }
+  }
   for (const db of engine.catalog.databases()) {
     for (const leaf of engine.partitionMap.leaves()) {
       const parts = engine.partitionsOn(leaf, db.partitions, db.name);

@@ -131,6 +131,10 @@ export class LeafServer implements LeafApi {
     await this.store?.logDdl(db, null, (ts) => ({ kind: 'dropIndex', ts, tableId, name }));
   }
 
+  async inventory(): Promise<{ db: string; tableIds: number[] }[]> {
+    return [...this.schemas].map(([db, tables]) => ({ db, tableIds: [...tables.keys()] }));
+  }
+
   async rowCount(db: string, tableId: number): Promise<number> {
     let n = 0;
     for (const p of this.partitions.get(db.toLowerCase())?.values() ?? []) n += p.table(tableId)?.approxRowCount() ?? 0;

@@ -95,6 +95,8 @@ export interface LeafApi {
   addIndex(db: string, tableId: number, index: LeafTableSchema['indexes'][number]): Promise<void>;
   dropIndex(db: string, tableId: number, name: string): Promise<void>;
   rowCount(db: string, tableId: number): Promise<number>;
+  /** The databases (lower-cased) and table ids this leaf holds: after a restart the aggregator drops what its catalog no longer names. */
+  inventory(): Promise<readonly { readonly db: string; readonly tableIds: readonly number[] }[]>;
 
   runFragment(req: FragmentRequest): Promise<WireBatch[]>;
   insert(req: InsertRequest): Promise<InsertResult>;
