@@ -80,6 +80,8 @@ export class Session implements ServerSession {
   private command = 'Sleep';
   private info: string | null = null;
   private stateSince = Date.now();
+  /** What the running statement waits for, as SHOW PROCESSLIST's State shows it. */
+  private waitingFor: string | null = null;
 
   constructor(
     readonly engine: Engine,
@@ -231,6 +233,17 @@ export class Session implements ServerSession {
     return /STRICT_(TRANS|ALL)_TABLES/.test(String(this.vars.get('sql_mode') ?? ''));
   }
 
+  /** Takes metadata locks; while it waits, SHOW PROCESSLIST says so (as MySQL does). */
+  private async metadataLocks(shared: readonly string[], exclusive: readonly string[]): Promise<void> {
+    this.waitingFor = 'Waiting for table metadata lock';
+    try {
+      if (exclusive.length > 0) await this.engine.mdl.exclusive(this, exclusive, this.lockWaitTimeoutForMetadata);
+      if (shared.length > 0) await this.engine.mdl.shared(this, shared, this.lockWaitTimeoutForMetadata);
+    } finally {
+      this.waitingFor = null;
+    }
+  }
+
   /** lock_wait_timeout (metadata locks), in ms. */
   get lockWaitTimeoutForMetadata(): number {
     return Number(this.vars.get('lock_wait_timeout') ?? 31536000) * 1000;
@@ -252,7 +265,7 @@ export class Session implements ServerSession {
       db: this.db,
       command: this.command,
       time: Math.floor((Date.now() - this.stateSince) / 1000),
-      state: this.command === 'Query' ? 'executing' : null,
+      state: this.command === 'Query' ? this.waitingFor ?? 'executing' : null,
       info: this.info,
     };
   }
@@ -297,7 +310,7 @@ export class Session implements ServerSession {
     const st = ps.statement;
     if (!isDdl(st)) {
       const { shared } = this.engine.tablesOf(ps, this.db);
-      if (shared.length > 0) await this.engine.mdl.shared(this, shared, this.lockWaitTimeoutForMetadata);
+      if (shared.length > 0) await this.metadataLocks(shared, []);
     }
     switch (st.kind) {
       case 'select':
@@ -347,8 +360,7 @@ export class Session implements ServerSession {
         // to be done with the tables it changes (and holds off newcomers until it is).
         await this.endTxn(true);
         const { shared, exclusive } = this.engine.tablesOf(ps, this.db);
-        await this.engine.mdl.exclusive(this, exclusive, this.lockWaitTimeoutForMetadata);
-        await this.engine.mdl.shared(this, shared, this.lockWaitTimeoutForMetadata);
+        await this.metadataLocks(shared, exclusive);
         return runDdl(this, st);
       }
       case 'use':

@@ -68,6 +68,10 @@ it('ALTER TABLE waits for an open transaction on the table, and its writes survi
   await writer.query('UPDATE t SET v = 11 WHERE id = 1');
   const alter = ddl.query('ALTER TABLE t ADD COLUMN note VARCHAR(10) DEFAULT NULL');
   expect(await stateAfter(alter, 300)).toBe('pending');
+  // An operator can see what the ALTER waits for.
+  const [procs] = await other.query('SHOW PROCESSLIST');
+  const waiting = (procs as { Info: string | null; State: string | null }[]).find((p) => p.Info?.startsWith('ALTER TABLE t'));
+  expect(waiting?.State).toBe('Waiting for table metadata lock');
   // Another table is not held up by the waiting ALTER.
   await other.query('INSERT INTO u VALUES (1)');
   // A newcomer to the table queues behind the ALTER.
