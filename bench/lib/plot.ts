@@ -68,7 +68,7 @@ function panel(
 
 /** Renders the series of each target into one SVG document. */
 export function renderSvg(title: string, targets: { label: string; series: SeriesPoint[] }[]): string {
-  const tMax = Math.max(1, ...targets.flatMap((t) => t.series.map((p) => p.t)));
+  const tMax = niceMax(Math.max(1, ...targets.flatMap((t) => t.series.map((p) => p.t))));
   const H = PANEL_H * 2 + 40;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
