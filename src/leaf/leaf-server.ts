@@ -5,6 +5,7 @@ import type { BoundExpr } from '../common/ir/expr.js';
 import type { Access, PhysicalPlan } from '../common/ir/physical.js';
 import { planInputs } from '../common/ir/physical.js';
 import { lockScannedRows, onlyLocked, type LockedRows } from './locking-read.js';
+import { integerAtLeast, integerAtMost, integersEqualTo, isExactInteger } from './integer-keys.js';
 import type { WireBatch } from '../common/ir/batch.js';
 import { SqlError } from '../common/errors.js';
 import { invariant } from '../common/assert.js';
@@ -224,7 +225,26 @@ export class LeafServer implements LeafApi {
         const cols: Value[][] = columns.map(() => []);
         const refs: number[] = [];
         for (const keyExprs of access.keys) {
-          const key = castKey(keyExprs.map((e) => evalConst(e, ctx)), types);
+          const values = keyExprs.map((e) => evalConst(e, ctx));
+          const asIntegers = integerKeyParts(values, types);
+          if (asIntegers === 'none') continue;
+          if (asIntegers !== null && asIntegers.some((p) => p.lo !== p.hi)) {
+            // A double beyond 2^53 names a few integers: a short range (or, on a key of several
+            // columns, the whole table) holds them, and the filter above picks the right rows.
+            const span = asIntegers.length === 1 ? castKey([asIntegers[0]!.lo, asIntegers[0]!.hi], [types[0]!, types[0]!]) : null;
+            const chunks = span !== null ? table.range(view, access.index, { key: [span[0]!], inclusive: true }, { key: [span[1]!], inclusive: true }, columns, BATCH) : table.scan(view, columns, BATCH);
+            for (const chunk of chunks) {
+              for (let r = 0; r < chunk.length; r++) {
+                const ref = chunk.refs[r]!;
+                if (seen.has(ref)) continue;
+                seen.add(ref);
+                refs.push(ref);
+                for (let c = 0; c < columns.length; c++) cols[c]!.push(chunk.columns[c]![r]!);
+              }
+            }
+            continue;
+          }
+          const key = castKey(asIntegers === null ? values : asIntegers.map((p) => p.lo), types);
           if (!key) continue;
           const ref = table.lookup(view, access.index, key);
           if (ref === undefined || seen.has(ref)) continue;
@@ -240,13 +260,21 @@ export class LeafServer implements LeafApi {
       case 'range': {
         const ix = table.schema.indexes[access.index]!;
         const types = ix.columns.map((c) => table.schema.columns[c]!.type);
-        const bound = (b: { key: readonly BoundExpr[]; inclusive: boolean } | undefined): KeyBound | undefined | null => {
+        const bound = (b: { key: readonly BoundExpr[]; inclusive: boolean } | undefined, side: 'lo' | 'hi'): KeyBound | undefined | null => {
           if (!b) return undefined;
-          const key = castKey(b.key.map((e) => evalConst(e, ctx)), types);
+          const values = b.key.map((e) => evalConst(e, ctx));
+          // A DOUBLE or DECIMAL bound on an integer column: the nearest integer inside it, inclusive.
+          if (values.length === 1 && types[0]!.kind === 'int' && values[0] !== null && !isExactInteger(values[0]!)) {
+            const i = side === 'lo' ? integerAtLeast(values[0]!) : integerAtMost(values[0]!);
+            if (i === null) return undefined;
+            const key = castKey([i], types);
+            return key ? { key, inclusive: true } : null;
+          }
+          const key = castKey(values, types);
           return key ? { key, inclusive: b.inclusive } : null;
         };
-        const lo = bound(access.lo);
-        const hi = bound(access.hi);
+        const lo = bound(access.lo, 'lo');
+        const hi = bound(access.hi, 'hi');
         if (lo === null || hi === null) return; // a NULL bound matches nothing
         yield* table.range(view, access.index, lo, hi, columns, BATCH, access.reverse);
         return;
@@ -539,6 +567,27 @@ function duplicateKeyError(schema: TableSchema, index: number, row: readonly Val
     ix.columns.map((c) => schema.columns[c]!.type),
   );
   return new SqlError('ER_DUP_ENTRY', `Duplicate entry '${key}' for key '${ix.primary ? 'PRIMARY' : `${schema.name}.${ix.name}`}'`);
+}
+
+/**
+ * A point key whose integer columns get DOUBLE / DECIMAL values: each part as the integers it can
+ * equal; 'none' when a part equals no integer; null when every part is usable as it is.
+ */
+function integerKeyParts(values: readonly Value[], types: readonly SqlType[]): { lo: Value; hi: Value }[] | 'none' | null {
+  let changed = false;
+  const parts: { lo: Value; hi: Value }[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (types[i]!.kind !== 'int' || v === null || isExactInteger(v)) {
+      parts.push({ lo: v, hi: v });
+      continue;
+    }
+    const span = integersEqualTo(v);
+    if (span === null) return 'none';
+    changed = true;
+    parts.push(span);
+  }
+  return changed ? parts : null;
 }
 
 /** Casts key values to the index's column types; null when a key part is NULL (matches nothing). */

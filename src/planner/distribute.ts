@@ -320,8 +320,13 @@ function columnFacts(table: TableDef, filter: BoundExpr | null): ColumnFacts {
   if (!filter) return facts;
   const usable = (col: number, value: BoundExpr, cmp: string): boolean => {
     const ct = table.columns[col]!.type;
-    // The index orders by the column's own comparison; only use it when the filter compares the same way.
-    return isRunConstant(value) && cmp === compareKind(ct, ct) && compareKind(ct, value.type) === cmp;
+    if (!isRunConstant(value)) return false;
+    // The index orders by the column's own comparison; use it when the filter compares the same
+    // way, or compares an integer column as DOUBLE or DECIMAL (mysql2 sends every JS number as a
+    // DOUBLE parameter): the leaf turns such a key into the integers it can equal (none for 2.5)
+    // or the integer range it bounds, and the filter above still decides each row.
+    if (ct.kind === 'int' && (cmp === 'double' || cmp === 'decimal') && compareKind(ct, value.type) === cmp) return true;
+    return cmp === compareKind(ct, ct) && compareKind(ct, value.type) === cmp;
   };
   for (const c of conjuncts(filter)) {
     if (c.kind === 'compare' && c.op !== '<>' && c.op !== '<=>') {

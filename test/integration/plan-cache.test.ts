@@ -46,3 +46,17 @@ it('parses again when a literal that shapes the plan changes (an ORDER BY ordina
   expect(b).toEqual([{ id: 2, v: 'two' }]);
   expect(await status('Tessera_parser_skipped')).toBe(before);
 });
+
+it('an integer key compared with a DOUBLE (what mysql2 sends for a JS number) seeks the primary key, not a scan', async () => {
+  // A DOUBLE literal types the comparison as a DOUBLE parameter does.
+  const [plan] = await conn.query('EXPLAIN SELECT v FROM t WHERE id = 2e0');
+  const lines = (plan as Record<string, string>[]).map((r) => Object.values(r)[0]!.trim());
+  expect(lines).toContain('IndexSeek index:0 pc.t');
+  const got: unknown[] = [];
+  for (const id of [2, 2.5, 3]) {
+    const [rows] = await conn.execute('SELECT v FROM t WHERE id = ?', [id]);
+    got.push((rows as { v: string }[]).map((r) => r.v));
+  }
+  expect(got).toEqual([['two'], [], ['three']]);
+});
+
