@@ -25,8 +25,8 @@ export const WORKLOADS: Record<string, () => Workload> = {
 export const FAILOVER_MESSAGE =
   'failover: not measurable yet. This workload runs a write load and kills a leaf mid-run to report the error window and the ' +
   'throughput dip while a replica is promoted; that needs replication (a hot replica of every partition on another leaf), ' +
-  'which Tessera does not have yet: today one process holds the aggregator and its only leaf, so killing it is an outage with ' +
-  'data loss, not a failover. Nothing was run.';
+  'which Tessera does not have yet: today one process holds the aggregator and its only leaf, so killing it is an outage ' +
+  '(until a restart replays its log), not a failover. Nothing was run.';
 
 export const USAGE = `Usage: npm run bench -- <workload> [options]     (or: tessera bench <workload> [options])
 

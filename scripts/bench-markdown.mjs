@@ -16,11 +16,17 @@ for (const file of process.argv.slice(2)) {
   const o = r.options;
   console.log(`### ${r.workload}${o.psMode === 'disable' ? ' (text protocol)' : ''}\n`);
   console.log('```\n' + r.command + '\n```\n');
-  console.log(
-    `threads ${o.threads}, ${o.durationS != null ? `${o.durationS} s` : `${o.ops} ops`} per round after ${o.warmupS} s warm-up, ` +
-      `scale ${o.scale}, seed ${o.seed}, ps-mode ${o.psMode}, ${o.rounds} rounds per target (A B A B); ` +
-      `load average at the end ${r.machine.loadAverage.join(' / ')}\n`,
-  );
+  const loop = !['ingest', 'analytics'].includes(r.workload);
+  const parts = [
+    ...(loop ? [`threads ${o.threads}`, `${o.durationS != null ? `${o.durationS} s` : `${o.ops} ops`} per round after ${o.warmupS} s warm-up`] : []),
+    ...(r.workload === 'ingest' ? [`${o.threads} connections`] : []),
+    `scale ${o.scale}`,
+    `seed ${o.seed}`,
+    `ps-mode ${o.psMode}`,
+    `${o.rounds} rounds per target${r.targets.length === 2 ? ' (A B A B)' : ''}`,
+    `load average at the end ${r.machine.loadAverage.join(' / ')}`,
+  ];
+  console.log(parts.join(', ') + '\n');
   console.log(formatMarkdown(r.targets));
   for (const t of r.targets) for (const n of t.notes) console.log(`- note (${t.label}): ${n}`);
   for (const n of r.notes ?? []) console.log(`- note: ${n}`);
