@@ -161,7 +161,8 @@ export async function runLoop(target: Target, op: Operation, o: LoopOptions): Pr
   const cap = o.maxSeconds ?? 1200;
   stopAt = Date.now() + (duration !== undefined ? duration : cap) * 1000;
   let lastTick = startedAt;
-  const ticker = setInterval(() => {
+  /** Closes the current window as a point of the series. */
+  const closeWindow = (): SeriesPoint => {
     const now = performance.now();
     const dt = (now - lastTick) / 1000;
     lastTick = now;
@@ -172,12 +173,16 @@ export async function runLoop(target: Target, op: Operation, o: LoopOptions): Pr
       errors: windowErrors,
     };
     series.push(point);
-    progress(
-      `[${o.label} ${point.t.toFixed(0).padStart(3)}s] ${point.opsPerS.toFixed(0).padStart(7)} ops/s  p99 ${fmtUs(point.p99Us).padStart(9)}  errors ${totalErrors}`,
-    );
     window = new Histogram();
     windowOps = 0;
     windowErrors = 0;
+    return point;
+  };
+  const ticker = setInterval(() => {
+    const point = closeWindow();
+    progress(
+      `[${o.label} ${point.t.toFixed(0).padStart(3)}s] ${point.opsPerS.toFixed(0).padStart(7)} ops/s  p99 ${fmtUs(point.p99Us).padStart(9)}  errors ${totalErrors}`,
+    );
   }, 1000);
   if (duration === undefined) {
     // --ops: every worker stops once the shared count is used up (or at the cap).
@@ -191,6 +196,8 @@ export async function runLoop(target: Target, op: Operation, o: LoopOptions): Pr
   measuring = false;
   stopped = true;
   clearInterval(ticker);
+  // The tail since the last tick is a point too (a run shorter than a tick still has one).
+  if (series.length === 0 || performance.now() - lastTick >= 200) closeWindow();
   await Promise.all(workers);
   await Promise.all(sessions.map((s) => s.conn.end().catch(() => s.conn.destroy())));
   return { ops, queries, elapsedS, hist, errors, series };
