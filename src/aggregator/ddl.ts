@@ -1,8 +1,7 @@
 import type * as A from '../sql/ast.js';
 import { SqlError } from '../common/errors.js';
 import type { TableDef } from '../cluster/catalog.js';
-import type { LeafTableSchema } from '../net/leaf-api.js';
-import { buildTableDef, tableDefLike } from './ddl/table-def.js';
+import { buildTableDef, leafSchema, tableDefLike } from './ddl/table-def.js';
 import { runAlterTable, runCreateTableSelect, runRenameTable } from './ddl/alter-table.js';
 import type { StatementResult } from './mysql/session-api.js';
 import { ok, nowText, type Session } from './session.js';
@@ -13,14 +12,6 @@ export function isDdl(st: A.Statement): boolean {
   return ['createDatabase', 'dropDatabase', 'createTable', 'createTableLike', 'dropTable', 'truncate', 'createIndex', 'dropIndex', 'alterTable', 'renameTable'].includes(st.kind);
 }
 
-export function leafSchema(t: TableDef): LeafTableSchema {
-  return {
-    id: t.id,
-    name: t.name,
-    columns: t.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
-    indexes: t.indexes.map((i) => ({ name: i.name, columns: i.columns, unique: i.unique, primary: i.primary })),
-  };
-}
 
 function dbOf(session: Session, name: { db?: string }): string {
   const db = name.db ?? session.db;

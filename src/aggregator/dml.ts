@@ -15,6 +15,7 @@ import type { StatementResult } from './mysql/session-api.js';
 import { ClientFlags } from './mysql/session-api.js';
 import { ok, nowText, type Params, type Session } from './session.js';
 import { implicitDefault } from '../common/implicit-default.js';
+import { declaredDefault } from './ddl/table-def.js';
 import { assignsShardKey, updateMovingRows } from './shard-key-update.js';
 
 const NEW_ROW_ALIAS = '\u0000values';
@@ -27,19 +28,12 @@ function columnIndex(t: TableDef, name: string, clause = 'field list'): number {
 
 /** The value a column takes when the statement gives none. */
 function defaultValue(session: Session, c: ColumnDef, now: string): Value {
-  switch (c.default.kind) {
-    case 'value':
-      return c.default.value;
-    case 'now':
-      return now.slice(0, c.default.fsp > 0 ? 20 + c.default.fsp : 19);
-    case 'expr':
-      throw new SqlError('ER_NOT_SUPPORTED_YET', `This version of Tessera doesn't yet support expression defaults (column '${c.name}')`);
-    case 'none':
-      if (c.nullable || c.autoIncrement) return null;
-      if (session.strict) throw new SqlError('ER_NO_DEFAULT_FOR_FIELD', `Field '${c.name}' doesn't have a default value`);
-      session.warn('ER_NO_DEFAULT_FOR_FIELD', `Field '${c.name}' doesn't have a default value`);
-      return implicitDefault(c.type);
-  }
+  const v = declaredDefault(c, now);
+  if (v !== undefined) return v;
+  if (c.nullable || c.autoIncrement) return null;
+  if (session.strict) throw new SqlError('ER_NO_DEFAULT_FOR_FIELD', `Field '${c.name}' doesn't have a default value`);
+  session.warn('ER_NO_DEFAULT_FOR_FIELD', `Field '${c.name}' doesn't have a default value`);
+  return implicitDefault(c.type);
 }
 
 

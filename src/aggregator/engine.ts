@@ -11,11 +11,7 @@ import type { ConnectionInfo, ServerSession, SessionFactory, UserCredentials } f
 import { LeafCursor, type PartitionMap } from './leaf-cursor.js';
 import { PlanCache } from './plan-cache.js';
 import { MetadataLocks } from './metadata-locks.js';
-import { statementTables, type StatementTables } from './statement-tables.js';
-import type * as A from '../sql/ast.js';
-
-/** Bound on remembered SELECT shapes; the map starts over when full (cheap, and rare). */
-const SELECT_SHAPES = 4096;
+import { StatementShapes } from './statement-shapes.js';
 import { Session } from './session.js';
 
 export interface EngineOptions {
@@ -51,10 +47,8 @@ export class Engine implements SessionFactory {
   readonly planCache = new PlanCache(4096);
   /** Metadata locks: DDL waits for statements and transactions using its tables, and they for it. */
   readonly mdl = new MetadataLocks();
-  /** Tables of DML statements by database and cache key (they do not depend on literal values). */
-  private readonly tablesByShape = new Map<string, StatementTables>();
-  /** SELECT statements by cache key, for the parser-free path (Session.cachedSelect). */
-  readonly selectShapes = new Map<string, A.Statement>();
+  /** ASTs and locked tables of statement shapes seen before. */
+  readonly shapes = new StatementShapes();
   readonly sessions = new Map<number, Session>();
   readonly startedAt = Date.now();
   readonly counters = { questions: 0, connections: 0, comSelect: 0, comInsert: 0, comUpdate: 0, comDelete: 0, parserSkipped: 0 };
@@ -98,28 +92,6 @@ export class Engine implements SessionFactory {
     this.sessions.set(info.connectionId, s);
     this.counters.connections++;
     return s;
-  }
-
-  /** The tables a statement locks (metadata-locks.ts); cached per shape for DML. */
-  tablesOf(ps: A.ParsedStatement, db: string | null): StatementTables {
-    const k = ps.statement.kind;
-    const cacheable = ps.cacheKey !== '' && (k === 'select' || k === 'union' || k === 'insert' || k === 'update' || k === 'delete');
-    if (!cacheable) return statementTables(ps.statement, db, this.catalog);
-    const key = `${db ?? ''}\u0000${ps.cacheKey}`;
-    let t = this.tablesByShape.get(key);
-    if (t === undefined) {
-      t = statementTables(ps.statement, db, this.catalog);
-      if (this.tablesByShape.size >= SELECT_SHAPES) this.tablesByShape.clear();
-      this.tablesByShape.set(key, t);
-    }
-    return t;
-  }
-
-  /** Keeps the AST of a plain SELECT so later texts of the same shape skip the parser. */
-  rememberSelectShape(ps: A.ParsedStatement): void {
-    if (this.selectShapes.has(ps.cacheKey)) return;
-    if (this.selectShapes.size >= SELECT_SHAPES) this.selectShapes.clear();
-    this.selectShapes.set(ps.cacheKey, ps.statement);
   }
 
   nextConnectionId(): number {

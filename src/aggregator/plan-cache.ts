@@ -24,7 +24,7 @@ export class PlanCache {
 
   get<P>(key: string, catalogVersion: number, literals: readonly Literal[]): P | undefined {
     const e = this.map.get(key);
-    if (!e || e.catalogVersion !== catalogVersion || !e.baked.every(([slot, lit]) => sameLiteral(literals[slot], lit))) {
+    if (!e || !fits(e, catalogVersion, literals)) {
       this.misses++;
       return undefined;
     }
@@ -38,7 +38,7 @@ export class PlanCache {
   /** Whether get() would hit, without counting or reordering. */
   has(key: string, catalogVersion: number, literals: readonly Literal[]): boolean {
     const e = this.map.get(key);
-    return e !== undefined && e.catalogVersion === catalogVersion && e.baked.every(([slot, lit]) => sameLiteral(literals[slot], lit));
+    return e !== undefined && fits(e, catalogVersion, literals);
   }
 
   put<P>(key: string, entry: CachedEntry<P>): void {
@@ -50,6 +50,11 @@ export class PlanCache {
   get size(): number {
     return this.map.size;
   }
+}
+
+/** The entry was planned against this catalog, with the same values in the literals it baked in. */
+function fits(e: CachedEntry<unknown>, catalogVersion: number, literals: readonly Literal[]): boolean {
+  return e.catalogVersion === catalogVersion && e.baked.every(([slot, lit]) => sameLiteral(literals[slot], lit));
 }
 
 function sameLiteral(a: Literal | undefined, b: Literal): boolean {

@@ -131,8 +131,8 @@ export class Session implements ServerSession {
    * values are stale) is never bound again. Anything else returns null and is parsed.
    */
   private cachedSelect(sql: string): A.ParsedStatement | null {
-    const shapes = this.engine.selectShapes;
-    if (shapes.size === 0) return null;
+    // Other statements go straight to the parser rather than being tokenized twice.
+    if (!LOOKS_LIKE_QUERY.test(sql)) return null;
     let fps: ReturnType<typeof fingerprint>;
     try {
       fps = fingerprint(sql);
@@ -141,8 +141,9 @@ export class Session implements ServerSession {
     }
     if (fps.length !== 1) return null;
     const fp = fps[0]!;
-    const statement = shapes.get(fp.cacheKey);
-    if (statement === undefined || fp.paramCount !== 0) return null;
+    if (fp.paramCount !== 0) return null;
+    const statement = this.engine.shapes.query(fp.cacheKey);
+    if (statement === undefined) return null;
     if (!this.engine.planCache.has(PlanCache.key(this.db, fp.cacheKey, ''), this.engine.catalog.version, fp.literals)) return null;
     this.engine.counters.parserSkipped++;
     return { statement, text: fp.text, cacheKey: fp.cacheKey, literals: fp.literals, paramCount: 0 };
@@ -309,7 +310,7 @@ export class Session implements ServerSession {
   private async dispatch(ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
     const st = ps.statement;
     if (!isDdl(st)) {
-      const { shared } = this.engine.tablesOf(ps, this.db);
+      const { shared } = this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog);
       if (shared.length > 0) await this.metadataLocks(shared, []);
     }
     switch (st.kind) {
@@ -318,7 +319,6 @@ export class Session implements ServerSession {
         this.engine.counters.comSelect++;
         // A locking read takes row locks, so it needs a transaction (its own under autocommit).
         if (isLockingRead(st)) return this.inWriteTxn(() => this.runQuery(ps, params, true));
-        if (params.values.length === 0) this.engine.rememberSelectShape(ps);
         return this.runQuery(ps, params);
       case 'insert':
         this.engine.counters.comInsert++;
@@ -359,7 +359,7 @@ export class Session implements ServerSession {
         // DDL commits the open transaction first, as MySQL does, then waits for everyone else
         // to be done with the tables it changes (and holds off newcomers until it is).
         await this.endTxn(true);
-        const { shared, exclusive } = this.engine.tablesOf(ps, this.db);
+        const { shared, exclusive } = this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog);
         await this.metadataLocks(shared, exclusive);
         return runDdl(this, st);
       }
@@ -636,6 +636,9 @@ export function nowText(): string {
   }
   return nowString;
 }
+
+/** Text that can start a SELECT or UNION (one led by a comment is simply parsed). */
+const LOOKS_LIKE_QUERY = /^\s*(?:select\b|\()/i;
 
 /** SELECT … FOR UPDATE / LOCK IN SHARE MODE anywhere in a query. */
 function isLockingRead(q: A.Query): boolean {

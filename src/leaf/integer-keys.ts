@@ -8,6 +8,7 @@
  */
 import { Decimal } from '../common/decimal.js';
 import { toDouble } from '../common/cast.js';
+import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 
 const VARCHAR = { kind: 'string', family: 'varchar', length: 65535, binary: false } as const;
@@ -50,6 +51,27 @@ export function integerAtMost(v: Value): bigint | null {
   if (x === -Infinity) return -BigInt(Number.MAX_VALUE);
   const f = Math.floor(x);
   return Math.abs(f) < TWO_53 ? BigInt(f) : BigInt(f) + ulpOf(f);
+}
+
+/**
+ * A point key whose integer columns get DOUBLE / DECIMAL values: each part as the integers it can
+ * equal; 'none' when a part equals no integer; null when every part is usable as it is.
+ */
+export function integerKeyParts(values: readonly Value[], types: readonly SqlType[]): { lo: Value; hi: Value }[] | 'none' | null {
+  let changed = false;
+  const parts: { lo: Value; hi: Value }[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (types[i]!.kind !== 'int' || v === null || isExactInteger(v)) {
+      parts.push({ lo: v, hi: v });
+      continue;
+    }
+    const span = integersEqualTo(v);
+    if (span === null) return 'none';
+    changed = true;
+    parts.push(span);
+  }
+  return changed ? parts : null;
 }
 
 /** Whether a key value is already an integer the index can take as it is. */

@@ -5,7 +5,7 @@ import type { BoundExpr } from '../common/ir/expr.js';
 import type { Access, PhysicalPlan } from '../common/ir/physical.js';
 import { planInputs } from '../common/ir/physical.js';
 import { lockScannedRows, onlyLocked, type LockedRows } from './locking-read.js';
-import { integerAtLeast, integerAtMost, integersEqualTo, isExactInteger } from './integer-keys.js';
+import { integerAtLeast, integerAtMost, integerKeyParts, isExactInteger } from './integer-keys.js';
 import type { WireBatch } from '../common/ir/batch.js';
 import { SqlError } from '../common/errors.js';
 import { invariant } from '../common/assert.js';
@@ -569,26 +569,6 @@ function duplicateKeyError(schema: TableSchema, index: number, row: readonly Val
   return new SqlError('ER_DUP_ENTRY', `Duplicate entry '${key}' for key '${ix.primary ? 'PRIMARY' : `${schema.name}.${ix.name}`}'`);
 }
 
-/**
- * A point key whose integer columns get DOUBLE / DECIMAL values: each part as the integers it can
- * equal; 'none' when a part equals no integer; null when every part is usable as it is.
- */
-function integerKeyParts(values: readonly Value[], types: readonly SqlType[]): { lo: Value; hi: Value }[] | 'none' | null {
-  let changed = false;
-  const parts: { lo: Value; hi: Value }[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (types[i]!.kind !== 'int' || v === null || isExactInteger(v)) {
-      parts.push({ lo: v, hi: v });
-      continue;
-    }
-    const span = integersEqualTo(v);
-    if (span === null) return 'none';
-    changed = true;
-    parts.push(span);
-  }
-  return changed ? parts : null;
-}
 
 /** Casts key values to the index's column types; null when a key part is NULL (matches nothing). */
 function castKey(values: readonly Value[], types: readonly SqlType[]): Value[] | null {

@@ -2,50 +2,18 @@
 // open transactions on the table (their writes survive the copy), newcomers wait for the ALTER,
 // other tables stay free, and lock_wait_timeout bounds the wait with 1205. Runs against Tessera
 // or any server named by TESSERA_TARGET; MariaDB behaves the same except where a test says.
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { parseTarget, startTargetOrTessera, type TargetAddress, type TesseraServer } from '../harness/server.js';
+import { TestClients, stateAfter } from '../harness/clients.js';
 
-const DB = 'it_ddl_conc';
-let server: TesseraServer | undefined;
-let target: TargetAddress;
-let isTessera = false;
-const opened: mysql.Connection[] = [];
-
-async function connect(): Promise<mysql.Connection> {
-  const c = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password, database: DB, connectTimeout: 10_000 });
-  c.on('error', () => {
-    // reported through the pending call
-  });
-  opened.push(c);
-  return c;
-}
-
-function stateAfter(p: Promise<unknown>, ms: number): Promise<'done' | 'pending'> {
-  return Promise.race([p.then(() => 'done' as const, () => 'done' as const), new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms))]);
-}
+let clients: TestClients;
 
 beforeAll(async () => {
-  server = await startTargetOrTessera();
-  target = parseTarget(server.url);
-  const admin = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password });
-  const [v] = await admin.query('SELECT @@version_comment AS c');
-  isTessera = /tessera/i.test(String((v as { c: string }[])[0]?.c));
-  await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
+  clients = await TestClients.open('it_ddl_conc');
 });
 
 afterAll(async () => {
-  for (const c of opened) c.destroy();
-  try {
-    const admin = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password });
-    await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
-    await admin.end();
-  } catch {
-    // server gone
-  }
-  await server?.stop();
+  await clients?.close();
 });
 
 let writer: mysql.Connection;
@@ -53,8 +21,8 @@ let ddl: mysql.Connection;
 let other: mysql.Connection;
 
 beforeEach(async () => {
-  for (const c of opened.splice(0)) c.destroy();
-  [writer, ddl, other] = [await connect(), await connect(), await connect()];
+  clients.disconnectAll();
+  [writer, ddl, other] = [await clients.connect(), await clients.connect(), await clients.connect()];
   await writer.query('DROP TABLE IF EXISTS t');
   await writer.query('DROP TABLE IF EXISTS u');
   await writer.query('CREATE TABLE t (id INT PRIMARY KEY, v INT)');
@@ -92,7 +60,7 @@ it('ALTER TABLE waits for an open transaction on the table, and its writes survi
 it('a transaction that already uses the table goes on while an ALTER waits for it', async (t) => {
   // MariaDB's ALTER holds an upgradable lock while it waits, so there the writer's UPDATE ends in
   // a metadata deadlock (1213) instead; Tessera's ALTER takes nothing until it can take all.
-  if (!isTessera) t.skip();
+  if (!clients.isTessera) t.skip();
   await writer.query('BEGIN');
   await writer.query('SELECT v FROM t WHERE id = 1');
   const alter = ddl.query('ALTER TABLE t MODIFY v BIGINT');

@@ -1,75 +1,25 @@
 // Row locks seen from two real client connections: SELECT … FOR UPDATE / LOCK IN SHARE MODE,
 // lock waits and their timeout (1205), what plain reads see meanwhile, and savepoints.
 // Runs against Tessera, or against any server named by TESSERA_TARGET (MariaDB behaves the same).
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseTarget, startTargetOrTessera, type TargetAddress, type TesseraServer } from '../harness/server.js';
+import { TestClients, errnoOf, stateAfter } from '../harness/clients.js';
 
-const DB = 'it_locking';
+let clients: TestClients;
 
-let server: TesseraServer | undefined;
-let target: TargetAddress;
-const opened: mysql.Connection[] = [];
-
-async function connect(): Promise<mysql.Connection> {
-  const c = await mysql.createConnection({
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    password: target.password,
-    database: DB,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    connectTimeout: 10_000,
-  });
-  c.on('error', () => {
-    // reported through the pending call
-  });
-  opened.push(c);
-  return c;
-}
+const connect = (): Promise<mysql.Connection> => clients.connect({ supportBigNumbers: true, bigNumberStrings: true });
 
 async function rows(c: mysql.Connection, sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
   const [r] = await c.query(sql, values);
   return r as Record<string, unknown>[];
 }
 
-async function errnoOf(p: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return (e as { errno?: number }).errno;
-  }
-}
-
-/** Resolves to 'done' or 'pending' after `ms`: whether a statement is still waiting for a lock. */
-function stateAfter(p: Promise<unknown>, ms: number): Promise<'done' | 'pending'> {
-  return Promise.race([p.then(() => 'done' as const, () => 'done' as const), new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms))]);
-}
-
 beforeAll(async () => {
-  server = await startTargetOrTessera();
-  target = parseTarget(server.url);
-  const admin = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password });
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
-    await admin.query(`CREATE DATABASE ${DB}`);
-  } finally {
-    await admin.end();
-  }
+  clients = await TestClients.open('it_locking');
 });
 
 afterAll(async () => {
-  for (const c of opened) c.destroy();
-  try {
-    const admin = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password });
-    await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
-    await admin.end();
-  } catch {
-    // server may already be gone
-  }
-  await server?.stop();
+  await clients?.close();
 });
 
 describe('locking reads', () => {
@@ -77,7 +27,7 @@ describe('locking reads', () => {
   let b: mysql.Connection;
 
   beforeEach(async () => {
-    for (const c of opened.splice(0)) c.destroy();
+    clients.disconnectAll();
     a = await connect();
     b = await connect();
     // Tessera runs read committed; InnoDB's default (repeatable read) would also lock rows a

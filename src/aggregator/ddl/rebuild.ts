@@ -1,5 +1,4 @@
 import type { ColumnDef, TableDef } from '../../cluster/catalog.js';
-import type { LeafTableSchema } from '../../net/leaf-api.js';
 import type { PhysicalPlan } from '../../common/ir/physical.js';
 import type { Value } from '../../common/value.js';
 import { castToType } from '../../common/cast.js';
@@ -7,6 +6,7 @@ import { SqlError, isSqlError } from '../../common/errors.js';
 import type { ErrorCodeName } from '../../common/error-codes.js';
 import { partitionOf } from '../../cluster/sharding.js';
 import { implicitDefault } from '../../common/implicit-default.js';
+import { declaredDefault, leafSchema } from './table-def.js';
 
 import type { Session } from '../session.js';
 
@@ -21,14 +21,6 @@ import type { Session } from '../session.js';
 
 const FLUSH_ROWS = 1000;
 
-export function leafSchemaOf(t: TableDef): LeafTableSchema {
-  return {
-    id: t.id,
-    name: t.name,
-    columns: t.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
-    indexes: t.indexes.map((i) => ({ name: i.name, columns: i.columns, unique: i.unique, primary: i.primary })),
-  };
-}
 
 
 /** Rows handed to the filler: values in the new table's column order, cast already. */
@@ -50,7 +42,7 @@ export async function createAndFill(session: Session, def: TableDef, produce: (e
   const db = engine.catalog.database(def.db);
   if (!db) throw new SqlError('ER_BAD_DB', `Unknown database '${def.db}'`);
   const leaves = engine.partitionMap.leaves();
-  const schema = leafSchemaOf(def);
+  const schema = leafSchema(def);
   const created: typeof leaves[number][] = [];
   const txnId = engine.newTxnId();
   const timeout = session.lockWaitTimeoutMs;
@@ -119,16 +111,9 @@ export async function scanPartition(session: Session, t: TableDef, partition: nu
 
 /** What a column that had no value before an ALTER holds: its default, or MySQL's implicit one. */
 function addedValue(c: ColumnDef, now: string): Value {
-  switch (c.default.kind) {
-    case 'value':
-      return c.default.value;
-    case 'now':
-      return now.slice(0, c.default.fsp > 0 ? 20 + c.default.fsp : 19);
-    case 'expr':
-      throw new SqlError('ER_NOT_SUPPORTED_YET', `This version of Tessera doesn't yet support expression defaults (column '${c.name}')`);
-    case 'none':
-      return c.nullable ? null : implicitDefault(c.type);
-  }
+  const v = declaredDefault(c, now);
+  if (v !== undefined) return v;
+  return c.nullable ? null : implicitDefault(c.type);
 }
 
 /**

@@ -9,6 +9,7 @@ import type {
 } from '../../sql/ast.js';
 import { printExpr } from '../../sql/index.js';
 import type { ColumnDef, ColumnDefault, IndexDef, TableDef } from '../../cluster/catalog.js';
+import type { LeafTableSchema } from '../../net/leaf-api.js';
 import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { Decimal } from '../../common/decimal.js';
@@ -808,4 +809,31 @@ export function checkUniqueKeysCoverShardKey(
 /** CREATE TABLE new LIKE src: the same columns, keys and options under a new name and id. */
 export function tableDefLike(src: TableDef, db: string, name: string, id: number, now: string): TableDef {
   return { ...src, id, db, name, createdAt: now };
+}
+
+/** The storage-level schema a leaf keeps for a table. */
+export function leafSchema(t: TableDef): LeafTableSchema {
+  return {
+    id: t.id,
+    name: t.name,
+    columns: t.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
+    indexes: t.indexes.map((i) => ({ name: i.name, columns: i.columns, unique: i.unique, primary: i.primary })),
+  };
+}
+
+/**
+ * The value a column's declared DEFAULT gives at `now`, or undefined when it declares none
+ * (the caller decides: NULL, MySQL's implicit default, or error 1364).
+ */
+export function declaredDefault(c: ColumnDef, now: string): Value | undefined {
+  switch (c.default.kind) {
+    case 'value':
+      return c.default.value;
+    case 'now':
+      return now.slice(0, c.default.fsp > 0 ? 20 + c.default.fsp : 19);
+    case 'expr':
+      throw new SqlError('ER_NOT_SUPPORTED_YET', `This version of Tessera doesn't yet support expression defaults (column '${c.name}')`);
+    case 'none':
+      return undefined;
+  }
 }
