@@ -6,6 +6,7 @@ import type { Access, PhysicalPlan } from '../common/ir/physical.js';
 import { planInputs } from '../common/ir/physical.js';
 import { lockScannedRows, onlyLocked, type LockedRows } from './locking-read.js';
 import { integerAtLeast, integerAtMost, integerKeyParts, isExactInteger } from './integer-keys.js';
+import { implicitDefault } from '../common/implicit-default.js';
 import type { WireBatch } from '../common/ir/batch.js';
 import { SqlError } from '../common/errors.js';
 import { invariant } from '../common/assert.js';
@@ -407,7 +408,7 @@ export class LeafServer implements LeafApi {
           const col = schema.columns[a.column]!;
           updated[a.column] = castForColumn(a.fn(b, ctx)[0]!, col.type, col.name, req.strict, ctx, matched);
           checkNotNull(updated[a.column]!, col, req.strict, ctx);
-          if (updated[a.column] === null && !col.nullable) updated[a.column] = zeroOf(col.type);
+          if (updated[a.column] === null && !col.nullable) updated[a.column] = implicitDefault(col.type);
         }
         if (sameRow(latest, updated, types)) continue;
         for (const k of req.shardKey) {
@@ -606,25 +607,6 @@ function checkNotNull(v: Value, col: { name: string; nullable: boolean }, strict
   ctx?.warn('ER_BAD_NULL', `Column '${col.name}' cannot be null`);
 }
 
-function zeroOf(t: SqlType): Value {
-  switch (t.kind) {
-    case 'string':
-      return t.binary ? new Uint8Array(0) : '';
-    case 'date':
-      return '0000-00-00';
-    case 'datetime':
-    case 'timestamp':
-      return '0000-00-00 00:00:00';
-    case 'time':
-      return '00:00:00';
-    case 'enum':
-      return '';
-    case 'json':
-      return 'null';
-    default:
-      return 0;
-  }
-}
 
 function sameRow(a: readonly Value[], b: readonly Value[], types: readonly SqlType[]): boolean {
   for (let i = 0; i < a.length; i++) {
