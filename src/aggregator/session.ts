@@ -10,7 +10,7 @@ import { formatForClient } from '../common/format.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import type { TableDef } from '../cluster/catalog.js';
 import type { ExecInputs } from '../net/leaf-api.js';
-import type { ExecContext } from '../exec/index.js';
+import { batchRows, type ExecContext } from '../exec/index.js';
 import { lookupFunction } from '../exec/functions/registry.js';
 import { Binder, type BindContext } from '../planner/binder.js';
 import { distribute } from '../planner/distribute.js';
@@ -478,9 +478,7 @@ export class Session implements ServerSession {
     const inputs = lockRows ? { ...base, lockRows } : base;
     const batches = await this.engine.cursor.execute(qp.plan, inputs, (gathered) => this.execContext(inputs, gathered));
     const rows: Value[][] = [];
-    for (const b of batches) {
-      for (let i = 0; i < b.length; i++) rows.push(b.cols.map((c) => c[i]!));
-    }
+    for (const b of batches) for (const r of batchRows(b)) rows.push(r);
     return rows;
   }
 

@@ -9,7 +9,8 @@ import { castToType } from '../common/cast.js';
 import { compareValues } from '../common/compare.js';
 import { SqlError, isSqlError } from '../common/errors.js';
 import { partitionOf } from '../cluster/sharding.js';
-import { compileExpr, type ExecContext } from '../exec/index.js';
+import { compileExpr, rowBatch, type ExecContext } from '../exec/index.js';
+import { valueAt } from '../common/vector.js';
 import { leafSafe } from '../planner/distribute.js';
 import type { Params, Session } from './session.js';
 import { implicitDefault } from '../common/implicit-default.js';
@@ -89,7 +90,7 @@ export async function updateMovingRows(session: Session, ps: A.ParsedStatement, 
     const updated = [...old];
     for (const a of assigns) {
       const col = t.columns[a.column]!;
-      const v = a.fn({ length: 1, cols: updated.map((x) => [x]) }, u.ectx)[0]!;
+      const v = valueAt(a.fn(rowBatch(updated), u.ectx), 0);
       let stored = v === null ? null : castToType(v, a.type, col.type, mode, { column: col.name, row: n, warn, now: u.inputs.now });
       if (stored === null && !col.nullable) {
         if (u.strict) throw new SqlError('ER_BAD_NULL', `Column '${col.name}' cannot be null`);

@@ -1,37 +1,52 @@
+import type { SqlType } from '../common/types.js';
+import { constVector, gatherVector, sliceVector, valueAt, valuesOf, valuesVector, vectorFromValues, type Vector } from '../common/vector.js';
 import type { Value } from '../common/value.js';
 
 /** Rows per batch: large enough to amortize per-batch work, small enough to stay in cache. */
 export const BATCH_SIZE = 2048;
 
 /**
- * A column batch: cols[c][row]. Column arrays are shared between operators (a project of a
- * column hands on the same array), so nobody writes into an array it did not allocate.
+ * A column batch: one Vector per column (see common/vector.ts). Vectors are shared between
+ * operators (a project of a column hands on the same vector), so nobody writes into a vector
+ * it did not make.
  */
 export interface Batch {
   readonly length: number;
-  readonly cols: Value[][];
+  readonly cols: readonly Vector[];
 }
 
-export function makeBatch(cols: Value[][], length: number): Batch {
+export function makeBatch(cols: readonly Vector[], length: number): Batch {
   return { length, cols };
+}
+
+/** A batch of boxed columns. */
+export function boxedBatch(cols: readonly (readonly Value[])[], length: number): Batch {
+  return { length, cols: cols.map(valuesVector) };
+}
+
+/** One row as a batch (DML evaluates its assignments row by row). */
+export function rowBatch(row: readonly Value[]): Batch {
+  return { length: 1, cols: row.map(constVector) };
+}
+
+/** Boxed columns of `n` rows whose numeric columns (by type) are made typed when long enough. */
+export function typedBatch(cols: readonly (readonly Value[])[], types: readonly SqlType[], n: number): Batch {
+  const out: Vector[] = new Array<Vector>(cols.length);
+  for (let c = 0; c < cols.length; c++) out[c] = vectorFromValues(cols[c]!, types[c]!, n);
+  return { length: n, cols: out };
 }
 
 /** The rows at `idx[0..n)` of every column, in that order. */
 export function selectRows(batch: Batch, idx: ArrayLike<number>, n: number): Batch {
-  const cols: Value[][] = new Array(batch.cols.length);
-  for (let c = 0; c < batch.cols.length; c++) {
-    const src = batch.cols[c]!;
-    const dst: Value[] = new Array(n);
-    for (let i = 0; i < n; i++) dst[i] = src[idx[i]!]!;
-    cols[c] = dst;
-  }
+  const cols: Vector[] = new Array<Vector>(batch.cols.length);
+  for (let c = 0; c < batch.cols.length; c++) cols[c] = gatherVector(batch.cols[c]!, idx, n);
   return { length: n, cols };
 }
 
 /** Rows [from, to) of a batch. */
 export function sliceBatch(batch: Batch, from: number, to: number): Batch {
   if (from === 0 && to >= batch.length) return batch;
-  return { length: to - from, cols: batch.cols.map((col) => col.slice(from, to)) };
+  return { length: to - from, cols: batch.cols.map((col) => sliceVector(col, from, to)) };
 }
 
 /** Row-major rows into batches of at most BATCH_SIZE rows. */
@@ -39,11 +54,11 @@ export function batchesFromRows(rows: readonly (readonly Value[])[], width: numb
   const out: Batch[] = [];
   for (let start = 0; start < rows.length; start += BATCH_SIZE) {
     const end = Math.min(rows.length, start + BATCH_SIZE);
-    const cols: Value[][] = [];
+    const cols: Vector[] = [];
     for (let c = 0; c < width; c++) {
-      const col: Value[] = new Array(end - start);
+      const col: Value[] = new Array<Value>(end - start);
       for (let r = start; r < end; r++) col[r - start] = rows[r]![c] ?? null;
-      cols.push(col);
+      cols.push(valuesVector(col));
     }
     out.push({ length: end - start, cols });
   }
@@ -52,16 +67,26 @@ export function batchesFromRows(rows: readonly (readonly Value[])[], width: numb
 
 /** Row `i` of a batch as a fresh array. */
 export function rowOf(batch: Batch, i: number): Value[] {
-  const row: Value[] = new Array(batch.cols.length);
-  for (let c = 0; c < batch.cols.length; c++) row[c] = batch.cols[c]![i]!;
+  const row: Value[] = new Array<Value>(batch.cols.length);
+  for (let c = 0; c < batch.cols.length; c++) row[c] = valueAt(batch.cols[c]!, i);
   return row;
 }
 
 /** Row-major copy of a batch (results, tests). */
 export function batchRows(batch: Batch): Value[][] {
-  const rows: Value[][] = new Array(batch.length);
-  for (let i = 0; i < batch.length; i++) rows[i] = rowOf(batch, i);
+  const n = batch.length;
+  const rows: Value[][] = new Array<Value[]>(n);
+  for (let i = 0; i < n; i++) rows[i] = new Array<Value>(batch.cols.length);
+  for (let c = 0; c < batch.cols.length; c++) {
+    const col = valuesOf(batch.cols[c]!, n);
+    for (let i = 0; i < n; i++) rows[i]![c] = col[i]!;
+  }
   return rows;
+}
+
+/** The boxed values of column c (for operators with no typed path). */
+export function columnValues(batch: Batch, c: number): readonly Value[] {
+  return valuesOf(batch.cols[c]!, batch.length);
 }
 
 /**
@@ -78,10 +103,17 @@ export class ColumnBuffer {
   }
 
   append(batch: Batch): void {
-    const n = batch.length;
+    this.appendColumns(batch.cols, batch.length);
+  }
+
+  appendColumns(cols: readonly Vector[], n: number): void {
+    this.appendValues(cols.map((c) => valuesOf(c, n)), n);
+  }
+
+  appendValues(cols: readonly (readonly Value[])[], n: number): void {
     for (let c = 0; c < this.cols.length; c++) {
       const dst = this.cols[c]!;
-      const src = batch.cols[c]!;
+      const src = cols[c]!;
       for (let i = 0; i < n; i++) dst.push(src[i]!);
     }
     this.length += n;
@@ -90,12 +122,12 @@ export class ColumnBuffer {
   /** The rows at idx[from..to) as one batch. */
   gather(idx: ArrayLike<number>, from: number, to: number): Batch {
     const n = to - from;
-    const cols: Value[][] = new Array(this.cols.length);
+    const cols: Vector[] = new Array<Vector>(this.cols.length);
     for (let c = 0; c < this.cols.length; c++) {
       const src = this.cols[c]!;
-      const dst: Value[] = new Array(n);
+      const dst: Value[] = new Array<Value>(n);
       for (let i = 0; i < n; i++) dst[i] = src[idx[from + i]!]!;
-      cols[c] = dst;
+      cols[c] = valuesVector(dst);
     }
     return { length: n, cols };
   }

@@ -5,6 +5,7 @@ import type { BoundExpr, CompareKind, CompareOp } from '../common/ir/expr.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
+import { constVector, valuesOf } from '../common/vector.js';
 import { batchesFromRows } from './batch.js';
 import { compileExpr, evalConst, isTrue } from './eval.js';
 import { collectRows } from './instantiate.js';
@@ -16,7 +17,7 @@ const BOOL: SqlType = { kind: 'int', bytes: 1, unsigned: false };
 /** Evaluates e over rows whose columns have the given values. */
 function evalRows(e: BoundExpr, width: number, rows: Value[][], ctx = fakeContext()): Value[] {
   const [b] = batchesFromRows(rows, width);
-  return compileExpr(e)(b!, ctx);
+  return [...valuesOf(compileExpr(e)(b!, ctx), b!.length)];
 }
 
 const cmp = (op: CompareOp, left: BoundExpr, right: BoundExpr, kind: CompareKind): BoundExpr =>
@@ -27,9 +28,9 @@ describe('eval: leaves and arithmetic', () => {
     const ctx = fakeContext({ slots: [7], params: ['p'] });
     const [b] = batchesFromRows([[1], [2]], 1);
     expect(compileExpr(col(0, INT))(b!, ctx)).toBe(b!.cols[0]);
-    expect(compileExpr(lit(5, INT))(b!, ctx)).toEqual([5, 5]);
-    expect(compileExpr({ kind: 'slot', slot: 0, type: INT })(b!, ctx)).toEqual([7, 7]);
-    expect(compileExpr({ kind: 'param', index: 0, type: VARCHAR })(b!, ctx)).toEqual(['p', 'p']);
+    expect(compileExpr(lit(5, INT))(b!, ctx)).toEqual(constVector(5));
+    expect(compileExpr({ kind: 'slot', slot: 0, type: INT })(b!, ctx)).toEqual(constVector(7));
+    expect(compileExpr({ kind: 'param', index: 0, type: VARCHAR })(b!, ctx)).toEqual(constVector('p'));
     ctx.session.set('@x', 42);
     expect(evalConst({ kind: 'session', name: '@x', type: BIGINT }, ctx)).toBe(42);
   });
@@ -237,8 +238,8 @@ describe('eval: subqueries', () => {
     const e: BoundExpr = { kind: 'subquery', mode: 'scalar', plan: scanNode, correlated: false, type: INT };
     const [b] = batchesFromRows([[1], [2]], 1);
     const f = compileExpr({ kind: 'arith', op: '+', left: col(0, INT), right: e, type: BIGINT, text: 'x' });
-    expect(f(b!, ctx)).toEqual([8, 9]);
-    expect(f(b!, ctx)).toEqual([8, 9]);
+    expect(valuesOf(f(b!, ctx), 2)).toEqual([8, 9]);
+    expect(valuesOf(f(b!, ctx), 2)).toEqual([8, 9]);
     expect(scans).toBe(1);
     f(b!, { ...base, scan: () => { scans++; return batchesFromRows([[7]], 1); } });
     expect(scans).toBe(2);

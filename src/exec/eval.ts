@@ -10,20 +10,21 @@ import {
 } from '../common/cast.js';
 import { collationKey, compareBytes, compareStrings } from '../common/collation.js';
 import { compareValues, groupKey } from '../common/compare.js';
-import { Decimal } from '../common/decimal.js';
+import { Decimal, pow10 } from '../common/decimal.js';
 import { SqlError } from '../common/errors.js';
 import type { BoundExpr, CompareKind, CompareOp, QuantifiedOp } from '../common/ir/expr.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
+import { constVector, f64Vector, MIN_TYPED_ROWS, valueAt, valuesOf, valuesVector, type Vector } from '../common/vector.js';
 import { rowOf, selectRows, type Batch } from './batch.js';
 import { executionMemo, withOuterRow, type ExecContext } from './context.js';
 import { lookupFunction } from './functions/registry.js';
 import { likeMatch, likeToRegExp } from './functions/string.js';
 import { instantiate } from './instantiate.js';
 
-/** One value per row of the batch. The returned array is read-only for the caller. */
-export type CompiledExpr = (batch: Batch, ctx: ExecContext) => Value[];
+/** One value per row of the batch. The returned vector is read-only for the caller. */
+export type CompiledExpr = (batch: Batch, ctx: ExecContext) => Vector;
 
 interface Node {
   readonly vec: CompiledExpr;
@@ -52,7 +53,7 @@ export function evalConst(e: BoundExpr, ctx: ExecContext): Value {
       return ctx.params[e.index] ?? null;
   }
   const n = node(e);
-  return n.scalar ? n.scalar(ctx) : n.vec(ONE_ROW, ctx)[0]!;
+  return n.scalar ? n.scalar(ctx) : valueAt(n.vec(ONE_ROW, ctx), 0);
 }
 
 /** SQL truthiness for WHERE/ON/HAVING: NULL and zero are false. */
@@ -78,9 +79,12 @@ export function warnOf(ctx: ExecContext): WarnFn {
 }
 
 function fill(n: number, v: Value): Value[] {
-  const out: Value[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = v;
-  return out;
+  return new Array<Value>(n).fill(v);
+}
+
+/** The boxed values of a node over a batch (the path of operators with no typed loop). */
+function vals(n: Node, b: Batch, ctx: ExecContext): readonly Value[] {
+  return valuesOf(n.vec(b, ctx), b.length);
 }
 
 function node(e: BoundExpr): Node {
@@ -124,20 +128,15 @@ function rowIndependent(e: BoundExpr): boolean {
 }
 
 function leaf(get: (ctx: ExecContext) => Value): Node {
-  return { scalar: get, vec: (b, ctx) => fill(b.length, get(ctx)), safe: true };
+  return { scalar: get, vec: (_b, ctx) => constVector(get(ctx)), safe: true };
 }
 
 function build(e: BoundExpr): Node {
   switch (e.kind) {
     case 'const': {
       const v = e.value;
-      // Constant arrays are shared across batches and executions: callers never write into them.
-      let shared: Value[] = [];
-      return {
-        scalar: () => v,
-        vec: (b) => (shared.length === b.length ? shared : (shared = fill(b.length, v))),
-        safe: true,
-      };
+      const shared = constVector(v); // shared across batches and executions: nobody writes into it
+      return { scalar: () => v, vec: () => shared, safe: true };
     }
     case 'slot': {
       const i = e.slot;
@@ -166,8 +165,8 @@ function build(e: BoundExpr): Node {
     default: {
       const impl = buildComposite(e);
       if (rowIndependent(e)) {
-        const scalar = (ctx: ExecContext): Value => impl.vec(ONE_ROW, ctx)[0]!;
-        return { scalar, vec: (b, ctx) => fill(b.length, scalar(ctx)), safe: impl.safe };
+        const scalar = (ctx: ExecContext): Value => valueAt(impl.vec(ONE_ROW, ctx), 0);
+        return { scalar, vec: (_b, ctx) => constVector(scalar(ctx)), safe: impl.safe };
       }
       return impl;
     }
@@ -175,10 +174,10 @@ function build(e: BoundExpr): Node {
 }
 
 /** Evaluates `n` on the rows idx[0..m) of batch, returning values in that order. */
-function evalOn(n: Node, batch: Batch, idx: RowIndexes, m: number, ctx: ExecContext): Value[] {
+function evalOn(n: Node, batch: Batch, idx: RowIndexes, m: number, ctx: ExecContext): readonly Value[] {
   if (n.scalar) return fill(m, n.scalar(ctx));
-  if (m === batch.length) return n.vec(batch, ctx);
-  return n.vec(selectRows(batch, idx, m), ctx);
+  if (m === batch.length) return vals(n, batch, ctx);
+  return valuesOf(n.vec(selectRows(batch, idx, m), ctx), m);
 }
 
 /**
@@ -216,14 +215,14 @@ function buildComposite(e: Exclude<BoundExpr, { kind: 'const' | 'slot' | 'param'
         scalar: null,
         safe: false,
         vec: (b, ctx) => {
-          const xs = a.vec(b, ctx);
+          const xs = vals(a, b, ctx);
           const out: Value[] = new Array(b.length);
           const w = warnOf(ctx);
           for (let i = 0; i < b.length; i++) {
             const v = xs[i]!;
             out[i] = typeof v === 'number' && t.kind !== 'decimal' ? (v === 0 ? 0 : -v) : negate(v, t, text, w);
           }
-          return out;
+          return valuesVector(out);
         },
       };
     }
@@ -242,14 +241,14 @@ function buildComposite(e: Exclude<BoundExpr, { kind: 'const' | 'slot' | 'param'
           const w = warnOf(ctx);
           const out: Value[] = new Array(b.length).fill(0);
           for (let k = 0; k < args.length; k++) {
-            const xs = args[k]!.vec(b, ctx);
+            const xs = vals(args[k]!, b, ctx);
             for (let i = 0; i < b.length; i++) {
               if (out[i] === null) continue;
               const t = truthOf(xs[i]!, types[k]!, w);
               out[i] = t === null ? null : t ? 1 - (out[i] as number) : out[i]!;
             }
           }
-          return out;
+          return valuesVector(out);
         },
       };
     }
@@ -260,14 +259,14 @@ function buildComposite(e: Exclude<BoundExpr, { kind: 'const' | 'slot' | 'param'
         scalar: null,
         safe: a.safe,
         vec: (b, ctx) => {
-          const xs = a.vec(b, ctx);
+          const xs = vals(a, b, ctx);
           const w = warnOf(ctx);
           const out: Value[] = new Array(b.length);
           for (let i = 0; i < b.length; i++) {
             const v = truthOf(xs[i]!, t, w);
             out[i] = v === null ? null : v ? 0 : 1;
           }
-          return out;
+          return valuesVector(out);
         },
       };
     }
@@ -281,10 +280,10 @@ function buildComposite(e: Exclude<BoundExpr, { kind: 'const' | 'slot' | 'param'
         scalar: null,
         safe: a.safe,
         vec: (b, ctx) => {
-          const xs = a.vec(b, ctx);
+          const xs = vals(a, b, ctx);
           const out: Value[] = new Array(b.length);
           for (let i = 0; i < b.length; i++) out[i] = xs[i] === null ? yes : no;
-          return out;
+          return valuesVector(out);
         },
       };
     }
@@ -297,11 +296,11 @@ function buildComposite(e: Exclude<BoundExpr, { kind: 'const' | 'slot' | 'param'
         scalar: null,
         safe: a.safe,
         vec: (b, ctx) => {
-          const xs = a.vec(b, ctx);
+          const xs = vals(a, b, ctx);
           const w = warnOf(ctx);
           const out: Value[] = new Array(b.length);
           for (let i = 0; i < b.length; i++) out[i] = (truthOf(xs[i]!, t, w) === want) !== not ? 1 : 0;
-          return out;
+          return valuesVector(out);
         },
       };
     }
@@ -343,8 +342,14 @@ function buildArith(e: Extract<BoundExpr, { kind: 'arith' }>): Node {
     safe: false,
     vec: (b, ctx) => {
       const n = b.length;
-      const xs = l.vec(b, ctx);
-      const ys = r.vec(b, ctx);
+      const xv = l.vec(b, ctx);
+      const yv = r.vec(b, ctx);
+      if (intFast || dblFast) {
+        const typed = typedArith(op, dblFast, xv, yv, n);
+        if (typed !== null) return typed;
+      }
+      const xs = valuesOf(xv, n);
+      const ys = valuesOf(yv, n);
       const out: Value[] = new Array(n);
       const w = warnOf(ctx);
       if (intFast || dblFast) {
@@ -360,12 +365,48 @@ function buildArith(e: Extract<BoundExpr, { kind: 'arith' }>): Node {
           }
           out[i] = arith(op, x, lt, y, rt, text, w);
         }
-        return out;
+        return valuesVector(out);
       }
       for (let i = 0; i < n; i++) out[i] = arith(op, xs[i]!, lt, ys[i]!, rt, text, w);
-      return out;
+      return valuesVector(out);
     },
   };
+}
+
+/** A number vector's data and nulls; a constant number is spread over a batch. */
+function numbersOf(v: Vector, n: number): { data: Float64Array; nulls: Uint8Array | null } | null {
+  if (v.kind === 'f64') return v;
+  if (v.kind === 'const' && typeof v.value === 'number') return { data: new Float64Array(n).fill(v.value), nulls: null };
+  return null;
+}
+
+/**
+ * + - * over number vectors, or null when an operand is not one or a result leaves the range
+ * where JS arithmetic is MySQL's (then the exact path redoes the batch and reports the error).
+ */
+function typedArith(op: string, double: boolean, xv: Vector, yv: Vector, n: number): Vector | null {
+  if (n < MIN_TYPED_ROWS || (xv.kind !== 'f64' && yv.kind !== 'f64')) return null;
+  const x = numbersOf(xv, n);
+  const y = numbersOf(yv, n);
+  if (x === null || y === null) return null;
+  const xs = x.data;
+  const ys = y.data;
+  const out = new Float64Array(n);
+  switch (op) {
+    case '+': for (let i = 0; i < n; i++) out[i] = xs[i]! + ys[i]!; break;
+    case '-': for (let i = 0; i < n; i++) out[i] = xs[i]! - ys[i]!; break;
+    case '*': for (let i = 0; i < n; i++) out[i] = xs[i]! * ys[i]!; break;
+    default: return null;
+  }
+  const nulls = unionNulls(x.nulls, y.nulls, n);
+  let ok = true;
+  for (let i = 0; i < n; i++) {
+    const v = out[i]!;
+    if (nulls !== null && nulls[i] === 1) out[i] = 0;
+    else if (double ? !Number.isFinite(v) : v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) ok = false;
+    else if (v === 0) out[i] = 0; // no -0 out of integer or double arithmetic, as the boxed path
+  }
+  return ok ? f64Vector(out, nulls) : null;
 }
 
 // ---------------------------------------------------------------- comparison
@@ -466,42 +507,179 @@ function buildCompare(e: Extract<BoundExpr, { kind: 'compare' }>): Node {
     vec: (b, ctx) => {
       const n = b.length;
       const w = warnOf(ctx);
-      const out: Value[] = new Array(n);
+      // Each side is evaluated once: a typed loop takes it if it can, else the boxed one below.
       // A constant side is evaluated and converted once for the batch.
-      if (r.scalar && !l.scalar) {
-        const p = prepareConst(kind, r.scalar(ctx), rt, lt, w);
+      const lc = l.scalar ? l.scalar(ctx) : undefined;
+      const rc = r.scalar ? r.scalar(ctx) : undefined;
+      const lv = lc === undefined ? l.vec(b, ctx) : null;
+      const rv = rc === undefined ? r.vec(b, ctx) : null;
+      if (!nullSafe) {
+        const typed = typedCompare(op, kind, lv ?? lc!, lt, rv ?? rc!, rt, n, w);
+        if (typed !== null) return typed;
+      }
+      const out: Value[] = new Array(n);
+      if (rc !== undefined && lv) {
+        const p = prepareConst(kind, rc, rt, lt, w);
         const cmp = comparatorFor(kind, lt, p.t);
         const y = p.v;
-        const xs = l.vec(b, ctx);
+        const xs = valuesOf(lv, n);
         if (intKind && typeof y === 'number' && !nullSafe) {
           for (let i = 0; i < n; i++) {
             const x = xs[i]!;
             out[i] = x === null ? null : testOp(op, typeof x === 'number' ? (x < y ? -1 : x > y ? 1 : 0) : cmp(x, y, w)) ? 1 : 0;
           }
-          return out;
+          return valuesVector(out);
         }
         for (let i = 0; i < n; i++) out[i] = finish(xs[i]!, y, cmp, w);
-        return out;
+        return valuesVector(out);
       }
-      if (l.scalar && !r.scalar) {
-        const p = prepareConst(kind, l.scalar(ctx), lt, rt, w);
+      if (lc !== undefined && rv) {
+        const p = prepareConst(kind, lc, lt, rt, w);
         const cmp = comparatorFor(kind, p.t, rt);
         const x = p.v;
-        const ys = r.vec(b, ctx);
+        const ys = valuesOf(rv, n);
         for (let i = 0; i < n; i++) out[i] = finish(x, ys[i]!, cmp, w);
-        return out;
+        return valuesVector(out);
       }
       const cmp = comparatorFor(kind, lt, rt);
-      const xs = l.vec(b, ctx);
-      const ys = r.vec(b, ctx);
+      const xs = lv ? valuesOf(lv, n) : fill(n, lc!);
+      const ys = rv ? valuesOf(rv, n) : fill(n, rc!);
       for (let i = 0; i < n; i++) out[i] = finish(xs[i]!, ys[i]!, cmp, w);
-      return out;
+      return valuesVector(out);
     },
   };
   function finish(x: Value, y: Value, cmp: Cmp, w: WarnFn): Value {
     if (x === null || y === null) return nullSafe ? (x === y ? 1 : 0) : null;
     return testOp(op, cmp(x, y, w)) ? 1 : 0;
   }
+}
+
+// ---------------------------------------------------------------- typed comparison
+
+const FLIPPED: Record<CompareOp, CompareOp> = { '=': '=', '<=>': '<=>', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/** Do the numbers of a typed vector of this type stand for exact integers (scaled by `scale` when a DECIMAL)? */
+function exactNumbers(v: Vector, t: SqlType): boolean {
+  return v.kind === 'scaled' || (v.kind === 'f64' && (t.kind === 'int' || t.kind === 'year'));
+}
+
+/**
+ * c × 10^scale on the integer grid of a typed vector: the exact integer, or its floor with
+ * exact = false; null when c is not a number or lies beyond ±2^53.
+ */
+function gridBound(c: Value, scale: number): { v: number; exact: boolean } | null {
+  let d: Decimal;
+  if (typeof c === 'number') {
+    if (!Number.isSafeInteger(c)) return null;
+    d = Decimal.fromInt(c);
+  } else if (typeof c === 'bigint') d = Decimal.fromInt(c);
+  else if (c instanceof Decimal) d = c;
+  else return null;
+  let u: bigint;
+  let exact = true;
+  if (d.scale <= scale) u = d.unscaled * pow10(scale - d.scale);
+  else {
+    const div = pow10(d.scale - scale);
+    u = d.unscaled / div;
+    const rem = d.unscaled % div;
+    exact = rem === 0n;
+    if (rem < 0n) u -= 1n;
+  }
+  if (u > MAX_SAFE_BIG || u < -MAX_SAFE_BIG) return null;
+  return { v: Number(u), exact };
+}
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Tells an evaluated vector from a constant's value (a Value is never a plain object with a kind). */
+function isVector(x: Vector | Value): x is Vector {
+  return x !== null && typeof x === 'object' && !(x instanceof Decimal) && !(x instanceof Uint8Array);
+}
+
+/** x op y for every row of data against one number; an inexact y is the floor of a value between grid points. */
+function compareToNumber(op: CompareOp, data: Float64Array, n: number, y: number, exact: boolean): Float64Array {
+  const out = new Float64Array(n);
+  if (!exact) {
+    switch (op) {
+      case '=': case '<=>': return out;
+      case '<>': return out.fill(1);
+      case '<': case '<=': for (let i = 0; i < n; i++) out[i] = data[i]! <= y ? 1 : 0; return out;
+      case '>': case '>=': for (let i = 0; i < n; i++) out[i] = data[i]! > y ? 1 : 0; return out;
+      default: return assertNever(op, 'compare op');
+    }
+  }
+  switch (op) {
+    case '=': case '<=>': for (let i = 0; i < n; i++) out[i] = data[i] === y ? 1 : 0; break;
+    case '<>': for (let i = 0; i < n; i++) out[i] = data[i] !== y ? 1 : 0; break;
+    case '<': for (let i = 0; i < n; i++) out[i] = data[i]! < y ? 1 : 0; break;
+    case '<=': for (let i = 0; i < n; i++) out[i] = data[i]! <= y ? 1 : 0; break;
+    case '>': for (let i = 0; i < n; i++) out[i] = data[i]! > y ? 1 : 0; break;
+    case '>=': for (let i = 0; i < n; i++) out[i] = data[i]! >= y ? 1 : 0; break;
+    default: return assertNever(op, 'compare op');
+  }
+  return out;
+}
+
+function compareVectors(op: CompareOp, xs: Float64Array, ys: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n);
+  switch (op) {
+    case '=': case '<=>': for (let i = 0; i < n; i++) out[i] = xs[i] === ys[i] ? 1 : 0; break;
+    case '<>': for (let i = 0; i < n; i++) out[i] = xs[i] !== ys[i] ? 1 : 0; break;
+    case '<': for (let i = 0; i < n; i++) out[i] = xs[i]! < ys[i]! ? 1 : 0; break;
+    case '<=': for (let i = 0; i < n; i++) out[i] = xs[i]! <= ys[i]! ? 1 : 0; break;
+    case '>': for (let i = 0; i < n; i++) out[i] = xs[i]! > ys[i]! ? 1 : 0; break;
+    case '>=': for (let i = 0; i < n; i++) out[i] = xs[i]! >= ys[i]! ? 1 : 0; break;
+    default: return assertNever(op, 'compare op');
+  }
+  return out;
+}
+
+function unionNulls(a: Uint8Array | null, b: Uint8Array | null, n: number): Uint8Array | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i]! | b[i]!;
+  return out;
+}
+
+/**
+ * A numeric comparison run straight over typed vectors, or null when the operands are not
+ * typed (or the comparison is not exact there) and the boxed path must decide.
+ */
+function typedCompare(op: CompareOp, kind: CompareKind, l: Vector | Value, lt: SqlType, r: Vector | Value, rt: SqlType, n: number, w: WarnFn): Vector | null {
+  if (kind !== 'int' && kind !== 'decimal' && kind !== 'double') return null;
+  const lIsVec = isVector(l);
+  const rIsVec = isVector(r);
+  if (!lIsVec && !rIsVec) return null;
+  if (!lIsVec || !rIsVec) {
+    const [v, colType, c, constType, o] = rIsVec ? [r, rt, l as Value, lt, FLIPPED[op]] : [l as Vector, lt, r as Value, rt, op];
+    if (v.kind !== 'f64' && v.kind !== 'scaled') return null;
+    if (c === null) return constVector(null);
+    if (exactNumbers(v, colType) && kind !== 'double') {
+      const bound = gridBound(c, v.kind === 'scaled' ? v.scale : 0);
+      if (bound === null) return null;
+      return f64Vector(compareToNumber(o, v.data, n, bound.v, bound.exact), v.nulls);
+    }
+    if (v.kind === 'f64' && kind === 'double') {
+      const y = typeof c === 'number' ? c : toDouble(c, constType, w);
+      if (y === null) return constVector(null);
+      return f64Vector(compareToNumber(o, v.data, n, y, true), v.nulls);
+    }
+    return null;
+  }
+  const xv = l as Vector;
+  const yv = r as Vector;
+  if (xv.kind === 'f64' && yv.kind === 'f64') {
+    // Exact ints against exact ints, or anything compared as doubles: JS compares the same way.
+    if (kind === 'double' || (exactNumbers(xv, lt) && exactNumbers(yv, rt))) {
+      return f64Vector(compareVectors(op, xv.data, yv.data, n), unionNulls(xv.nulls, yv.nulls, n));
+    }
+    return null;
+  }
+  if (xv.kind === 'scaled' && yv.kind === 'scaled' && xv.scale === yv.scale && kind === 'decimal') {
+    return f64Vector(compareVectors(op, xv.data, yv.data, n), unionNulls(xv.nulls, yv.nulls, n));
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------- logic
@@ -526,7 +704,7 @@ function buildAndOr(kind: 'and' | 'or', argExprs: readonly BoundExpr[]): Node {
         const t = types[k]!;
         if (a.safe && !a.scalar && m < n) {
           // Cheap operand: evaluate for every row rather than copying a sub-batch.
-          const xs = a.vec(b, ctx);
+          const xs = vals(a, b, ctx);
           let m2 = 0;
           for (let j = 0; j < m; j++) {
             const i = pending[j]!;
@@ -557,7 +735,7 @@ function buildAndOr(kind: 'and' | 'or', argExprs: readonly BoundExpr[]): Node {
       }
       const out: Value[] = new Array(n);
       for (let i = 0; i < n; i++) out[i] = state[i] === 2 ? null : state[i]!;
-      return out;
+      return valuesVector(out);
     },
   };
 }
@@ -580,15 +758,15 @@ function buildBit(op: Extract<BoundExpr, { kind: 'bit' }>['op'], argExprs: reado
       const w = warnOf(ctx);
       const out: Value[] = new Array(n);
       if (op === '~') {
-        const xs = args[0]!.vec(b, ctx);
+        const xs = vals(args[0]!, b, ctx);
         for (let i = 0; i < n; i++) {
           const x = xs[i]!;
           out[i] = x === null ? null : normInt(BigInt.asUintN(64, ~toU64(x, types[0]!, w)));
         }
-        return out;
+        return valuesVector(out);
       }
-      const xs = args[0]!.vec(b, ctx);
-      const ys = args[1]!.vec(b, ctx);
+      const xs = vals(args[0]!, b, ctx);
+      const ys = vals(args[1]!, b, ctx);
       for (let i = 0; i < n; i++) {
         const x = xs[i]!;
         const y = ys[i]!;
@@ -615,7 +793,7 @@ function buildBit(op: Extract<BoundExpr, { kind: 'bit' }>['op'], argExprs: reado
         }
         out[i] = normInt(r);
       }
-      return out;
+      return valuesVector(out);
     },
   };
 }
@@ -668,7 +846,7 @@ function buildInList(e: Extract<BoundExpr, { kind: 'inList' }>): Node {
     vec: (b, ctx) => {
       const n = b.length;
       const w = warnOf(ctx);
-      const xs = a.vec(b, ctx);
+      const xs = vals(a, b, ctx);
       const out: Value[] = new Array(n);
       if (hashable) {
         if (lastCtx !== ctx || !lastSet) {
@@ -689,9 +867,9 @@ function buildInList(e: Extract<BoundExpr, { kind: 'inList' }>): Node {
           else if (keys.has(domainKey(x, at, kind, w)!)) out[i] = yes;
           else out[i] = hasNull ? null : no;
         }
-        return out;
+        return valuesVector(out);
       }
-      const lists = items.map((it) => it.vec(b, ctx));
+      const lists = items.map((it) => vals(it, b, ctx));
       for (let i = 0; i < n; i++) {
         const x = xs[i]!;
         if (x === null) {
@@ -710,7 +888,7 @@ function buildInList(e: Extract<BoundExpr, { kind: 'inList' }>): Node {
         }
         out[i] = found ? yes : sawNull ? null : no;
       }
-      return out;
+      return valuesVector(out);
     },
   };
 }
@@ -748,12 +926,12 @@ function buildLike(e: Extract<BoundExpr, { kind: 'like' }>): Node {
     safe: a.safe && p.safe,
     vec: (b, ctx) => {
       const n = b.length;
-      const xs = a.vec(b, ctx);
+      const xs = vals(a, b, ctx);
       const out: Value[] = new Array(n);
       const constPat = p.scalar ? p.scalar(ctx) : undefined;
-      if (constPat === null) return fill(n, null);
+      if (constPat === null) return constVector(null);
       const fixed = constPat === undefined ? null : regexFor(text(constPat, pt));
-      const ps = fixed ? null : p.vec(b, ctx);
+      const ps = fixed ? null : vals(p, b, ctx);
       for (let i = 0; i < n; i++) {
         const x = xs[i]!;
         const pv = ps ? ps[i]! : constPat!;
@@ -763,7 +941,7 @@ function buildLike(e: Extract<BoundExpr, { kind: 'like' }>): Node {
         }
         out[i] = likeMatch(text(x, at), fixed ?? regexFor(text(pv, pt))) ? yes : no;
       }
-      return out;
+      return valuesVector(out);
     },
   };
 }
@@ -796,15 +974,15 @@ function buildRegexp(e: Extract<BoundExpr, { kind: 'regexp' }>): Node {
     safe: false,
     vec: (b, ctx) => {
       const n = b.length;
-      const xs = a.vec(b, ctx);
-      const ps = p.vec(b, ctx);
+      const xs = vals(a, b, ctx);
+      const ps = vals(p, b, ctx);
       const out: Value[] = new Array(n);
       for (let i = 0; i < n; i++) {
         const x = xs[i]!;
         const pv = ps[i]!;
         out[i] = x === null || pv === null ? null : regexFor(text(pv, pt)).test(text(x, at)) ? yes : no;
       }
-      return out;
+      return valuesVector(out);
     },
   };
 }
@@ -846,7 +1024,7 @@ function buildCase(e: Extract<BoundExpr, { kind: 'case' }>): Node {
         const vals = evalOn(otherwise, b, pending, m, ctx);
         for (let j = 0; j < m; j++) out[pending[j]!] = vals[j]!;
       }
-      return out;
+      return valuesVector(out);
     },
   };
 }
@@ -862,7 +1040,7 @@ function buildFunc(e: Extract<BoundExpr, { kind: 'func' }>): Node {
     safe: false,
     vec: (b, ctx) => {
       const n = b.length;
-      const cols = args.map((a) => a.vec(b, ctx));
+      const cols = args.map((a) => vals(a, b, ctx));
       const out: Value[] = new Array(n);
       const argv: Value[] = new Array(args.length);
       rows: for (let i = 0; i < n; i++) {
@@ -877,7 +1055,7 @@ function buildFunc(e: Extract<BoundExpr, { kind: 'func' }>): Node {
         // One argument array reused for every row: functions read it during the call only.
         out[i] = fn.evaluate(argv, types, ctx);
       }
-      return out;
+      return valuesVector(out);
     },
   };
 }
@@ -905,15 +1083,15 @@ function buildCast(e: Extract<BoundExpr, { kind: 'cast' }>): Node {
     vec: (b, ctx) => {
       const n = b.length;
       const w = warnOf(ctx);
-      const xs = a.vec(b, ctx);
+      const xs = vals(a, b, ctx);
       const out: Value[] = new Array(n);
       if (mode === 'cast') {
         for (let i = 0; i < n; i++) out[i] = castValue(xs[i]!, from, to, w, text);
-        return out;
+        return valuesVector(out);
       }
       const strict = strictMode(ctx) ? 'strict' : 'lenient';
       for (let i = 0; i < n; i++) out[i] = castToType(xs[i]!, from, to, strict, { column: text, row: i + 1, warn: w, now: ctx.now });
-      return out;
+      return valuesVector(out);
     },
   };
 }
@@ -942,7 +1120,7 @@ function runScalar(plan: PhysicalPlan, ctx: ExecContext): Value {
     if (batch.length === 0) continue;
     rows += batch.length;
     if (rows > 1) throw new SqlError('ER_SUBQUERY_NO_1_ROW', 'Subquery returns more than 1 row');
-    value = batch.cols[0]![0]!;
+    value = valueAt(batch.cols[0]!, 0);
   }
   return value;
 }
@@ -961,14 +1139,14 @@ function buildSubquery(e: Extract<BoundExpr, { kind: 'subquery' }>): Node {
     return {
       scalar: null,
       safe: false,
-      vec: (b, ctx) => {
+      vec: (_b, ctx) => {
         const memo = executionMemo(ctx);
         let v = memo.get(e) as Value | undefined;
         if (v === undefined) {
           v = run(plan, ctx);
           memo.set(e, v);
         }
-        return fill(b.length, v);
+        return constVector(v);
       },
     };
   }
@@ -978,7 +1156,7 @@ function buildSubquery(e: Extract<BoundExpr, { kind: 'subquery' }>): Node {
     vec: (b, ctx) => {
       const out: Value[] = new Array(b.length);
       for (let i = 0; i < b.length; i++) out[i] = run(plan, outerRowCtx(b, i, ctx));
-      return out;
+      return valuesVector(out);
     },
   };
 }
@@ -1067,7 +1245,7 @@ function buildInSubquery(e: Extract<BoundExpr, { kind: 'inSubquery' }>): Node {
     let max: Value = null;
     const keys = hashable ? new Set<string | number>() : null;
     for (let batch = op.next(); batch; batch = op.next()) {
-      const col = batch.cols[0]!;
+      const col = valuesOf(batch.cols[0]!, batch.length);
       for (let i = 0; i < batch.length; i++) {
         empty = false;
         const v = col[i]!;
@@ -1093,7 +1271,7 @@ function buildInSubquery(e: Extract<BoundExpr, { kind: 'inSubquery' }>): Node {
     vec: (b, ctx) => {
       const n = b.length;
       const w = warnOf(ctx);
-      const xs = a.vec(b, ctx);
+      const xs = vals(a, b, ctx);
       const out: Value[] = new Array(n);
       if (!e.correlated) {
         const memo = executionMemo(ctx);
@@ -1103,10 +1281,10 @@ function buildInSubquery(e: Extract<BoundExpr, { kind: 'inSubquery' }>): Node {
           memo.set(e, s);
         }
         for (let i = 0; i < n; i++) out[i] = test(xs[i]!, s, w);
-        return out;
+        return valuesVector(out);
       }
       for (let i = 0; i < n; i++) out[i] = test(xs[i]!, load(outerRowCtx(b, i, ctx)), w);
-      return out;
+      return valuesVector(out);
     },
   };
 }

@@ -17,7 +17,8 @@ import { Partition, TxnManager, formatKeyForError } from '../storage/index.js';
 import type { LeafStore } from '../storage/index.js';
 import type { ReadView, RowTable, Txn, KeyBound, InsertResult as StorageInsertResult, TableSchema } from '../storage/index.js';
 import type { ExecContext, Batch } from '../exec/index.js';
-import { collect, compileExpr, evalConst, isTrue } from '../exec/index.js';
+import { collect, compileExpr, evalConst, isTrue, rowBatch, typedBatch } from '../exec/index.js';
+import { valueAt, valuesOf } from '../common/vector.js';
 import { compareValues } from '../common/compare.js';
 import type {
   ExecInputs,
@@ -208,7 +209,7 @@ export class LeafServer implements LeafApi {
       if (!table) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${node.db}.${node.table}' doesn't exist`);
       for (const raw of this.accessRows(table, node.access, view, node.columns, ctx)) {
         const chunk = locked === null ? raw : onlyLocked(raw, locked.get(table));
-        if (chunk.length > 0) yield { length: chunk.length, cols: chunk.columns };
+        if (chunk.length > 0) yield typedBatch(chunk.columns, node.types, chunk.length);
       }
     }
   }
@@ -326,8 +327,7 @@ export class LeafServer implements LeafApi {
           const updated = [...existing];
           // Assignments see [current row…, inserted row…]; later ones see earlier results.
           for (const a of onDup) {
-            const batch: Batch = { length: 1, cols: [...updated.map((v) => [v]), ...row.map((v) => [v])] };
-            const v = a.fn(batch, ctx)[0]!;
+            const v = valueAt(a.fn(rowBatch([...updated, ...row]), ctx), 0);
             updated[a.column] = castForColumn(v, types[a.column]!, table.schema.columns[a.column]!.name, true, ctx);
             checkNotNull(updated[a.column]!, table.schema.columns[a.column]!);
           }
@@ -364,8 +364,8 @@ export class LeafServer implements LeafApi {
       let candidates: { ref: number; row: Value[] }[] = [];
       try {
         for (const chunk of this.accessRows(table, req.access, view, all, ctx)) {
-          const batch: Batch = { length: chunk.length, cols: chunk.columns };
-          const keep = filter ? filter(batch, ctx) : null;
+          const batch = typedBatch(chunk.columns, types, chunk.length);
+          const keep = filter ? valuesOf(filter(batch, ctx), chunk.length) : null;
           for (let i = 0; i < chunk.length; i++) {
             if (keep && !isTrue(keep[i]!)) continue;
             candidates.push({ ref: chunk.refs[i]!, row: chunk.columns.map((c) => c[i]!) });
@@ -394,8 +394,7 @@ export class LeafServer implements LeafApi {
           latest = table.readLatest(txn, ref);
         }
         if (!latest) continue;
-        const one: Batch = { length: 1, cols: latest.map((v) => [v]) };
-        if (filter && !isTrue(filter(one, ctx)[0]!)) continue;
+        if (filter && !isTrue(valueAt(filter(rowBatch(latest), ctx), 0))) continue;
         matched++;
         if (kind === 'delete') {
           table.delete(txn, cand.ref);
@@ -404,9 +403,8 @@ export class LeafServer implements LeafApi {
         }
         const updated = [...latest];
         for (const a of assigns) {
-          const b: Batch = { length: 1, cols: updated.map((v) => [v]) };
           const col = schema.columns[a.column]!;
-          updated[a.column] = castForColumn(a.fn(b, ctx)[0]!, col.type, col.name, req.strict, ctx, matched);
+          updated[a.column] = castForColumn(valueAt(a.fn(rowBatch(updated), ctx), 0), col.type, col.name, req.strict, ctx, matched);
           checkNotNull(updated[a.column]!, col, req.strict, ctx);
           if (updated[a.column] === null && !col.nullable) updated[a.column] = implicitDefault(col.type);
         }
@@ -631,8 +629,8 @@ function sortCandidates(
 ): { ref: number; row: Value[] }[] {
   const fns = keys.map((k) => compileExpr(k.expr));
   const keyed = rows.map((r) => {
-    const b: Batch = { length: 1, cols: r.row.map((v) => [v]) };
-    return { r, k: fns.map((f) => f(b, ctx)[0]!) };
+    const b = rowBatch(r.row);
+    return { r, k: fns.map((f) => valueAt(f(b, ctx), 0)) };
   });
   keyed.sort((a, b) => {
     for (let i = 0; i < keys.length; i++) {

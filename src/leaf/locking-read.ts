@@ -17,7 +17,8 @@ import type { Access, PhysicalPlan } from '../common/ir/physical.js';
 import { planInputs } from '../common/ir/physical.js';
 import type { ReadView, RowTable, Txn, TxnManager } from '../storage/index.js';
 import type { Batch, ExecContext } from '../exec/index.js';
-import { compileExpr, isTrue } from '../exec/index.js';
+import { boxedBatch, compileExpr, isTrue, rowBatch } from '../exec/index.js';
+import { valuesOf } from '../common/vector.js';
 
 type ScanNode = Extract<PhysicalPlan, { kind: 'scan' }>;
 
@@ -61,7 +62,7 @@ export async function lockScannedRows(
   const locked: LockedRows = new Map();
   for (const { scan, filter } of scansOf(plan)) {
     const keep = filter === null ? null : compileExpr(filter);
-    const passes = (batch: Batch): readonly Value[] | null => (keep === null ? null : keep(batch, ctx));
+    const passes = (batch: Batch): readonly Value[] | null => (keep === null ? null : valuesOf(keep(batch, ctx), batch.length));
     for (const table of tablesOf(scan)) {
       const set = locked.get(table) ?? new Set<number>();
       locked.set(table, set);
@@ -69,7 +70,7 @@ export async function lockScannedRows(
       const view = txns.view(txn);
       try {
         for (const chunk of rows(table, scan.access, view, scan.columns)) {
-          const ok = passes({ length: chunk.length, cols: chunk.columns });
+          const ok = passes(boxedBatch(chunk.columns, chunk.length));
           for (let i = 0; i < chunk.length; i++) if (ok === null || isTrue(ok[i]!)) candidates.push(chunk.refs[i]!);
         }
       } finally {
@@ -80,7 +81,7 @@ export async function lockScannedRows(
         if (wait instanceof Promise) await wait;
         const latest = table.readLatest(txn, ref);
         if (latest === null) continue; // deleted while we waited
-        const one: Batch = { length: 1, cols: scan.columns.map((c) => [latest[c]!]) };
+        const one = rowBatch(scan.columns.map((c) => latest[c]!));
         const ok = passes(one);
         if (ok === null || isTrue(ok[0]!)) set.add(ref);
       }

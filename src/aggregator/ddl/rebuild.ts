@@ -9,6 +9,7 @@ import { implicitDefault } from '../../common/implicit-default.js';
 import { declaredDefault, leafSchema } from './table-def.js';
 
 import type { Session } from '../session.js';
+import { batchRows } from '../../exec/index.js';
 
 /**
  * Table rebuilds from existing primitives only (ALTER TABLE that changes columns, CREATE TABLE …
@@ -105,7 +106,7 @@ export async function scanPartition(session: Session, t: TableDef, partition: nu
   const fragment: PhysicalPlan = { kind: 'scan', db: t.db, tableId: t.id, table: t.name, columns: types.map((_, i) => i), access: { kind: 'full' }, types };
   const batches = await leaf.runFragment({ slots: [], params: [], now: '', sessionValues: {}, txnId: null, lockWaitTimeoutMs: session.lockWaitTimeoutMs, db: t.db, partitions: [partition], fragment });
   const rows: Value[][] = [];
-  for (const b of batches) for (let i = 0; i < b.length; i++) rows.push(b.cols.map((c) => c[i]!));
+  for (const b of batches) rows.push(...batchRows(b));
   return rows;
 }
 

@@ -1,7 +1,7 @@
-import type { Value } from '../value.js';
+import type { Vector } from '../vector.js';
 
-/** A column batch as it travels between leaf and aggregator: cols[c][row]. */
+/** A column batch as it travels between leaf and aggregator: one Vector per column. */
 export interface WireBatch {
   readonly length: number;
-  readonly cols: Value[][];
+  readonly cols: readonly Vector[];
 }

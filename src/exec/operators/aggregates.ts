@@ -10,6 +10,7 @@ import { Decimal, divRoundHalfUp, pow10 } from '../../common/decimal.js';
 import { aggStateTypes, type AggSpec } from '../../common/ir/physical.js';
 import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
+import { gatherVector, valuesOf, type Vector } from '../../common/vector.js';
 import { compositeKey } from './row-keys.js';
 import { valueComparator } from './sort-keys.js';
 
@@ -17,9 +18,9 @@ export interface Accumulator {
   /** Makes room for group ids below n. */
   grow(n: number): void;
   /** Input rows: args[k][i] is argument k of row i, which belongs to group gids[i]. */
-  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void;
+  update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void;
   /** Partial states (final mode): states[k][i] is state column k. */
-  merge(gids: Int32Array, states: readonly Value[][], n: number, w: WarnFn): void;
+  merge(gids: Int32Array, states: readonly Vector[], n: number, w: WarnFn): void;
   result(g: number): Value;
   /** The partial state of group g, one value per aggStateTypes column. */
   state(g: number): Value[];
@@ -92,6 +93,21 @@ class ExactSums {
     this.addUnscaled(g, u);
   }
 
+  /** Adds integers on this sum's grid (unscaled at its scale, each within ±2^53), skipping NULL rows. */
+  addGrid(gids: Int32Array, data: Float64Array, nulls: Uint8Array | null, n: number): void {
+    const small = this.small;
+    const has = this.has;
+    for (let i = 0; i < n; i++) {
+      if (nulls !== null && nulls[i] === 1) continue;
+      const g = gids[i]!;
+      const r = small[g]! + data[i]!;
+      if (r <= MAX_SAFE && r >= -MAX_SAFE) {
+        small[g] = r;
+        has[g] = 1;
+      } else this.addNumber(g, data[i]!);
+    }
+  }
+
   total(g: number): bigint {
     return BigInt(this.small[g]!) + (this.big[g] ?? 0n);
   }
@@ -121,10 +137,15 @@ class SumExact implements Accumulator {
   grow(n: number): void {
     this.sums.grow(n);
   }
-  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
-    const xs = args[0]!;
+  update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void {
     const s = this.sums;
     const t = this.argType;
+    const v0 = args[0]!;
+    if ((v0.kind === 'scaled' && v0.scale === s.scale) || (v0.kind === 'f64' && s.scale === 0 && t.kind === 'int')) {
+      s.addGrid(gids, v0.data, v0.nulls, n);
+      return;
+    }
+    const xs = valuesOf(v0, n);
     const fast = s.scale === 0 && t.kind === 'int';
     const small = s.small;
     const has = s.has;
@@ -143,8 +164,8 @@ class SumExact implements Accumulator {
       s.add(g, v, t, w);
     }
   }
-  merge(gids: Int32Array, states: readonly Value[][], n: number, w: WarnFn): void {
-    const xs = states[0]!;
+  merge(gids: Int32Array, states: readonly Vector[], n: number, w: WarnFn): void {
+    const xs = valuesOf(states[0]!, n);
     for (let i = 0; i < n; i++) {
       const v = xs[i]!;
       if (v !== null) this.sums.add(gids[i]!, v, this.type, w);
@@ -166,10 +187,21 @@ class SumDouble implements Accumulator {
     growArr(this.sums, n, 0);
     growArr(this.has, n, 0);
   }
-  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
-    const xs = args[0]!;
+  update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void {
     const sums = this.sums;
     const has = this.has;
+    const v0 = args[0]!;
+    if (v0.kind === 'f64') {
+      const { data, nulls } = v0;
+      for (let i = 0; i < n; i++) {
+        if (nulls !== null && nulls[i] === 1) continue;
+        const g = gids[i]!;
+        sums[g] = sums[g]! + data[i]!;
+        has[g] = 1;
+      }
+      return;
+    }
+    const xs = valuesOf(v0, n);
     for (let i = 0; i < n; i++) {
       const v = xs[i]!;
       if (v === null) continue;
@@ -178,8 +210,8 @@ class SumDouble implements Accumulator {
       has[g] = 1;
     }
   }
-  merge(gids: Int32Array, states: readonly Value[][], n: number, w: WarnFn): void {
-    const xs = states[0]!;
+  merge(gids: Int32Array, states: readonly Vector[], n: number, w: WarnFn): void {
+    const xs = valuesOf(states[0]!, n);
     for (let i = 0; i < n; i++) {
       const v = xs[i]!;
       if (v === null) continue;
@@ -208,8 +240,16 @@ class AvgDecimal implements Accumulator {
     this.sums.grow(n);
     growArr(this.counts, n, 0);
   }
-  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
-    const xs = args[0]!;
+  update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void {
+    const v0 = args[0]!;
+    if ((v0.kind === 'scaled' && v0.scale === this.sums.scale) || (v0.kind === 'f64' && this.sums.scale === 0 && this.argType.kind === 'int')) {
+      const counts = this.counts;
+      const nulls = v0.nulls;
+      for (let i = 0; i < n; i++) if (nulls === null || nulls[i] !== 1) counts[gids[i]!]!++;
+      this.sums.addGrid(gids, v0.data, nulls, n);
+      return;
+    }
+    const xs = valuesOf(v0, n);
     const fast = this.sums.scale === 0 && this.argType.kind === 'int';
     for (let i = 0; i < n; i++) {
       const v = xs[i]!;
@@ -220,9 +260,9 @@ class AvgDecimal implements Accumulator {
       else this.sums.add(g, v, this.argType, w);
     }
   }
-  merge(gids: Int32Array, states: readonly Value[][], n: number, w: WarnFn): void {
-    const ss = states[0]!;
-    const cs = states[1]!;
+  merge(gids: Int32Array, states: readonly Vector[], n: number, w: WarnFn): void {
+    const ss = valuesOf(states[0]!, n);
+    const cs = valuesOf(states[1]!, n);
     for (let i = 0; i < n; i++) {
       const c = cs[i]!;
       if (c === null || c === 0) continue;
@@ -254,8 +294,19 @@ class AvgDouble implements Accumulator {
     growArr(this.sums, n, 0);
     growArr(this.counts, n, 0);
   }
-  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
-    const xs = args[0]!;
+  update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void {
+    const v0 = args[0]!;
+    if (v0.kind === 'f64') {
+      const { data, nulls } = v0;
+      for (let i = 0; i < n; i++) {
+        if (nulls !== null && nulls[i] === 1) continue;
+        const g = gids[i]!;
+        this.sums[g]! += data[i]!;
+        this.counts[g]!++;
+      }
+      return;
+    }
+    const xs = valuesOf(v0, n);
     for (let i = 0; i < n; i++) {
       const v = xs[i]!;
       if (v === null) continue;
@@ -264,12 +315,14 @@ class AvgDouble implements Accumulator {
       this.counts[g]!++;
     }
   }
-  merge(gids: Int32Array, states: readonly Value[][], n: number, w: WarnFn): void {
+  merge(gids: Int32Array, states: readonly Vector[], n: number, w: WarnFn): void {
+    const ss = valuesOf(states[0]!, n);
+    const cs = valuesOf(states[1]!, n);
     for (let i = 0; i < n; i++) {
-      const c = states[1]![i]!;
+      const c = cs[i]!;
       if (c === null || c === 0) continue;
       const g = gids[i]!;
-      const s = states[0]![i]!;
+      const s = ss[i]!;
       this.sums[g]! += s === null ? 0 : typeof s === 'number' ? s : toDouble(s, DOUBLE, w)!;
       this.counts[g]! += Number(c);
     }
@@ -291,19 +344,29 @@ class Count implements Accumulator {
   grow(n: number): void {
     growArr(this.counts, n, 0);
   }
-  update(gids: Int32Array, args: readonly Value[][], n: number): void {
+  update(gids: Int32Array, args: readonly Vector[], n: number): void {
     const counts = this.counts;
     if (this.star || args.length === 0) {
       for (let i = 0; i < n; i++) counts[gids[i]!]!++;
       return;
     }
+    if (args.length === 1) {
+      const v = args[0]!;
+      if (v.kind === 'f64' || v.kind === 'scaled') {
+        const nulls = v.nulls;
+        if (nulls === null) for (let i = 0; i < n; i++) counts[gids[i]!]!++;
+        else for (let i = 0; i < n; i++) if (nulls[i] !== 1) counts[gids[i]!]!++;
+        return;
+      }
+    }
+    const cols = args.map((v) => valuesOf(v, n));
     rows: for (let i = 0; i < n; i++) {
-      for (let k = 0; k < args.length; k++) if (args[k]![i] === null) continue rows;
+      for (let k = 0; k < cols.length; k++) if (cols[k]![i] === null) continue rows;
       counts[gids[i]!]!++;
     }
   }
-  merge(gids: Int32Array, states: readonly Value[][], n: number): void {
-    const xs = states[0]!;
+  merge(gids: Int32Array, states: readonly Vector[], n: number): void {
+    const xs = valuesOf(states[0]!, n);
     for (let i = 0; i < n; i++) {
       const v = xs[i]!;
       if (v !== null) this.counts[gids[i]!]! += Number(v);
@@ -326,10 +389,26 @@ class MinMax implements Accumulator {
   grow(n: number): void {
     growArr(this.vals, n, null);
   }
-  update(gids: Int32Array, args: readonly Value[][], n: number): void {
-    const xs = args[0]!;
+  update(gids: Int32Array, args: readonly Vector[], n: number): void {
     const vals = this.vals;
     const sign = this.sign;
+    const v0 = args[0]!;
+    if (v0.kind === 'f64') {
+      // Numbers against numbers compare as JS does; a bigint kept from another batch goes by cmp.
+      const { data, nulls } = v0;
+      for (let i = 0; i < n; i++) {
+        if (nulls !== null && nulls[i] === 1) continue;
+        const v = data[i]!;
+        const g = gids[i]!;
+        const cur = vals[g]!;
+        if (cur === null) vals[g] = v;
+        else if (typeof cur === 'number') {
+          if (sign > 0 ? v < cur : v > cur) vals[g] = v;
+        } else if (this.cmp(v, cur) * sign < 0) vals[g] = v;
+      }
+      return;
+    }
+    const xs = valuesOf(v0, n);
     for (let i = 0; i < n; i++) {
       const v = xs[i]!;
       if (v === null) continue;
@@ -341,7 +420,7 @@ class MinMax implements Accumulator {
       } else if (this.cmp(v, cur) * sign < 0) vals[g] = v;
     }
   }
-  merge(gids: Int32Array, states: readonly Value[][], n: number): void {
+  merge(gids: Int32Array, states: readonly Vector[], n: number): void {
     this.update(gids, states, n);
   }
   result(g: number): Value {
@@ -359,8 +438,8 @@ class AnyValue implements Accumulator {
     growArr(this.vals, n, null);
     growArr(this.seen, n, 0);
   }
-  update(gids: Int32Array, args: readonly Value[][], n: number): void {
-    const xs = args[0]!;
+  update(gids: Int32Array, args: readonly Vector[], n: number): void {
+    const xs = valuesOf(args[0]!, n);
     for (let i = 0; i < n; i++) {
       const g = gids[i]!;
       if (!this.seen[g]) {
@@ -369,7 +448,7 @@ class AnyValue implements Accumulator {
       }
     }
   }
-  merge(gids: Int32Array, states: readonly Value[][], n: number): void {
+  merge(gids: Int32Array, states: readonly Vector[], n: number): void {
     this.update(gids, states, n);
   }
   result(g: number): Value {
@@ -407,11 +486,11 @@ class BitAgg implements Accumulator {
       this.vals[g] = this.op === 'bitAnd' ? cur & x : this.op === 'bitOr' ? cur | x : cur ^ x;
     }
   }
-  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
-    this.fold(gids, args[0]!, n, this.argType, w);
+  update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void {
+    this.fold(gids, valuesOf(args[0]!, n), n, this.argType, w);
   }
-  merge(gids: Int32Array, states: readonly Value[][], n: number, w: WarnFn): void {
-    this.fold(gids, states[0]!, n, UBIGINT, w);
+  merge(gids: Int32Array, states: readonly Vector[], n: number, w: WarnFn): void {
+    this.fold(gids, valuesOf(states[0]!, n), n, UBIGINT, w);
   }
   result(g: number): Value {
     return normInt(this.vals[g]!);
@@ -434,8 +513,8 @@ class Variance implements Accumulator {
     growArr(this.mean, n, 0);
     growArr(this.m2, n, 0);
   }
-  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
-    const xs = args[0]!;
+  update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void {
+    const xs = valuesOf(args[0]!, n);
     for (let i = 0; i < n; i++) {
       const v = xs[i]!;
       if (v === null) continue;
@@ -447,13 +526,14 @@ class Variance implements Accumulator {
       this.m2[g]! += d * (x - this.mean[g]!);
     }
   }
-  merge(gids: Int32Array, states: readonly Value[][], n: number): void {
+  merge(gids: Int32Array, states: readonly Vector[], n: number): void {
+    const st = states.map((v) => valuesOf(v, n));
     for (let i = 0; i < n; i++) {
-      const c2 = Number(states[0]![i] ?? 0);
+      const c2 = Number(st[0]![i] ?? 0);
       if (c2 === 0) continue;
       const g = gids[i]!;
-      const mean2 = Number(states[1]![i]);
-      const m22 = Number(states[2]![i]);
+      const mean2 = Number(st[1]![i]);
+      const m22 = Number(st[2]![i]);
       const c1 = this.count[g]!;
       const c = c1 + c2;
       const d = mean2 - this.mean[g]!;
@@ -492,18 +572,19 @@ class GroupConcat implements Accumulator {
   grow(n: number): void {
     growArr(this.entries, n, undefined);
   }
-  update(gids: Int32Array, args: readonly Value[][], n: number): void {
+  update(gids: Int32Array, args: readonly Vector[], n: number): void {
     const nArgs = this.spec.args.length;
     const types = this.spec.args.map((a) => a.type);
+    const cols = args.map((v) => valuesOf(v, n));
     rows: for (let i = 0; i < n; i++) {
       let text = '';
       for (let k = 0; k < nArgs; k++) {
-        const v = args[k]![i]!;
+        const v = cols[k]![i]!;
         if (v === null) continue rows; // rows with a NULL argument are skipped
         text += toStringValue(v, types[k]!)!;
       }
       const keys: Value[] = [];
-      for (let k = nArgs; k < args.length; k++) keys.push(args[k]![i]!);
+      for (let k = nArgs; k < cols.length; k++) keys.push(cols[k]![i]!);
       const g = gids[i]!;
       (this.entries[g] ??= []).push({ text, keys });
     }
@@ -570,14 +651,15 @@ class DistinctAgg implements Accumulator {
     growArr(this.seen, n, undefined);
     this.inner.grow(n);
   }
-  update(gids: Int32Array, args: readonly Value[][], n: number, w: WarnFn): void {
+  update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void {
     const nKey = this.types.length;
     const keep = new Int32Array(n);
     let m = 0;
     const parts: (string | number)[] = new Array(nKey);
+    const cols = args.map((v) => valuesOf(v, n));
     rows: for (let i = 0; i < n; i++) {
       for (let k = 0; k < nKey; k++) {
-        const v = args[k]![i]!;
+        const v = cols[k]![i]!;
         if (v === null) continue rows;
         parts[k] = groupKey(v, this.types[k]!);
       }
@@ -594,11 +676,7 @@ class DistinctAgg implements Accumulator {
     }
     const g2 = new Int32Array(m);
     for (let j = 0; j < m; j++) g2[j] = gids[keep[j]!]!;
-    const a2 = args.map((col) => {
-      const out: Value[] = new Array(m);
-      for (let j = 0; j < m; j++) out[j] = col[keep[j]!]!;
-      return out;
-    });
+    const a2 = args.map((col) => gatherVector(col, keep, m));
     this.inner.update(g2, a2, m, w);
   }
   merge(): void {

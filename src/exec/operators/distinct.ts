@@ -1,4 +1,5 @@
 import type { PhysicalPlan } from '../../common/ir/physical.js';
+import { valuesOf } from '../../common/vector.js';
 import { selectRows } from '../batch.js';
 import type { Operator } from './operator.js';
 import { rowGroupKey } from './row-keys.js';
@@ -13,8 +14,9 @@ export function distinct(node: Extract<PhysicalPlan, { kind: 'distinct' }>, inpu
       for (let b = input.next(); b; b = input.next()) {
         if (sel.length < b.length) sel = new Array<number>(b.length).fill(0);
         let m = 0;
+        const cols = b.cols.map((c) => valuesOf(c, b.length));
         for (let i = 0; i < b.length; i++) {
-          const key = rowGroupKey(b.cols, types, i);
+          const key = rowGroupKey(cols, types, i);
           if (seen.has(key)) continue;
           seen.add(key);
           sel[m++] = i;

@@ -3,7 +3,8 @@ import { aggStateTypes, isSplittable, type PhysicalPlan } from '../../common/ir/
 import { invariant } from '../../common/assert.js';
 import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
-import { BATCH_SIZE, type Batch } from '../batch.js';
+import { valuesOf } from '../../common/vector.js';
+import { BATCH_SIZE, boxedBatch, type Batch } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { compileExpr, warnOf, type CompiledExpr } from '../eval.js';
 import { makeAccumulator, type Accumulator } from './aggregates.js';
@@ -81,11 +82,14 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
         }
         gids.fill(0, 0, n);
       } else if (k === 1) {
-        const xs = groupExprs[0]!(b, ctx);
+        const xv = groupExprs[0]!(b, ctx);
         const t = groupTypes[0]!;
         const vals = groupVals[0]!;
+        const data = xv.kind === 'f64' ? xv.data : null;
+        const nulls = xv.kind === 'f64' ? xv.nulls : null;
+        const xs = data === null ? valuesOf(xv, n) : null;
         for (let i = 0; i < n; i++) {
-          const v = xs[i]!;
+          const v = data !== null ? (nulls !== null && nulls[i] === 1 ? null : data[i]!) : xs![i]!;
           // Small non-negative integer keys index an array instead of hashing.
           if (typeof v === 'number' && (v & 0xffff) === v) {
             dense ??= new Int32Array(0x10000).fill(-1);
@@ -108,7 +112,7 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
         }
         ensure(ngroups);
       } else {
-        const cols = groupExprs.map((f) => f(b, ctx));
+        const cols = groupExprs.map((f) => valuesOf(f(b, ctx), n));
         for (let i = 0; i < n; i++) {
           let key = '';
           for (let c = 0; c < k; c++) {
@@ -151,7 +155,7 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
           cols.push(rc);
         }
       }
-      out.push({ length: end - start, cols });
+      out.push(boxedBatch(cols, end - start));
     }
     return out;
   };

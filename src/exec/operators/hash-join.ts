@@ -1,6 +1,7 @@
 import type { PhysicalPlan } from '../../common/ir/physical.js';
 import type { Value } from '../../common/value.js';
-import { BATCH_SIZE, ColumnBuffer, type Batch } from '../batch.js';
+import { constVector, gatherVector, valuesOf, valuesVector, type Vector } from '../../common/vector.js';
+import { BATCH_SIZE, ColumnBuffer, selectRows, type Batch } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { compileExpr, isTrue, warnOf } from '../eval.js';
 import { fromGenerator, type Operator } from './operator.js';
@@ -24,7 +25,7 @@ export function hashJoin(node: Extract<PhysicalPlan, { kind: 'hashJoin' }>, left
 
   function* run(): Generator<Batch, void, undefined> {
     const w = warnOf(ctx);
-    const keyOf = (cols: Value[][], i: number, types: readonly import('../../common/types.js').SqlType[]): string | number | null => {
+    const keyOf = (cols: readonly (readonly Value[])[], i: number, types: readonly import('../../common/types.js').SqlType[]): string | number | null => {
       if (nk === 1) {
         const v = cols[0]![i]!;
         return v === null ? null : joinKey(v, types[0]!, domains[0]!, timeSides[0]!, w);
@@ -46,7 +47,7 @@ export function hashJoin(node: Extract<PhysicalPlan, { kind: 'hashJoin' }>, left
     for (let b = right.next(); b; b = right.next()) {
       const base = build.length;
       build.append(b);
-      const kc = rightKeys.map((f) => f(b, ctx));
+      const kc = rightKeys.map((f) => valuesOf(f(b, ctx), b.length));
       for (let i = 0; i < b.length; i++) {
         const key = keyOf(kc, i, rTypes);
         if (key === null) continue;
@@ -60,7 +61,7 @@ export function hashJoin(node: Extract<PhysicalPlan, { kind: 'hashJoin' }>, left
     for (let lb = left.next(); lb; lb = left.next()) {
       const n = lb.length;
       if (n === 0) continue;
-      const kc = leftKeys.map((f) => f(lb, ctx));
+      const kc = leftKeys.map((f) => valuesOf(f(lb, ctx), n));
       const matches: (number[] | undefined)[] = new Array(n);
       for (let i = 0; i < n; i++) {
         const key = keyOf(kc, i, lTypes);
@@ -86,7 +87,7 @@ export function hashJoin(node: Extract<PhysicalPlan, { kind: 'hashJoin' }>, left
         ri = [];
         if (residual) {
           const pairs = combine(lb, pl, rcols, pr);
-          const ok = residual(pairs, ctx);
+          const ok = valuesOf(residual(pairs, ctx), pl.length);
           const kl: number[] = [];
           const kr: number[] = [];
           for (let j = 0; j < pl.length; j++) {
@@ -127,30 +128,28 @@ export function hashJoin(node: Extract<PhysicalPlan, { kind: 'hashJoin' }>, left
 }
 
 /** Left rows li[j] side by side with right rows ri[j]. */
-export function combine(lb: Batch, li: readonly number[], rcols: readonly Value[][], ri: readonly number[]): Batch {
+export function combine(lb: Batch, li: readonly number[], rcols: readonly (readonly Value[])[], ri: readonly number[]): Batch {
   const m = li.length;
-  const cols: Value[][] = [];
-  for (const src of lb.cols) {
-    const out: Value[] = new Array(m);
-    for (let j = 0; j < m; j++) out[j] = src[li[j]!]!;
-    cols.push(out);
-  }
+  const cols: Vector[] = [];
+  for (const src of lb.cols) cols.push(gatherVector(src, li, m));
   for (const src of rcols) {
-    const out: Value[] = new Array(m);
+    const out: Value[] = new Array<Value>(m);
     for (let j = 0; j < m; j++) out[j] = src[ri[j]!]!;
-    cols.push(out);
+    cols.push(valuesVector(out));
   }
   return { length: m, cols };
 }
 
 export function pick(b: Batch, sel: readonly number[]): Batch {
   if (sel.length === b.length) return b;
-  return { length: sel.length, cols: b.cols.map((src) => sel.map((i) => src[i]!)) };
+  return selectRows(b, sel, sel.length);
 }
+
+const NULLS = constVector(null);
 
 /** Appends `width` all-NULL columns (unmatched rows of a left join). */
 export function padRight(b: Batch, width: number): Batch {
   const cols = b.cols.slice();
-  for (let c = 0; c < width; c++) cols.push(new Array(b.length).fill(null));
+  for (let c = 0; c < width; c++) cols.push(NULLS);
   return { length: b.length, cols };
 }

@@ -1,5 +1,6 @@
 import type { PhysicalPlan } from '../../common/ir/physical.js';
 import type { Value } from '../../common/value.js';
+import { constVector, valueAt, valuesOf, valuesVector, type Vector } from '../../common/vector.js';
 import { BATCH_SIZE, ColumnBuffer, type Batch } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { compileExpr, isTrue } from '../eval.js';
@@ -30,12 +31,12 @@ export function nestedLoopJoin(node: Extract<PhysicalPlan, { kind: 'nestedLoopJo
         for (let start = 0; start < rn; start += BATCH_SIZE) {
           const end = Math.min(rn, start + BATCH_SIZE);
           const m = end - start;
-          let ok: Value[] | null = null;
+          let ok: readonly Value[] | null = null;
           if (cond) {
-            const cols: Value[][] = [];
-            for (const src of lb.cols) cols.push(new Array(m).fill(src[i]!));
-            for (const src of rcols) cols.push(src.slice(start, end));
-            ok = cond({ length: m, cols }, ctx);
+            const cols: Vector[] = [];
+            for (const src of lb.cols) cols.push(constVector(valueAt(src, i)));
+            for (const src of rcols) cols.push(valuesVector(src.slice(start, end)));
+            ok = valuesOf(cond({ length: m, cols }, ctx), m);
           }
           for (let j = 0; j < m; j++) {
             if (ok && !isTrue(ok[j]!)) continue;

@@ -16,7 +16,7 @@ export function compositeKey(parts: readonly (string | number)[]): string {
 }
 
 /** Row key for DISTINCT / GROUP BY over several columns (NULLs equal, strings by collation). */
-export function rowGroupKey(cols: readonly Value[][], types: readonly SqlType[], i: number): string | number {
+export function rowGroupKey(cols: readonly (readonly Value[])[], types: readonly SqlType[], i: number): string | number {
   if (cols.length === 1) return groupKey(cols[0]![i]!, types[0]!);
   let s = '';
   for (let c = 0; c < cols.length; c++) {

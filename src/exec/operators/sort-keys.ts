@@ -46,7 +46,7 @@ export function valueComparator(t: SqlType): ValueCmp {
 export interface CompiledSortKeys {
   readonly exprs: readonly CompiledExpr[];
   /** Compares row i of key columns a with row j of key columns b; NULLs first ascending, last descending. */
-  compare(a: readonly Value[][], i: number, b: readonly Value[][], j: number): number;
+  compare(a: readonly (readonly Value[])[], i: number, b: readonly (readonly Value[])[], j: number): number;
 }
 
 export function compileSortKeys(keys: readonly SortKey[]): CompiledSortKeys {

@@ -1,5 +1,6 @@
 import type { PhysicalPlan } from '../../common/ir/physical.js';
 import type { Value } from '../../common/value.js';
+import { valuesOf } from '../../common/vector.js';
 import { BATCH_SIZE, ColumnBuffer, selectRows } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import type { Operator } from './operator.js';
@@ -43,7 +44,7 @@ export function topN(node: Extract<PhysicalPlan, { kind: 'topN' }>, input: Opera
     let full = false;
     let sel = new Int32Array(BATCH_SIZE);
     for (let b = input.next(); b; b = input.next()) {
-      let kc = keys.exprs.map((f) => f(b, ctx));
+      let kc: readonly (readonly Value[])[] = keys.exprs.map((f) => valuesOf(f(b, ctx), b.length));
       let batch = b;
       if (full) {
         if (sel.length < b.length) sel = new Int32Array(b.length);
@@ -53,11 +54,11 @@ export function topN(node: Extract<PhysicalPlan, { kind: 'topN' }>, input: Opera
         if (m === 0) continue;
         if (m < b.length) {
           batch = selectRows(b, sel, m);
-          kc = selectRows({ length: b.length, cols: kc }, sel, m).cols;
+          kc = kc.map((col) => pickValues(col, sel, m));
         }
       }
       rows.append(batch);
-      kb.append({ length: batch.length, cols: kc });
+      kb.appendValues(kc, batch.length);
       if (rows.length >= 2 * k + BATCH_SIZE) {
         compact();
         full = rows.length >= k;
@@ -81,4 +82,10 @@ export function topN(node: Extract<PhysicalPlan, { kind: 'topN' }>, input: Opera
       return out.gather(idx, 0, idx.length);
     },
   };
+}
+
+function pickValues(col: readonly Value[], sel: Int32Array, m: number): Value[] {
+  const out: Value[] = new Array<Value>(m);
+  for (let i = 0; i < m; i++) out[i] = col[sel[i]!]!;
+  return out;
 }

@@ -1,6 +1,6 @@
 import type { PhysicalPlan } from '../../common/ir/physical.js';
 import type { Value } from '../../common/value.js';
-import { BATCH_SIZE } from '../batch.js';
+import { BATCH_SIZE, boxedBatch } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { evalConst } from '../eval.js';
 import type { Operator } from './operator.js';
@@ -21,7 +21,7 @@ export function values(node: Extract<PhysicalPlan, { kind: 'values' }>, ctx: Exe
       }
       const n = end - pos;
       pos = end;
-      return { length: n, cols };
+      return boxedBatch(cols, n);
     },
   };
 }
