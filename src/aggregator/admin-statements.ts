@@ -189,23 +189,30 @@ function explain(session: Session, ps: A.ParsedStatement, params: Params): State
   const bound = new Binder(session.bindContext(ps, params.types)).bindQuery(st);
   const plan = distribute(bound.plan);
   const lines: string[] = [];
-  describePlan(plan, 0, lines);
+  const columnNames = (scan: Extract<PhysicalPlan, { kind: 'scan' }>): string[] => {
+    const t = session.engine.catalog.table(scan.db, scan.table);
+    return scan.columns.map((c) => t?.columns[c]?.name ?? `#${c}`);
+  };
+  describePlan(plan, 0, lines, columnNames);
   return rowsetResult({ columns: [{ name: 'EXPLAIN', type: varchar(1024) }], rows: lines.map((l) => [l]) });
 }
 
-export function describePlan(p: PhysicalPlan, depth: number, out: string[]): void {
+type ScanColumnNames = (scan: Extract<PhysicalPlan, { kind: 'scan' }>) => string[];
+
+export function describePlan(p: PhysicalPlan, depth: number, out: string[], columnNames: ScanColumnNames): void {
   const pad = '  '.repeat(depth);
-  out.push(pad + describeNode(p));
+  out.push(pad + describeNode(p, columnNames));
   const inner = p.kind === 'gather' ? [p.fragment] : planInputs(p);
-  for (const i of inner) describePlan(i, depth + 1, out);
+  for (const i of inner) describePlan(i, depth + 1, out, columnNames);
 }
 
-function describeNode(p: PhysicalPlan): string {
+function describeNode(p: PhysicalPlan, columnNames: ScanColumnNames): string {
   switch (p.kind) {
     case 'scan': {
       const a = p.access;
       const how = a.kind === 'full' ? 'TableScan' : a.kind === 'point' ? `IndexSeek index:${a.index}` : `IndexRangeScan index:${a.index}`;
-      return `${how} ${p.db}.${p.table}`;
+      // The columns the scan reads: only those the plan above it uses.
+      return `${how} ${p.db}.${p.table} columns:${columnNames(p).join(',') || '-'}`;
     }
     case 'gather':
       return `Gather partitions:${p.routing.kind === 'all' ? 'all' : p.routing.kind === 'shardKey' || p.routing.kind === 'partition' ? 'single' : 'some'}`;

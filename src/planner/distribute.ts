@@ -7,6 +7,7 @@ import type { TableDef } from '../cluster/catalog.js';
 import type { LogicalPlan } from './logical.js';
 import { mapChildren } from './binder.js';
 import { compareKind, BIGINT } from './typing.js';
+import { pruneColumns } from './prune-columns.js';
 
 /**
  * Logical → physical, deciding what runs where. A chain of filters and projections over one
@@ -15,7 +16,7 @@ import { compareKind, BIGINT } from './typing.js';
  * pushed as well. Joins run on the aggregator over gathered inputs for now.
  */
 export function distribute(plan: LogicalPlan): PhysicalPlan {
-  return new Distributor().plan(plan);
+  return pruneColumns(new Distributor().plan(plan));
 }
 
 class Distributor {
