@@ -45,6 +45,8 @@ export function valueComparator(t: SqlType): ValueCmp {
 
 export interface CompiledSortKeys {
   readonly exprs: readonly CompiledExpr[];
+  /** Is key k descending? */
+  readonly descs: readonly boolean[];
   /** Compares row i of key columns a with row j of key columns b; NULLs first ascending, last descending. */
   compare(a: readonly (readonly Value[])[], i: number, b: readonly (readonly Value[])[], j: number): number;
 }
@@ -56,6 +58,7 @@ export function compileSortKeys(keys: readonly SortKey[]): CompiledSortKeys {
   const n = keys.length;
   return {
     exprs,
+    descs: keys.map((k) => k.desc),
     compare: (a, i, b, j) => {
       for (let k = 0; k < n; k++) {
         const x = a[k]![i]!;

@@ -1,6 +1,7 @@
 import type { PhysicalPlan } from '../../common/ir/physical.js';
 import type { Value } from '../../common/value.js';
-import { valuesOf } from '../../common/vector.js';
+import { Decimal } from '../../common/decimal.js';
+import { gatherVector, valuesOf, type TypedVector, type Vector } from '../../common/vector.js';
 import { BATCH_SIZE, ColumnBuffer, selectRows } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import type { Operator } from './operator.js';
@@ -44,21 +45,40 @@ export function topN(node: Extract<PhysicalPlan, { kind: 'topN' }>, input: Opera
     let full = false;
     let sel = new Int32Array(BATCH_SIZE);
     for (let b = input.next(); b; b = input.next()) {
-      let kc: readonly (readonly Value[])[] = keys.exprs.map((f) => valuesOf(f(b, ctx), b.length));
+      const n = b.length;
+      let kv: readonly Vector[] = keys.exprs.map((f) => f(b, ctx));
       let batch = b;
       if (full) {
-        if (sel.length < b.length) sel = new Int32Array(b.length);
+        if (sel.length < n) sel = new Int32Array(n);
         const kept = kb.cols;
+        let boxed: (readonly Value[])[] | null = null;
+        const beatsKept = (i: number): boolean => keys.compare((boxed ??= kv.map((v) => valuesOf(v, n))), i, kept, k - 1) < 0;
         let m = 0;
-        for (let i = 0; i < b.length; i++) if (keys.compare(kc, i, kept, k - 1) < 0) sel[m++] = i;
+        const bound = typedBound(kv[0]!, kept[0]![k - 1]!);
+        if (bound !== null) {
+          // The first key decides most rows with one number comparison; ties and NULLs go the long way.
+          const { data, nulls } = kv[0] as TypedVector;
+          const desc = keys.descs[0]!;
+          for (let i = 0; i < n; i++) {
+            if (nulls === null || nulls[i] !== 1) {
+              const d = data[i]!;
+              if (desc ? d < bound : d > bound) continue;
+              if (d !== bound) {
+                sel[m++] = i;
+                continue;
+              }
+            }
+            if (beatsKept(i)) sel[m++] = i;
+          }
+        } else for (let i = 0; i < n; i++) if (beatsKept(i)) sel[m++] = i;
         if (m === 0) continue;
-        if (m < b.length) {
+        if (m < n) {
           batch = selectRows(b, sel, m);
-          kc = kc.map((col) => pickValues(col, sel, m));
+          kv = kv.map((v) => gatherVector(v, sel, m));
         }
       }
       rows.append(batch);
-      kb.appendValues(kc, batch.length);
+      kb.appendColumns(kv, batch.length);
       if (rows.length >= 2 * k + BATCH_SIZE) {
         compact();
         full = rows.length >= k;
@@ -84,8 +104,14 @@ export function topN(node: Extract<PhysicalPlan, { kind: 'topN' }>, input: Opera
   };
 }
 
-function pickValues(col: readonly Value[], sel: Int32Array, m: number): Value[] {
-  const out: Value[] = new Array<Value>(m);
-  for (let i = 0; i < m; i++) out[i] = col[sel[i]!]!;
-  return out;
+/** A kept first-key value on the grid of a typed key vector (an exact number there), or null. */
+function typedBound(v: Vector, kept: Value): number | null {
+  if (v.kind === 'f64') return typeof kept === 'number' ? kept : null;
+  if (v.kind === 'scaled' && kept instanceof Decimal && kept.scale === v.scale) {
+    const u = kept.unscaled;
+    return u <= MAX_SAFE_BIG && u >= -MAX_SAFE_BIG ? Number(u) : null;
+  }
+  return null;
 }
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
