@@ -1,7 +1,8 @@
 // `npm run bench -- <workload> [options]` and `tessera bench …`: runs one workload against one or
 // two MySQL-protocol targets (A B A B with two), prints a progress line every second and a table
 // at the end, and optionally writes --json and --plot. Speaks only the wire protocol.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareAnswers, type Answer } from './lib/answers.js';
 import { machineFacts } from './lib/machine.js';
@@ -179,7 +180,7 @@ export async function runBench(argv: string[], out: (s: string) => void = (s) =>
   if (a.workload === 'failover') {
     out(FAILOVER_MESSAGE + '\n');
     if (a.json !== undefined) {
-      writeFileSync(a.json, JSON.stringify({ workload: 'failover', command, status: 'needs replication', message: FAILOVER_MESSAGE, machine: machineFacts() }, null, 2) + '\n');
+      writeOutput(a.json, JSON.stringify({ workload: 'failover', command, status: 'needs replication', message: FAILOVER_MESSAGE, machine: machineFacts() }, null, 2) + '\n');
     }
     return 0;
   }
@@ -279,12 +280,18 @@ export async function runBench(argv: string[], out: (s: string) => void = (s) =>
     notes,
   };
   if (a.json !== undefined) {
-    writeFileSync(a.json, JSON.stringify(report, null, 2) + '\n');
+    writeOutput(a.json, JSON.stringify(report, null, 2) + '\n');
     log(`bench: wrote ${a.json}`);
   }
   if (a.plot !== undefined) {
-    writeFileSync(a.plot, renderSvg(`${workload.name} (threads ${o.threads}, scale ${o.scale})`, results));
+    writeOutput(a.plot, renderSvg(`${workload.name} (threads ${o.threads}, scale ${o.scale})`, results));
     log(`bench: wrote ${a.plot}`);
   }
   return mismatches.length > 0 ? 3 : 0;
+}
+
+/** Writes a --json or --plot file, making its directory first (bench/results/ is not in git). */
+function writeOutput(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
 }

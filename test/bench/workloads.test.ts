@@ -84,6 +84,13 @@ describe('every workload against --target tessera', () => {
     expect(figure(r.report!, 0, 'throughput kept beside Q4')!).toBeGreaterThan(0);
   }, 60_000);
 
+  it('--json into a directory that does not exist yet makes it (bench/results/ is not in git)', async () => {
+    const file = path.join(dir, 'not', 'yet', 'failover.json');
+    const code = await runBench(['failover', '--target', 'tessera', '--quiet', '--json', file], () => {}, () => {});
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ workload: 'failover' });
+  });
+
   it('failover says plainly that it needs replication, and exits 0', async () => {
     const r = await bench(['failover', '--target', 'tessera']);
     expect(r.code).toBe(0);
