@@ -4,11 +4,10 @@
 import { sizes, userOfOrder } from '../lib/analytics-data.js';
 import { Histogram } from '../lib/histogram.js';
 import type { Figure, RoundResult } from '../lib/result.js';
-import { subSeed } from '../lib/rng.js';
 import { runLoop, type LoopResult, type Operation } from '../lib/runner.js';
 import { connect, type Target } from '../lib/targets.js';
 import { dropAnalytics, loadAnalytics, queries } from './analytics.js';
-import type { BenchOptions, Workload } from './workload.js';
+import { loopOptions, type BenchOptions, type Workload } from './workload.js';
 
 function oltp(o: BenchOptions): Operation {
   const s = sizes(o.scale);
@@ -26,16 +25,7 @@ function oltp(o: BenchOptions): Operation {
 }
 
 async function phase(t: Target, o: BenchOptions, round: number, label: string): Promise<LoopResult> {
-  return runLoop(t, oltp(o), {
-    threads: o.threads,
-    ...(o.durationS !== undefined ? { durationS: o.durationS } : {}),
-    ...(o.ops !== undefined ? { ops: o.ops } : {}),
-    warmupS: o.warmupS,
-    seed: subSeed(o.seed, round),
-    psMode: o.psMode,
-    label: `${t.label} ${label}`,
-    progress: o.progress,
-  });
+  return runLoop(t, oltp(o), loopOptions(o, round, `${t.label} ${label}`));
 }
 
 export const htapWorkload: Workload = {

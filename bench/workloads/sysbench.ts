@@ -5,7 +5,7 @@
 import { Rng, subSeed } from '../lib/rng.js';
 import { runLoop, type Operation, type Session } from '../lib/runner.js';
 import { connect, type Target } from '../lib/targets.js';
-import { roundFromLoop, type BenchOptions, type Workload } from './workload.js';
+import { loopOptions, roundFromLoop, type BenchOptions, type Workload } from './workload.js';
 
 const RANGE_SIZE = 100;
 const POINT_SELECTS = 10;
@@ -148,14 +148,7 @@ export function sysbenchWorkload(kind: Kind): Workload {
     async run(t, o, round) {
       const x: Ctx = { size: tableSize(o), tables: o.tables };
       const r = await runLoop(t, operation(kind, x), {
-        threads: o.threads,
-        ...(o.durationS !== undefined ? { durationS: o.durationS } : {}),
-        ...(o.ops !== undefined ? { ops: o.ops } : {}),
-        warmupS: o.warmupS,
-        seed: subSeed(o.seed, round),
-        psMode: o.psMode,
-        label: t.label,
-        progress: o.progress,
+        ...loopOptions(o, round, t.label),
         rollbackOnError: kind !== 'oltp_point_select' && kind !== 'oltp_insert' && kind !== 'oltp_update_index',
       });
       return roundFromLoop(r);

@@ -1,7 +1,8 @@
 // The shape every workload has: prepare (schema and data, with load figures), one measured round,
 // and cleanup. The driver (bench/cli.ts) runs rounds A B A B across targets.
 import type { Figure, RoundResult } from '../lib/result.js';
-import type { LoopResult } from '../lib/runner.js';
+import { subSeed } from '../lib/rng.js';
+import type { LoopOptions, LoopResult } from '../lib/runner.js';
 import type { PsMode, Target } from '../lib/targets.js';
 
 export interface BenchOptions {
@@ -27,6 +28,20 @@ export interface Workload {
   prepare(t: Target, o: BenchOptions): Promise<Figure[]>;
   run(t: Target, o: BenchOptions, round: number): Promise<RoundResult>;
   cleanup(t: Target, o: BenchOptions): Promise<void>;
+}
+
+/** The closed-loop options every OLTP-style workload takes from the command line. */
+export function loopOptions(o: BenchOptions, round: number, label: string): LoopOptions {
+  return {
+    threads: o.threads,
+    ...(o.durationS !== undefined ? { durationS: o.durationS } : {}),
+    ...(o.ops !== undefined ? { ops: o.ops } : {}),
+    warmupS: o.warmupS,
+    seed: subSeed(o.seed, round),
+    psMode: o.psMode,
+    label,
+    progress: o.progress,
+  };
 }
 
 /** TPS, QPS, latency percentiles (ms) and error count of a closed-loop run. */

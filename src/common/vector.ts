@@ -124,9 +124,8 @@ export function gatherVector(v: Vector, idx: ArrayLike<number>, n: number): Vect
     case 'f64':
     case 'scaled': {
       if (n < MIN_TYPED_ROWS) {
-        const src = valuesOf(v, maxIndex(idx, n) + 1);
         const dst: Value[] = new Array<Value>(n);
-        for (let i = 0; i < n; i++) dst[i] = src[idx[i]!]!;
+        for (let i = 0; i < n; i++) dst[i] = valueAt(v, idx[i]!);
         return valuesVector(dst);
       }
       const data = new Float64Array(n);
@@ -150,12 +149,6 @@ export function gatherVector(v: Vector, idx: ArrayLike<number>, n: number): Vect
   }
 }
 
-function maxIndex(idx: ArrayLike<number>, n: number): number {
-  let m = 0;
-  for (let i = 0; i < n; i++) if (idx[i]! > m) m = idx[i]!;
-  return m;
-}
-
 /** Rows [from, to). Typed data is viewed, not copied. */
 export function sliceVector(v: Vector, from: number, to: number): Vector {
   switch (v.kind) {
@@ -171,7 +164,7 @@ export function sliceVector(v: Vector, from: number, to: number): Vector {
 }
 
 /** Does this column type have a typed form (the values may still not fit it)? */
-export function hasTypedForm(t: SqlType): boolean {
+function hasTypedForm(t: SqlType): boolean {
   return t.kind === 'int' || t.kind === 'double' || t.kind === 'float' || t.kind === 'decimal' || t.kind === 'year';
 }
 
@@ -203,17 +196,4 @@ function scaledFromValues(values: readonly Value[], scale: number, n: number): S
     else return null;
   }
   return scaledVector(data, scale, nulls, values);
-}
-
-/** Is row i NULL? */
-export function isNullAt(v: Vector, i: number): boolean {
-  switch (v.kind) {
-    case 'values':
-      return (v.values[i] ?? null) === null;
-    case 'const':
-      return v.value === null;
-    case 'f64':
-    case 'scaled':
-      return v.nulls !== null && v.nulls[i] === 1;
-  }
 }

@@ -15,10 +15,6 @@ export interface Batch {
   readonly cols: readonly Vector[];
 }
 
-export function makeBatch(cols: readonly Vector[], length: number): Batch {
-  return { length, cols };
-}
-
 /** A batch of boxed columns. */
 export function boxedBatch(cols: readonly (readonly Value[])[], length: number): Batch {
   return { length, cols: cols.map(valuesVector) };
@@ -82,11 +78,6 @@ export function batchRows(batch: Batch): Value[][] {
     for (let i = 0; i < n; i++) rows[i]![c] = col[i]!;
   }
   return rows;
-}
-
-/** The boxed values of column c (for operators with no typed path). */
-export function columnValues(batch: Batch, c: number): readonly Value[] {
-  return valuesOf(batch.cols[c]!, batch.length);
 }
 
 /**

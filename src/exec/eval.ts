@@ -16,7 +16,7 @@ import type { BoundExpr, CompareKind, CompareOp, QuantifiedOp } from '../common/
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
-import { constVector, f64Vector, MIN_TYPED_ROWS, valueAt, valuesOf, valuesVector, type Vector } from '../common/vector.js';
+import { constVector, f64Vector, MIN_TYPED_ROWS, valueAt, valuesOf, valuesVector, type ConstVector, type Vector } from '../common/vector.js';
 import { rowOf, selectRows, type Batch } from './batch.js';
 import { executionMemo, withOuterRow, type ExecContext } from './context.js';
 import { lookupFunction } from './functions/registry.js';
@@ -514,7 +514,7 @@ function buildCompare(e: Extract<BoundExpr, { kind: 'compare' }>): Node {
       const lv = lc === undefined ? l.vec(b, ctx) : null;
       const rv = rc === undefined ? r.vec(b, ctx) : null;
       if (!nullSafe) {
-        const typed = typedCompare(op, kind, lv ?? lc!, lt, rv ?? rc!, rt, n, w);
+        const typed = typedCompare(op, kind, lv ?? constVector(lc!), lt, rv ?? constVector(rc!), rt, n, w);
         if (typed !== null) return typed;
       }
       const out: Value[] = new Array(n);
@@ -591,11 +591,6 @@ function gridBound(c: Value, scale: number): { v: number; exact: boolean } | nul
 
 const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** Tells an evaluated vector from a constant's value (a Value is never a plain object with a kind). */
-function isVector(x: Vector | Value): x is Vector {
-  return x !== null && typeof x === 'object' && !(x instanceof Decimal) && !(x instanceof Uint8Array);
-}
-
 /** x op y for every row of data against one number; an inexact y is the floor of a value between grid points. */
 function compareToNumber(op: CompareOp, data: Float64Array, n: number, y: number, exact: boolean): Float64Array {
   const out = new Float64Array(n);
@@ -646,13 +641,12 @@ function unionNulls(a: Uint8Array | null, b: Uint8Array | null, n: number): Uint
  * A numeric comparison run straight over typed vectors, or null when the operands are not
  * typed (or the comparison is not exact there) and the boxed path must decide.
  */
-function typedCompare(op: CompareOp, kind: CompareKind, l: Vector | Value, lt: SqlType, r: Vector | Value, rt: SqlType, n: number, w: WarnFn): Vector | null {
+function typedCompare(op: CompareOp, kind: CompareKind, xv: Vector, lt: SqlType, yv: Vector, rt: SqlType, n: number, w: WarnFn): Vector | null {
   if (kind !== 'int' && kind !== 'decimal' && kind !== 'double') return null;
-  const lIsVec = isVector(l);
-  const rIsVec = isVector(r);
-  if (!lIsVec && !rIsVec) return null;
-  if (!lIsVec || !rIsVec) {
-    const [v, colType, c, constType, o] = rIsVec ? [r, rt, l as Value, lt, FLIPPED[op]] : [l as Vector, lt, r as Value, rt, op];
+  if (xv.kind === 'const' && yv.kind === 'const') return null;
+  if (xv.kind === 'const' || yv.kind === 'const') {
+    // Column op constant, with the operands swapped (and the operator flipped) when needed.
+    const [v, colType, c, constType, o] = yv.kind === 'const' ? [xv, lt, yv.value, rt, op] : [yv, rt, (xv as ConstVector).value, lt, FLIPPED[op]];
     if (v.kind !== 'f64' && v.kind !== 'scaled') return null;
     if (c === null) return constVector(null);
     if (exactNumbers(v, colType) && kind !== 'double') {
@@ -667,8 +661,6 @@ function typedCompare(op: CompareOp, kind: CompareKind, l: Vector | Value, lt: S
     }
     return null;
   }
-  const xv = l as Vector;
-  const yv = r as Vector;
   if (xv.kind === 'f64' && yv.kind === 'f64') {
     // Exact ints against exact ints, or anything compared as doubles: JS compares the same way.
     if (kind === 'double' || (exactNumbers(xv, lt) && exactNumbers(yv, rt))) {

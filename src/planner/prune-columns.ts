@@ -132,10 +132,7 @@ function prune(p: PhysicalPlan, needed: Needed): Pruned {
         map: identity(p.types.length),
       };
     }
-    case 'sort': {
-      const inner = prune(p.input, neededBy(p.input.types.length, sortExprs(p.keys), needed));
-      return { plan: { ...p, input: inner.plan, keys: p.keys.map((k) => remapKey(k, inner.map)), types: keptTypes(p, inner.map) }, map: inner.map };
-    }
+    case 'sort':
     case 'topN': {
       const inner = prune(p.input, neededBy(p.input.types.length, sortExprs(p.keys), needed));
       return { plan: { ...p, input: inner.plan, keys: p.keys.map((k) => remapKey(k, inner.map)), types: keptTypes(p, inner.map) }, map: inner.map };

@@ -2,11 +2,12 @@
 // TESSERA_TARGET (mysql://user:pass@127.0.0.1:port). Loopback only; every wait is bounded.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
+import { freePort, repoRoot } from '../../bench/lib/targets.js';
+
+export { freePort };
 
 export interface TesseraServer {
   host: string;
@@ -90,30 +91,6 @@ export async function startTargetOrTessera(): Promise<TesseraServer> {
 /** Whether TESSERA_TARGET names an external server (so Tessera-only checks are skipped). */
 export function isExternalTarget(env: NodeJS.ProcessEnv = process.env): boolean {
   return targetFromEnv(env) !== undefined;
-}
-
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => (port > 0 ? resolve(port) : reject(new Error('could not allocate a port'))));
-    });
-  });
-}
-
-function repoRoot(): string {
-  // This file compiles to dist/test/harness/server.js and runs from test/harness/server.ts
-  // under vitest; walk up to the folder holding package.json.
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    dir = path.dirname(dir);
-  }
-  throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
 }
 
 export function cliPath(): string {

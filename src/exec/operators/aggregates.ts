@@ -10,7 +10,7 @@ import { Decimal, divRoundHalfUp, pow10 } from '../../common/decimal.js';
 import { aggStateTypes, type AggSpec } from '../../common/ir/physical.js';
 import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
-import { gatherVector, valuesOf, type Vector } from '../../common/vector.js';
+import { gatherVector, valuesOf, type TypedVector, type Vector } from '../../common/vector.js';
 import { compositeKey } from './row-keys.js';
 import { valueComparator } from './sort-keys.js';
 
@@ -93,6 +93,11 @@ class ExactSums {
     this.addUnscaled(g, u);
   }
 
+  /** Are v's numbers (of type t) integers on this sum's grid, ready for addGrid? */
+  onGrid(v: Vector, t: SqlType): v is TypedVector {
+    return (v.kind === 'scaled' && v.scale === this.scale) || (v.kind === 'f64' && this.scale === 0 && t.kind === 'int');
+  }
+
   /** Adds integers on this sum's grid (unscaled at its scale, each within ±2^53), skipping NULL rows. */
   addGrid(gids: Int32Array, data: Float64Array, nulls: Uint8Array | null, n: number): void {
     const small = this.small;
@@ -141,7 +146,7 @@ class SumExact implements Accumulator {
     const s = this.sums;
     const t = this.argType;
     const v0 = args[0]!;
-    if ((v0.kind === 'scaled' && v0.scale === s.scale) || (v0.kind === 'f64' && s.scale === 0 && t.kind === 'int')) {
+    if (s.onGrid(v0, t)) {
       s.addGrid(gids, v0.data, v0.nulls, n);
       return;
     }
@@ -179,49 +184,56 @@ class SumExact implements Accumulator {
   }
 }
 
-class SumDouble implements Accumulator {
-  private readonly sums: number[] = [];
-  private readonly has: number[] = [];
-  constructor(private readonly argType: SqlType) {}
+/** Floating-point sums and row counts per group: the state of SUM and AVG over doubles. */
+class DoubleSums {
+  readonly sums: number[] = [];
+  readonly counts: number[] = [];
+
   grow(n: number): void {
     growArr(this.sums, n, 0);
-    growArr(this.has, n, 0);
+    growArr(this.counts, n, 0);
   }
-  update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void {
+
+  /** Adds each non-NULL row of v (of type t) to its group. */
+  addRows(gids: Int32Array, v: Vector, n: number, t: SqlType, w: WarnFn): void {
     const sums = this.sums;
-    const has = this.has;
-    const v0 = args[0]!;
-    if (v0.kind === 'f64') {
-      const { data, nulls } = v0;
+    const counts = this.counts;
+    if (v.kind === 'f64') {
+      const { data, nulls } = v;
       for (let i = 0; i < n; i++) {
         if (nulls !== null && nulls[i] === 1) continue;
         const g = gids[i]!;
-        sums[g] = sums[g]! + data[i]!;
-        has[g] = 1;
+        sums[g]! += data[i]!;
+        counts[g]!++;
       }
       return;
     }
-    const xs = valuesOf(v0, n);
+    const xs = valuesOf(v, n);
     for (let i = 0; i < n; i++) {
-      const v = xs[i]!;
-      if (v === null) continue;
+      const x = xs[i]!;
+      if (x === null) continue;
       const g = gids[i]!;
-      sums[g] = sums[g]! + (typeof v === 'number' ? v : toDouble(v, this.argType, w)!);
-      has[g] = 1;
+      sums[g]! += typeof x === 'number' ? x : toDouble(x, t, w)!;
+      counts[g]!++;
     }
+  }
+}
+
+class SumDouble implements Accumulator {
+  private readonly acc = new DoubleSums();
+  constructor(private readonly argType: SqlType) {}
+  grow(n: number): void {
+    this.acc.grow(n);
+  }
+  update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void {
+    this.acc.addRows(gids, args[0]!, n, this.argType, w);
   }
   merge(gids: Int32Array, states: readonly Vector[], n: number, w: WarnFn): void {
-    const xs = valuesOf(states[0]!, n);
-    for (let i = 0; i < n; i++) {
-      const v = xs[i]!;
-      if (v === null) continue;
-      const g = gids[i]!;
-      this.sums[g] = this.sums[g]! + (typeof v === 'number' ? v : toDouble(v, DOUBLE, w)!);
-      this.has[g] = 1;
-    }
+    // A partial sum adds like a row; the count only marks that the group saw one.
+    this.acc.addRows(gids, states[0]!, n, DOUBLE, w);
   }
   result(g: number): Value {
-    return this.has[g] ? this.sums[g]! : null;
+    return this.acc.counts[g] ? this.acc.sums[g]! : null;
   }
   state(g: number): Value[] {
     return [this.result(g)];
@@ -242,7 +254,7 @@ class AvgDecimal implements Accumulator {
   }
   update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void {
     const v0 = args[0]!;
-    if ((v0.kind === 'scaled' && v0.scale === this.sums.scale) || (v0.kind === 'f64' && this.sums.scale === 0 && this.argType.kind === 'int')) {
+    if (this.sums.onGrid(v0, this.argType)) {
       const counts = this.counts;
       const nulls = v0.nulls;
       for (let i = 0; i < n; i++) if (nulls === null || nulls[i] !== 1) counts[gids[i]!]!++;
@@ -287,35 +299,16 @@ class AvgDecimal implements Accumulator {
 }
 
 class AvgDouble implements Accumulator {
-  private readonly sums: number[] = [];
-  private readonly counts: number[] = [];
+  private readonly acc = new DoubleSums();
   constructor(private readonly argType: SqlType) {}
   grow(n: number): void {
-    growArr(this.sums, n, 0);
-    growArr(this.counts, n, 0);
+    this.acc.grow(n);
   }
   update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void {
-    const v0 = args[0]!;
-    if (v0.kind === 'f64') {
-      const { data, nulls } = v0;
-      for (let i = 0; i < n; i++) {
-        if (nulls !== null && nulls[i] === 1) continue;
-        const g = gids[i]!;
-        this.sums[g]! += data[i]!;
-        this.counts[g]!++;
-      }
-      return;
-    }
-    const xs = valuesOf(v0, n);
-    for (let i = 0; i < n; i++) {
-      const v = xs[i]!;
-      if (v === null) continue;
-      const g = gids[i]!;
-      this.sums[g]! += typeof v === 'number' ? v : toDouble(v, this.argType, w)!;
-      this.counts[g]!++;
-    }
+    this.acc.addRows(gids, args[0]!, n, this.argType, w);
   }
   merge(gids: Int32Array, states: readonly Vector[], n: number, w: WarnFn): void {
+    const { sums, counts } = this.acc;
     const ss = valuesOf(states[0]!, n);
     const cs = valuesOf(states[1]!, n);
     for (let i = 0; i < n; i++) {
@@ -323,16 +316,17 @@ class AvgDouble implements Accumulator {
       if (c === null || c === 0) continue;
       const g = gids[i]!;
       const s = ss[i]!;
-      this.sums[g]! += s === null ? 0 : typeof s === 'number' ? s : toDouble(s, DOUBLE, w)!;
-      this.counts[g]! += Number(c);
+      sums[g]! += s === null ? 0 : typeof s === 'number' ? s : toDouble(s, DOUBLE, w)!;
+      counts[g]! += Number(c);
     }
   }
   result(g: number): Value {
-    const c = this.counts[g]!;
-    return c === 0 ? null : this.sums[g]! / c;
+    const c = this.acc.counts[g]!;
+    return c === 0 ? null : this.acc.sums[g]! / c;
   }
   state(g: number): Value[] {
-    return [this.counts[g] ? this.sums[g]! : null, this.counts[g]!];
+    const c = this.acc.counts[g]!;
+    return [c ? this.acc.sums[g]! : null, c];
   }
 }
 

@@ -32,12 +32,7 @@ function selected(keep: Vector, n: number, sel: number[]): number {
       if (!isTrue(keep.value)) return 0;
       for (let i = 0; i < n; i++) sel[i] = i;
       return n;
-    case 'f64': {
-      const { data, nulls } = keep;
-      if (nulls === null) for (let i = 0; i < n; i++) { if (data[i] !== 0) sel[m++] = i; }
-      else for (let i = 0; i < n; i++) if (data[i] !== 0 && nulls[i] !== 1) sel[m++] = i;
-      return m;
-    }
+    case 'f64':
     case 'scaled': {
       const { data, nulls } = keep;
       for (let i = 0; i < n; i++) if (data[i] !== 0 && (nulls === null || nulls[i] !== 1)) sel[m++] = i;
