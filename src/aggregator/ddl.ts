@@ -86,7 +86,8 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
       if (st.asQuery) return runCreateTableSelect(session, { ...st, asQuery: st.asQuery });
       const built = buildTableDef(st, { db, id: catalog.allocateTableId(), now: nowText().slice(0, 19), collation: catalog.database(db)!.collation });
       await createTable(session, built.def, built.autoIncrementStart);
-      return ok(0);
+      if (built.shardKeyWarning !== undefined) session.warn('ER_NONUNIQ_SHARD_KEY', built.shardKeyWarning);
+      return ok(0, { warnings: session.warnings.length });
     }
     case 'createTableLike': {
       const src = tableOf(session, st.like);

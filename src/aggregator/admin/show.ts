@@ -3,6 +3,7 @@ import { T, type SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { Decimal } from '../../common/decimal.js';
 import { assertNever } from '../../common/assert.js';
+import { implicitShardKey } from '../ddl/table-def.js';
 
 /**
  * Result sets of the SHOW family, with MySQL 8's column names and order. LIKE is applied
@@ -388,8 +389,31 @@ function sameColumns(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /**
- * The CREATE TABLE text MySQL 8 prints, plus SingleStore's SHARD KEY / SORT KEY lines where
- * they carry information (a shard key other than the primary key; a columnstore sort key).
+ * The version of the comments Tessera's own clauses print in: inside SingleStore's range, which
+ * MySQL and MariaDB skip and Tessera runs (TESSERA_COMMENT_VERSION in sql/lexer.ts).
+ */
+export const TESSERA_CLAUSE_VERSION = 90621;
+
+function tesseraClause(text: string): string {
+  return `/*!${TESSERA_CLAUSE_VERSION} ${text} */`;
+}
+
+/**
+ * Whether SHOW CREATE TABLE prints the shard key: when it was written (so that it is written
+ * again on restore), or when the keys would not choose it again (a catalog from before written
+ * shard keys were recorded). One the keys chose is left out: they choose it again.
+ */
+function printsShardKey(table: TableDef): boolean {
+  if (table.reference) return false;
+  if (table.shardKeyExplicit === true) return true;
+  const chosen = implicitShardKey(table.indexes);
+  return chosen.singlePartition !== (table.singlePartition === true) || !sameColumns(chosen.shardKey, table.shardKey);
+}
+
+/**
+ * The CREATE TABLE text MySQL 8 prints. Tessera's own clauses (REFERENCE, a written SHARD KEY,
+ * SORT KEY) go in version comments that MySQL skips, as SingleStore prints its own, so the
+ * text is valid MySQL and restores into Tessera as it was.
  * nextAutoIncrement: the table's next auto-increment value; printed when > 1.
  */
 export function createTableSql(table: TableDef, nextAutoIncrement?: bigint): string {
@@ -399,20 +423,19 @@ export function createTableSql(table: TableDef, nextAutoIncrement?: bigint): str
     if (ix.primary) lines.push(`  PRIMARY KEY ${columnList(table, ix.columns)}${using}`);
     else lines.push(`  ${ix.unique ? 'UNIQUE KEY' : 'KEY'} ${quoteIdent(ix.name)} ${columnList(table, ix.columns)}${using}`);
   }
-  if (!table.reference) {
-    const pk = table.indexes.find((ix) => ix.primary);
-    const implied = pk ? pk.columns : [];
-    if (!sameColumns(table.shardKey, implied)) lines.push(`  SHARD KEY ${columnList(table, table.shardKey)}`);
-  }
-  if (table.storage === 'columnstore') lines.push(`  SORT KEY ${columnList(table, table.sortKey)}`);
+  // Each clause carries its own comma, inside the comment, so MySQL sees no trailing comma.
+  const clauses: string[] = [];
+  if (printsShardKey(table)) clauses.push(tesseraClause(`, SHARD KEY ${columnList(table, table.shardKey)}`));
+  if (table.storage === 'columnstore') clauses.push(tesseraClause(`, SORT KEY ${columnList(table, table.sortKey)}`));
+  const body = lines.join(',\n') + clauses.map((c) => '\n  ' + c).join('');
   const charset = charsetOf(table.collation);
   let opts = `ENGINE=${table.engine}`;
   if (nextAutoIncrement !== undefined && nextAutoIncrement > 1n) opts += ` AUTO_INCREMENT=${nextAutoIncrement}`;
   opts += ` DEFAULT CHARSET=${charset}`;
   if (charset === 'utf8mb4' || COMPILED_DEFAULT[charset] !== table.collation) opts += ` COLLATE=${table.collation}`;
   if (table.comment !== '') opts += ` COMMENT=${quoteString(table.comment)}`;
-  const create = table.reference ? 'CREATE REFERENCE TABLE' : 'CREATE TABLE';
-  return `${create} ${quoteIdent(table.name)} (\n${lines.join(',\n')}\n) ${opts}`;
+  const create = table.reference ? `CREATE ${tesseraClause('REFERENCE')} TABLE` : 'CREATE TABLE';
+  return `${create} ${quoteIdent(table.name)} (\n${body}\n) ${opts}`;
 }
 
 export function showCreateTable(table: TableDef, nextAutoIncrement?: bigint): Rowset {

@@ -263,6 +263,19 @@ describe('shard keys', () => {
     expect(shared.singlePartition).toBeUndefined();
   });
 
+  it('warns, naming the shard key, when several unique keys chose it', () => {
+    const one = build('CREATE TABLE u (id int AUTO_INCREMENT PRIMARY KEY, email varchar(64) NOT NULL, UNIQUE KEY uq_email (email))');
+    expect(one.shardKeyWarning).toMatch(/^Table 'u' keeps all its rows in one partition: its unique keys PRIMARY KEY \(`id`\), `uq_email` \(`email`\) share no column/);
+    const shared = build('CREATE TABLE u (t int, id int, e int, PRIMARY KEY (t, id), UNIQUE KEY ue (e, t))');
+    expect(shared.shardKeyWarning).toBe(
+      "Table 'u' is sharded on (`t`), the columns its unique keys PRIMARY KEY (`t`,`id`), `ue` (`e`,`t`) all contain, so each unique key is enforced inside one partition",
+    );
+    // One unique key, a written shard key or a reference table: nothing to explain.
+    expect(build('CREATE TABLE u (id int PRIMARY KEY, e int, KEY (e))').shardKeyWarning).toBeUndefined();
+    expect(build('CREATE TABLE u (t int, id int, e int, PRIMARY KEY (t, id), UNIQUE KEY (e, t), SHARD KEY (t))').shardKeyWarning).toBeUndefined();
+    expect(build('CREATE REFERENCE TABLE u (id int PRIMARY KEY, e int UNIQUE)').shardKeyWarning).toBeUndefined();
+  });
+
   it('shards a table without a primary key on its first unique key, and keyless otherwise', () => {
     expect(build('CREATE TABLE t (a int, b int, unique key (b))').def.shardKey).toEqual([1]);
     expect(build('CREATE TABLE t (a int, b int, unique key (b), unique key (a))').def.singlePartition).toBe(true);
