@@ -147,7 +147,20 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
     case 'explain':
       return explain(session, { ...ps, statement: st.statement }, params);
     case 'lockTables':
+      await session.lockTables(st);
+      return ok(0);
     case 'unlockTables':
+      await session.unlockTables();
+      return ok(0);
+    case 'alterTableKeys': {
+      // Indexes are always kept up to date: there are no keys to disable, as with InnoDB.
+      const t = session.table(st.table);
+      session.warn('ER_ILLEGAL_HA', `Table storage engine for '${t.name}' doesn't have this option`, 'Note');
+      return ok(0, { warnings: session.warnings.length });
+    }
+    case 'showStoredObjects':
+      // Tessera has no stored functions, procedures, triggers or events: MySQL's columns, no rows.
+      return filtered(show.showStoredObjects(st.what), st.where);
     case 'flush':
       return ok(0);
     case 'analyzeTable':

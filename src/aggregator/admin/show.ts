@@ -4,6 +4,7 @@ import type { Value } from '../../common/value.js';
 import { Decimal } from '../../common/decimal.js';
 import { assertNever } from '../../common/assert.js';
 import { implicitShardKey } from '../ddl/table-def.js';
+import type { StoredObjectList } from '../../sql/ast.js';
 
 /**
  * Result sets of the SHOW family, with MySQL 8's column names and order. LIKE is applied
@@ -634,6 +635,62 @@ export function showPlugins(): Rowset {
     columns: cols(['Name', V64], ['Status', T.varchar(10)], ['Type', T.varchar(80)], ['Library', T.varchar(4096)], ['License', T.varchar(80)]),
     rows: plugins,
   };
+}
+
+const STORED_OBJECT_COLUMNS: Readonly<Record<StoredObjectList, readonly [string, SqlType][]>> = {
+  'FUNCTION STATUS': routineStatusColumns(),
+  'PROCEDURE STATUS': routineStatusColumns(),
+  TRIGGERS: [
+    ['Trigger', V64],
+    ['Event', T.varchar(6)],
+    ['Table', V64],
+    ['Statement', T.text],
+    ['Timing', T.varchar(6)],
+    ['Created', { kind: 'timestamp', fsp: 2 }],
+    ['sql_mode', T.varchar(8192)],
+    ['Definer', T.varchar(288)],
+    ['character_set_client', T.varchar(32)],
+    ['collation_connection', V64],
+    ['Database Collation', V64],
+  ],
+  EVENTS: [
+    ['Db', V64],
+    ['Name', V64],
+    ['Definer', T.varchar(288)],
+    ['Time zone', V64],
+    ['Type', T.varchar(9)],
+    ['Execute at', T.datetime],
+    ['Interval value', T.varchar(256)],
+    ['Interval field', T.varchar(18)],
+    ['Starts', T.datetime],
+    ['Ends', T.datetime],
+    ['Status', T.varchar(18)],
+    ['Originator', { kind: 'int', bytes: 4, unsigned: true }],
+    ['character_set_client', T.varchar(32)],
+    ['collation_connection', V64],
+    ['Database Collation', V64],
+  ],
+};
+
+function routineStatusColumns(): [string, SqlType][] {
+  return [
+    ['Db', V64],
+    ['Name', V64],
+    ['Type', T.varchar(9)],
+    ['Definer', T.varchar(288)],
+    ['Modified', { kind: 'timestamp', fsp: 0 }],
+    ['Created', { kind: 'timestamp', fsp: 0 }],
+    ['Security_type', T.varchar(7)],
+    ['Comment', T.text],
+    ['character_set_client', T.varchar(32)],
+    ['collation_connection', V64],
+    ['Database Collation', V64],
+  ];
+}
+
+/** SHOW FUNCTION STATUS / PROCEDURE STATUS / TRIGGERS / EVENTS: Tessera has none of these objects. */
+export function showStoredObjects(what: StoredObjectList): Rowset {
+  return { columns: cols(...STORED_OBJECT_COLUMNS[what]), rows: [] };
 }
 
 /** Shared with information_schema: octet length of a character column in its charset. */
