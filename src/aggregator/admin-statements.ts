@@ -91,7 +91,7 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
     case 'showCreateDatabase': {
       const db = engine.catalog.database(st.db);
       if (!db) throw new SqlError('ER_BAD_DB', `Unknown database '${st.db}'`);
-      return rowsetResult(show.showCreateDatabase(db));
+      return rowsetResult(show.showCreateDatabase(db, st.ifNotExists === true));
     }
     case 'showVariables':
       return filtered(show.showVariables(session.vars.list(st.scope, st.like), undefined), st.where);

@@ -274,7 +274,7 @@ export type ShowStatement =
   | { readonly kind: 'showColumns'; readonly table: TableName; readonly full: boolean; readonly like?: string; readonly where?: Expr }
   | { readonly kind: 'showIndex'; readonly table: TableName }
   | { readonly kind: 'showCreateTable'; readonly table: TableName }
-  | { readonly kind: 'showCreateDatabase'; readonly db: string }
+  | { readonly kind: 'showCreateDatabase'; readonly db: string; readonly ifNotExists?: boolean }
   | { readonly kind: 'showVariables'; readonly scope: 'session' | 'global'; readonly like?: string; readonly where?: Expr }
   | { readonly kind: 'showStatus'; readonly scope: 'session' | 'global'; readonly like?: string; readonly where?: Expr }
   | { readonly kind: 'showWarnings'; readonly errorsOnly: boolean; readonly limit?: Limit }

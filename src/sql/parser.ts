@@ -2236,7 +2236,8 @@ class Parser {
       case 'CREATE':
         if (this.accept('TABLE')) return { kind: 'showCreateTable', table: this.tableName() };
         if (this.accept('DATABASE') || this.accept('SCHEMA')) {
-          this.ifNotExists();
+          // mysqldump --databases asks IF NOT EXISTS, and the answer carries it.
+          if (this.ifNotExists()) return { kind: 'showCreateDatabase', db: this.ident(), ifNotExists: true };
           return { kind: 'showCreateDatabase', db: this.ident() };
         }
         if (['VIEW', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT', 'USER'].includes(this.peek().up)) return this.unsupported('SHOW CREATE ' + this.peek().up);

@@ -416,7 +416,7 @@ function printShow(s: ShowStatement): string {
     case 'showCreateTable':
       return 'SHOW CREATE TABLE ' + printTableName(s.table);
     case 'showCreateDatabase':
-      return 'SHOW CREATE DATABASE ' + quoteIdent(s.db);
+      return 'SHOW CREATE DATABASE ' + (s.ifNotExists ? 'IF NOT EXISTS ' : '') + quoteIdent(s.db);
     case 'showVariables':
       return 'SHOW ' + s.scope.toUpperCase() + ' VARIABLES' + likeWhere(s);
     case 'showStatus':
