@@ -86,6 +86,7 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
       if (st.asQuery) return runCreateTableSelect(session, { ...st, asQuery: st.asQuery });
       const built = buildTableDef(st, { db, id: catalog.allocateTableId(), now: nowText().slice(0, 19), collation: catalog.database(db)!.collation });
       await createTable(session, built.def, built.autoIncrementStart);
+      for (const w of built.collationWarnings) session.warn('ER_NOT_SUPPORTED_YET', w);
       if (built.shardKeyWarning !== undefined) session.warn('ER_NONUNIQ_SHARD_KEY', built.shardKeyWarning);
       return ok(0, { warnings: session.warnings.length });
     }

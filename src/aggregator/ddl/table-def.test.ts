@@ -276,6 +276,19 @@ describe('shard keys', () => {
     expect(build('CREATE REFERENCE TABLE u (id int PRIMARY KEY, e int UNIQUE)').shardKeyWarning).toBeUndefined();
   });
 
+  it('warns where a column names a character set or collation other than the table\'s (one collation per table today)', () => {
+    const t = build(
+      "CREATE TABLE c (a varchar(9) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, b text CHARSET latin1, c char(2) BINARY, d varchar(9) COLLATE utf8mb4_general_ci, e varbinary(9), f int, g enum('x') COLLATE utf8mb4_bin)",
+    );
+    expect(t.collationWarnings).toEqual([
+      "This version of Tessera doesn't yet support a collation per column: column 'a' compares and sorts with the table's utf8mb4_general_ci, not utf8mb4_bin",
+      "This version of Tessera doesn't yet support a collation per column: column 'b' compares and sorts with the table's utf8mb4_general_ci, not latin1_swedish_ci",
+      "This version of Tessera doesn't yet support a collation per column: column 'c' compares and sorts with the table's utf8mb4_general_ci, not utf8mb4_bin",
+      "This version of Tessera doesn't yet support a collation per column: column 'g' compares and sorts with the table's utf8mb4_general_ci, not utf8mb4_bin",
+    ]);
+    expect(build('CREATE TABLE c (a varchar(9) COLLATE utf8mb4_bin) COLLATE utf8mb4_bin').collationWarnings).toEqual([]);
+  });
+
   it('shards a table without a primary key on its first unique key, and keyless otherwise', () => {
     expect(build('CREATE TABLE t (a int, b int, unique key (b))').def.shardKey).toEqual([1]);
     expect(build('CREATE TABLE t (a int, b int, unique key (b), unique key (a))').def.singlePartition).toBe(true);

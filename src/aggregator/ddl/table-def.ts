@@ -39,6 +39,8 @@ export interface BuiltTable {
   readonly autoIncrementStart: bigint;
   /** The warning that names the shard key the unique keys chose, when several took part. */
   readonly shardKeyWarning?: string;
+  /** Columns whose own character set or collation Tessera does not keep (one per table, today). */
+  readonly collationWarnings: readonly string[];
 }
 
 export const DEFAULT_ENGINE = 'InnoDB';
@@ -694,7 +696,30 @@ export function buildTableDef(stmt: CreateTable, ctx: BuildContext): BuiltTable 
     createdAt: ctx.now,
   };
   const warning = shardKeyWarning(def);
-  return { def, autoIncrementStart, ...(warning !== undefined ? { shardKeyWarning: warning } : {}) };
+  const collationWarnings = columnCollationWarnings(stmt, columns, def.collation);
+  return { def, autoIncrementStart, collationWarnings, ...(warning !== undefined ? { shardKeyWarning: warning } : {}) };
+}
+
+/**
+ * A character column written with a character set or collation of its own keeps the table's
+ * (the catalog has one collation per table): said in a warning rather than dropped in silence.
+ */
+function columnCollationWarnings(stmt: CreateTable, columns: readonly ColumnDef[], tableCollation: string): string[] {
+  const out: string[] = [];
+  stmt.columns.forEach((c, i) => {
+    const t = columns[i]!.type;
+    const textual = (t.kind === 'string' && !t.binary) || t.kind === 'enum';
+    if (!textual) return;
+    let own: string | undefined;
+    if (c.type.collation !== undefined) own = c.type.collation.toLowerCase().replace(/^utf8_/, 'utf8mb3_');
+    else if (c.type.charset !== undefined) own = c.type.binary === true ? `${normalizeCharset(c.type.charset)}_bin` : defaultCollationOf(normalizeCharset(c.type.charset));
+    else if (c.type.binary === true) own = `${charsetOfCollation(tableCollation)}_bin`;
+    if (own === undefined || own === tableCollation) return;
+    out.push(
+      `This version of Tessera doesn't yet support a collation per column: column '${c.name}' compares and sorts with the table's ${tableCollation}, not ${own}`,
+    );
+  });
+  return out;
 }
 
 /** A column of CREATE TABLE / ALTER TABLE ADD|MODIFY|CHANGE as the catalog keeps it. */
