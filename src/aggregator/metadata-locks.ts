@@ -54,7 +54,10 @@ export class MetadataLocks {
 
   /** Shared locks on `keys` for `owner` (`write` for statements that change rows); resolves when all are held. */
   async shared(owner: LockOwner, keys: readonly string[], timeoutMs: number, mode: 'read' | 'write' = 'read'): Promise<void> {
-    for (const key of keys) await this.acquire(owner, key, mode, timeoutMs);
+    for (const key of keys) {
+      const wait = this.acquire(owner, key, mode, timeoutMs);
+      if (wait !== undefined) await wait;
+    }
   }
 
   /** Exclusive locks on `keys` (taken in sorted order, so two DDL never wait on each other in a cycle). */
@@ -86,17 +89,18 @@ export class MetadataLocks {
     return (this.held.get(owner)?.size ?? 0) > 0;
   }
 
-  private async acquire(owner: LockOwner, key: string, mode: LockMode, timeoutMs: number): Promise<void> {
+  /** Grants at once (undefined: no promise to wait for, the hot path) or queues the request. */
+  private acquire(owner: LockOwner, key: string, mode: LockMode, timeoutMs: number): Promise<void> | undefined {
     const lock = this.lockOf(key);
-    if (covers(lock, owner, mode)) return;
+    if (covers(lock, owner, mode)) return undefined;
     // An owner that already holds the table goes first: a transaction going on with a table a
     // DDL now waits for must not deadlock against it.
     const holds = lock.exclusive === owner || lock.shared.has(owner);
     if (compatible(lock, owner, mode) && (lock.queue.length === 0 || holds)) {
       this.grant(lock, owner, key, mode);
-      return;
+      return undefined;
     }
-    await this.wait(lock, key, owner, mode, timeoutMs);
+    return this.wait(lock, key, owner, mode, timeoutMs);
   }
 
   private lockOf(key: string): TableLock {
