@@ -162,6 +162,8 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
       // Tessera has no stored functions, procedures, triggers or events: MySQL's columns, no rows.
       return filtered(show.showStoredObjects(st.what), st.where);
     case 'flush':
+      // FLUSH TABLES WITH READ LOCK holds every table READ; other FLUSHes have nothing to do.
+      if (/^TABLES\s+WITH\s+READ\s+LOCK$/i.test(st.what)) await session.flushTablesWithReadLock();
       return ok(0);
     case 'analyzeTable':
     case 'optimizeTable': {

@@ -37,6 +37,7 @@ import { runInsert, runModify } from './dml.js';
 import { runDdl, isDdl } from './ddl.js';
 import { runAdmin } from './admin-statements.js';
 import { TableLocks, lockRequests, lockedTablesUse } from './table-locks.js';
+import { tableKey } from './metadata-locks.js';
 
 export interface QueryPlan {
   readonly plan: PhysicalPlan;
@@ -268,6 +269,18 @@ export class Session implements ServerSession {
     }
   }
 
+  /** FLUSH TABLES WITH READ LOCK (mysqldump --lock-all-tables): commits first, as FLUSH does. */
+  async flushTablesWithReadLock(): Promise<void> {
+    await this.endTxn(true);
+    const keys = this.engine.catalog.databases().flatMap((d) => [...d.tables.values()].map((t) => tableKey(d.name, t.name)));
+    this.waitingFor = 'Waiting for global read lock';
+    try {
+      await this.tableLocks.lockAll(keys, this.lockWaitTimeoutForMetadata);
+    } finally {
+      this.waitingFor = null;
+    }
+  }
+
   /** UNLOCK TABLES: commits the open transaction when table locks were held (MySQL's rule). */
   async unlockTables(): Promise<void> {
     if (this.tableLocks.active) await this.endTxn(true);
@@ -366,7 +379,7 @@ export class Session implements ServerSession {
       case 'begin':
         await this.endTxn(true);
         // START TRANSACTION ends LOCK TABLES (an implicit UNLOCK TABLES), as in MySQL.
-        this.tableLocks.unlock();
+        this.tableLocks.startTransaction();
         this.txnId = this.engine.newTxnId();
         return ok();
       case 'commit':

@@ -28,6 +28,8 @@ export class TableLocks {
   /** The metadata-lock owner of this session's LOCK TABLES. */
   private readonly owner: LockOwner = {};
   private locked: ReadonlyMap<string, 'read' | 'write'> | null = null;
+  /** FLUSH TABLES WITH READ LOCK: every table READ, any may be read, none written. */
+  private global = false;
 
   constructor(private readonly mdl: MetadataLocks) {}
 
@@ -57,12 +59,28 @@ export class TableLocks {
     this.locked = modes;
   }
 
+  /**
+   * FLUSH TABLES WITH READ LOCK: every table that exists, READ, so others may read but not write
+   * and the session may read any table but write none (1223) until UNLOCK TABLES. (MySQL's global
+   * read lock also holds off tables created meanwhile; this one covers the tables of its time.)
+   */
+  async lockAll(keys: readonly string[], timeoutMs: number): Promise<void> {
+    await this.lock(keys.map((key) => ({ key, name: nameOf(key), mode: 'read' as const })), timeoutMs);
+    this.global = true;
+  }
+
   /** UNLOCK TABLES; whether any were held. */
   unlock(): boolean {
     if (this.locked === null) return false;
     this.locked = null;
+    this.global = false;
     this.mdl.release(this.owner);
     return true;
+  }
+
+  /** START TRANSACTION ends LOCK TABLES, but not FLUSH TABLES WITH READ LOCK (as in MySQL). */
+  startTransaction(): void {
+    if (!this.global) this.unlock();
   }
 
   /**
@@ -72,6 +90,10 @@ export class TableLocks {
   check(used: readonly string[], written: readonly string[]): void {
     const locked = this.locked;
     if (locked === null) return;
+    if (this.global) {
+      if (written.length > 0) throw new SqlError('ER_CANT_UPDATE_WITH_READLOCK', "Can't execute the query because you have a conflicting read lock");
+      return;
+    }
     for (const key of used) {
       if (!locked.has(key) && !isInformationSchema(key)) {
         throw new SqlError('ER_TABLE_NOT_LOCKED', `Table '${nameOf(key)}' was not locked with LOCK TABLES`);

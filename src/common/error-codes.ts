@@ -22,6 +22,7 @@ export const ErrorCodes = {
   ER_TABLE_NOT_LOCKED: { errno: 1100, sqlState: 'HY000' },
   ER_TABLE_NOT_LOCKED_FOR_WRITE: { errno: 1099, sqlState: 'HY000' },
   ER_ILLEGAL_HA: { errno: 1031, sqlState: 'HY000' },
+  ER_CANT_UPDATE_WITH_READLOCK: { errno: 1223, sqlState: 'HY000' },
   ER_NON_UNIQ_FIELD: { errno: 1052, sqlState: '23000' },
   ER_DUP_FIELDNAME: { errno: 1060, sqlState: '42S21' },
   ER_DUP_KEYNAME: { errno: 1061, sqlState: '42000' },

@@ -534,6 +534,7 @@ describe.skipIf(!haveServer && !inCi)('LOCK TABLES and NO_AUTO_VALUE_ON_ZERO ans
     ['LOCK TABLES t1 READ, t1 WRITE'],
     ['LOCK TABLES nosuch READ'],
     ['LOCK TABLES t1 WRITE', 'ALTER TABLE t1 DISABLE KEYS', 'ALTER TABLE t1 ENABLE KEYS', 'ALTER TABLE t2 ENABLE KEYS', 'START TRANSACTION', 'SELECT COUNT(*) FROM t2', 'COMMIT'],
+    ['FLUSH TABLES WITH READ LOCK', 'SELECT COUNT(*) FROM t2', 'INSERT INTO t2 VALUES (5)', 'CREATE TABLE t4 (a INT)', 'START TRANSACTION', 'INSERT INTO t2 VALUES (5)', 'COMMIT', 'UNLOCK TABLES', 'INSERT INTO t2 VALUES (5)', 'DELETE FROM t2 WHERE id = 5'],
     ["SET sql_mode = 'NO_AUTO_VALUE_ON_ZERO'", 'INSERT INTO t1 VALUES (0, 100)', 'SELECT id FROM t1 WHERE v = 100', 'DELETE FROM t1 WHERE v = 100', 'SET sql_mode = DEFAULT', 'INSERT INTO t1 VALUES (0, 101)', 'SELECT id = 0 FROM t1 WHERE v = 101', 'DELETE FROM t1 WHERE v = 101'],
   ];
 
@@ -588,6 +589,7 @@ describe.skipIf(!haveServer && !inCi)('LOCK TABLES and NO_AUTO_VALUE_ON_ZERO ans
         'CREATE TABLE t3 (a INT) → 1100',
         'LOCK TABLES t1 READ, t1 WRITE → 1066',
         'LOCK TABLES nosuch READ → 1146',
+        'INSERT INTO t2 VALUES (5) → 1223',
         'SELECT id FROM t1 WHERE v = 100 → [[0]]',
         'SELECT id = 0 FROM t1 WHERE v = 101 → [[0]]',
       ]),
@@ -648,6 +650,21 @@ describe('LOCK TABLES holds its locks against other sessions', () => {
       await write;
       const [rows] = await other.query('SELECT COUNT(*) AS n FROM t1');
       expect((rows as { n: number }[])[0]!.n).toBe(2);
+
+      // FLUSH TABLES WITH READ LOCK (mysqldump --lock-all-tables): others read, their writes wait.
+      const dumper = await connect(tessera, 'lk');
+      try {
+        await dumper.query('FLUSH TABLES WITH READ LOCK');
+        expect(await pending(other.query('SELECT COUNT(*) FROM t1'))).toBe('done');
+        const insert = other.query('INSERT INTO t1 (v) VALUES (60)');
+        expect(await pending(insert)).toBe('pending');
+        await dumper.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
+        expect(await pending(insert)).toBe('pending');
+        await dumper.query('UNLOCK TABLES');
+        await insert;
+      } finally {
+        await dumper.end();
+      }
     } finally {
       locker.destroy();
       await other.end();
