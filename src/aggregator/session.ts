@@ -314,6 +314,8 @@ export class Session implements ServerSession {
   }
 
   warn(code: ErrorCodeName | number, message: string, level: Diagnostic['level'] = 'Warning'): void {
+    // sql_notes = 0 (a dump's prologue sets it) keeps Notes out, as in MySQL.
+    if (level === 'Note' && !isOn(this.vars.get('sql_notes'))) return;
     const errno = typeof code === 'number' ? code : ErrorCodes[code].errno;
     if (this.warnings.length < 64) this.warnings.push({ level, code: errno, message });
   }
@@ -686,6 +688,10 @@ export function nowText(): string {
     nowMs = ms;
   }
   return nowString;
+}
+
+function isOn(v: Value): boolean {
+  return v === 1 || v === 1n || v === '1' || v === 'ON';
 }
 
 /** Text that can start a SELECT or UNION (one led by a comment is simply parsed). */
