@@ -549,7 +549,11 @@ describe.skipIf(!haveServer && !inCi)('LOCK TABLES and NO_AUTO_VALUE_ON_ZERO ans
             const [r] = await c.query({ sql, rowsAsArray: true });
             // Warnings by level and code: the message texts of MySQL and MariaDB differ.
             const shown = sql === 'SHOW WARNINGS' && Array.isArray(r) ? (r as unknown[][]).map((w) => `${w[0]} ${w[1]}`) : r;
-            out.push(`${sql} → ${Array.isArray(shown) ? JSON.stringify(shown) : 'ok'}`);
+            // An OK packet's warning count too (what the mariadb client reads to ask SHOW WARNINGS),
+            // but not for ALTER TABLE … KEYS: MariaDB counts its Note 1031 only sometimes (0 for
+            // DISABLE, 1 for ENABLE, with the note in SHOW WARNINGS both times); MySQL counts 1.
+            const count = sql.startsWith('ALTER TABLE') ? '' : `, ${(r as mysql.ResultSetHeader).warningStatus} warnings`;
+            out.push(`${sql} → ${Array.isArray(shown) ? JSON.stringify(shown) : `ok${count}`}`);
           } catch (err) {
             out.push(`${sql} → ${(err as { errno?: number }).errno}`);
           }
@@ -594,6 +598,7 @@ describe.skipIf(!haveServer && !inCi)('LOCK TABLES and NO_AUTO_VALUE_ON_ZERO ans
         'LOCK TABLES nosuch READ → 1146',
         'INSERT INTO t2 VALUES (5) → 1223',
         'SHOW WARNINGS → []',
+        'DROP TABLE IF EXISTS nosuch → ok, 0 warnings',
         'SHOW WARNINGS → ["Note 1031"]',
         'SELECT id FROM t1 WHERE v = 100 → [[0]]',
         'SELECT id = 0 FROM t1 WHERE v = 101 → [[0]]',
