@@ -91,7 +91,7 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
     case 'showCreateDatabase': {
       const db = engine.catalog.database(st.db);
       if (!db) throw new SqlError('ER_BAD_DB', `Unknown database '${st.db}'`);
-      return rowsetResult(show.showCreateDatabase(db));
+      return rowsetResult(show.showCreateDatabase(db, st.ifNotExists === true));
     }
     case 'showVariables':
       return filtered(show.showVariables(session.vars.list(st.scope, st.like), undefined), st.where);
@@ -147,8 +147,23 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
     case 'explain':
       return explain(session, { ...ps, statement: st.statement }, params);
     case 'lockTables':
+      await session.lockTables(st);
+      return ok(0);
     case 'unlockTables':
+      await session.unlockTables();
+      return ok(0);
+    case 'alterTableKeys': {
+      // Indexes are always kept up to date: there are no keys to disable, as with InnoDB.
+      const t = session.table(st.table);
+      session.warn('ER_ILLEGAL_HA', `Table storage engine for '${t.name}' doesn't have this option`, 'Note');
+      return ok(0, { warnings: session.warnings.length });
+    }
+    case 'showStoredObjects':
+      // Tessera has no stored functions, procedures, triggers or events: MySQL's columns, no rows.
+      return filtered(show.showStoredObjects(st.what), st.where);
     case 'flush':
+      // FLUSH TABLES WITH READ LOCK holds every table READ; other FLUSHes have nothing to do.
+      if (/^TABLES\s+WITH\s+READ\s+LOCK$/i.test(st.what)) await session.flushTablesWithReadLock();
       return ok(0);
     case 'analyzeTable':
     case 'optimizeTable': {

@@ -48,7 +48,7 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
       if (st.name.toLowerCase() === INFORMATION_SCHEMA || catalog.database(st.name)) {
         if (st.ifNotExists) {
           session.warn('ER_DB_CREATE_EXISTS', `Can't create database '${st.name}'; database exists`, 'Note');
-          return ok(0, { warnings: 1 });
+          return ok(0, { warnings: session.warnings.length });
         }
         throw new SqlError('ER_DB_CREATE_EXISTS', `Can't create database '${st.name}'; database exists`);
       }
@@ -63,7 +63,7 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
       if (!db) {
         if (st.ifExists) {
           session.warn('ER_DB_DROP_EXISTS', `Can't drop database '${st.name}'; database doesn't exist`, 'Note');
-          return ok(0, { warnings: 1 });
+          return ok(0, { warnings: session.warnings.length });
         }
         throw new SqlError('ER_DB_DROP_EXISTS', `Can't drop database '${st.name}'; database doesn't exist`);
       }
@@ -79,14 +79,16 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
       if (catalog.table(db, st.table.name)) {
         if (st.ifNotExists) {
           session.warn('ER_TABLE_EXISTS', `Table '${st.table.name}' already exists`, 'Note');
-          return ok(0, { warnings: 1 });
+          return ok(0, { warnings: session.warnings.length });
         }
         throw new SqlError('ER_TABLE_EXISTS', `Table '${st.table.name}' already exists`);
       }
       if (st.asQuery) return runCreateTableSelect(session, { ...st, asQuery: st.asQuery });
       const built = buildTableDef(st, { db, id: catalog.allocateTableId(), now: nowText().slice(0, 19), collation: catalog.database(db)!.collation });
       await createTable(session, built.def, built.autoIncrementStart);
-      return ok(0);
+      for (const w of built.collationWarnings) session.warn('ER_NOT_SUPPORTED_YET', w);
+      if (built.shardKeyWarning !== undefined) session.warn('ER_NONUNIQ_SHARD_KEY', built.shardKeyWarning);
+      return ok(0, { warnings: session.warnings.length });
     }
     case 'createTableLike': {
       const src = tableOf(session, st.like);
@@ -94,7 +96,7 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
       if (catalog.table(db, st.table.name)) {
         if (st.ifNotExists) {
           session.warn('ER_TABLE_EXISTS', `Table '${st.table.name}' already exists`, 'Note');
-          return ok(0, { warnings: 1 });
+          return ok(0, { warnings: session.warnings.length });
         }
         throw new SqlError('ER_TABLE_EXISTS', `Table '${st.table.name}' already exists`);
       }
@@ -117,7 +119,7 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
         for (const leaf of engine.partitionMap.leaves()) await leaf.dropTable(t.db, t.id);
       }
       for (const m of missing) session.warn('ER_BAD_TABLE', `Unknown table '${m}'`, 'Note');
-      return ok(0, { warnings: missing.length });
+      return ok(0, { warnings: session.warnings.length });
     }
     case 'truncate': {
       const t = tableOf(session, st.table);

@@ -39,6 +39,10 @@ function defaultValue(session: Session, c: ColumnDef, now: string): Value {
 
 // ───────────────────────────── INSERT / REPLACE ─────────────────────────────
 
+function noAutoValueOnZero(session: Session): boolean {
+  return /\bNO_AUTO_VALUE_ON_ZERO\b/.test(String(session.vars.get('sql_mode') ?? ''));
+}
+
 export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.Statement & { kind: 'insert' }, params: Params): Promise<StatementResult> {
   const t = session.table(st.table);
   const now = nowText();
@@ -104,7 +108,8 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
     });
     if (autoCol >= 0) {
       const v = row[autoCol];
-      if (v === null || v === 0 || v === 0n) {
+      // 0 asks for a new id too, unless sql_mode has NO_AUTO_VALUE_ON_ZERO (what dumps restore with).
+      if (v === null || ((v === 0 || v === 0n) && !noAutoValueOnZero(session))) {
         const id = session.engine.takeAutoIncrement(t, 1);
         firstGenerated ??= id;
         row[autoCol] = id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id;

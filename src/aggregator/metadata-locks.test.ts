@@ -54,4 +54,52 @@ describe('MetadataLocks', () => {
     expect(await settled(mdl.shared(a, [U], 1000))).toBe('done');
     expect(await settled(mdl.shared(a, [T], 1000))).toBe('pending');
   });
+
+  it('LOCK TABLES READ (readOnly) lets others read but makes writers wait, and waits for writers itself', async () => {
+    const mdl = new MetadataLocks();
+    const [locker, reader, writer, other] = [{}, {}, {}, {}];
+    await mdl.lockTables(locker, new Map([[T, 'readOnly']]), 1000);
+    expect(await settled(mdl.shared(reader, [T], 1000))).toBe('done');
+    const w = mdl.shared(writer, [T], 1000, 'write');
+    expect(await settled(w)).toBe('pending');
+    // A later LOCK TABLES READ queues behind the waiting writer (first come, first served).
+    const o = mdl.lockTables(other, new Map([[T, 'readOnly']]), 1000);
+    expect(await settled(o)).toBe('pending');
+    mdl.release(locker);
+    expect(await settled(w)).toBe('done');
+    expect(await settled(o)).toBe('pending');
+    mdl.release(writer);
+    expect(await settled(o)).toBe('done');
+    mdl.release(other);
+    await mdl.shared(writer, [T], 1000, 'write');
+    // A writer holding the table keeps a new LOCK TABLES READ waiting until it is done.
+    const r = mdl.lockTables(locker, new Map([[T, 'readOnly']]), 1000);
+    expect(await settled(r)).toBe('pending');
+    mdl.release(writer);
+    expect(await settled(r)).toBe('done');
+  });
+
+  it('LOCK TABLES WRITE (exclusive) keeps everyone else out until released; its owner goes on', async () => {
+    const mdl = new MetadataLocks();
+    const [locker, reader] = [{}, {}];
+    await mdl.lockTables(locker, new Map([[T, 'exclusive'], [U, 'readOnly']]), 1000);
+    const r = mdl.shared(reader, [T], 1000);
+    expect(await settled(r)).toBe('pending');
+    expect(await settled(mdl.shared(reader, [U], 1000))).toBe('done');
+    expect(await settled(mdl.shared(locker, [T], 1000, 'write'))).toBe('done');
+    mdl.release(locker);
+    expect(await settled(r)).toBe('done');
+    expect(mdl.holds(locker)).toBe(false);
+  });
+
+  it('an owner holding a table for reading upgrades to writing at once, even with a DDL queued', async () => {
+    const mdl = new MetadataLocks();
+    const [txn, ddl] = [{}, {}];
+    await mdl.shared(txn, [T], 1000);
+    const x = mdl.exclusive(ddl, [T], 1000);
+    expect(await settled(mdl.shared(txn, [T], 1000, 'write'))).toBe('done');
+    expect(await settled(x)).toBe('pending');
+    mdl.release(txn);
+    expect(await settled(x)).toBe('done');
+  });
 });

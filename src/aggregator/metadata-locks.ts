@@ -13,21 +13,32 @@
  * lock_wait_timeout with 1205, as MySQL does.
  */
 import { SqlError } from '../common/errors.js';
+import { assertNever } from '../common/assert.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Who holds locks: a session (one transaction at a time). */
+/** Who holds locks: a session (one transaction at a time), or a session's LOCK TABLES. */
 export type LockOwner = object;
+
+/**
+ * What a holder may do with the table. `read` and `write`: a statement reading or changing rows
+ * (MySQL's SHARED_READ / SHARED_WRITE); `readOnly`: LOCK TABLES … READ, which lets others read but
+ * not write (SHARED_READ_ONLY); `exclusive`: DDL and LOCK TABLES … WRITE.
+ */
+export type LockMode = 'read' | 'write' | 'readOnly' | 'exclusive';
 
 interface Waiter {
   readonly owner: LockOwner;
-  readonly exclusive: boolean;
+  readonly mode: LockMode;
   readonly grant: () => void;
 }
 
 interface TableLock {
-  /** Owners holding it shared. */
-  readonly shared: Set<LockOwner>;
+  /** Owners holding it in a non-exclusive mode, and with which (the strongest asked for). */
+  readonly shared: Map<LockOwner, Exclude<LockMode, 'exclusive'>>;
+  /** How many holders hold it `write` / `readOnly` (conflict checks without a scan). */
+  writers: number;
+  readOnlys: number;
   exclusive: LockOwner | null;
   readonly queue: Waiter[];
 }
@@ -41,30 +52,22 @@ export class MetadataLocks {
   private readonly tables = new Map<string, TableLock>();
   private readonly held = new Map<LockOwner, Set<string>>();
 
-  /** Shared locks on `keys` for `owner`; resolves when all are held. */
-  async shared(owner: LockOwner, keys: readonly string[], timeoutMs: number): Promise<void> {
+  /** Shared locks on `keys` for `owner` (`write` for statements that change rows); resolves when all are held. */
+  async shared(owner: LockOwner, keys: readonly string[], timeoutMs: number, mode: 'read' | 'write' = 'read'): Promise<void> {
     for (const key of keys) {
-      const lock = this.lockOf(key);
-      if (lock.shared.has(owner) || lock.exclusive === owner) continue;
-      if (lock.exclusive === null && lock.queue.length === 0) {
-        this.grantShared(lock, owner, key);
-        continue;
-      }
-      await this.wait(lock, key, owner, false, timeoutMs);
+      const wait = this.acquire(owner, key, mode, timeoutMs);
+      if (wait !== undefined) await wait;
     }
   }
 
   /** Exclusive locks on `keys` (taken in sorted order, so two DDL never wait on each other in a cycle). */
   async exclusive(owner: LockOwner, keys: readonly string[], timeoutMs: number): Promise<void> {
-    for (const key of [...new Set(keys)].sort()) {
-      const lock = this.lockOf(key);
-      if (lock.exclusive === owner) continue;
-      if (lock.exclusive === null && lock.queue.length === 0 && othersShare(lock, owner) === 0) {
-        this.grantExclusive(lock, owner, key);
-        continue;
-      }
-      await this.wait(lock, key, owner, true, timeoutMs);
-    }
+    for (const key of [...new Set(keys)].sort()) await this.acquire(owner, key, 'exclusive', timeoutMs);
+  }
+
+  /** LOCK TABLES: each key in its mode, in sorted order (as `exclusive`), so two of them never deadlock. */
+  async lockTables(owner: LockOwner, locks: ReadonlyMap<string, 'readOnly' | 'exclusive'>, timeoutMs: number): Promise<void> {
+    for (const key of [...locks.keys()].sort()) await this.acquire(owner, key, locks.get(key)!, timeoutMs);
   }
 
   /** Releases everything `owner` holds (end of statement outside a transaction, or end of transaction). */
@@ -75,7 +78,7 @@ export class MetadataLocks {
     for (const key of keys) {
       const lock = this.tables.get(key);
       if (lock === undefined) continue;
-      lock.shared.delete(owner);
+      this.drop(lock, owner);
       if (lock.exclusive === owner) lock.exclusive = null;
       this.pump(lock, key);
     }
@@ -86,16 +89,30 @@ export class MetadataLocks {
     return (this.held.get(owner)?.size ?? 0) > 0;
   }
 
+  /** Grants at once (undefined: no promise to wait for, the hot path) or queues the request. */
+  private acquire(owner: LockOwner, key: string, mode: LockMode, timeoutMs: number): Promise<void> | undefined {
+    const lock = this.lockOf(key);
+    if (covers(lock, owner, mode)) return undefined;
+    // An owner that already holds the table goes first: a transaction going on with a table a
+    // DDL now waits for must not deadlock against it.
+    const holds = lock.exclusive === owner || lock.shared.has(owner);
+    if (compatible(lock, owner, mode) && (lock.queue.length === 0 || holds)) {
+      this.grant(lock, owner, key, mode);
+      return undefined;
+    }
+    return this.wait(lock, key, owner, mode, timeoutMs);
+  }
+
   private lockOf(key: string): TableLock {
     let lock = this.tables.get(key);
     if (lock === undefined) {
-      lock = { shared: new Set(), exclusive: null, queue: [] };
+      lock = { shared: new Map(), writers: 0, readOnlys: 0, exclusive: null, queue: [] };
       this.tables.set(key, lock);
     }
     return lock;
   }
 
-  private wait(lock: TableLock, key: string, owner: LockOwner, exclusive: boolean, timeoutMs: number): Promise<void> {
+  private wait(lock: TableLock, key: string, owner: LockOwner, mode: LockMode, timeoutMs: number): Promise<void> {
     // lock_wait_timeout defaults to a year; timers take at most 2^31-1 ms (about 24 days).
     const ms = Math.min(timeoutMs, MAX_TIMER_MS);
     return new Promise<void>((resolve, reject) => {
@@ -107,11 +124,10 @@ export class MetadataLocks {
       }, ms);
       const waiter: Waiter = {
         owner,
-        exclusive,
+        mode,
         grant: () => {
           clearTimeout(timer);
-          if (exclusive) this.grantExclusive(lock, owner, key);
-          else this.grantShared(lock, owner, key);
+          this.grant(lock, owner, key, mode);
           resolve();
         },
       };
@@ -121,33 +137,64 @@ export class MetadataLocks {
 
   /** Grants queued requests in order while they fit. */
   private pump(lock: TableLock, key: string): void {
-    while (lock.queue.length > 0 && lock.exclusive === null) {
+    while (lock.queue.length > 0) {
       const next = lock.queue[0]!;
-      if (next.exclusive && othersShare(lock, next.owner) > 0) break;
+      if (!compatible(lock, next.owner, next.mode)) break;
       lock.queue.shift();
       next.grant();
-      if (next.exclusive) break;
     }
     if (lock.queue.length === 0 && lock.exclusive === null && lock.shared.size === 0) this.tables.delete(key);
   }
 
-  private grantShared(lock: TableLock, owner: LockOwner, key: string): void {
-    lock.shared.add(owner);
-    this.note(owner, key);
-  }
-
-  private grantExclusive(lock: TableLock, owner: LockOwner, key: string): void {
-    lock.exclusive = owner;
-    this.note(owner, key);
-  }
-
-  private note(owner: LockOwner, key: string): void {
+  private grant(lock: TableLock, owner: LockOwner, key: string, mode: LockMode): void {
+    if (mode === 'exclusive') lock.exclusive = owner;
+    else {
+      const had = lock.shared.get(owner);
+      // read < write, read < readOnly; an owner never asks for both write and readOnly (LOCK
+      // TABLES READ forbids its own writes), so the stronger of the two wins.
+      if (had === undefined || had === 'read') {
+        this.drop(lock, owner);
+        lock.shared.set(owner, mode);
+        if (mode === 'write') lock.writers++;
+        if (mode === 'readOnly') lock.readOnlys++;
+      }
+    }
     let keys = this.held.get(owner);
     if (keys === undefined) this.held.set(owner, (keys = new Set()));
     keys.add(key);
   }
+
+  private drop(lock: TableLock, owner: LockOwner): void {
+    const had = lock.shared.get(owner);
+    if (had === undefined) return;
+    lock.shared.delete(owner);
+    if (had === 'write') lock.writers--;
+    if (had === 'readOnly') lock.readOnlys--;
+  }
 }
 
-function othersShare(lock: TableLock, owner: LockOwner): number {
-  return lock.shared.size - (lock.shared.has(owner) ? 1 : 0);
+/** The owner already holds the table in a mode that allows `mode`. */
+function covers(lock: TableLock, owner: LockOwner, mode: LockMode): boolean {
+  if (lock.exclusive === owner) return true;
+  const had = lock.shared.get(owner);
+  if (had === undefined || mode === 'exclusive') return false;
+  return mode === 'read' || had === mode;
+}
+
+/** Nobody else holds the table in a mode that conflicts with `mode`. */
+function compatible(lock: TableLock, owner: LockOwner, mode: LockMode): boolean {
+  if (lock.exclusive !== null && lock.exclusive !== owner) return false;
+  const mine = lock.shared.get(owner);
+  switch (mode) {
+    case 'read':
+      return true;
+    case 'write':
+      return lock.readOnlys - (mine === 'readOnly' ? 1 : 0) === 0;
+    case 'readOnly':
+      return lock.writers - (mine === 'write' ? 1 : 0) === 0;
+    case 'exclusive':
+      return lock.shared.size - (mine === undefined ? 0 : 1) === 0;
+    default:
+      return assertNever(mode, 'lock mode');
+  }
 }

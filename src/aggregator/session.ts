@@ -36,6 +36,8 @@ import { PlanCache } from './plan-cache.js';
 import { runInsert, runModify } from './dml.js';
 import { runDdl, isDdl } from './ddl.js';
 import { runAdmin } from './admin-statements.js';
+import { TableLocks, lockRequests, lockedTablesUse } from './table-locks.js';
+import { tableKey } from './metadata-locks.js';
 
 export interface QueryPlan {
   readonly plan: PhysicalPlan;
@@ -82,6 +84,8 @@ export class Session implements ServerSession {
   private stateSince = Date.now();
   /** What the running statement waits for, as SHOW PROCESSLIST's State shows it. */
   private waitingFor: string | null = null;
+  /** LOCK TABLES of this session. */
+  private readonly tableLocks: TableLocks;
 
   constructor(
     readonly engine: Engine,
@@ -89,6 +93,7 @@ export class Session implements ServerSession {
   ) {
     this.vars = new SystemVariables(engine.globals);
     this.multiStatements = conn.multiStatements;
+    this.tableLocks = new TableLocks(engine.mdl);
   }
 
   // ───────────────────────────── ServerSession ─────────────────────────────
@@ -198,6 +203,7 @@ export class Session implements ServerSession {
 
   async resetConnection(): Promise<void> {
     await this.endTxn(false);
+    this.tableLocks.unlock();
     this.prepared.clear();
     this.userVars.clear();
     this.warnings = [];
@@ -219,6 +225,7 @@ export class Session implements ServerSession {
     try {
       await this.endTxn(false);
     } finally {
+      this.tableLocks.unlock();
       this.engine.closed(this.conn.connectionId);
     }
   }
@@ -234,15 +241,50 @@ export class Session implements ServerSession {
     return /STRICT_(TRANS|ALL)_TABLES/.test(String(this.vars.get('sql_mode') ?? ''));
   }
 
-  /** Takes metadata locks; while it waits, SHOW PROCESSLIST says so (as MySQL does). */
-  private async metadataLocks(shared: readonly string[], exclusive: readonly string[]): Promise<void> {
+  /**
+   * Takes metadata locks (`written`: those of `shared` whose rows change); while it waits, SHOW
+   * PROCESSLIST says so (as MySQL does).
+   */
+  private async metadataLocks(shared: readonly string[], exclusive: readonly string[], written: readonly string[] = []): Promise<void> {
     this.waitingFor = 'Waiting for table metadata lock';
     try {
       if (exclusive.length > 0) await this.engine.mdl.exclusive(this, exclusive, this.lockWaitTimeoutForMetadata);
-      if (shared.length > 0) await this.engine.mdl.shared(this, shared, this.lockWaitTimeoutForMetadata);
+      const read = written.length === 0 ? shared : shared.filter((k) => !written.includes(k));
+      if (read.length > 0) await this.engine.mdl.shared(this, read, this.lockWaitTimeoutForMetadata);
+      if (written.length > 0) await this.engine.mdl.shared(this, written, this.lockWaitTimeoutForMetadata, 'write');
     } finally {
       this.waitingFor = null;
     }
+  }
+
+  /** LOCK TABLES: commits the open transaction first and lets go of earlier table locks, as MySQL does. */
+  async lockTables(st: Extract<A.Statement, { kind: 'lockTables' }>): Promise<void> {
+    const requests = lockRequests(st, this.db, this.engine.catalog);
+    await this.endTxn(true);
+    this.waitingFor = 'Waiting for table metadata lock';
+    try {
+      await this.tableLocks.lock(requests, this.lockWaitTimeoutForMetadata);
+    } finally {
+      this.waitingFor = null;
+    }
+  }
+
+  /** FLUSH TABLES WITH READ LOCK (mysqldump --lock-all-tables): commits first, as FLUSH does. */
+  async flushTablesWithReadLock(): Promise<void> {
+    await this.endTxn(true);
+    const keys = this.engine.catalog.databases().flatMap((d) => [...d.tables.values()].map((t) => tableKey(d.name, t.name)));
+    this.waitingFor = 'Waiting for global read lock';
+    try {
+      await this.tableLocks.lockAll(keys, this.lockWaitTimeoutForMetadata);
+    } finally {
+      this.waitingFor = null;
+    }
+  }
+
+  /** UNLOCK TABLES: commits the open transaction when table locks were held (MySQL's rule). */
+  async unlockTables(): Promise<void> {
+    if (this.tableLocks.active) await this.endTxn(true);
+    this.tableLocks.unlock();
   }
 
   /** lock_wait_timeout (metadata locks), in ms. */
@@ -272,6 +314,8 @@ export class Session implements ServerSession {
   }
 
   warn(code: ErrorCodeName | number, message: string, level: Diagnostic['level'] = 'Warning'): void {
+    // sql_notes = 0 (a dump's prologue sets it) keeps Notes out, as in MySQL.
+    if (level === 'Note' && !isOn(this.vars.get('sql_notes'))) return;
     const errno = typeof code === 'number' ? code : ErrorCodes[code].errno;
     if (this.warnings.length < 64) this.warnings.push({ level, code: errno, message });
   }
@@ -309,9 +353,14 @@ export class Session implements ServerSession {
 
   private async dispatch(ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
     const st = ps.statement;
-    if (!isDdl(st)) {
-      const { shared } = this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog);
-      if (shared.length > 0) await this.metadataLocks(shared, []);
+    if (this.tableLocks.active) {
+      // Under LOCK TABLES every table it may touch is held already (see table-locks.ts).
+      const use = lockedTablesUse(st, this.db, this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog));
+      this.tableLocks.check(use.used, use.written);
+    } else if (!isDdl(st)) {
+      const { shared, written } = this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog);
+      const writes = (st.kind === 'select' || st.kind === 'union') && isLockingRead(st) ? shared : written;
+      if (shared.length > 0) await this.metadataLocks(shared, [], writes);
     }
     switch (st.kind) {
       case 'select':
@@ -331,6 +380,8 @@ export class Session implements ServerSession {
         return this.inWriteTxn(() => runModify(this, ps, st, params));
       case 'begin':
         await this.endTxn(true);
+        // START TRANSACTION ends LOCK TABLES (an implicit UNLOCK TABLES), as in MySQL.
+        this.tableLocks.startTransaction();
         this.txnId = this.engine.newTxnId();
         return ok();
       case 'commit':
@@ -359,8 +410,10 @@ export class Session implements ServerSession {
         // DDL commits the open transaction first, as MySQL does, then waits for everyone else
         // to be done with the tables it changes (and holds off newcomers until it is).
         await this.endTxn(true);
-        const { shared, exclusive } = this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog);
-        await this.metadataLocks(shared, exclusive);
+        if (!this.tableLocks.active) {
+          const { shared, exclusive } = this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog);
+          await this.metadataLocks(shared, exclusive);
+        }
         return runDdl(this, st);
       }
       case 'use':
@@ -388,6 +441,8 @@ export class Session implements ServerSession {
       case 'explain':
       case 'lockTables':
       case 'unlockTables':
+      case 'alterTableKeys':
+      case 'showStoredObjects':
       case 'flush':
       case 'analyzeTable':
       case 'optimizeTable':
@@ -633,6 +688,10 @@ export function nowText(): string {
     nowMs = ms;
   }
   return nowString;
+}
+
+function isOn(v: Value): boolean {
+  return v === 1 || v === 1n || v === '1' || v === 'ON';
 }
 
 /** Text that can start a SELECT or UNION (one led by a comment is simply parsed). */

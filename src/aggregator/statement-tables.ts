@@ -9,9 +9,11 @@ import { tableKey } from './metadata-locks.js';
 export interface StatementTables {
   readonly shared: readonly string[];
   readonly exclusive: readonly string[];
+  /** Those of `shared` whose rows the statement changes (INSERT, UPDATE, DELETE targets). */
+  readonly written: readonly string[];
 }
 
-const NONE: StatementTables = { shared: [], exclusive: [] };
+const NONE: StatementTables = { shared: [], exclusive: [], written: [] };
 
 export function statementTables(st: A.Statement, db: string | null, catalog: CatalogView): StatementTables {
   const key = (t: { readonly db?: string; readonly name: string }): string | null => {
@@ -24,17 +26,17 @@ export function statementTables(st: A.Statement, db: string | null, catalog: Cat
     case 'truncate':
     case 'createIndex':
     case 'dropIndex':
-      return { shared: [], exclusive: keys([st.table]) };
+      return { shared: [], exclusive: keys([st.table]), written: [] };
     case 'dropTable':
-      return { shared: [], exclusive: keys(st.tables) };
+      return { shared: [], exclusive: keys(st.tables), written: [] };
     case 'renameTable':
-      return { shared: [], exclusive: keys(st.pairs.flatMap((p) => [p.from, p.to])) };
+      return { shared: [], exclusive: keys(st.pairs.flatMap((p) => [p.from, p.to])), written: [] };
     case 'dropDatabase': {
       const tables = catalog.database(st.name)?.tables.values() ?? [];
-      return { shared: [], exclusive: [...tables].map((t) => tableKey(st.name, t.name)) };
+      return { shared: [], exclusive: [...tables].map((t) => tableKey(st.name, t.name)), written: [] };
     }
     case 'createTableLike':
-      return { shared: keys([st.like]), exclusive: keys([st.table]) };
+      return { shared: keys([st.like]), exclusive: keys([st.table]), written: [] };
     case 'select':
     case 'union':
     case 'insert':
@@ -53,9 +55,19 @@ export function statementTables(st: A.Statement, db: string | null, catalog: Cat
       if (st.kind === 'createTable') {
         const own = key(st.table);
         if (own !== null) found.delete(own);
-        return { shared: [...found], exclusive: own === null ? [] : [own] };
+        return { shared: [...found], exclusive: own === null ? [] : [own], written: [] };
       }
-      return { shared: [...found], exclusive: [] };
+      const written = new Set<string>();
+      if (st.kind === 'insert' || st.kind === 'delete') {
+        const k = key(st.table);
+        if (k !== null) written.add(k);
+      } else if (st.kind === 'update') {
+        collectTableRefs(st.table, (t) => {
+          const k = key(t);
+          if (k !== null) written.add(k);
+        });
+      }
+      return { shared: [...found], exclusive: [], written: [...written] };
     }
     default:
       return NONE;
@@ -63,7 +75,7 @@ export function statementTables(st: A.Statement, db: string | null, catalog: Cat
 }
 
 /** Every `{ kind: 'table' }` TableRef anywhere in the tree: FROM, joins, derived tables, subqueries. */
-function collectTableRefs(node: unknown, visit: (t: { readonly db?: string; readonly name: string }) => void): void {
+export function collectTableRefs(node: unknown, visit: (t: { readonly db?: string; readonly name: string }) => void): void {
   if (node === null || typeof node !== 'object') return;
   if (Array.isArray(node)) {
     for (const x of node) collectTableRefs(x, visit);

@@ -259,13 +259,22 @@ export type InsertSource =
   /** INSERT … SET a = 1, b = 2 */
   | { readonly kind: 'set'; readonly assignments: readonly Assignment[] };
 
+export type StoredObjectList = 'FUNCTION STATUS' | 'PROCEDURE STATUS' | 'TRIGGERS' | 'EVENTS';
+
+/** One table of LOCK TABLES: READ [LOCAL] or [LOW_PRIORITY] WRITE. */
+export interface LockTableItem {
+  readonly table: TableName;
+  readonly alias?: string;
+  readonly mode: 'read' | 'write';
+}
+
 export type ShowStatement =
   | { readonly kind: 'showDatabases'; readonly like?: string; readonly where?: Expr }
   | { readonly kind: 'showTables'; readonly db?: string; readonly full: boolean; readonly like?: string; readonly where?: Expr }
   | { readonly kind: 'showColumns'; readonly table: TableName; readonly full: boolean; readonly like?: string; readonly where?: Expr }
   | { readonly kind: 'showIndex'; readonly table: TableName }
   | { readonly kind: 'showCreateTable'; readonly table: TableName }
-  | { readonly kind: 'showCreateDatabase'; readonly db: string }
+  | { readonly kind: 'showCreateDatabase'; readonly db: string; readonly ifNotExists?: boolean }
   | { readonly kind: 'showVariables'; readonly scope: 'session' | 'global'; readonly like?: string; readonly where?: Expr }
   | { readonly kind: 'showStatus'; readonly scope: 'session' | 'global'; readonly like?: string; readonly where?: Expr }
   | { readonly kind: 'showWarnings'; readonly errorsOnly: boolean; readonly limit?: Limit }
@@ -275,6 +284,8 @@ export type ShowStatement =
   | { readonly kind: 'showCharset'; readonly like?: string; readonly where?: Expr }
   | { readonly kind: 'showEngines' }
   | { readonly kind: 'showPlugins' }
+  /** SHOW FUNCTION STATUS / PROCEDURE STATUS / TRIGGERS / EVENTS: Tessera has none of these objects. */
+  | { readonly kind: 'showStoredObjects'; readonly what: StoredObjectList; readonly db?: string; readonly like?: string; readonly where?: Expr }
   /** SHOW LEAVES / PARTITIONS [ON db] / CLUSTER STATUS and the like: the words after SHOW. */
   | { readonly kind: 'showCluster'; readonly what: string; readonly db?: string };
 
@@ -326,7 +337,9 @@ export type Statement =
   | { readonly kind: 'rollbackToSavepoint'; readonly name: string }
   | { readonly kind: 'releaseSavepoint'; readonly name: string }
   | { readonly kind: 'kill'; readonly target: 'connection' | 'query'; readonly id: Expr }
-  | { readonly kind: 'lockTables' }
+  | { readonly kind: 'lockTables'; readonly tables: readonly LockTableItem[] }
+  /** ALTER TABLE t DISABLE KEYS / ENABLE KEYS (what mysqldump writes around its INSERTs). */
+  | { readonly kind: 'alterTableKeys'; readonly table: TableName; readonly enable: boolean }
   | { readonly kind: 'unlockTables' }
   | { readonly kind: 'flush'; readonly what: string }
   | { readonly kind: 'analyzeTable' | 'optimizeTable'; readonly tables: readonly TableName[] }

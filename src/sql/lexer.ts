@@ -92,6 +92,26 @@ function tok(
   return { kind, start, end, line, text, up, lit, slot, scope };
 }
 
+/** The MySQL version Tessera is compatible with, as version comments number it (8.0.32). */
+export const MYSQL_VERSION_ID = 80032;
+
+/**
+ * Tessera's own clauses (SHARD KEY, SORT KEY, REFERENCE) print inside version comments in
+ * SingleStore's range, 90000–TESSERA_COMMENT_VERSION: MySQL and MariaDB skip them (their
+ * versions are lower), Tessera runs them, as SingleStore does with its own.
+ */
+export const TESSERA_COMMENT_VERSION = 90899;
+
+/**
+ * Whether `/*!NNNNN … *\/` runs: with no number always; else when NNNNN ≤ MYSQL_VERSION_ID or it
+ * lies in Tessera's range. MySQL reads a 5-digit number; longer runs of digits are read whole.
+ */
+export function runsVersionComment(digits: string): boolean {
+  if (digits.length < 5) return true;
+  const v = Number(digits);
+  return v <= MYSQL_VERSION_ID || (v >= 90000 && v <= TESSERA_COMMENT_VERSION);
+}
+
 /** Splits the whole text into tokens. Never throws: unreadable input becomes a 'bad' token. */
 export function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -157,11 +177,14 @@ export function tokenize(src: string): Token[] {
     }
     if (c === C_SLASH && src.charCodeAt(i + 1) === C_STAR) {
       if (src.charCodeAt(i + 2) === C_BANG && !inExec) {
-        // executable comment: its content is SQL; a version number, if any, is skipped
-        i += 3;
-        while (i < n && isDigit(src.charCodeAt(i))) i++;
-        inExec = true;
-        continue;
+        // executable comment: its content is SQL when its version number (if any) says so
+        let j = i + 3;
+        while (j < n && isDigit(src.charCodeAt(j))) j++;
+        if (runsVersionComment(src.slice(i + 3, j))) {
+          i = j;
+          inExec = true;
+          continue;
+        }
       }
       const close = src.indexOf('*/', i + 2);
       if (close < 0) {

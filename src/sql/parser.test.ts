@@ -493,7 +493,7 @@ describe('session, SHOW and admin statements', () => {
       ['KILL 5', { kind: 'kill', target: 'connection', id: { kind: 'literal' } }],
       ['KILL QUERY 7', { kind: 'kill', target: 'query' }],
       ['KILL CONNECTION 8', { kind: 'kill', target: 'connection' }],
-      ['LOCK TABLES t READ, u WRITE', { kind: 'lockTables' }],
+      ['LOCK TABLES t READ, u WRITE', { kind: 'lockTables', tables: [{ table: { name: 't' }, mode: 'read' }, { table: { name: 'u' }, mode: 'write' }] }],
       ['UNLOCK TABLES', { kind: 'unlockTables' }],
       ['FLUSH TABLES WITH READ LOCK', { kind: 'flush', what: 'TABLES WITH READ LOCK' }],
       ['ANALYZE TABLE t, u', { kind: 'analyzeTable', tables: [{ name: 't' }, { name: 'u' }] }],

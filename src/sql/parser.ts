@@ -5,7 +5,7 @@
  */
 import type {
   AlterAction, Assignment, CastTarget, ColumnDef, ColumnPosition, Expr, IndexColumn, IndexDef, InsertSource, Limit, Literal,
-  OrderItem, ParsedStatement, Query, Select, SelectItem, ShowStatement, Statement, TableName, TableOptions,
+  LockTableItem, OrderItem, ParsedStatement, Query, Select, SelectItem, ShowStatement, Statement, TableName, TableOptions,
   TableRef, TimeUnit, TypeName,
 } from './ast.js';
 import { assertNever } from '../common/assert.js';
@@ -42,7 +42,7 @@ const UNSUPPORTED_STATEMENTS = new Set([
 ]);
 
 const UNSUPPORTED_SHOW = new Set([
-  'GRANTS', 'TRIGGERS', 'EVENTS', 'FUNCTION', 'PROCEDURE', 'OPEN', 'PRIVILEGES', 'MASTER', 'SLAVE', 'REPLICA',
+  'GRANTS', 'OPEN', 'PRIVILEGES', 'MASTER', 'SLAVE', 'REPLICA',
   'REPLICAS', 'BINARY', 'BINLOG', 'RELAYLOG', 'PROFILES', 'PROFILE', 'ENGINE', 'COUNT',
 ]);
 
@@ -278,10 +278,7 @@ class Parser {
         return { kind: 'kill', target, id: this.expr() };
       }
       case 'LOCK':
-        this.next();
-        if (!this.accept('TABLES')) this.expect('TABLE');
-        this.skipRest();
-        return { kind: 'lockTables' };
+        return this.lockTables();
       case 'UNLOCK':
         this.next();
         if (!this.accept('TABLES')) this.expect('TABLE');
@@ -318,8 +315,28 @@ class Parser {
     }
   }
 
-  private skipRest(): void {
-    this.pos = this.end;
+  /** LOCK TABLE[S] t [[AS] alias] {READ [LOCAL] | [LOW_PRIORITY] WRITE}, … */
+  private lockTables(): Statement {
+    this.next();
+    if (!this.accept('TABLES')) this.expect('TABLE');
+    const tables: LockTableItem[] = [];
+    do {
+      const table = this.tableName();
+      let alias: string | undefined;
+      if (this.accept('AS')) alias = this.ident();
+      else if (this.isIdent() && !this.isWord('READ') && !this.isWord('WRITE') && !this.isWord('LOW_PRIORITY')) alias = this.ident();
+      let mode: 'read' | 'write';
+      if (this.accept('READ')) {
+        this.accept('LOCAL');
+        mode = 'read';
+      } else {
+        this.accept('LOW_PRIORITY');
+        this.expect('WRITE');
+        mode = 'write';
+      }
+      tables.push(alias !== undefined ? { table, alias, mode } : { table, mode });
+    } while (this.acceptOp(','));
+    return { kind: 'lockTables', tables };
   }
 
   private chainRelease(): void {
@@ -1961,6 +1978,11 @@ class Parser {
       return this.fail();
     }
     const table = this.tableName();
+    if ((this.isWord('DISABLE') || this.isWord('ENABLE')) && this.isWord('KEYS', 1)) {
+      const enable = this.next().up === 'ENABLE';
+      this.next();
+      return { kind: 'alterTableKeys', table, enable };
+    }
     const actions: AlterAction[] = [];
     do actions.push(...this.alterAction());
     while (this.acceptOp(','));
@@ -2214,7 +2236,8 @@ class Parser {
       case 'CREATE':
         if (this.accept('TABLE')) return { kind: 'showCreateTable', table: this.tableName() };
         if (this.accept('DATABASE') || this.accept('SCHEMA')) {
-          this.ifNotExists();
+          // mysqldump --databases asks IF NOT EXISTS, and the answer carries it.
+          if (this.ifNotExists()) return { kind: 'showCreateDatabase', db: this.ident(), ifNotExists: true };
           return { kind: 'showCreateDatabase', db: this.ident() };
         }
         if (['VIEW', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT', 'USER'].includes(this.peek().up)) return this.unsupported('SHOW CREATE ' + this.peek().up);
@@ -2259,6 +2282,19 @@ class Parser {
         return { kind: 'showEngines' };
       case 'PLUGINS':
         return { kind: 'showPlugins' };
+      case 'FUNCTION':
+      case 'PROCEDURE':
+      case 'TRIGGERS':
+      case 'EVENTS': {
+        if (u === 'FUNCTION' || u === 'PROCEDURE') {
+          if (!this.isWord('STATUS')) return this.unsupported('SHOW ' + u + ' ' + this.peek().text);
+          this.next();
+          return { kind: 'showStoredObjects', what: u === 'FUNCTION' ? 'FUNCTION STATUS' : 'PROCEDURE STATUS', ...this.likeOrWhere() };
+        }
+        const db = this.fromDb();
+        const s: ShowStatement = { kind: 'showStoredObjects', what: u, ...this.likeOrWhere() };
+        return db !== undefined ? { ...s, db } : s;
+      }
       case 'LEAVES':
       case 'AGGREGATORS':
       case 'PARTITIONS':

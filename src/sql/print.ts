@@ -416,7 +416,7 @@ function printShow(s: ShowStatement): string {
     case 'showCreateTable':
       return 'SHOW CREATE TABLE ' + printTableName(s.table);
     case 'showCreateDatabase':
-      return 'SHOW CREATE DATABASE ' + quoteIdent(s.db);
+      return 'SHOW CREATE DATABASE ' + (s.ifNotExists ? 'IF NOT EXISTS ' : '') + quoteIdent(s.db);
     case 'showVariables':
       return 'SHOW ' + s.scope.toUpperCase() + ' VARIABLES' + likeWhere(s);
     case 'showStatus':
@@ -435,6 +435,8 @@ function printShow(s: ShowStatement): string {
       return 'SHOW ENGINES';
     case 'showPlugins':
       return 'SHOW PLUGINS';
+    case 'showStoredObjects':
+      return 'SHOW ' + s.what + (s.db !== undefined ? ' FROM ' + quoteIdent(s.db) : '') + likeWhere(s);
     case 'showCluster':
       return 'SHOW ' + s.what + (s.db !== undefined ? ' ON ' + quoteIdent(s.db) : '');
     default:
@@ -562,7 +564,9 @@ export function printStatement(s: Statement): string {
     case 'kill':
       return 'KILL ' + (s.target === 'query' ? 'QUERY ' : 'CONNECTION ') + printExpr(s.id);
     case 'lockTables':
-      return 'LOCK TABLES';
+      return 'LOCK TABLES ' + s.tables.map((t) => printTableName(t.table) + (t.alias !== undefined ? ' AS ' + quoteIdent(t.alias) : '') + (t.mode === 'read' ? ' READ' : ' WRITE')).join(', ');
+    case 'alterTableKeys':
+      return 'ALTER TABLE ' + printTableName(s.table) + (s.enable ? ' ENABLE KEYS' : ' DISABLE KEYS');
     case 'unlockTables':
       return 'UNLOCK TABLES';
     case 'flush':
@@ -589,6 +593,7 @@ export function printStatement(s: Statement): string {
     case 'showCharset':
     case 'showEngines':
     case 'showPlugins':
+    case 'showStoredObjects':
     case 'showCluster':
       return printShow(s);
     default:

@@ -87,11 +87,34 @@ describe('information_schema', () => {
   it('fixed and empty tables', () => {
     expect(asObjects('COLLATIONS').some((r) => r.COLLATION_NAME === 'utf8mb4_0900_ai_ci' && r.ID === 255)).toBe(true);
     expect(asObjects('ENGINES')[0]).toMatchObject({ ENGINE: 'InnoDB', SUPPORT: 'DEFAULT' });
-    for (const n of ['VIEWS', 'ROUTINES', 'TRIGGERS', 'PARTITIONS', 'REFERENTIAL_CONSTRAINTS', 'PROCESSLIST']) expect(asObjects(n)).toEqual([]);
+    for (const n of ['VIEWS', 'ROUTINES', 'TRIGGERS', 'REFERENTIAL_CONSTRAINTS', 'PROCESSLIST']) expect(asObjects(n)).toEqual([]);
     const rs = informationSchemaTable('processlist', {
       catalog: catalog(),
       processlist: [{ id: 1, user: 'root', host: 'h', db: null, command: 'Sleep', time: 3, state: null, info: null }],
     })!;
     expect(rs.rows).toEqual([[1, 'root', 'h', null, 'Sleep', 3, null, null]]);
+  });
+
+  it('has the tables dump tools read, with MySQL 8 columns; PARTITIONS has a row per table as MySQL has for unpartitioned ones', () => {
+    const names = (t: string): string[] => informationSchemaColumns(t)!.map((c) => c.name);
+    expect(names('FILES')).toHaveLength(38);
+    expect(names('FILES').slice(0, 10)).toEqual([
+      'FILE_ID', 'FILE_NAME', 'FILE_TYPE', 'TABLESPACE_NAME', 'TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'LOGFILE_GROUP_NAME', 'LOGFILE_GROUP_NUMBER', 'ENGINE',
+    ]);
+    expect(names('FILES').slice(-3)).toEqual(['CHECKSUM', 'STATUS', 'EXTRA']);
+    expect(names('CHECK_CONSTRAINTS')).toEqual(['CONSTRAINT_CATALOG', 'CONSTRAINT_SCHEMA', 'CONSTRAINT_NAME', 'CHECK_CLAUSE']);
+    expect(names('EVENTS')).toHaveLength(24);
+    expect(names('EVENTS').slice(0, 3)).toEqual(['EVENT_CATALOG', 'EVENT_SCHEMA', 'EVENT_NAME']);
+    expect(names('PARAMETERS')).toHaveLength(16);
+    expect(names('COLUMN_STATISTICS')).toEqual(['SCHEMA_NAME', 'TABLE_NAME', 'COLUMN_NAME', 'HISTOGRAM']);
+    expect(names('PARTITIONS')).toHaveLength(25);
+    for (const n of ['FILES', 'EVENTS', 'CHECK_CONSTRAINTS', 'PARAMETERS', 'COLUMN_STATISTICS']) expect(asObjects(n)).toEqual([]);
+    expect(asObjects('PARTITIONS')).toEqual([
+      expect.objectContaining({ TABLE_SCHEMA: 'shop', TABLE_NAME: 'items', PARTITION_NAME: null, PARTITION_METHOD: null, TABLE_ROWS: 42, TABLESPACE_NAME: null }),
+    ]);
+    // information_schema lists its own new tables too.
+    expect(asObjects('TABLES').filter((r) => r.TABLE_SCHEMA === 'information_schema').map((r) => r.TABLE_NAME)).toEqual(
+      expect.arrayContaining(['FILES', 'EVENTS', 'CHECK_CONSTRAINTS', 'PARAMETERS', 'COLUMN_STATISTICS', 'PARTITIONS']),
+    );
   });
 });

@@ -19,6 +19,7 @@ import {
   type RowsetColumn,
   type TableStats,
 } from './show.js';
+import { TOOL_SCHEMAS, toolTableRows } from './information-schema-tools.js';
 
 /**
  * information_schema as in-memory Rowsets built from the catalog; the planner runs the
@@ -42,7 +43,7 @@ const TXT = T.text;
 
 type Spec = readonly (readonly [string, SqlType])[];
 
-const SCHEMAS = {
+const CORE_SCHEMAS = {
   SCHEMATA: [
     ['CATALOG_NAME', V64],
     ['SCHEMA_NAME', V64],
@@ -256,34 +257,10 @@ const SCHEMAS = {
     ['COLLATION_CONNECTION', V64],
     ['DATABASE_COLLATION', V64],
   ],
-  PARTITIONS: [
-    ['TABLE_CATALOG', V64],
-    ['TABLE_SCHEMA', V64],
-    ['TABLE_NAME', V64],
-    ['PARTITION_NAME', V64],
-    ['SUBPARTITION_NAME', V64],
-    ['PARTITION_ORDINAL_POSITION', U64],
-    ['SUBPARTITION_ORDINAL_POSITION', U64],
-    ['PARTITION_METHOD', T.varchar(13)],
-    ['SUBPARTITION_METHOD', T.varchar(13)],
-    ['PARTITION_EXPRESSION', TXT],
-    ['SUBPARTITION_EXPRESSION', TXT],
-    ['PARTITION_DESCRIPTION', TXT],
-    ['TABLE_ROWS', U64],
-    ['AVG_ROW_LENGTH', U64],
-    ['DATA_LENGTH', U64],
-    ['MAX_DATA_LENGTH', U64],
-    ['INDEX_LENGTH', U64],
-    ['DATA_FREE', U64],
-    ['CREATE_TIME', DT],
-    ['UPDATE_TIME', DT],
-    ['CHECK_TIME', DT],
-    ['CHECKSUM', I64],
-    ['PARTITION_COMMENT', TXT],
-    ['NODEGROUP', T.varchar(256)],
-    ['TABLESPACE_NAME', T.varchar(268)],
-  ],
 } as const satisfies Record<string, Spec>;
+
+/** The core tables above, and those dump and migration tools read (information-schema-tools.ts). */
+const SCHEMAS = { ...CORE_SCHEMAS, ...TOOL_SCHEMAS };
 
 export type InformationSchemaTableName = keyof typeof SCHEMAS;
 
@@ -490,9 +467,15 @@ function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext)
     case 'VIEWS':
     case 'ROUTINES':
     case 'TRIGGERS':
-    case 'PARTITIONS':
       // Tessera has no views, routines or triggers; foreign keys are parsed and dropped.
       return [];
+    case 'FILES':
+    case 'PARTITIONS':
+    case 'EVENTS':
+    case 'CHECK_CONSTRAINTS':
+    case 'PARAMETERS':
+    case 'COLUMN_STATISTICS':
+      return toolTableRows(name, { tables: () => allTables(ctx), rowCount: (t) => ctx.rowCount?.(t) });
     default:
       return assertNever(name, 'information_schema table');
   }

@@ -20,7 +20,10 @@ import {
   showTableStatus,
   showVariables,
   showWarnings,
+  TESSERA_CLAUSE_VERSION,
 } from './show.js';
+import { MYSQL_VERSION_ID, runsVersionComment } from '../../sql/lexer.js';
+import { SERVER_VERSION } from './variables.js';
 
 function table(sql: string, db = 'sbtest'): TableDef {
   const s = parseOne(sql).statement as CreateTable;
@@ -61,6 +64,18 @@ describe('likeMatch', () => {
     ['%%x', 'yyx', true],
     ['max_allowed_packet', 'max_allowed_packet', true],
   ])('%s ~ %s = %s', (p, t, r) => expect(likeMatch(p, t)).toBe(r));
+});
+
+describe('version comments of SHOW CREATE TABLE', () => {
+  it("prints Tessera's clauses in a version Tessera runs and MySQL 8 / MariaDB skip; the lexer's MySQL version is the server's", () => {
+    expect(runsVersionComment(String(TESSERA_CLAUSE_VERSION))).toBe(true);
+    expect(TESSERA_CLAUSE_VERSION).toBeGreaterThan(MYSQL_VERSION_ID);
+    // MariaDB numbers itself 10xxxx and up (it skips 90621). MySQL 9.x numbers itself 90000 and up,
+    // the range SingleStore took too: a MySQL from 9.6.21 on would run these clauses (and reject them).
+    expect(TESSERA_CLAUSE_VERSION).toBeLessThan(100000);
+    const [major, minor, patch] = SERVER_VERSION.split('-')[0]!.split('.').map(Number);
+    expect(major! * 10000 + minor! * 100 + patch!).toBe(MYSQL_VERSION_ID);
+  });
 });
 
 describe('SHOW CREATE TABLE', () => {
@@ -109,15 +124,46 @@ describe('SHOW CREATE TABLE', () => {
     );
   });
 
-  it('adds SHARD KEY / SORT KEY lines only when they say something', () => {
+  it("prints Tessera's clauses in version comments MySQL skips, each with its own comma", () => {
     const sharded = table('CREATE TABLE t (a int, b int, PRIMARY KEY (a, b), SHARD KEY (b))');
-    expect(createTableSql(sharded)).toContain('  PRIMARY KEY (`a`,`b`),\n  SHARD KEY (`b`)\n)');
+    expect(createTableSql(sharded)).toContain('  PRIMARY KEY (`a`,`b`)\n  /*!90621 , SHARD KEY (`b`) */\n)');
+    const col = table('CREATE TABLE t (a int, ts datetime, SORT KEY (ts), SHARD KEY (a))');
+    expect(createTableSql(col)).toContain('  `ts` datetime DEFAULT NULL\n  /*!90621 , SHARD KEY (`a`) */\n  /*!90621 , SORT KEY (`ts`) */\n)');
+    const ref = table('CREATE REFERENCE TABLE r (a int primary key) DEFAULT CHARSET=latin1');
+    expect(createTableSql(ref)).toBe('CREATE /*!90621 REFERENCE */ TABLE `r` (\n  `a` int NOT NULL,\n  PRIMARY KEY (`a`)\n) ENGINE=InnoDB DEFAULT CHARSET=latin1');
+    // A written shard key prints even where the keys would choose the same one, and SHARD KEY () too.
+    expect(createTableSql(table('CREATE TABLE t (a int primary key, SHARD KEY (a))'))).toContain('/*!90621 , SHARD KEY (`a`) */');
+    expect(createTableSql(table('CREATE TABLE t (a int, SHARD KEY ())'))).toContain('  `a` int DEFAULT NULL\n  /*!90621 , SHARD KEY () */\n)');
+  });
+
+  it('leaves out a shard key the keys chose: restoring the text chooses it again', () => {
     expect(createTableSql(table('CREATE TABLE t (a int primary key)'))).not.toContain('SHARD KEY');
     expect(createTableSql(table('CREATE TABLE t (a int)'))).not.toContain('SHARD KEY');
-    const col = table('CREATE TABLE t (a int, ts datetime, SORT KEY (ts), SHARD KEY (a))');
-    expect(createTableSql(col)).toContain('  SHARD KEY (`a`),\n  SORT KEY (`ts`)\n)');
-    const ref = table('CREATE REFERENCE TABLE r (a int primary key) DEFAULT CHARSET=latin1');
-    expect(createTableSql(ref)).toBe('CREATE REFERENCE TABLE `r` (\n  `a` int NOT NULL,\n  PRIMARY KEY (`a`)\n) ENGINE=InnoDB DEFAULT CHARSET=latin1');
+    // PRIMARY KEY plus other unique keys: a typical MySQL schema, printed as MySQL prints it.
+    const users = table('CREATE TABLE u (id int AUTO_INCREMENT PRIMARY KEY, email varchar(64) NOT NULL, UNIQUE KEY (email))');
+    expect(users.singlePartition).toBe(true);
+    expect(createTableSql(users)).not.toMatch(/SHARD|\/\*/);
+    const tenant = table('CREATE TABLE u (t int, id int, e varchar(9), PRIMARY KEY (t, id), UNIQUE KEY (t, e))');
+    expect(tenant.shardKey).toEqual([0]);
+    expect(createTableSql(tenant)).not.toContain('SHARD');
+  });
+
+  it('round-trips: the printed text builds the same table again', () => {
+    for (const sql of [
+      'CREATE TABLE t (a int, b int, PRIMARY KEY (a, b), SHARD KEY (b))',
+      'CREATE TABLE t (a int, ts datetime, SORT KEY (ts), SHARD KEY (a))',
+      'CREATE REFERENCE TABLE t (a int primary key)',
+      'CREATE TABLE t (a int, SHARD KEY ())',
+      'CREATE TABLE t (id int AUTO_INCREMENT PRIMARY KEY, email varchar(64) NOT NULL, UNIQUE KEY (email), KEY (email, id))',
+      'CREATE TABLE t (t int, id int, e varchar(9), PRIMARY KEY (t, id), UNIQUE KEY (t, e))',
+    ]) {
+      const first = table(sql);
+      const again = table(createTableSql(first));
+      expect(createTableSql(again), sql).toBe(createTableSql(first));
+      const { createdAt: _a, ...a } = first;
+      const { createdAt: _b, ...b } = again;
+      expect(b, sql).toEqual(a);
+    }
   });
 
   it('SHOW CREATE DATABASE', () => {

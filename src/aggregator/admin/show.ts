@@ -3,6 +3,8 @@ import { T, type SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { Decimal } from '../../common/decimal.js';
 import { assertNever } from '../../common/assert.js';
+import { implicitShardKey } from '../ddl/table-def.js';
+import type { StoredObjectList } from '../../sql/ast.js';
 
 /**
  * Result sets of the SHOW family, with MySQL 8's column names and order. LIKE is applied
@@ -388,8 +390,31 @@ function sameColumns(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /**
- * The CREATE TABLE text MySQL 8 prints, plus SingleStore's SHARD KEY / SORT KEY lines where
- * they carry information (a shard key other than the primary key; a columnstore sort key).
+ * The version of the comments Tessera's own clauses print in: inside SingleStore's range, which
+ * MySQL and MariaDB skip and Tessera runs (TESSERA_COMMENT_VERSION in sql/lexer.ts).
+ */
+export const TESSERA_CLAUSE_VERSION = 90621;
+
+function tesseraClause(text: string): string {
+  return `/*!${TESSERA_CLAUSE_VERSION} ${text} */`;
+}
+
+/**
+ * Whether SHOW CREATE TABLE prints the shard key: when it was written (so that it is written
+ * again on restore), or when the keys would not choose it again (a catalog from before written
+ * shard keys were recorded). One the keys chose is left out: they choose it again.
+ */
+function printsShardKey(table: TableDef): boolean {
+  if (table.reference) return false;
+  if (table.shardKeyExplicit === true) return true;
+  const chosen = implicitShardKey(table.indexes);
+  return chosen.singlePartition !== (table.singlePartition === true) || !sameColumns(chosen.shardKey, table.shardKey);
+}
+
+/**
+ * The CREATE TABLE text MySQL 8 prints. Tessera's own clauses (REFERENCE, a written SHARD KEY,
+ * SORT KEY) go in version comments that MySQL skips, as SingleStore prints its own, so the
+ * text is valid MySQL and restores into Tessera as it was.
  * nextAutoIncrement: the table's next auto-increment value; printed when > 1.
  */
 export function createTableSql(table: TableDef, nextAutoIncrement?: bigint): string {
@@ -399,20 +424,19 @@ export function createTableSql(table: TableDef, nextAutoIncrement?: bigint): str
     if (ix.primary) lines.push(`  PRIMARY KEY ${columnList(table, ix.columns)}${using}`);
     else lines.push(`  ${ix.unique ? 'UNIQUE KEY' : 'KEY'} ${quoteIdent(ix.name)} ${columnList(table, ix.columns)}${using}`);
   }
-  if (!table.reference) {
-    const pk = table.indexes.find((ix) => ix.primary);
-    const implied = pk ? pk.columns : [];
-    if (!sameColumns(table.shardKey, implied)) lines.push(`  SHARD KEY ${columnList(table, table.shardKey)}`);
-  }
-  if (table.storage === 'columnstore') lines.push(`  SORT KEY ${columnList(table, table.sortKey)}`);
+  // Each clause carries its own comma, inside the comment, so MySQL sees no trailing comma.
+  const clauses: string[] = [];
+  if (printsShardKey(table)) clauses.push(tesseraClause(`, SHARD KEY ${columnList(table, table.shardKey)}`));
+  if (table.storage === 'columnstore') clauses.push(tesseraClause(`, SORT KEY ${columnList(table, table.sortKey)}`));
+  const body = lines.join(',\n') + clauses.map((c) => '\n  ' + c).join('');
   const charset = charsetOf(table.collation);
   let opts = `ENGINE=${table.engine}`;
   if (nextAutoIncrement !== undefined && nextAutoIncrement > 1n) opts += ` AUTO_INCREMENT=${nextAutoIncrement}`;
   opts += ` DEFAULT CHARSET=${charset}`;
   if (charset === 'utf8mb4' || COMPILED_DEFAULT[charset] !== table.collation) opts += ` COLLATE=${table.collation}`;
   if (table.comment !== '') opts += ` COMMENT=${quoteString(table.comment)}`;
-  const create = table.reference ? 'CREATE REFERENCE TABLE' : 'CREATE TABLE';
-  return `${create} ${quoteIdent(table.name)} (\n${lines.join(',\n')}\n) ${opts}`;
+  const create = table.reference ? `CREATE ${tesseraClause('REFERENCE')} TABLE` : 'CREATE TABLE';
+  return `${create} ${quoteIdent(table.name)} (\n${body}\n) ${opts}`;
 }
 
 export function showCreateTable(table: TableDef, nextAutoIncrement?: bigint): Rowset {
@@ -611,6 +635,62 @@ export function showPlugins(): Rowset {
     columns: cols(['Name', V64], ['Status', T.varchar(10)], ['Type', T.varchar(80)], ['Library', T.varchar(4096)], ['License', T.varchar(80)]),
     rows: plugins,
   };
+}
+
+const STORED_OBJECT_COLUMNS: Readonly<Record<StoredObjectList, readonly [string, SqlType][]>> = {
+  'FUNCTION STATUS': routineStatusColumns(),
+  'PROCEDURE STATUS': routineStatusColumns(),
+  TRIGGERS: [
+    ['Trigger', V64],
+    ['Event', T.varchar(6)],
+    ['Table', V64],
+    ['Statement', T.text],
+    ['Timing', T.varchar(6)],
+    ['Created', { kind: 'timestamp', fsp: 2 }],
+    ['sql_mode', T.varchar(8192)],
+    ['Definer', T.varchar(288)],
+    ['character_set_client', T.varchar(32)],
+    ['collation_connection', V64],
+    ['Database Collation', V64],
+  ],
+  EVENTS: [
+    ['Db', V64],
+    ['Name', V64],
+    ['Definer', T.varchar(288)],
+    ['Time zone', V64],
+    ['Type', T.varchar(9)],
+    ['Execute at', T.datetime],
+    ['Interval value', T.varchar(256)],
+    ['Interval field', T.varchar(18)],
+    ['Starts', T.datetime],
+    ['Ends', T.datetime],
+    ['Status', T.varchar(18)],
+    ['Originator', { kind: 'int', bytes: 4, unsigned: true }],
+    ['character_set_client', T.varchar(32)],
+    ['collation_connection', V64],
+    ['Database Collation', V64],
+  ],
+};
+
+function routineStatusColumns(): [string, SqlType][] {
+  return [
+    ['Db', V64],
+    ['Name', V64],
+    ['Type', T.varchar(9)],
+    ['Definer', T.varchar(288)],
+    ['Modified', { kind: 'timestamp', fsp: 0 }],
+    ['Created', { kind: 'timestamp', fsp: 0 }],
+    ['Security_type', T.varchar(7)],
+    ['Comment', T.text],
+    ['character_set_client', T.varchar(32)],
+    ['collation_connection', V64],
+    ['Database Collation', V64],
+  ];
+}
+
+/** SHOW FUNCTION STATUS / PROCEDURE STATUS / TRIGGERS / EVENTS: Tessera has none of these objects. */
+export function showStoredObjects(what: StoredObjectList): Rowset {
+  return { columns: cols(...STORED_OBJECT_COLUMNS[what]), rows: [] };
 }
 
 /** Shared with information_schema: octet length of a character column in its charset. */

@@ -11,7 +11,7 @@ import type { StatementResult } from '../mysql/session-api.js';
 import { ok, nowText, type Session } from '../session.js';
 import { planAlter } from './alter.js';
 import { copyInto, createAndFill } from './rebuild.js';
-import { buildTableDef, type CreateTable } from './table-def.js';
+import { buildTableDef, shardKeyWarning, type CreateTable } from './table-def.js';
 
 /**
  * ALTER TABLE, RENAME TABLE and CREATE TABLE … SELECT on the aggregator, built from the
@@ -42,6 +42,12 @@ function info(records: number, warnings: number): string {
 
 // ───────────────────────────── ALTER TABLE ─────────────────────────────
 
+/** The rows go to other partitions: the shard key's columns (by name) or the one-partition rule changed. */
+function movedPartitions(a: TableDef, b: TableDef): boolean {
+  const names = (t: TableDef): string => t.shardKey.map((c) => t.columns[c]!.name.toLowerCase()).join(',');
+  return (a.singlePartition === true) !== (b.singlePartition === true) || names(a) !== names(b);
+}
+
 export async function runAlterTable(session: Session, st: Extract<A.Statement, { kind: 'alterTable' }>): Promise<StatementResult> {
   const engine = session.engine;
   const catalog = engine.catalog;
@@ -68,7 +74,10 @@ export async function runAlterTable(session: Session, st: Extract<A.Statement, {
     engine.setAutoIncrement(next.id, counter);
     for (const leaf of engine.partitionMap.leaves()) await leaf.dropTable(t.db, t.id);
     engine.log.info({ db: next.db, table: next.name, oldId: t.id, newId: next.id, rows: res.rows }, 'table rebuilt by ALTER TABLE');
-    return ok(res.rows, { info: info(res.rows, res.warnings), warnings: session.warnings.length });
+    // New unique keys chose another shard key (or one partition): say so, as CREATE TABLE does.
+    const placement = movedPartitions(t, next) ? shardKeyWarning(next) : undefined;
+    if (placement !== undefined) session.warn('ER_NONUNIQ_SHARD_KEY', placement);
+    return ok(res.rows, { info: info(res.rows, res.warnings + (placement !== undefined ? 1 : 0)), warnings: session.warnings.length });
   }
 
   // In place: secondary indexes on the leaves (adds first, undone if one fails), then the catalog.

@@ -263,6 +263,32 @@ describe('shard keys', () => {
     expect(shared.singlePartition).toBeUndefined();
   });
 
+  it('warns, naming the shard key, when several unique keys chose it', () => {
+    const one = build('CREATE TABLE u (id int AUTO_INCREMENT PRIMARY KEY, email varchar(64) NOT NULL, UNIQUE KEY uq_email (email))');
+    expect(one.shardKeyWarning).toMatch(/^Table 'u' keeps all its rows in one partition: its unique keys PRIMARY KEY \(`id`\), `uq_email` \(`email`\) share no column/);
+    const shared = build('CREATE TABLE u (t int, id int, e int, PRIMARY KEY (t, id), UNIQUE KEY ue (e, t))');
+    expect(shared.shardKeyWarning).toBe(
+      "Table 'u' is sharded on (`t`), the columns its unique keys PRIMARY KEY (`t`,`id`), `ue` (`e`,`t`) all contain, so each unique key is enforced inside one partition",
+    );
+    // One unique key, a written shard key or a reference table: nothing to explain.
+    expect(build('CREATE TABLE u (id int PRIMARY KEY, e int, KEY (e))').shardKeyWarning).toBeUndefined();
+    expect(build('CREATE TABLE u (t int, id int, e int, PRIMARY KEY (t, id), UNIQUE KEY (e, t), SHARD KEY (t))').shardKeyWarning).toBeUndefined();
+    expect(build('CREATE REFERENCE TABLE u (id int PRIMARY KEY, e int UNIQUE)').shardKeyWarning).toBeUndefined();
+  });
+
+  it('warns where a column names a character set or collation other than the table\'s (one collation per table today)', () => {
+    const t = build(
+      "CREATE TABLE c (a varchar(9) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, b text CHARSET latin1, c char(2) BINARY, d varchar(9) COLLATE utf8mb4_general_ci, e varbinary(9), f int, g enum('x') COLLATE utf8mb4_bin)",
+    );
+    expect(t.collationWarnings).toEqual([
+      "This version of Tessera doesn't yet support a collation per column: column 'a' compares and sorts with the table's utf8mb4_general_ci, not utf8mb4_bin",
+      "This version of Tessera doesn't yet support a collation per column: column 'b' compares and sorts with the table's utf8mb4_general_ci, not latin1_swedish_ci",
+      "This version of Tessera doesn't yet support a collation per column: column 'c' compares and sorts with the table's utf8mb4_general_ci, not utf8mb4_bin",
+      "This version of Tessera doesn't yet support a collation per column: column 'g' compares and sorts with the table's utf8mb4_general_ci, not utf8mb4_bin",
+    ]);
+    expect(build('CREATE TABLE c (a varchar(9) COLLATE utf8mb4_bin) COLLATE utf8mb4_bin').collationWarnings).toEqual([]);
+  });
+
   it('shards a table without a primary key on its first unique key, and keyless otherwise', () => {
     expect(build('CREATE TABLE t (a int, b int, unique key (b))').def.shardKey).toEqual([1]);
     expect(build('CREATE TABLE t (a int, b int, unique key (b), unique key (a))').def.singlePartition).toBe(true);

@@ -37,6 +37,10 @@ export interface BuiltTable {
   readonly def: TableDef;
   /** AUTO_INCREMENT=n of the table options; 1 when not given. */
   readonly autoIncrementStart: bigint;
+  /** The warning that names the shard key the unique keys chose, when several took part. */
+  readonly shardKeyWarning?: string;
+  /** Columns whose own character set or collation Tessera does not keep (one per table, today). */
+  readonly collationWarnings: readonly string[];
 }
 
 export const DEFAULT_ENGINE = 'InnoDB';
@@ -647,7 +651,6 @@ export function buildTableDef(stmt: CreateTable, ctx: BuildContext): BuiltTable 
   const indexes = sortIndexes(pending, columns);
 
   const reference = stmt.reference === true;
-  const primary = indexes.find((ix) => ix.primary);
   let shardKey: readonly number[];
   let singlePartition = false;
   if (reference) {
@@ -655,14 +658,10 @@ export function buildTableDef(stmt: CreateTable, ctx: BuildContext): BuiltTable 
     shardKey = [];
   } else if (shardSpec !== undefined) {
     shardKey = shardSpec.map(position);
-  } else if (indexes.some((ix) => ix.unique)) {
-    ({ shardKey, singlePartition } = implicitShardKey(indexes));
-  } else if (primary) {
-    shardKey = primary.columns;
   } else {
-    // Deviation from SingleStore (which makes such a table keyless): with no primary key the
-    // first unique key decides the partition, so that key, at least, can be enforced.
-    shardKey = indexes.find((ix) => ix.unique)?.columns ?? [];
+    // A primary key (or, without one, the first unique key) decides the partition; with more
+    // unique keys, the columns they share. Without unique keys the table is keyless.
+    ({ shardKey, singlePartition } = implicitShardKey(indexes));
   }
   if (!reference && !singlePartition) checkUniqueKeysCoverShardKey(indexes, shardKey, columns, shardSpec !== undefined);
 
@@ -696,7 +695,31 @@ export function buildTableDef(stmt: CreateTable, ctx: BuildContext): BuiltTable 
     collation: tableCollation(stmt.options, ctx.collation ?? DEFAULT_COLLATION),
     createdAt: ctx.now,
   };
-  return { def, autoIncrementStart };
+  const warning = shardKeyWarning(def);
+  const collationWarnings = columnCollationWarnings(stmt, columns, def.collation);
+  return { def, autoIncrementStart, collationWarnings, ...(warning !== undefined ? { shardKeyWarning: warning } : {}) };
+}
+
+/**
+ * A character column written with a character set or collation of its own keeps the table's
+ * (the catalog has one collation per table): said in a warning rather than dropped in silence.
+ */
+function columnCollationWarnings(stmt: CreateTable, columns: readonly ColumnDef[], tableCollation: string): string[] {
+  const out: string[] = [];
+  stmt.columns.forEach((c, i) => {
+    const t = columns[i]!.type;
+    const textual = (t.kind === 'string' && !t.binary) || t.kind === 'enum';
+    if (!textual) return;
+    let own: string | undefined;
+    if (c.type.collation !== undefined) own = c.type.collation.toLowerCase().replace(/^utf8_/, 'utf8mb3_');
+    else if (c.type.charset !== undefined) own = c.type.binary === true ? `${normalizeCharset(c.type.charset)}_bin` : defaultCollationOf(normalizeCharset(c.type.charset));
+    else if (c.type.binary === true) own = `${charsetOfCollation(tableCollation)}_bin`;
+    if (own === undefined || own === tableCollation) return;
+    out.push(
+      `This version of Tessera doesn't yet support a collation per column: column '${c.name}' compares and sorts with the table's ${tableCollation}, not ${own}`,
+    );
+  });
+  return out;
 }
 
 /** A column of CREATE TABLE / ALTER TABLE ADD|MODIFY|CHANGE as the catalog keeps it. */
@@ -749,6 +772,26 @@ export function implicitShardKey(indexes: readonly IndexDef[]): { shardKey: read
   const base = uniques.find((ix) => ix.primary) ?? uniques[0]!;
   const shardKey = base.columns.filter((c) => uniques.every((u) => u.columns.includes(c)));
   return { shardKey, singlePartition: shardKey.length === 0 };
+}
+
+/**
+ * The warning CREATE / ALTER TABLE gives when several unique keys chose the shard key: which
+ * key it is, or that the table stays in one partition because the keys share no column. A
+ * written SHARD KEY, a reference table and a table with at most one unique key get none.
+ */
+export function shardKeyWarning(t: TableDef): string | undefined {
+  const uniques = t.indexes.filter((ix) => ix.unique);
+  if (t.reference || t.shardKeyExplicit === true || uniques.length < 2) return undefined;
+  const names = (cols: readonly number[]): string => cols.map((c) => '`' + t.columns[c]!.name + '`').join(',');
+  const keys = uniques.map((ix) => `${ix.primary ? 'PRIMARY KEY' : '`' + ix.name + '`'} (${names(ix.columns)})`).join(', ');
+  if (t.singlePartition === true) {
+    return (
+      `Table '${t.name}' keeps all its rows in one partition: its unique keys ${keys} share no column, and each unique key is ` +
+      'enforced inside one partition, so no shard key can spread the rows and still enforce them all. ' +
+      'To spread the table, make every unique key contain the same columns and name them in SHARD KEY (…)'
+    );
+  }
+  return `Table '${t.name}' is sharded on (${names(t.shardKey)}), the columns its unique keys ${keys} all contain, so each unique key is enforced inside one partition`;
 }
 
 export function checkKeyParts(spec: readonly IndexColumn[], cols: readonly number[], types: readonly { type: SqlType }[]): void {
