@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKeyOf, tokenize, type Token } from './lexer.js';
+import { SERVER_VERSION } from '../aggregator/admin/variables.js';
+import { MYSQL_COMMENT_VERSION, TESSERA_COMMENT_VERSION, cacheKeyOf, runsVersionComment, tokenize, type Token } from './lexer.js';
 
 function kinds(sql: string): string[] {
   return tokenize(sql).map((t) => (t.kind === 'lit' ? 'lit:' + t.lit!.type : t.kind + ':' + (t.kind === 'word' ? t.text : t.text)));
@@ -28,6 +29,39 @@ describe('comments', () => {
   });
   it('reports an unterminated comment as a bad token', () => {
     expect(tokenize('1 /* x').map((t) => t.kind)).toEqual(['lit', 'bad']);
+    expect(tokenize('1 /*!99999 x').map((t) => t.kind)).toEqual(['lit', 'bad']);
+  });
+  it('runs a version comment only up to our version (SELECT 1 /*!99999 + 1 */ is 1)', () => {
+    expect(kinds('1 /*!99999 + 1 */')).toEqual(['lit:int']);
+    expect(kinds('1 /*!80033 + 1 */')).toEqual(['lit:int']);
+    expect(kinds('1 /*!80032 + 1 */')).toEqual(['lit:int', 'op:+', 'lit:int']);
+    expect(kinds('1 /*!40101 + 1 */')).toEqual(['lit:int', 'op:+', 'lit:int']);
+    expect(kinds('1 /*!+ 1 */')).toEqual(['lit:int', 'op:+', 'lit:int']);
+    // a skipped comment ends at the first */, strings and all, as in MySQL
+    expect(kinds("1 /*!99999 'x */ , 2")).toEqual(['lit:int', 'op:,', 'lit:int']);
+  });
+  it("reads five digits as the version, six when whitespace follows (MySQL 8.1's 10.x form)", () => {
+    expect(kinds('1 /*!100000 + 1 */')).toEqual(['lit:int']);
+    // 10000 then the content '01': fewer than five digits are no version at all
+    expect(kinds('1 /*!1000001*/')).toEqual(['lit:int', 'lit:int']);
+    expect(kinds('1 /*!4000 */')).toEqual(['lit:int', 'lit:int']);
+  });
+  it('runs the SingleStore range up to TESSERA_COMMENT_VERSION (MySQL skips it)', () => {
+    expect(TESSERA_COMMENT_VERSION).toBe(90899);
+    expect(kinds('t /*!90621 SHARD KEY (a) */')).toEqual(['word:t', 'word:SHARD', 'word:KEY', 'op:(', 'word:a', 'op:)']);
+    expect(kinds('t /*!90899 x */')).toEqual(['word:t', 'word:x']);
+    expect(kinds('t /*!90900 x */')).toEqual(['word:t']);
+    expect(kinds('t /*!89999 x */')).toEqual(['word:t']);
+    expect([89999, 90000, 90899, 90900].map(runsVersionComment)).toEqual([false, true, true, false]);
+  });
+  it("treats MariaDB's /*M! */ and optimizer hints as comments", () => {
+    expect(kinds('1 /*M!100000 + 1 */')).toEqual(['lit:int']);
+    expect(kinds('1 /*M! + 1 */')).toEqual(['lit:int']);
+    expect(kinds('SELECT /*+ MAX_EXECUTION_TIME(1) */ 1')).toEqual(['word:SELECT', 'lit:int']);
+  });
+  it('knows the version SERVER_VERSION announces', () => {
+    const [major, minor, patch] = SERVER_VERSION.split('-')[0]!.split('.').map(Number);
+    expect(MYSQL_COMMENT_VERSION).toBe(major! * 10000 + minor! * 100 + patch!);
   });
 });
 

@@ -157,12 +157,16 @@ export function tokenize(src: string): Token[] {
     }
     if (c === C_SLASH && src.charCodeAt(i + 1) === C_STAR) {
       if (src.charCodeAt(i + 2) === C_BANG && !inExec) {
-        // executable comment: its content is SQL; a version number, if any, is skipped
-        i += 3;
-        while (i < n && isDigit(src.charCodeAt(i))) i++;
-        inExec = true;
-        continue;
+        // executable comment: its content is SQL when its version, if any, is one we run
+        const v = commentVersionAt(src, i + 3);
+        if (v === null || runsVersionComment(v.version)) {
+          i = v === null ? i + 3 : v.end;
+          inExec = true;
+          continue;
+        }
       }
+      // a plain comment, a version comment for a version we are not (/*!99999 … */), MariaDB's
+      // /*M!… */ (we are MySQL 8.0), an optimizer hint /*+ … */: none of it is SQL to run
       const close = src.indexOf('*/', i + 2);
       if (close < 0) {
         out.push(tok('bad', i, n, lineAt(i), src.slice(i), ''));
@@ -381,6 +385,35 @@ export function tokenize(src: string): Token[] {
     out.push(tok('op', start, i, lineAt(start), op, op));
   }
   return out;
+}
+
+/** The MySQL version Tessera runs version comments for: 8.0.32 (SERVER_VERSION) as Mmmpp. */
+export const MYSQL_COMMENT_VERSION = 80032;
+
+/**
+ * Version comments from 90000 up to this run on Tessera although they are above
+ * MYSQL_COMMENT_VERSION: SingleStore's range, where SHOW CREATE TABLE prints Tessera's own
+ * clauses (SHARD KEY, …) so that MySQL, which is below 9.0, skips them.
+ */
+export const TESSERA_COMMENT_VERSION = 90899;
+const SINGLESTORE_COMMENT_MIN = 90000;
+
+/** Whether `/*!NNNNN … *\/` runs its content here. */
+export function runsVersionComment(version: number): boolean {
+  return version <= MYSQL_COMMENT_VERSION || (version >= SINGLESTORE_COMMENT_MIN && version <= TESSERA_COMMENT_VERSION);
+}
+
+/**
+ * The version number that follows `/*!` at `at`, as MySQL reads it: five digits (Mmmpp), or six
+ * when a sixth digit and then whitespace follow (MySQL 8.1's form for versions 10 and up).
+ * Fewer than five digits are no version: they are part of the content.
+ */
+function commentVersionAt(src: string, at: number): { version: number; end: number } | null {
+  let d = 0;
+  while (d < 6 && isDigit(src.charCodeAt(at + d))) d++;
+  if (d < 5) return null;
+  const len = d === 6 && src.charCodeAt(at + 6) <= C_SPACE && at + 6 < src.length ? 6 : 5;
+  return { version: Number(src.slice(at, at + len)), end: at + len };
 }
 
 /** `t.5` must not read `.5` as a number. */
