@@ -16,6 +16,7 @@ import { Decimal } from '../../common/decimal.js';
 import { isZeroDate, normalizeDate, normalizeDatetime, normalizeTime, parseDateTimeString } from '../../common/datetime.js';
 import { SqlError, UnsupportedError } from '../../common/errors.js';
 import { assertNever } from '../../common/assert.js';
+import { decodeUtf8, encodeUtf8 } from '../../common/charset.js';
 
 /**
  * CREATE TABLE → TableDef. Validation follows MySQL 8 (error codes and messages) plus
@@ -330,7 +331,7 @@ function literalText(lit: Literal): string | undefined {
     case 'bool':
       return lit.value ? '1' : '0';
     case 'hex':
-      return new TextDecoder().decode(hexToBytes(lit.hex));
+      return decodeUtf8(hexToBytes(lit.hex));
     case 'bit':
       return undefined;
     case 'null':
@@ -392,7 +393,7 @@ export function defaultLiteralValue(lit: Literal, negative: boolean, type: SqlTy
         else {
           const text = literalText(lit);
           if (text === undefined) throw invalidDefault(column);
-          bytes = new TextEncoder().encode(text);
+          bytes = encodeUtf8(text); // the bytes the client sent
         }
         if (bytes.length > type.length) throw invalidDefault(column);
         if (type.family === 'char' && bytes.length < type.length) {
