@@ -79,3 +79,18 @@ describe('binary rows', () => {
     expect(row(types, [null, '1', '2', '3', '4', '5', null, '7', '8'])).toBe(hex(0, 0x04, 0x01, 1, 2, 3, 4, 5, 7, 8));
   });
 });
+
+describe('text values in binary rows', () => {
+  const rowIn = (charset: 'utf8mb4' | 'latin1', v: ResultValue): string => {
+    const w = new PacketWriter();
+    writeBinaryRow(w, binaryEncoders([col(T.varchar(10))], charset), [v]);
+    return w.take().subarray(4 + 2).toString('hex');
+  };
+  it('sends the bytes a string was decoded from, invalid UTF-8 included', () => {
+    expect(rowIn('utf8mb4', 'a\udcffb')).toBe('03' + '61ff62');
+    expect(rowIn('utf8mb4', 'é')).toBe('02' + 'c3a9');
+  });
+  it('sends text in character_set_results', () => {
+    expect(rowIn('latin1', 'é€✓')).toBe('03' + 'e9803f');
+  });
+});

@@ -1,4 +1,6 @@
+import { encodeText, encodesAsPlainUtf8, type CharsetName } from '../../common/charset.js';
 import { writeColumnDef } from './column-def.js';
+import type { PacketWriter } from './packet-writer.js';
 import { writeEof, writeResultEnd } from './generic-packets.js';
 import type { ReplySink, ResultFormat } from './reply-sink.js';
 import type { ColumnInfo, ResultValue } from './session-api.js';
@@ -7,8 +9,17 @@ import type { ColumnInfo, ResultValue } from './session-api.js';
 export function writeResultHeader(sink: ReplySink, columns: readonly ColumnInfo[], fmt: ResultFormat, status: number): void {
   const w = sink.w;
   w.begin().lenencInt(columns.length).end();
-  for (const col of columns) writeColumnDef(w, col, fmt.textCharset);
+  for (const col of columns) writeColumnDef(w, col, fmt.textCharset, false, fmt.maxBytesPerChar);
   if (!fmt.deprecateEof) writeEof(w, status, 0);
+}
+
+/**
+ * A text value, length-encoded, in character_set_results: the bytes a string was decoded from
+ * come back as they were (a literal holding invalid UTF-8 is echoed byte for byte, as MySQL).
+ */
+export function writeTextValue(w: PacketWriter, s: string, charset: CharsetName): void {
+  if (encodesAsPlainUtf8(s, charset)) w.lenencUtf8(s);
+  else w.lenencBytes(encodeText(s, charset));
 }
 
 /** A text-protocol result set: every value a length-encoded string, 0xFB for NULL. */
@@ -28,7 +39,7 @@ export async function writeTextResultSet(
     for (let i = 0; i < n; i++) {
       const v = row[i];
       if (v === null || v === undefined) w.u8(0xfb);
-      else if (typeof v === 'string') w.lenencStr(v);
+      else if (typeof v === 'string') writeTextValue(w, v, fmt.charset);
       else w.lenencBytes(v);
     }
     w.end();
