@@ -3,6 +3,7 @@ import type { SqlType } from '../../common/types.js';
 import { T } from '../../common/types.js';
 import { binaryEncoders, writeBinaryRow } from './binary-resultset.js';
 import { PacketWriter } from './packet-writer.js';
+import { valueCharsets } from './text-resultset.js';
 import type { ColumnInfo, ResultValue } from './session-api.js';
 
 function col(type: SqlType): ColumnInfo {
@@ -83,7 +84,7 @@ describe('binary rows', () => {
 describe('text values in binary rows', () => {
   const rowIn = (charset: 'utf8mb4' | 'latin1', v: ResultValue): string => {
     const w = new PacketWriter();
-    writeBinaryRow(w, binaryEncoders([col(T.varchar(10))], charset), [v]);
+    writeBinaryRow(w, binaryEncoders([col(T.varchar(10))], [charset]), [v]);
     return w.take().subarray(4 + 2).toString('hex');
   };
   it('sends the bytes a string was decoded from, invalid UTF-8 included', () => {
@@ -92,5 +93,9 @@ describe('text values in binary rows', () => {
   });
   it('sends text in character_set_results', () => {
     expect(rowIn('latin1', 'é€✓')).toBe('03' + 'e9803f');
+  });
+  it('converts only text columns: JSON and numbers (charset 63) go as they are', () => {
+    const fmt = { deprecateEof: false, textCharset: 8, charset: 'latin1', maxBytesPerChar: 1 } as const;
+    expect(valueCharsets([col(T.json), col(T.varchar(1)), col(T.int), col(T.blob)], fmt)).toEqual(['utf8mb4', 'latin1', 'utf8mb4', 'utf8mb4']);
   });
 });

@@ -5,7 +5,7 @@ import type { PacketWriter } from './packet-writer.js';
 import type { ReplySink, ResultFormat } from './reply-sink.js';
 import type { ColumnInfo, ResultValue } from './session-api.js';
 import { parseDateTime, parseTime } from './temporal.js';
-import { writeResultHeader, writeTextValue } from './text-resultset.js';
+import { valueCharsets, writeResultHeader, writeTextValue } from './text-resultset.js';
 import type { CharsetName } from '../../common/charset.js';
 
 /** How a column's values are encoded in a binary row; resolved once per result set. */
@@ -142,8 +142,9 @@ export function writeBinaryValue(w: PacketWriter, e: ColumnEncoder, v: string | 
   }
 }
 
-export function binaryEncoders(columns: readonly ColumnInfo[], charset: CharsetName = 'utf8mb4'): ColumnEncoder[] {
-  return columns.map((c) => encoderFor(c, charset));
+/** Encoders of a result's columns; `charsets` as valueCharsets gives them (utf8mb4 when absent). */
+export function binaryEncoders(columns: readonly ColumnInfo[], charsets?: readonly CharsetName[]): ColumnEncoder[] {
+  return columns.map((c, i) => encoderFor(c, charsets?.[i] ?? 'utf8mb4'));
 }
 
 /** One binary-protocol row: 0x00, NULL bitmap with a 2-bit offset, then the non-NULL values. */
@@ -180,7 +181,7 @@ export async function writeBinaryResultSet(
   warnings: number,
 ): Promise<void> {
   writeResultHeader(sink, columns, fmt, status);
-  const encs = binaryEncoders(columns, fmt.charset);
+  const encs = binaryEncoders(columns, valueCharsets(columns, fmt));
   for (const row of rows) {
     writeBinaryRow(sink.w, encs, row);
     const wait = sink.spill();

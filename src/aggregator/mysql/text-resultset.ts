@@ -1,5 +1,5 @@
 import { encodeText, encodesAsPlainUtf8, type CharsetName } from '../../common/charset.js';
-import { writeColumnDef } from './column-def.js';
+import { wireType, writeColumnDef } from './column-def.js';
 import type { PacketWriter } from './packet-writer.js';
 import { writeEof, writeResultEnd } from './generic-packets.js';
 import type { ReplySink, ResultFormat } from './reply-sink.js';
@@ -22,6 +22,14 @@ export function writeTextValue(w: PacketWriter, s: string, charset: CharsetName)
   else w.lenencBytes(encodeText(s, charset));
 }
 
+/**
+ * The charset each column's text values go in: character_set_results for text columns; columns
+ * described with charset 63 (numbers, temporals, JSON) are not converted, as in MySQL.
+ */
+export function valueCharsets(columns: readonly ColumnInfo[], fmt: ResultFormat): CharsetName[] {
+  return columns.map((c) => (wireType(c.type).binaryCharset ? 'utf8mb4' : fmt.charset));
+}
+
 /** A text-protocol result set: every value a length-encoded string, 0xFB for NULL. */
 export async function writeTextResultSet(
   sink: ReplySink,
@@ -34,12 +42,13 @@ export async function writeTextResultSet(
   writeResultHeader(sink, columns, fmt, status);
   const w = sink.w;
   const n = columns.length;
+  const charsets = valueCharsets(columns, fmt);
   for (const row of rows) {
     w.begin();
     for (let i = 0; i < n; i++) {
       const v = row[i];
       if (v === null || v === undefined) w.u8(0xfb);
-      else if (typeof v === 'string') writeTextValue(w, v, fmt.charset);
+      else if (typeof v === 'string') writeTextValue(w, v, charsets[i]!);
       else w.lenencBytes(v);
     }
     w.end();
