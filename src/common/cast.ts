@@ -624,11 +624,12 @@ export function isValidJson(s: string): boolean {
   }
 }
 
-function storeJson(v: Value, from: SqlType): Value {
+function storeJson(v: Value, from: SqlType, mode: CastMode, target: StoreTarget): Value {
   if (from.kind === 'int' || from.kind === 'decimal' || from.kind === 'double' || from.kind === 'float' || from.kind === 'year') {
     return toStringValue(v, from);
   }
-  const s = toStringValue(v, from)!;
+  let s = toStringValue(v, from)!;
+  if (!isWellFormed(s)) s = characterColumnText(s, mode, target);
   if (!isValidJson(s)) throw new SqlError('ER_INVALID_JSON_TEXT', `Invalid JSON text: "Invalid value." at position 0 in value for column '${s}'.`);
   return s;
 }
@@ -668,7 +669,7 @@ export function castToType(v: Value, from: SqlType, to: SqlType, mode: CastMode,
     case 'string': return storeString(v, from, to, mode, target);
     case 'date': case 'datetime': case 'timestamp': case 'time': return storeTemporal(v, from, to, mode, target);
     case 'year': return storeYear(v, from, mode, target);
-    case 'json': return storeJson(v, from);
+    case 'json': return storeJson(v, from, mode, target);
     case 'enum': return storeEnum(v, from, to, mode, target);
     case 'null': return null;
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SERVER_VERSION } from '../aggregator/admin/variables.js';
-import { MYSQL_COMMENT_VERSION, TESSERA_COMMENT_VERSION, cacheKeyOf, runsVersionComment, tokenize, type Token } from './lexer.js';
+import {
+  MYSQL_COMMENT_VERSION, TESSERA_COMMENT_VERSION, cacheKeyOf, invalidNameError, runsVersionComment, tokenize, type Token,
+} from './lexer.js';
 
 function kinds(sql: string): string[] {
   return tokenize(sql).map((t) => (t.kind === 'lit' ? 'lit:' + t.lit!.type : t.kind + ':' + (t.kind === 'word' ? t.text : t.text)));
@@ -62,6 +64,22 @@ describe('comments', () => {
   it('knows the version SERVER_VERSION announces', () => {
     const [major, minor, patch] = SERVER_VERSION.split('-')[0]!.split('.').map(Number);
     expect(MYSQL_COMMENT_VERSION).toBe(major! * 10000 + minor! * 100 + patch!);
+  });
+});
+
+describe('names and bytes that are not UTF-8 (escapes U+DC80..U+DCFF, common/charset.ts)', () => {
+  it('ends an unquoted name at such a byte, but not at the low half of a character like 💀', () => {
+    expect(tokenize('ab\udcffc').map((t) => t.kind + ':' + t.text)).toEqual(['word:ab', 'op:\udcff', 'word:c']);
+    expect(kinds('t\u{1f480}x')).toEqual(['word:t\u{1f480}x']);
+  });
+  it('reports a quoted name holding one as 1300', () => {
+    const toks = tokenize('SELECT `a\udcffb`');
+    expect(toks[1]!.kind).toBe('bad');
+    expect(invalidNameError(toks[1]!)).toMatchObject({ errno: 1300, message: "Invalid utf8mb4 character string: 'a\\xFFb'" });
+    expect(invalidNameError(tokenize("'x")[0]!)).toBeNull();
+  });
+  it('keeps them in string literals', () => {
+    expect(lit("'a\udcffb'")).toEqual({ type: 'string', value: 'a\udcffb' });
   });
 });
 

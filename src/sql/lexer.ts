@@ -5,6 +5,8 @@
  */
 import type { Literal } from './ast.js';
 import { assertNever } from '../common/assert.js';
+import { isWellFormed, printable } from '../common/charset.js';
+import { SqlError } from '../common/errors.js';
 import { INTRODUCER_CHARSETS, RESERVED } from './keywords.js';
 
 export type TokenKind =
@@ -69,6 +71,15 @@ export function isIdentChar(c: number): boolean {
     (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= C_0 && c <= C_9) || c === C_UNDERSCORE ||
     c === C_DOLLAR || c >= 128
   );
+}
+
+/** The escape of a byte that was not UTF-8 (common/charset.ts), unless it is the low half of a pair. */
+function isRawByte(c: number): boolean {
+  return c >= 0xdc80 && c <= 0xdcff;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
 }
 
 function isHexDigit(c: number): boolean {
@@ -183,7 +194,7 @@ export function tokenize(src: string): Token[] {
     }
     const start = i;
     // words, and numbers that turn out to be identifiers (1abc)
-    if (isIdentChar(c) && !isDigit(c)) {
+    if (isIdentChar(c) && !isDigit(c) && !isRawByte(c)) {
       // x'…', b'…', n'…' literals
       const c1 = src.charCodeAt(i + 1);
       if (c1 === C_SQUOTE && (c === 120 || c === 88 || c === 98 || c === 66)) {
@@ -208,7 +219,12 @@ export function tokenize(src: string): Token[] {
         continue;
       }
       i++;
-      while (i < n && isIdentChar(src.charCodeAt(i))) i++;
+      for (; i < n; i++) {
+        const ch = src.charCodeAt(i);
+        if (!isIdentChar(ch)) break;
+        // a byte that is not UTF-8 (common/charset.ts) ends a name, as MySQL's lexer stops there
+        if (isRawByte(ch) && !isHighSurrogate(src.charCodeAt(i - 1))) break;
+      }
       const text = src.slice(start, i);
       out.push(tok('word', start, i, lineAt(start), text, text.toUpperCase()));
       continue;
@@ -295,6 +311,10 @@ export function tokenize(src: string): Token[] {
         break;
       }
       i = r[1];
+      if (!isWellFormed(r[0])) {
+        out.push(tok('bad', start, i, lineAt(start), r[0], BAD_NAME));
+        break;
+      }
       out.push(tok('qident', start, i, lineAt(start), r[0], ''));
       continue;
     }
@@ -414,6 +434,18 @@ function commentVersionAt(src: string, at: number): { version: number; end: numb
   if (d < 5) return null;
   const len = d === 6 && src.charCodeAt(at + 6) <= C_SPACE && at + 6 < src.length ? 6 : 5;
   return { version: Number(src.slice(at, at + len)), end: at + len };
+}
+
+/** The `up` of a 'bad' token that is a `quoted name` holding bytes that are not UTF-8. */
+const BAD_NAME = '\0name';
+
+/**
+ * The error for a 'bad' token that is a name holding bytes that are not UTF-8 (common/charset.ts):
+ * MySQL's 1300, since names become catalog entries and file names; null for other bad tokens.
+ */
+export function invalidNameError(t: Token): SqlError | null {
+  if (t.kind !== 'bad' || t.up !== BAD_NAME) return null;
+  return new SqlError('ER_INVALID_CHARACTER_STRING', `Invalid utf8mb4 character string: '${printable(t.text)}'`);
 }
 
 /** `t.5` must not read `.5` as a number. */

@@ -146,6 +146,26 @@ describe('COM_QUERY text that is not UTF-8', () => {
   });
 });
 
+describe('names, JSON and defaults are text', () => {
+  it('refuses quoted names holding bytes that are not UTF-8 (1300), JSON values (1366) and such defaults (1067)', async () => {
+    const c = await raw();
+    for (const q of [
+      sql('CREATE TABLE `t', Buffer.of(0xff), '` (c INT)'),
+      sql('SELECT 1 AS `a', Buffer.of(0xff), 'b`'),
+      sql('SELECT `c', Buffer.of(0xfe), '` FROM b'),
+    ]) {
+      expect(await c.query(q)).toMatchObject({ kind: 'error', errno: 1300 });
+    }
+    // unquoted, the byte ends the name and is a syntax error
+    expect(await c.query(sql('SELECT c', Buffer.of(0xfe), ' FROM b'))).toMatchObject({ kind: 'error', errno: 1064 });
+    const named = await c.query(sql('SELECT 1 AS `a', Buffer.of(0xff), 'b`'));
+    if (!external) expect(named).toMatchObject({ sqlState: 'HY000', message: "Invalid utf8mb4 character string: 'a\\xFFb'" });
+    expectOk(await c.query('CREATE TABLE js (id INT PRIMARY KEY, j JSON) DEFAULT CHARSET=utf8mb4'));
+    expect(await c.query(sql(`INSERT INTO js VALUES (1, '"`, Buffer.of(0xff), `"')`))).toMatchObject({ kind: 'error', errno: 1366 });
+    expect(await c.query(sql("CREATE TABLE baddef (c VARCHAR(5) DEFAULT 'a", Buffer.of(0xff), "') DEFAULT CHARSET=utf8mb4"))).toMatchObject({ kind: 'error', errno: 1067 });
+  });
+});
+
 describe('connection character sets', () => {
   it('decodes text by character_set_client and sends it in character_set_results (SET NAMES latin1)', async () => {
     const c = await raw();

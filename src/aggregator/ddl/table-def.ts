@@ -16,7 +16,7 @@ import { Decimal } from '../../common/decimal.js';
 import { isZeroDate, normalizeDate, normalizeDatetime, normalizeTime, parseDateTimeString } from '../../common/datetime.js';
 import { SqlError, UnsupportedError } from '../../common/errors.js';
 import { assertNever } from '../../common/assert.js';
-import { decodeUtf8, encodeUtf8 } from '../../common/charset.js';
+import { decodeUtf8, encodeUtf8, isWellFormed } from '../../common/charset.js';
 
 /**
  * CREATE TABLE → TableDef. Validation follows MySQL 8 (error codes and messages) plus
@@ -405,7 +405,8 @@ export function defaultLiteralValue(lit: Literal, negative: boolean, type: SqlTy
         return bytes;
       }
       let text = literalText(lit);
-      if (text === undefined) throw invalidDefault(column);
+      // bytes that are not UTF-8 (common/charset.ts) are no default for a character column
+      if (text === undefined || !isWellFormed(text)) throw invalidDefault(column);
       // CHAR drops trailing spaces on read, so the stored default does too.
       if (type.family === 'char') text = text.replace(/ +$/, '');
       if ([...text].length > type.length) throw invalidDefault(column);
