@@ -50,9 +50,12 @@ export function bytesToString(b: Uint8Array): string {
   return decodeUtf8(b);
 }
 
-/** A character string as bytes: exactly the bytes it was decoded from (charset.ts). */
+/**
+ * A character string as bytes: exactly the bytes it was decoded from (charset.ts). A plain
+ * Uint8Array of its own: values are stored and serialized, and a Buffer may share Node's pool.
+ */
 export function stringToBytes(s: string): Uint8Array {
-  return encodeUtf8(s);
+  return new Uint8Array(encodeUtf8(s));
 }
 
 /** A hex or bit literal's type: in numeric context its bytes are a BIGINT UNSIGNED. */

@@ -393,7 +393,7 @@ export function defaultLiteralValue(lit: Literal, negative: boolean, type: SqlTy
         else {
           const text = literalText(lit);
           if (text === undefined) throw invalidDefault(column);
-          bytes = encodeUtf8(text); // the bytes the client sent
+          bytes = new Uint8Array(encodeUtf8(text)); // the bytes the client sent, in a plain array the catalog can keep
         }
         if (bytes.length > type.length) throw invalidDefault(column);
         if (type.family === 'char' && bytes.length < type.length) {
