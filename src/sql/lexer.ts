@@ -82,6 +82,12 @@ function isHighSurrogate(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
 
+/** Whether src[j] continues a name: an identifier character that is not a byte which was not UTF-8. */
+function continuesName(src: string, j: number): boolean {
+  const c = src.charCodeAt(j);
+  return isIdentChar(c) && !(isRawByte(c) && !isHighSurrogate(src.charCodeAt(j - 1)));
+}
+
 function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
@@ -219,12 +225,8 @@ export function tokenize(src: string): Token[] {
         continue;
       }
       i++;
-      for (; i < n; i++) {
-        const ch = src.charCodeAt(i);
-        if (!isIdentChar(ch)) break;
-        // a byte that is not UTF-8 (common/charset.ts) ends a name, as MySQL's lexer stops there
-        if (isRawByte(ch) && !isHighSurrogate(src.charCodeAt(i - 1))) break;
-      }
+      // a byte that is not UTF-8 (common/charset.ts) ends a name, as MySQL's lexer stops there
+      while (i < n && continuesName(src, i)) i++;
       const text = src.slice(start, i);
       out.push(tok('word', start, i, lineAt(start), text, text.toUpperCase()));
       continue;
@@ -236,7 +238,7 @@ export function tokenize(src: string): Token[] {
         let j = i + 2;
         const hex = c1 === 120;
         while (j < n && (hex ? isHexDigit(src.charCodeAt(j)) : src.charCodeAt(j) === C_0 || src.charCodeAt(j) === 49)) j++;
-        if (j > i + 2 && !isIdentChar(src.charCodeAt(j))) {
+        if (j > i + 2 && !continuesName(src, j)) {
           const body = src.slice(i + 2, j);
           i = j;
           pushLit(start, i, hex ? { type: 'hex', hex: body } : { type: 'bit', bits: body });
@@ -261,9 +263,9 @@ export function tokenize(src: string): Token[] {
           kind = 'double';
         }
       }
-      if (isIdentChar(src.charCodeAt(j)) && kind !== 'decimal') {
+      if (continuesName(src, j) && kind !== 'decimal') {
         // digits followed by letters: an identifier such as 1abc
-        while (j < n && isIdentChar(src.charCodeAt(j))) j++;
+        while (j < n && continuesName(src, j)) j++;
         const text = src.slice(start, j);
         i = j;
         out.push(tok('word', start, i, lineAt(start), text, text.toUpperCase()));
@@ -344,7 +346,7 @@ export function tokenize(src: string): Token[] {
           j = r[1];
         } else {
           const s = j;
-          while (j < n && (isIdentChar(src.charCodeAt(j)) || src.charCodeAt(j) === C_DOT)) j++;
+          while (j < n && (continuesName(src, j) || src.charCodeAt(j) === C_DOT)) j++;
           name = src.slice(s, j);
         }
         i = j;
@@ -363,7 +365,7 @@ export function tokenize(src: string): Token[] {
         continue;
       }
       let j = i + 1;
-      while (j < n && (isIdentChar(src.charCodeAt(j)) || src.charCodeAt(j) === C_DOT)) j++;
+      while (j < n && (continuesName(src, j) || src.charCodeAt(j) === C_DOT)) j++;
       i = j;
       out.push(tok('uvar', start, i, lineAt(start), src.slice(start + 1, i), ''));
       continue;
@@ -432,7 +434,7 @@ function commentVersionAt(src: string, at: number): { version: number; end: numb
   let d = 0;
   while (d < 6 && isDigit(src.charCodeAt(at + d))) d++;
   if (d < 5) return null;
-  const len = d === 6 && src.charCodeAt(at + 6) <= C_SPACE && at + 6 < src.length ? 6 : 5;
+  const len = d === 6 && src.charCodeAt(at + 6) <= C_SPACE ? 6 : 5;
   return { version: Number(src.slice(at, at + len)), end: at + len };
 }
 

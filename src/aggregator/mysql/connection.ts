@@ -81,7 +81,6 @@ export class ClientConnection {
   private fmt: ResultFormat = resultFormat(false, 'utf8mb4', Charset.UTF8MB4_0900_AI_CI);
   /** character_set_client: how command text is decoded (common/charset.ts keeps every byte). */
   private clientCharset: CharsetName = 'utf8mb4';
-  private resultsCharset: CharsetName = 'utf8mb4';
   /** The collation id of the handshake, echoed in result metadata when it fits. */
   private handshakeCollation: number = Charset.UTF8MB4_0900_AI_CI;
   private scramble = newScramble();
@@ -525,10 +524,8 @@ export class ClientConnection {
     this.clientCharset = charsetNamed(cs.client);
     // character_set_results NULL: values go as they are held, utf8mb4.
     const results = cs.results === null ? 'utf8mb4' : charsetNamed(cs.results);
-    if (results !== this.resultsCharset || this.fmt.textCharset !== resultCollationId(results, this.handshakeCollation)) {
-      this.resultsCharset = results;
-      this.fmt = resultFormat(this.fmt.deprecateEof, results, resultCollationId(results, this.handshakeCollation));
-    }
+    const collation = resultCollationId(results, this.handshakeCollation);
+    if (results !== this.fmt.charset || collation !== this.fmt.textCharset) this.fmt = resultFormat(this.fmt.deprecateEof, results, collation);
   }
 
   private async replyError(err: unknown): Promise<void> {
