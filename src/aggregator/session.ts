@@ -28,6 +28,7 @@ import type {
   QueryOutcome,
   ResultValue,
   ServerSession,
+  SessionCharsets,
   StatementResult,
 } from './mysql/session-api.js';
 import { ClientFlags, ServerStatus } from './mysql/session-api.js';
@@ -94,6 +95,8 @@ export class Session implements ServerSession {
     this.vars = new SystemVariables(engine.globals);
     this.multiStatements = conn.multiStatements;
     this.tableLocks = new TableLocks(engine.mdl);
+    // The handshake's charset is the session's, as SET NAMES would make it.
+    if (conn.charset) this.vars.setNames(conn.charset.name, conn.charset.collation);
   }
 
   // ───────────────────────────── ServerSession ─────────────────────────────
@@ -212,6 +215,11 @@ export class Session implements ServerSession {
 
   setMultiStatements(on: boolean): void {
     this.multiStatements = on;
+  }
+
+  characterSets(): SessionCharsets {
+    const results = this.vars.get('character_set_results');
+    return { client: String(this.vars.get('character_set_client')), results: results === null ? null : String(results) };
   }
 
   statusFlags(): number {

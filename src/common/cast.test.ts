@@ -190,3 +190,53 @@ describe('TIME range on store', () => {
     expect(() => store('900:00:00', VC, T, 'strict')).toThrow("Incorrect time value: '900:00:00' for column 'c' at row 1");
   });
 });
+
+describe('hex and bit literals (hex hybrids)', () => {
+  const HEX: SqlType = { kind: 'string', family: 'varchar', length: 1, binary: true, hexHybrid: true };
+  const VB: SqlType = { kind: 'string', family: 'varchar', length: 10, binary: true };
+  const UBIG: SqlType = { kind: 'int', bytes: 8, unsigned: true };
+  it('read as BIGINT UNSIGNED in numeric context; a binary column value does not', () => {
+    expect(toDouble(Uint8Array.of(0xff), HEX)).toBe(255);
+    expect(toDecimal(Uint8Array.of(0x01, 0x00), HEX)!.toString()).toBe('256');
+    expect(toInteger(new Uint8Array(8).fill(0xff), HEX, true)).toBe(18446744073709551615n);
+    expect(toInteger(new Uint8Array(8).fill(0xff), HEX, false)).toBe(-1);
+    expect(toBoolean(Uint8Array.of(1), HEX)).toBe(true);
+    expect(toDouble(Uint8Array.of(0xff), VB)).toBe(0);
+    // more than 8 bytes: the last 8, as MariaDB
+    expect(toInteger(Buffer.from('123456789ABCDEF012', 'hex'), HEX, true)).toBe(3771334343958392850n);
+  });
+  it('store into numeric columns as their number', () => {
+    expect(store(Uint8Array.of(0xff), HEX, UBIG, 'strict').value).toBe(255);
+    expect(store(Uint8Array.of(0x0a), HEX, DEC52, 'strict').value).toEqual(Decimal.parse('10.00'));
+    expect(store(Uint8Array.of(0xff), HEX, UTINY, 'strict').value).toBe(255);
+  });
+});
+
+describe('bytes that are not UTF-8 (kept as escapes, common/charset.ts)', () => {
+  const VB: SqlType = { kind: 'string', family: 'varchar', length: 10, binary: true };
+  it('store into a binary column as exactly those bytes', () => {
+    expect(Buffer.from(store('x\udcffy', VC, VB, 'strict').value as Uint8Array).toString('hex')).toBe('78ff79');
+  });
+  it('are refused by a character column in strict mode (1366) and read as ? otherwise', () => {
+    let err: unknown;
+    try {
+      store('a\udcffb', VC, VC, 'strict');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SqlError);
+    expect((err as SqlError).errno).toBe(1366);
+    expect((err as SqlError).message).toBe("Incorrect string value: '\\xFFb' for column 'c' at row 1");
+    expect(store('a\udcffb\udcfe\udcfdc', VC, VC)).toEqual({
+      value: 'a?b??c',
+      warnings: ["ER_TRUNCATED_WRONG_VALUE_FOR_FIELD: Incorrect string value: '\\xFFb\\xFE\\xFDc' for column 'c' at row 1"],
+    });
+  });
+  it('from a binary string into a character column: valid UTF-8 is its text, the rest 1366', () => {
+    expect(store(Buffer.from('c3a9', 'hex'), VB, VC, 'strict').value).toBe('é');
+    expect(() => store(Uint8Array.of(0xff), VB, VC, 'strict')).toThrow(/Incorrect string value: '\\xFF'/);
+  });
+  it('survive text conversions of binary strings', () => {
+    expect(toStringValue(Uint8Array.of(0x61, 0xff), VB)).toBe('a\udcff');
+  });
+});

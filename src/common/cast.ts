@@ -8,6 +8,7 @@ import type { ErrorCodeName } from './error-codes.js';
 import type { SqlType } from './types.js';
 import type { Value } from './value.js';
 import { compareStrings } from './collation.js';
+import { decodeUtf8, decodeUtf8Replacing, encodeUtf8, invalidBytesForMessage, isWellFormed, textForCharacterColumn } from './charset.js';
 import {
   formatDate, formatDatetime, formatTime, parseDateTimeNumber, parseDateTimeString, parseTimeNumber,
   parseTimeString, readDateTime, readTime, unixMicros, type ParsedDateTime, type TimeParts,
@@ -44,12 +45,29 @@ export function intRange(bytes: number, unsigned: boolean): { min: bigint; max: 
   return unsigned ? { min: 0n, max: r.umax } : { min: r.min, max: r.max };
 }
 
-function bytesToString(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+/** A binary string read as text: its UTF-8, with bytes that are not UTF-8 kept (charset.ts). */
+export function bytesToString(b: Uint8Array): string {
+  return decodeUtf8(b);
 }
 
+/**
+ * A character string as bytes: exactly the bytes it was decoded from (charset.ts). A plain
+ * Uint8Array of its own: values are stored and serialized, and a Buffer may share Node's pool.
+ */
 export function stringToBytes(s: string): Uint8Array {
-  return new Uint8Array(Buffer.from(s, 'utf8'));
+  return new Uint8Array(encodeUtf8(s));
+}
+
+/** A hex or bit literal's type: in numeric context its bytes are a BIGINT UNSIGNED. */
+export function isHexHybrid(t: SqlType): boolean {
+  return t.kind === 'string' && t.hexHybrid === true;
+}
+
+/** The bytes of a hex/bit literal as an unsigned big-endian integer (the last 8 bytes, as MySQL). */
+export function hexLiteralNumber(b: Uint8Array): number | bigint {
+  let n = 0n;
+  for (let i = Math.max(0, b.length - 8); i < b.length; i++) n = (n << 8n) | BigInt(b[i]!);
+  return normInt(n);
 }
 
 // ---------------------------------------------------------------- doubles as text
@@ -170,7 +188,7 @@ export function toDouble(v: Value, t: SqlType, warn: WarnFn = noWarn): number | 
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Decimal) return v.toNumber();
-  if (v instanceof Uint8Array) return stringToDouble(bytesToString(v), warn);
+  if (v instanceof Uint8Array) return isHexHybrid(t) ? Number(hexLiteralNumber(v)) : stringToDouble(bytesToString(v), warn);
   switch (t.kind) {
     case 'date': case 'datetime': case 'timestamp': case 'time':
       return temporalToDecimal(v, t).toNumber();
@@ -190,7 +208,7 @@ export function toDecimal(v: Value, t: SqlType, warn: WarnFn = noWarn): Decimal 
     if (Number.isInteger(v) && t.kind !== 'double' && t.kind !== 'float') return Decimal.fromInt(v);
     return Decimal.fromNumber(v) ?? Decimal.ZERO;
   }
-  if (v instanceof Uint8Array) return stringToDecimal(bytesToString(v), warn);
+  if (v instanceof Uint8Array) return isHexHybrid(t) ? Decimal.fromInt(hexLiteralNumber(v)) : stringToDecimal(bytesToString(v), warn);
   switch (t.kind) {
     case 'date': case 'datetime': case 'timestamp': case 'time':
       return temporalToDecimal(v, t);
@@ -227,6 +245,7 @@ export function toInteger(v: Value, t: SqlType, unsigned: boolean, warn: WarnFn 
       b = BigInt(r);
     }
   } else if (typeof v === 'bigint') b = v;
+  else if (v instanceof Uint8Array && isHexHybrid(t)) b = BigInt(hexLiteralNumber(v));
   else if (v instanceof Decimal) {
     b = v.toBigInt();
     if (b < INT64_MIN || b > UINT64_MAX || (!unsigned && b > INT64_MAX)) {
@@ -360,6 +379,10 @@ function isStringy(t: SqlType): boolean {
  */
 function numericForStore(v: Value, from: SqlType, to: SqlType, mode: CastMode, target: StoreTarget): Decimal | number {
   if (typeof v === 'number' && (from.kind === 'double' || from.kind === 'float')) return v;
+  if (v instanceof Uint8Array && isHexHybrid(from)) {
+    const n = hexLiteralNumber(v);
+    return to.kind === 'double' || to.kind === 'float' ? Number(n) : Decimal.fromInt(n);
+  }
   if (typeof v === 'string' && isStringy(from) || v instanceof Uint8Array) {
     const s = typeof v === 'string' ? v : bytesToString(v);
     const p = numericPrefix(s);
@@ -469,6 +492,7 @@ function storeString(v: Value, from: SqlType, to: Extract<SqlType, { kind: 'stri
     return b;
   }
   let s = toStringValue(v, from)!;
+  if (!isWellFormed(s)) s = characterColumnText(s, mode, target);
   const isText = to.family !== 'char' && to.family !== 'varchar';
   if (!isText) {
     // Length in characters; strings are UTF-16 so count code points only when surrogates occur.
@@ -499,6 +523,18 @@ function storeString(v: Value, from: SqlType, to: Extract<SqlType, { kind: 'stri
     s = buf.subarray(0, cut).toString('utf8');
   }
   return s;
+}
+
+/**
+ * A string holding bytes that are not UTF-8 (charset.ts), bound for a character column: strict
+ * mode refuses it (1366, as MySQL), lenient mode stores '?' for each bad byte and warns.
+ */
+function characterColumnText(s: string, mode: CastMode, target: StoreTarget): string {
+  const checked = textForCharacterColumn(s);
+  if ('text' in checked) return checked.text;
+  problem(mode, target, 'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD',
+    `Incorrect string value: '${invalidBytesForMessage(checked.invalid)}' for column '${target.column}' at row ${target.row}`);
+  return decodeUtf8Replacing(checked.invalid);
 }
 
 /** TIMESTAMP range: 1970-01-01 00:00:01 .. 2038-01-19 03:14:07 UTC. */
@@ -591,11 +627,12 @@ export function isValidJson(s: string): boolean {
   }
 }
 
-function storeJson(v: Value, from: SqlType): Value {
+function storeJson(v: Value, from: SqlType, mode: CastMode, target: StoreTarget): Value {
   if (from.kind === 'int' || from.kind === 'decimal' || from.kind === 'double' || from.kind === 'float' || from.kind === 'year') {
     return toStringValue(v, from);
   }
-  const s = toStringValue(v, from)!;
+  let s = toStringValue(v, from)!;
+  if (!isWellFormed(s)) s = characterColumnText(s, mode, target);
   if (!isValidJson(s)) throw new SqlError('ER_INVALID_JSON_TEXT', `Invalid JSON text: "Invalid value." at position 0 in value for column '${s}'.`);
   return s;
 }
@@ -635,7 +672,7 @@ export function castToType(v: Value, from: SqlType, to: SqlType, mode: CastMode,
     case 'string': return storeString(v, from, to, mode, target);
     case 'date': case 'datetime': case 'timestamp': case 'time': return storeTemporal(v, from, to, mode, target);
     case 'year': return storeYear(v, from, mode, target);
-    case 'json': return storeJson(v, from);
+    case 'json': return storeJson(v, from, mode, target);
     case 'enum': return storeEnum(v, from, to, mode, target);
     case 'null': return null;
   }

@@ -28,6 +28,7 @@ export const ErrorCodes = {
   ER_DUP_KEYNAME: { errno: 1061, sqlState: '42000' },
   ER_DUP_ENTRY: { errno: 1062, sqlState: '23000' },
   ER_PARSE: { errno: 1064, sqlState: '42000' },
+  ER_INVALID_CHARACTER_STRING: { errno: 1300, sqlState: 'HY000' },
   ER_EMPTY_QUERY: { errno: 1065, sqlState: '42000' },
   ER_MULTIPLE_PRI_KEY: { errno: 1068, sqlState: '42000' },
   ER_TOO_LONG_KEY: { errno: 1071, sqlState: '42000' },

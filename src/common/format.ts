@@ -4,7 +4,7 @@
 import { Decimal } from './decimal.js';
 import type { SqlType } from './types.js';
 import type { Value } from './value.js';
-import { doubleToString, fixedDoubleToString, floatToString, toStringValue } from './cast.js';
+import { doubleToString, fixedDoubleToString, floatToString, stringToBytes, toStringValue } from './cast.js';
 
 /** The text (or bytes, for binary strings) MySQL sends for v in a column of type t; null for NULL. */
 export function formatForClient(v: Value, type: SqlType): string | Uint8Array | null {
@@ -23,7 +23,7 @@ export function formatForClient(v: Value, type: SqlType): string | Uint8Array | 
     case 'float':
       return typeof v === 'number' ? floatToString(v) : toStringValue(v, type);
     case 'string':
-      if (type.binary) return v instanceof Uint8Array ? v : Buffer.from(toStringValue(v, type)!, 'utf8');
+      if (type.binary) return v instanceof Uint8Array ? v : stringToBytes(toStringValue(v, type)!);
       return toStringValue(v, type);
     case 'date': case 'datetime': case 'timestamp': case 'time': case 'json': case 'enum':
       return typeof v === 'string' ? v : toStringValue(v, type);

@@ -14,8 +14,12 @@ export type SqlType =
    * them); absent means NOT_FIXED_DEC (31): shown with the shortest round-trip digits.
    */
   | { readonly kind: 'double'; readonly decimals?: number }
-  /** binary = BINARY / VARBINARY / BLOB family: compared bytewise, values are Uint8Array. */
-  | { readonly kind: 'string'; readonly family: StringFamily; readonly length: number; readonly binary: boolean }
+  /**
+   * binary = BINARY / VARBINARY / BLOB family: compared bytewise, values are Uint8Array.
+   * hexHybrid: a hex or bit literal (0xFF, X'FF', b'101'), a binary string that in numeric
+   * context is its bytes read as a BIGINT UNSIGNED (MySQL's Item_hex_hybrid); never a column's type.
+   */
+  | { readonly kind: 'string'; readonly family: StringFamily; readonly length: number; readonly binary: boolean; readonly hexHybrid?: true }
   | { readonly kind: 'date' }
   | { readonly kind: 'datetime'; readonly fsp: number }
   | { readonly kind: 'timestamp'; readonly fsp: number }

@@ -1,5 +1,5 @@
 import type * as A from '../sql/ast.js';
-import type { SqlType } from '../common/types.js';
+import { isNumericType, type SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 import type { BoundExpr, CompareKind } from '../common/ir/expr.js';
 import type { AggFunc, AggSpec, SortKey } from '../common/ir/physical.js';
@@ -8,7 +8,7 @@ import { assertNever } from '../common/assert.js';
 import type { CatalogView, TableDef } from '../cluster/catalog.js';
 import type { LogicalPlan, OutputColumn } from './logical.js';
 import { BIGINT, BOOL_RESULT, DOUBLE, NULL_TYPE, UBIGINT, aggType, arithType, compareKind, unifyTypes, varchar } from './typing.js';
-import { bindLiteral, literalValue } from './literals.js';
+import { bindLiteral, hexLiteralAsNumber, literalValue } from './literals.js';
 
 /** What the binder needs to know about scalar functions (the registry lives in exec). */
 export interface FunctionInfo {
@@ -582,7 +582,7 @@ export class Binder {
       case 'star':
         throw new SqlError('ER_PARSE', "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '*' at line 1");
       case 'unary': {
-        const arg = bind(e.operand);
+        const arg = e.op === '-' || e.op === '~' ? hexLiteralAsNumber(bind(e.operand)) : bind(e.operand);
         switch (e.op) {
           case '-':
             if (arg.kind === 'const' && typeof arg.value === 'number' && arg.value === 0) return arg;
@@ -619,8 +619,11 @@ export class Binder {
           const any: BoundExpr = { kind: 'or', args: alts, type: BOOL_RESULT };
           return e.not ? { kind: 'not', arg: any, type: BOOL_RESULT } : any;
         }
-        const arg = bind(e.operand);
-        const list = e.list.map(bind);
+        let arg = bind(e.operand);
+        let list = e.list.map(bind);
+        // 0x41 IN (65): a hex literal compared with numbers is a number.
+        if (list.some((it) => isNumericType(it.type))) arg = hexLiteralAsNumber(arg);
+        if (isNumericType(arg.type)) list = list.map(hexLiteralAsNumber);
         const cmp = list.reduce<CompareKind>((k, it) => mergeCompareKinds(k, compareKind(arg.type, it.type)), compareKind(arg.type, list[0]?.type ?? arg.type));
         return { kind: 'inList', arg, list, cmp, not: e.not, type: BOOL_RESULT };
       }
@@ -707,8 +710,8 @@ export class Binder {
       case '/':
       case 'DIV':
       case '%': {
-        const left = bind(e.left);
-        const right = bind(e.right);
+        const left = hexLiteralAsNumber(bind(e.left));
+        const right = hexLiteralAsNumber(bind(e.right));
         return { kind: 'arith', op: e.op, left, right, type: arithType(e.op, left.type, right.type), text: `(${exprText(e.left)} ${e.op} ${exprText(e.right)})` };
       }
       case '=':
@@ -740,7 +743,7 @@ export class Binder {
       case '^':
       case '<<':
       case '>>':
-        return { kind: 'bit', op: e.op, args: [bind(e.left), bind(e.right)], type: UBIGINT };
+        return { kind: 'bit', op: e.op, args: [hexLiteralAsNumber(bind(e.left)), hexLiteralAsNumber(bind(e.right))], type: UBIGINT };
       default:
         return assertNever(e.op, 'binary operator');
     }
@@ -768,6 +771,9 @@ export class Binder {
   }
 
   makeCompare(op: '=' | '<=>' | '<>' | '<' | '<=' | '>' | '>=', left: BoundExpr, right: BoundExpr): BoundExpr {
+    // 0xFF = 255 compares numbers; 0x41 = 'A' compares strings.
+    if (isNumericType(right.type)) left = hexLiteralAsNumber(left);
+    if (isNumericType(left.type)) right = hexLiteralAsNumber(right);
     return { kind: 'compare', op, left, right, cmp: compareKind(left.type, right.type), type: BOOL_RESULT };
   }
 

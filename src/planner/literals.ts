@@ -4,6 +4,8 @@ import type { Value } from '../common/value.js';
 import type { BoundExpr } from '../common/ir/expr.js';
 import { Decimal } from '../common/decimal.js';
 import { assertNever } from '../common/assert.js';
+import { decodeText, encodeUtf8, utf8ByteLength } from '../common/charset.js';
+import { hexLiteralNumber, isHexHybrid } from '../common/cast.js';
 import { BIGINT, NULL_TYPE, UBIGINT, varchar } from './typing.js';
 
 const MAX_SIGNED = (1n << 63n) - 1n;
@@ -27,12 +29,13 @@ export function literalValue(lit: A.Literal): Value {
     case 'double':
       return Number(lit.text);
     case 'string':
-      return lit.charset?.toLowerCase() === 'binary' ? new TextEncoder().encode(lit.value) : lit.value;
+      return introducedString(lit.value, lit.charset);
     case 'hex': {
       const hex = lit.hex.length % 2 ? `0${lit.hex}` : lit.hex;
       return new Uint8Array(Buffer.from(hex, 'hex'));
     }
     case 'bit': {
+      if (lit.bits === '') return new Uint8Array(0); // b'' is the empty string
       const bits = lit.bits.replace(/^0+/, '') || '0';
       let n = BigInt(`0b${bits}`);
       const bytes: number[] = [];
@@ -46,6 +49,22 @@ export function literalValue(lit: A.Literal): Value {
       return lit.text;
     default:
       return assertNever(lit, 'literal');
+  }
+}
+
+/**
+ * A string literal's value. Its text is what the query's bytes decoded to, invalid UTF-8 kept
+ * (common/charset.ts), so `_binary'…'` gets back exactly the bytes the client sent and
+ * `_latin1'…'` reads those bytes as latin1. Other introducers keep the text.
+ */
+function introducedString(text: string, charset: string | undefined): Value {
+  switch (charset?.toLowerCase()) {
+    case 'binary':
+      return new Uint8Array(encodeUtf8(text));
+    case 'latin1':
+      return decodeText(encodeUtf8(text), 'latin1');
+    default:
+      return text;
   }
 }
 
@@ -76,12 +95,12 @@ export function literalType(lit: A.Literal): SqlType {
       return { kind: 'double' };
     case 'string':
       return lit.charset?.toLowerCase() === 'binary'
-        ? { kind: 'string', family: 'varchar', length: lit.value.length, binary: true }
+        ? { kind: 'string', family: 'varchar', length: utf8ByteLength(lit.value), binary: true }
         : varchar(Math.max(lit.value.length, 0));
     case 'hex':
-      return { kind: 'string', family: 'varchar', length: Math.ceil(lit.hex.length / 2), binary: true };
+      return { kind: 'string', family: 'varchar', length: Math.ceil(lit.hex.length / 2), binary: true, hexHybrid: true };
     case 'bit':
-      return { kind: 'string', family: 'varchar', length: Math.ceil(lit.bits.length / 8), binary: true };
+      return { kind: 'string', family: 'varchar', length: Math.ceil(lit.bits.length / 8), binary: true, hexHybrid: true };
     case 'temporal':
       switch (lit.temporal) {
         case 'date':
@@ -121,4 +140,14 @@ export function bindLiteral(e: A.Expr & { kind: 'literal' }, baked: Set<number>)
   }
   if (e.slot >= 0) baked.add(e.slot);
   return { kind: 'const', value: literalValue(lit), type };
+}
+
+/**
+ * A hex or bit literal where a number is wanted (arithmetic, unary minus, comparison with a
+ * number): its bytes as a BIGINT UNSIGNED constant, as MySQL reads 0xFF + 0 = 255. Anything
+ * else is returned as it is; a hex literal elsewhere stays a binary string.
+ */
+export function hexLiteralAsNumber(e: BoundExpr): BoundExpr {
+  if (e.kind !== 'const' || !(e.value instanceof Uint8Array) || !isHexHybrid(e.type)) return e;
+  return { kind: 'const', value: hexLiteralNumber(e.value), type: UBIGINT };
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKeyOf, tokenize, type Token } from './lexer.js';
+import { SERVER_VERSION } from '../aggregator/admin/variables.js';
+import {
+  MYSQL_COMMENT_VERSION, TESSERA_COMMENT_VERSION, cacheKeyOf, invalidNameError, runsVersionComment, tokenize, type Token,
+} from './lexer.js';
 
 function kinds(sql: string): string[] {
   return tokenize(sql).map((t) => (t.kind === 'lit' ? 'lit:' + t.lit!.type : t.kind + ':' + (t.kind === 'word' ? t.text : t.text)));
@@ -28,6 +31,55 @@ describe('comments', () => {
   });
   it('reports an unterminated comment as a bad token', () => {
     expect(tokenize('1 /* x').map((t) => t.kind)).toEqual(['lit', 'bad']);
+    expect(tokenize('1 /*!99999 x').map((t) => t.kind)).toEqual(['lit', 'bad']);
+  });
+  it('runs a version comment only up to our version (SELECT 1 /*!99999 + 1 */ is 1)', () => {
+    expect(kinds('1 /*!99999 + 1 */')).toEqual(['lit:int']);
+    expect(kinds('1 /*!80033 + 1 */')).toEqual(['lit:int']);
+    expect(kinds('1 /*!80032 + 1 */')).toEqual(['lit:int', 'op:+', 'lit:int']);
+    expect(kinds('1 /*!40101 + 1 */')).toEqual(['lit:int', 'op:+', 'lit:int']);
+    expect(kinds('1 /*!+ 1 */')).toEqual(['lit:int', 'op:+', 'lit:int']);
+    // a skipped comment ends at the first */, strings and all, as in MySQL
+    expect(kinds("1 /*!99999 'x */ , 2")).toEqual(['lit:int', 'op:,', 'lit:int']);
+  });
+  it("reads five digits as the version, six when whitespace follows (MySQL 8.1's 10.x form)", () => {
+    expect(kinds('1 /*!100000 + 1 */')).toEqual(['lit:int']);
+    // 10000 then the content '01': fewer than five digits are no version at all
+    expect(kinds('1 /*!1000001*/')).toEqual(['lit:int', 'lit:int']);
+    expect(kinds('1 /*!4000 */')).toEqual(['lit:int', 'lit:int']);
+  });
+  it('runs the SingleStore range up to TESSERA_COMMENT_VERSION (MySQL skips it)', () => {
+    expect(TESSERA_COMMENT_VERSION).toBe(90899);
+    expect(kinds('t /*!90621 SHARD KEY (a) */')).toEqual(['word:t', 'word:SHARD', 'word:KEY', 'op:(', 'word:a', 'op:)']);
+    expect(kinds('t /*!90899 x */')).toEqual(['word:t', 'word:x']);
+    expect(kinds('t /*!90900 x */')).toEqual(['word:t']);
+    expect(kinds('t /*!89999 x */')).toEqual(['word:t']);
+    expect([89999, 90000, 90899, 90900].map(runsVersionComment)).toEqual([false, true, true, false]);
+  });
+  it("treats MariaDB's /*M! */ and optimizer hints as comments", () => {
+    expect(kinds('1 /*M!100000 + 1 */')).toEqual(['lit:int']);
+    expect(kinds('1 /*M! + 1 */')).toEqual(['lit:int']);
+    expect(kinds('SELECT /*+ MAX_EXECUTION_TIME(1) */ 1')).toEqual(['word:SELECT', 'lit:int']);
+  });
+  it('knows the version SERVER_VERSION announces', () => {
+    const [major, minor, patch] = SERVER_VERSION.split('-')[0]!.split('.').map(Number);
+    expect(MYSQL_COMMENT_VERSION).toBe(major! * 10000 + minor! * 100 + patch!);
+  });
+});
+
+describe('names and bytes that are not UTF-8 (escapes U+DC80..U+DCFF, common/charset.ts)', () => {
+  it('ends an unquoted name at such a byte, but not at the low half of a character like 💀', () => {
+    expect(tokenize('ab\udcffc').map((t) => t.kind + ':' + t.text)).toEqual(['word:ab', 'op:\udcff', 'word:c']);
+    expect(kinds('t\u{1f480}x')).toEqual(['word:t\u{1f480}x']);
+  });
+  it('reports a quoted name holding one as 1300', () => {
+    const toks = tokenize('SELECT `a\udcffb`');
+    expect(toks[1]!.kind).toBe('bad');
+    expect(invalidNameError(toks[1]!)).toMatchObject({ errno: 1300, message: "Invalid utf8mb4 character string: 'a\\xFFb'" });
+    expect(invalidNameError(tokenize("'x")[0]!)).toBeNull();
+  });
+  it('keeps them in string literals', () => {
+    expect(lit("'a\udcffb'")).toEqual({ type: 'string', value: 'a\udcffb' });
   });
 });
 

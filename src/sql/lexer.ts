@@ -5,6 +5,8 @@
  */
 import type { Literal } from './ast.js';
 import { assertNever } from '../common/assert.js';
+import { isWellFormed, printable } from '../common/charset.js';
+import { SqlError } from '../common/errors.js';
 import { INTRODUCER_CHARSETS, RESERVED } from './keywords.js';
 
 export type TokenKind =
@@ -71,6 +73,21 @@ export function isIdentChar(c: number): boolean {
   );
 }
 
+/** The escape of a byte that was not UTF-8 (common/charset.ts), unless it is the low half of a pair. */
+function isRawByte(c: number): boolean {
+  return c >= 0xdc80 && c <= 0xdcff;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+/** Whether src[j] continues a name: an identifier character that is not a byte which was not UTF-8. */
+function continuesName(src: string, j: number): boolean {
+  const c = src.charCodeAt(j);
+  return isIdentChar(c) && !(isRawByte(c) && !isHighSurrogate(src.charCodeAt(j - 1)));
+}
+
 function isHexDigit(c: number): boolean {
   return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
@@ -90,26 +107,6 @@ function tok(
   lit: Literal | null = null, slot = -1, scope: Token['scope'] = '',
 ): Token {
   return { kind, start, end, line, text, up, lit, slot, scope };
-}
-
-/** The MySQL version Tessera is compatible with, as version comments number it (8.0.32). */
-export const MYSQL_VERSION_ID = 80032;
-
-/**
- * Tessera's own clauses (SHARD KEY, SORT KEY, REFERENCE) print inside version comments in
- * SingleStore's range, 90000–TESSERA_COMMENT_VERSION: MySQL and MariaDB skip them (their
- * versions are lower), Tessera runs them, as SingleStore does with its own.
- */
-export const TESSERA_COMMENT_VERSION = 90899;
-
-/**
- * Whether `/*!NNNNN … *\/` runs: with no number always; else when NNNNN ≤ MYSQL_VERSION_ID or it
- * lies in Tessera's range. MySQL reads a 5-digit number; longer runs of digits are read whole.
- */
-export function runsVersionComment(digits: string): boolean {
-  if (digits.length < 5) return true;
-  const v = Number(digits);
-  return v <= MYSQL_VERSION_ID || (v >= 90000 && v <= TESSERA_COMMENT_VERSION);
 }
 
 /** Splits the whole text into tokens. Never throws: unreadable input becomes a 'bad' token. */
@@ -177,15 +174,16 @@ export function tokenize(src: string): Token[] {
     }
     if (c === C_SLASH && src.charCodeAt(i + 1) === C_STAR) {
       if (src.charCodeAt(i + 2) === C_BANG && !inExec) {
-        // executable comment: its content is SQL when its version number (if any) says so
-        let j = i + 3;
-        while (j < n && isDigit(src.charCodeAt(j))) j++;
-        if (runsVersionComment(src.slice(i + 3, j))) {
-          i = j;
+        // executable comment: its content is SQL when its version, if any, is one we run
+        const v = commentVersionAt(src, i + 3);
+        if (v === null || runsVersionComment(v.version)) {
+          i = v === null ? i + 3 : v.end;
           inExec = true;
           continue;
         }
       }
+      // a plain comment, a version comment for a version we are not (/*!99999 … */), MariaDB's
+      // /*M!… */ (we are MySQL 8.0), an optimizer hint /*+ … */: none of it is SQL to run
       const close = src.indexOf('*/', i + 2);
       if (close < 0) {
         out.push(tok('bad', i, n, lineAt(i), src.slice(i), ''));
@@ -202,7 +200,7 @@ export function tokenize(src: string): Token[] {
     }
     const start = i;
     // words, and numbers that turn out to be identifiers (1abc)
-    if (isIdentChar(c) && !isDigit(c)) {
+    if (isIdentChar(c) && !isDigit(c) && !isRawByte(c)) {
       // x'…', b'…', n'…' literals
       const c1 = src.charCodeAt(i + 1);
       if (c1 === C_SQUOTE && (c === 120 || c === 88 || c === 98 || c === 66)) {
@@ -227,7 +225,8 @@ export function tokenize(src: string): Token[] {
         continue;
       }
       i++;
-      while (i < n && isIdentChar(src.charCodeAt(i))) i++;
+      // a byte that is not UTF-8 (common/charset.ts) ends a name, as MySQL's lexer stops there
+      while (i < n && continuesName(src, i)) i++;
       const text = src.slice(start, i);
       out.push(tok('word', start, i, lineAt(start), text, text.toUpperCase()));
       continue;
@@ -239,7 +238,7 @@ export function tokenize(src: string): Token[] {
         let j = i + 2;
         const hex = c1 === 120;
         while (j < n && (hex ? isHexDigit(src.charCodeAt(j)) : src.charCodeAt(j) === C_0 || src.charCodeAt(j) === 49)) j++;
-        if (j > i + 2 && !isIdentChar(src.charCodeAt(j))) {
+        if (j > i + 2 && !continuesName(src, j)) {
           const body = src.slice(i + 2, j);
           i = j;
           pushLit(start, i, hex ? { type: 'hex', hex: body } : { type: 'bit', bits: body });
@@ -264,9 +263,9 @@ export function tokenize(src: string): Token[] {
           kind = 'double';
         }
       }
-      if (isIdentChar(src.charCodeAt(j)) && kind !== 'decimal') {
+      if (continuesName(src, j) && kind !== 'decimal') {
         // digits followed by letters: an identifier such as 1abc
-        while (j < n && isIdentChar(src.charCodeAt(j))) j++;
+        while (j < n && continuesName(src, j)) j++;
         const text = src.slice(start, j);
         i = j;
         out.push(tok('word', start, i, lineAt(start), text, text.toUpperCase()));
@@ -314,6 +313,10 @@ export function tokenize(src: string): Token[] {
         break;
       }
       i = r[1];
+      if (!isWellFormed(r[0])) {
+        out.push(tok('bad', start, i, lineAt(start), r[0], BAD_NAME));
+        break;
+      }
       out.push(tok('qident', start, i, lineAt(start), r[0], ''));
       continue;
     }
@@ -343,7 +346,7 @@ export function tokenize(src: string): Token[] {
           j = r[1];
         } else {
           const s = j;
-          while (j < n && (isIdentChar(src.charCodeAt(j)) || src.charCodeAt(j) === C_DOT)) j++;
+          while (j < n && (continuesName(src, j) || src.charCodeAt(j) === C_DOT)) j++;
           name = src.slice(s, j);
         }
         i = j;
@@ -362,7 +365,7 @@ export function tokenize(src: string): Token[] {
         continue;
       }
       let j = i + 1;
-      while (j < n && (isIdentChar(src.charCodeAt(j)) || src.charCodeAt(j) === C_DOT)) j++;
+      while (j < n && (continuesName(src, j) || src.charCodeAt(j) === C_DOT)) j++;
       i = j;
       out.push(tok('uvar', start, i, lineAt(start), src.slice(start + 1, i), ''));
       continue;
@@ -404,6 +407,47 @@ export function tokenize(src: string): Token[] {
     out.push(tok('op', start, i, lineAt(start), op, op));
   }
   return out;
+}
+
+/** The MySQL version Tessera runs version comments for: 8.0.32 (SERVER_VERSION) as Mmmpp. */
+export const MYSQL_COMMENT_VERSION = 80032;
+
+/**
+ * Version comments from 90000 up to this run on Tessera although they are above
+ * MYSQL_COMMENT_VERSION: SingleStore's range, where SHOW CREATE TABLE prints Tessera's own
+ * clauses (SHARD KEY, …) so that MySQL, which is below 9.0, skips them.
+ */
+export const TESSERA_COMMENT_VERSION = 90899;
+const SINGLESTORE_COMMENT_MIN = 90000;
+
+/** Whether `/*!NNNNN … *\/` runs its content here. */
+export function runsVersionComment(version: number): boolean {
+  return version <= MYSQL_COMMENT_VERSION || (version >= SINGLESTORE_COMMENT_MIN && version <= TESSERA_COMMENT_VERSION);
+}
+
+/**
+ * The version number that follows `/*!` at `at`, as MySQL reads it: five digits (Mmmpp), or six
+ * when a sixth digit and then whitespace follow (MySQL 8.1's form for versions 10 and up).
+ * Fewer than five digits are no version: they are part of the content.
+ */
+function commentVersionAt(src: string, at: number): { version: number; end: number } | null {
+  let d = 0;
+  while (d < 6 && isDigit(src.charCodeAt(at + d))) d++;
+  if (d < 5) return null;
+  const len = d === 6 && src.charCodeAt(at + 6) <= C_SPACE ? 6 : 5;
+  return { version: Number(src.slice(at, at + len)), end: at + len };
+}
+
+/** The `up` of a 'bad' token that is a `quoted name` holding bytes that are not UTF-8. */
+const BAD_NAME = '\0name';
+
+/**
+ * The error for a 'bad' token that is a name holding bytes that are not UTF-8 (common/charset.ts):
+ * MySQL's 1300, since names become catalog entries and file names; null for other bad tokens.
+ */
+export function invalidNameError(t: Token): SqlError | null {
+  if (t.kind !== 'bad' || t.up !== BAD_NAME) return null;
+  return new SqlError('ER_INVALID_CHARACTER_STRING', `Invalid utf8mb4 character string: '${printable(t.text)}'`);
 }
 
 /** `t.5` must not read `.5` as a number. */

@@ -11,7 +11,7 @@ import type {
 import { assertNever } from '../common/assert.js';
 import { ParseError, SqlError, UnsupportedError } from '../common/errors.js';
 import { AGGREGATES, isTimeUnit, NILADIC, RESERVED, RESERVED_FUNCTIONS } from './keywords.js';
-import { cacheKeyOf, splitTokens, tokenize, type Token } from './lexer.js';
+import { cacheKeyOf, invalidNameError, splitTokens, tokenize, type Token } from './lexer.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -114,6 +114,8 @@ class Parser {
 
   /** The MySQL syntax error, pointing at token t. */
   fail(t: Token = this.peek()): never {
+    const badName = invalidNameError(t);
+    if (badName) throw badName;
     const near = t.kind === 'eof' ? '' : this.src.slice(t.start, Math.max(t.start, this.textEnd)).slice(0, 80);
     let line = t.line;
     if (t.kind === 'eof') {

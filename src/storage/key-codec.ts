@@ -10,6 +10,7 @@
 import { collationKey } from '../common/collation.js';
 import { Decimal } from '../common/decimal.js';
 import { invariant } from '../common/assert.js';
+import { encodeUtf8 } from '../common/charset.js';
 import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 
@@ -205,7 +206,7 @@ export function encodeValue(type: SqlType, v: Value): string {
       return encodeDouble(typeof v === 'bigint' ? Number(v) : toDecimal(v).toNumber());
     case 'string':
       if (type.binary) {
-        if (typeof v === 'string') return encodeBytes(new TextEncoder().encode(v));
+        if (typeof v === 'string') return encodeBytes(encodeUtf8(v));
         invariant(v instanceof Uint8Array, 'expected bytes in a binary key');
         return encodeBytes(v);
       }

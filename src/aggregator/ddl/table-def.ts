@@ -16,6 +16,7 @@ import { Decimal } from '../../common/decimal.js';
 import { isZeroDate, normalizeDate, normalizeDatetime, normalizeTime, parseDateTimeString } from '../../common/datetime.js';
 import { SqlError, UnsupportedError } from '../../common/errors.js';
 import { assertNever } from '../../common/assert.js';
+import { decodeUtf8, encodeUtf8, isWellFormed } from '../../common/charset.js';
 
 /**
  * CREATE TABLE → TableDef. Validation follows MySQL 8 (error codes and messages) plus
@@ -334,7 +335,7 @@ function literalText(lit: Literal): string | undefined {
     case 'bool':
       return lit.value ? '1' : '0';
     case 'hex':
-      return new TextDecoder().decode(hexToBytes(lit.hex));
+      return decodeUtf8(hexToBytes(lit.hex));
     case 'bit':
       return undefined;
     case 'null':
@@ -396,7 +397,7 @@ export function defaultLiteralValue(lit: Literal, negative: boolean, type: SqlTy
         else {
           const text = literalText(lit);
           if (text === undefined) throw invalidDefault(column);
-          bytes = new TextEncoder().encode(text);
+          bytes = new Uint8Array(encodeUtf8(text)); // the bytes the client sent, in a plain array the catalog can keep
         }
         if (bytes.length > type.length) throw invalidDefault(column);
         if (type.family === 'char' && bytes.length < type.length) {
@@ -408,7 +409,8 @@ export function defaultLiteralValue(lit: Literal, negative: boolean, type: SqlTy
         return bytes;
       }
       let text = literalText(lit);
-      if (text === undefined) throw invalidDefault(column);
+      // bytes that are not UTF-8 (common/charset.ts) are no default for a character column
+      if (text === undefined || !isWellFormed(text)) throw invalidDefault(column);
       // CHAR drops trailing spaces on read, so the stored default does too.
       if (type.family === 'char') text = text.replace(/ +$/, '');
       if ([...text].length > type.length) throw invalidDefault(column);

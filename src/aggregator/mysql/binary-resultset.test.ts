@@ -3,6 +3,7 @@ import type { SqlType } from '../../common/types.js';
 import { T } from '../../common/types.js';
 import { binaryEncoders, writeBinaryRow } from './binary-resultset.js';
 import { PacketWriter } from './packet-writer.js';
+import { valueCharsets } from './text-resultset.js';
 import type { ColumnInfo, ResultValue } from './session-api.js';
 
 function col(type: SqlType): ColumnInfo {
@@ -77,5 +78,24 @@ describe('binary rows', () => {
     const types = Array.from({ length: 9 }, () => T.tinyint);
     // Columns 0 and 6 null → bits 2 and 8: bitmap bytes 0x04, 0x01.
     expect(row(types, [null, '1', '2', '3', '4', '5', null, '7', '8'])).toBe(hex(0, 0x04, 0x01, 1, 2, 3, 4, 5, 7, 8));
+  });
+});
+
+describe('text values in binary rows', () => {
+  const rowIn = (charset: 'utf8mb4' | 'latin1', v: ResultValue): string => {
+    const w = new PacketWriter();
+    writeBinaryRow(w, binaryEncoders([col(T.varchar(10))], [charset]), [v]);
+    return w.take().subarray(4 + 2).toString('hex');
+  };
+  it('sends the bytes a string was decoded from, invalid UTF-8 included', () => {
+    expect(rowIn('utf8mb4', 'a\udcffb')).toBe('03' + '61ff62');
+    expect(rowIn('utf8mb4', 'é')).toBe('02' + 'c3a9');
+  });
+  it('sends text in character_set_results', () => {
+    expect(rowIn('latin1', 'é€✓')).toBe('03' + 'e9803f');
+  });
+  it('converts only text columns: JSON and numbers (charset 63) go as they are', () => {
+    const fmt = { deprecateEof: false, textCharset: 8, charset: 'latin1', maxBytesPerChar: 1 } as const;
+    expect(valueCharsets([col(T.json), col(T.varchar(1)), col(T.int), col(T.blob)], fmt)).toEqual(['utf8mb4', 'latin1', 'utf8mb4', 'utf8mb4']);
   });
 });

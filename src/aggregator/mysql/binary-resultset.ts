@@ -5,7 +5,8 @@ import type { PacketWriter } from './packet-writer.js';
 import type { ReplySink, ResultFormat } from './reply-sink.js';
 import type { ColumnInfo, ResultValue } from './session-api.js';
 import { parseDateTime, parseTime } from './temporal.js';
-import { writeResultHeader } from './text-resultset.js';
+import { valueCharsets, writeResultHeader, writeTextValue } from './text-resultset.js';
+import type { CharsetName } from '../../common/charset.js';
 
 /** How a column's values are encoded in a binary row; resolved once per result set. */
 const enum Enc {
@@ -25,9 +26,16 @@ const enum Enc {
 interface ColumnEncoder {
   readonly enc: Enc;
   readonly unsigned: boolean;
+  /** character_set_results, for text values. */
+  readonly charset: CharsetName;
 }
 
-function encoderFor(col: ColumnInfo): ColumnEncoder {
+function encoderFor(col: ColumnInfo, charset: CharsetName): ColumnEncoder {
+  const e = encodingFor(col);
+  return { enc: e.enc, unsigned: e.unsigned, charset };
+}
+
+function encodingFor(col: ColumnInfo): { enc: Enc; unsigned: boolean } {
   const t = col.type;
   const unsigned = (t.kind === 'int' && t.unsigned) || t.kind === 'year';
   switch (wireType(t).type) {
@@ -126,7 +134,7 @@ export function writeBinaryValue(w: PacketWriter, e: ColumnEncoder, v: string | 
       writeTime(w, text(v));
       return;
     case Enc.Lenenc:
-      if (typeof v === 'string') w.lenencStr(v);
+      if (typeof v === 'string') writeTextValue(w, v, e.charset);
       else w.lenencBytes(v);
       return;
     case Enc.Null:
@@ -134,8 +142,9 @@ export function writeBinaryValue(w: PacketWriter, e: ColumnEncoder, v: string | 
   }
 }
 
-export function binaryEncoders(columns: readonly ColumnInfo[]): ColumnEncoder[] {
-  return columns.map(encoderFor);
+/** Encoders of a result's columns; `charsets` as valueCharsets gives them (utf8mb4 when absent). */
+export function binaryEncoders(columns: readonly ColumnInfo[], charsets?: readonly CharsetName[]): ColumnEncoder[] {
+  return columns.map((c, i) => encoderFor(c, charsets?.[i] ?? 'utf8mb4'));
 }
 
 /** One binary-protocol row: 0x00, NULL bitmap with a 2-bit offset, then the non-NULL values. */
@@ -172,7 +181,7 @@ export async function writeBinaryResultSet(
   warnings: number,
 ): Promise<void> {
   writeResultHeader(sink, columns, fmt, status);
-  const encs = binaryEncoders(columns);
+  const encs = binaryEncoders(columns, valueCharsets(columns, fmt));
   for (const row of rows) {
     writeBinaryRow(sink.w, encs, row);
     const wait = sink.spill();

@@ -76,3 +76,16 @@ describe('ColumnDefinition41', () => {
     expect(wireType(T.int).flags & F.NUM).toBe(F.NUM);
   });
 });
+
+describe('column metadata by character_set_results', () => {
+  it('counts text lengths in bytes of the results charset and prints invalid bytes in names as \\xHH', () => {
+    const w = new PacketWriter();
+    writeColumnDef(w, col('a\udcffb', T.varchar(10)), 8, false, 1);
+    const r = new PacketReader(w.take(), 4);
+    const names = [r.lenencStr(), r.lenencStr(), r.lenencStr(), r.lenencStr(), r.lenencStr(), r.lenencStr()];
+    expect(names[4]).toBe('a\\xFFb');
+    r.u8();
+    expect(r.u16()).toBe(8);
+    expect(r.u32()).toBe(10);
+  });
+});

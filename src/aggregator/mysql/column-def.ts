@@ -25,24 +25,24 @@ const INT_WIDTHS = { 1: [4, 3], 2: [6, 5], 3: [9, 8], 4: [11, 10], 8: [20, 20] }
 
 const NUMERIC = ColumnFlag.NUM | ColumnFlag.BINARY;
 
-function textLength(chars: number, binary: boolean): number {
-  return Math.min(binary ? chars : chars * MB_MAX_LEN, MAX_LENGTH);
+function textLength(chars: number, binary: boolean, mbMaxLen: number): number {
+  return Math.min(binary ? chars : chars * mbMaxLen, MAX_LENGTH);
 }
 
-function stringWireType(family: StringFamily, length: number, binary: boolean): WireType {
+function stringWireType(family: StringFamily, length: number, binary: boolean, mbMaxLen: number): WireType {
   const binFlag = binary ? ColumnFlag.BINARY : 0;
   switch (family) {
     case 'char':
-      return { type: MysqlType.STRING, length: textLength(length, binary), decimals: 0, flags: binFlag, binaryCharset: binary };
+      return { type: MysqlType.STRING, length: textLength(length, binary, mbMaxLen), decimals: 0, flags: binFlag, binaryCharset: binary };
     case 'varchar':
-      return { type: MysqlType.VAR_STRING, length: textLength(length, binary), decimals: 0, flags: binFlag, binaryCharset: binary };
+      return { type: MysqlType.VAR_STRING, length: textLength(length, binary, mbMaxLen), decimals: 0, flags: binFlag, binaryCharset: binary };
     case 'tinytext':
     case 'text':
     case 'mediumtext':
     case 'longtext':
       return {
         type: MysqlType.BLOB,
-        length: textLength(length, binary),
+        length: textLength(length, binary, mbMaxLen),
         decimals: 0,
         flags: ColumnFlag.BLOB | binFlag,
         binaryCharset: binary,
@@ -52,7 +52,8 @@ function stringWireType(family: StringFamily, length: number, binary: boolean): 
   }
 }
 
-export function wireType(t: SqlType): WireType {
+/** How a value of type t is described; text lengths count mbMaxLen bytes per character (the results charset's). */
+export function wireType(t: SqlType, mbMaxLen = MB_MAX_LEN): WireType {
   switch (t.kind) {
     case 'int': {
       const width = t.display ?? INT_WIDTHS[t.bytes][t.unsigned ? 1 : 0];
@@ -70,7 +71,7 @@ export function wireType(t: SqlType): WireType {
     case 'double':
       return { type: MysqlType.DOUBLE, length: 22, decimals: t.decimals ?? NOT_FIXED_DEC, flags: NUMERIC, binaryCharset: true };
     case 'string':
-      return stringWireType(t.family, t.length, t.binary);
+      return stringWireType(t.family, t.length, t.binary, mbMaxLen);
     case 'date':
       return { type: MysqlType.DATE, length: 10, decimals: 0, flags: ColumnFlag.BINARY, binaryCharset: true };
     case 'datetime':
@@ -93,7 +94,7 @@ export function wireType(t: SqlType): WireType {
     case 'enum': {
       let longest = 0;
       for (const v of t.values) longest = Math.max(longest, v.length);
-      return { type: MysqlType.STRING, length: longest * MB_MAX_LEN, decimals: 0, flags: ColumnFlag.ENUM, binaryCharset: false };
+      return { type: MysqlType.STRING, length: longest * mbMaxLen, decimals: 0, flags: ColumnFlag.ENUM, binaryCharset: false };
     }
     case 'null':
       return { type: MysqlType.NULL, length: 0, decimals: 0, flags: ColumnFlag.BINARY, binaryCharset: true };
@@ -116,8 +117,8 @@ export function columnFlags(col: ColumnInfo, wt: WireType): number {
  * Writes one ColumnDefinition41 packet. `textCharset` is the collation id text columns carry
  * (the connection's, when it is a UTF-8 one). COM_FIELD_LIST adds a default-value field.
  */
-export function writeColumnDef(w: PacketWriter, col: ColumnInfo, textCharset: number, forFieldList = false): void {
-  const wt = wireType(col.type);
+export function writeColumnDef(w: PacketWriter, col: ColumnInfo, textCharset: number, forFieldList = false, mbMaxLen = MB_MAX_LEN): void {
+  const wt = wireType(col.type, mbMaxLen);
   w.begin()
     .lenencStr('def')
     .lenencStr(col.schema)

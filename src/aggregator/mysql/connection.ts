@@ -3,7 +3,11 @@ import type { Logger } from 'pino';
 import { SqlError, isSqlError } from '../../common/errors.js';
 import { writeBinaryResultSet } from './binary-resultset.js';
 import { writeColumnDef } from './column-def.js';
-import { Capability, Charset, Command, DEFAULT_MAX_ALLOWED_PACKET, SERVER_CAPABILITIES, isUtf8Collation } from './constants.js';
+import { charsetNamed, decodeText, type CharsetName } from '../../common/charset.js';
+import {
+  Capability, Charset, Command, DEFAULT_MAX_ALLOWED_PACKET, SERVER_CAPABILITIES, charsetOfCollationId, collationNameOfId,
+  maxBytesPerChar, resultCollationId,
+} from './constants.js';
 import type { AuthPluginName } from './constants.js';
 import { PacketFramer, PacketTooLargeError, type Packet } from './framing.js';
 import { writeEof, writeErr, writeOk, writeResultEnd, type ErrFields } from './generic-packets.js';
@@ -74,7 +78,11 @@ export class ClientConnection {
   private readonly statements = new Map<number, StatementState>();
   private lastStatementId = 0;
   private clientCaps = 0;
-  private fmt: ResultFormat = { deprecateEof: false, textCharset: Charset.UTF8MB4_0900_AI_CI };
+  private fmt: ResultFormat = resultFormat(false, 'utf8mb4', Charset.UTF8MB4_0900_AI_CI);
+  /** character_set_client: how command text is decoded (common/charset.ts keeps every byte). */
+  private clientCharset: CharsetName = 'utf8mb4';
+  /** The collation id of the handshake, echoed in result metadata when it fits. */
+  private handshakeCollation: number = Charset.UTF8MB4_0900_AI_CI;
   private scramble = newScramble();
   private user = '';
   private drainWaiters: (() => void)[] = [];
@@ -254,10 +262,8 @@ export class ClientConnection {
     }
     this.clientCaps = resp.capabilities & SERVER_CAPABILITIES;
     this.user = resp.user;
-    this.fmt = {
-      deprecateEof: (this.clientCaps & Capability.DEPRECATE_EOF) !== 0,
-      textCharset: isUtf8Collation(resp.charset) ? resp.charset : Charset.UTF8MB4_0900_AI_CI,
-    };
+    this.handshakeCollation = resp.charset;
+    this.fmt = resultFormat((this.clientCaps & Capability.DEPRECATE_EOF) !== 0, 'utf8mb4', Charset.UTF8MB4_0900_AI_CI);
     try {
       await authenticate(this.authContext(), resp.user, resp.authPlugin, resp.authResponse, this.scramble);
     } catch (err) {
@@ -286,7 +292,9 @@ export class ClientConnection {
         database,
         clientFlags: this.clientCaps,
         multiStatements: (this.clientCaps & Capability.MULTI_STATEMENTS) !== 0,
+        charset: handshakeCharset(this.handshakeCollation),
       });
+      this.syncCharsets();
     } catch (err) {
       await this.replyError(err);
       // The client got the error; a wrong database name is the client's business, not an event
@@ -351,29 +359,30 @@ export class ClientConnection {
     const r = new PacketReader(payload, 1);
     const session = this.liveSession;
     const cmd = payload[0]!;
+    this.syncCharsets();
     switch (cmd) {
       case Command.QUIT:
         return STOP;
       case Command.QUERY:
         this.opts.hooks.question();
-        await this.query(r.restStr());
+        await this.query(this.text(r.rest()));
         return;
       case Command.INIT_DB:
-        await session.useDatabase(r.restStr());
+        await session.useDatabase(this.text(r.rest()));
         this.ok();
         return;
       case Command.PING:
         this.ok();
         return;
       case Command.FIELD_LIST: {
-        const table = r.nulStr();
-        const cols = await session.fieldList(table, r.restStr());
-        for (const c of cols) writeColumnDef(this.w, c, this.fmt.textCharset, true);
+        const table = this.text(r.nulBytes());
+        const cols = await session.fieldList(table, this.text(r.rest()));
+        for (const c of cols) writeColumnDef(this.w, c, this.fmt.textCharset, true, this.fmt.maxBytesPerChar);
         writeEof(this.w, this.status(), 0);
         return;
       }
       case Command.STMT_PREPARE:
-        await this.prepare(r.restStr());
+        await this.prepare(this.text(r.rest()));
         return;
       case Command.STMT_EXECUTE:
         this.opts.hooks.question();
@@ -437,6 +446,7 @@ export class ClientConnection {
   private async query(sql: string): Promise<void> {
     const session = this.liveSession;
     const outcome = await session.query(sql);
+    this.syncCharsets(); // SET NAMES in this text applies to its own results
     const status = this.status();
     const n = outcome.results.length;
     for (let i = 0; i < n; i++) {
@@ -474,7 +484,7 @@ export class ClientConnection {
     const id = this.resolveStatementId(readStatementId(r));
     const stmt = this.statements.get(id);
     if (!stmt) throw unknownStatement(id, 'mysqld_stmt_execute');
-    const req = decodeExecute(r, stmt);
+    const req = decodeExecute(r, stmt, this.clientCharset);
     const res = await this.liveSession.execute(id, req.params);
     await this.writeResult(res, this.status(), true);
   }
@@ -486,9 +496,7 @@ export class ClientConnection {
     this.statements.clear();
     if (old) await old.close();
     this.user = req.user;
-    if (req.charset !== null) {
-      this.fmt = { ...this.fmt, textCharset: isUtf8Collation(req.charset) ? req.charset : Charset.UTF8MB4_0900_AI_CI };
-    }
+    if (req.charset !== null) this.handshakeCollation = req.charset;
     try {
       // The client answered the handshake's scramble, which is still ours.
       await authenticate(this.authContext(), req.user, req.authPlugin, req.authResponse, this.scramble);
@@ -503,6 +511,23 @@ export class ClientConnection {
     return (await this.openSession(req.database)) ? undefined : STOP;
   }
 
+  /** Command text (a query, a name) in character_set_client. */
+  private text(bytes: Buffer): string {
+    return decodeText(bytes, this.clientCharset);
+  }
+
+  /** Follows the session's character_set_client and character_set_results (SET NAMES). */
+  private syncCharsets(): void {
+    const session = this.session;
+    if (!session) return;
+    const cs = session.characterSets();
+    this.clientCharset = charsetNamed(cs.client);
+    // character_set_results NULL: values go as they are held, utf8mb4.
+    const results = cs.results === null ? 'utf8mb4' : charsetNamed(cs.results);
+    const collation = resultCollationId(results, this.handshakeCollation);
+    if (results !== this.fmt.charset || collation !== this.fmt.textCharset) this.fmt = resultFormat(this.fmt.deprecateEof, results, collation);
+  }
+
   private async replyError(err: unknown): Promise<void> {
     if (!isSqlError(err) && !(err instanceof MalformedPacketError)) {
       this.opts.logger.error({ err, conn: this.id }, 'internal error while serving a MySQL command');
@@ -510,6 +535,16 @@ export class ClientConnection {
     writeErr(this.w, errFields(err));
     await this.flush();
   }
+}
+
+function resultFormat(deprecateEof: boolean, charset: CharsetName, textCharset: number): ResultFormat {
+  return { deprecateEof, textCharset, charset, maxBytesPerChar: maxBytesPerChar(charset) };
+}
+
+/** The session charset a handshake collation id names. */
+function handshakeCharset(id: number): { name: string; collation?: string } {
+  const collation = collationNameOfId(id);
+  return collation === undefined ? { name: charsetOfCollationId(id) } : { name: charsetOfCollationId(id), collation };
 }
 
 /** The ERR packet for anything thrown: SqlError as is, protocol mistakes as 1835, bugs as 1105. */

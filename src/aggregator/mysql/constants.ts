@@ -1,4 +1,5 @@
 /** Protocol constants of the MySQL client/server protocol (wire values, not SQL semantics). */
+import type { CharsetName } from '../../common/charset.js';
 
 export const Command = {
   SLEEP: 0x00,
@@ -119,9 +120,66 @@ export const ColumnFlag = {
 } as const;
 
 export const Charset = {
+  LATIN1_SWEDISH_CI: 8,
+  ASCII_GENERAL_CI: 11,
+  UTF8MB3_GENERAL_CI: 33,
   BINARY: 63,
   UTF8MB4_0900_AI_CI: 255,
 } as const;
+
+/** Collation ids a client may name in its handshake whose collation Tessera knows by name. */
+const KNOWN_COLLATIONS: Readonly<Record<number, string>> = {
+  8: 'latin1_swedish_ci',
+  11: 'ascii_general_ci',
+  33: 'utf8mb3_general_ci',
+  45: 'utf8mb4_general_ci',
+  46: 'utf8mb4_bin',
+  63: 'binary',
+  224: 'utf8mb4_unicode_ci',
+  255: 'utf8mb4_0900_ai_ci',
+};
+
+const LATIN1_COLLATIONS = new Set([5, 8, 15, 31, 47, 48, 49, 94]);
+const UTF8MB3_COLLATIONS = new Set([33, 76, 83, 223]);
+
+/** The character set of a collation id, as a handshake or COM_CHANGE_USER names it (unknown ids: utf8mb4). */
+export function charsetOfCollationId(id: number): CharsetName {
+  if (LATIN1_COLLATIONS.has(id)) return 'latin1';
+  if (id === 11 || id === 65) return 'ascii';
+  if (id === Charset.BINARY) return 'binary';
+  if (UTF8MB3_COLLATIONS.has(id) || (id >= 192 && id <= 215)) return 'utf8mb3';
+  return 'utf8mb4';
+}
+
+/** The collation name of a handshake collation id, when Tessera knows it. */
+export function collationNameOfId(id: number): string | undefined {
+  return KNOWN_COLLATIONS[id];
+}
+
+/**
+ * The collation id result columns of text carry when values are sent in charset `cs`: the
+ * client's own handshake collation when it is of that charset, else the charset's default.
+ */
+export function resultCollationId(cs: CharsetName, handshakeId: number): number {
+  if (charsetOfCollationId(handshakeId) === cs && (cs !== 'utf8mb4' || isUtf8Collation(handshakeId))) return handshakeId;
+  switch (cs) {
+    case 'utf8mb4':
+      return Charset.UTF8MB4_0900_AI_CI;
+    case 'utf8mb3':
+      return Charset.UTF8MB3_GENERAL_CI;
+    case 'latin1':
+      return Charset.LATIN1_SWEDISH_CI;
+    case 'ascii':
+      return Charset.ASCII_GENERAL_CI;
+    case 'binary':
+      return Charset.BINARY;
+  }
+}
+
+/** Bytes one character takes at most in charset cs (column lengths in result metadata). */
+export function maxBytesPerChar(cs: CharsetName): number {
+  return cs === 'utf8mb4' ? 4 : cs === 'utf8mb3' ? 3 : 1;
+}
 
 /** Collation ids whose character set is utf8mb4 or utf8mb3: our text is UTF-8, so we may echo these back. */
 export function isUtf8Collation(id: number): boolean {

@@ -1,3 +1,4 @@
+import { isWellFormed, printable } from '../../common/charset.js';
 import { MAX_PACKET_PAYLOAD } from './constants.js';
 
 const COPY_OUT_BELOW = 4096;
@@ -161,8 +162,9 @@ export class PacketWriter {
     return this;
   }
 
-  /** A string without a length (string<EOF> or fixed). */
+  /** A string without a length (string<EOF> or fixed); names and messages, so bytes that are not text print as \xHH. */
   str(s: string): this {
+    if (!isWellFormed(s)) s = printable(s);
     const n = Buffer.byteLength(s, 'utf8');
     this.ensure(n);
     this.pos += this.buf.write(s, this.pos, n, 'utf8');
@@ -192,7 +194,13 @@ export class PacketWriter {
     return this.u8(0xfe).i64(v, true);
   }
 
+  /** A length-encoded string in UTF-8; bytes that are not text print as \xHH (values with raw bytes go as lenencBytes). */
   lenencStr(s: string): this {
+    return this.lenencUtf8(isWellFormed(s) ? s : printable(s));
+  }
+
+  /** A length-encoded well-formed string in UTF-8 (the caller checked: the result-row fast path). */
+  lenencUtf8(s: string): this {
     const n = Buffer.byteLength(s, 'utf8');
     this.lenencInt(n);
     this.ensure(n);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MysqlType as M } from './constants.js';
 import { MalformedPacketError, PacketReader } from './packet-reader.js';
 import { StatementState, decodeExecute } from './prepared.js';
+import { encodeUtf8 } from '../../common/charset.js';
 
 /** Builds a COM_STMT_EXECUTE body after the statement id. */
 function body(nullBitmap: number[], types: [number, number][] | null, values: Buffer[]): PacketReader {
@@ -116,6 +117,24 @@ describe('COM_STMT_EXECUTE parameters', () => {
     const req = decodeExecute(body([0], [[M.VAR_STRING, 0], [M.BLOB, 0]], []), stmt);
     expect(req.params.map((p) => p.value)).toEqual(['hello', Buffer.of(1, 2, 3)]);
     expect(stmt.longData.size).toBe(0);
+  });
+
+  it('keeps every byte of string parameters and of string long data (bytes are bytes)', () => {
+    const raw = Buffer.from('00ff10c3a980', 'hex'); // NUL, an invalid byte, é, a stray continuation byte
+    const stmt = new StatementState(1, 2);
+    stmt.appendLongData(1, raw.subarray(0, 3)); // split inside nothing in particular
+    stmt.appendLongData(1, raw.subarray(3));
+    const req = decodeExecute(body([0], [[M.VAR_STRING, 0], [M.STRING, 0]], [lenenc(raw)]), stmt);
+    for (const p of req.params) {
+      expect(typeof p.value).toBe('string');
+      expect(encodeUtf8(p.value as string).toString('hex')).toBe('00ff10c3a980');
+    }
+    expect((req.params[0]!.value as string).slice(3, 4)).toBe('é');
+  });
+
+  it('decodes string parameters by the client charset', () => {
+    const req = decodeExecute(body([0], [[M.VAR_STRING, 0]], [lenenc(Buffer.of(0xe9, 0x80))]), new StatementState(1, 1), 'latin1');
+    expect(req.params[0]!.value).toBe('é€');
   });
 
   it('decodes a statement without parameters', () => {

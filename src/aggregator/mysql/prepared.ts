@@ -1,3 +1,4 @@
+import { decodeText, type CharsetName } from '../../common/charset.js';
 import { SqlError } from '../../common/errors.js';
 import { writeColumnDef } from './column-def.js';
 import { MysqlType } from './constants.js';
@@ -48,11 +49,11 @@ export function writePrepareOk(sink: ReplySink, info: PreparedInfo, fmt: ResultF
   const w = sink.w;
   w.begin().u8(0).u32(info.statementId).u16(info.columns.length).u16(info.paramCount).u8(0).u16(0).end();
   if (info.paramCount > 0) {
-    for (let i = 0; i < info.paramCount; i++) writeColumnDef(w, PARAM_COLUMN, fmt.textCharset);
+    for (let i = 0; i < info.paramCount; i++) writeColumnDef(w, PARAM_COLUMN, fmt.textCharset, false, fmt.maxBytesPerChar);
     if (!fmt.deprecateEof) writeEof(w, status, 0);
   }
   if (info.columns.length > 0) {
-    for (const col of info.columns) writeColumnDef(w, col, fmt.textCharset);
+    for (const col of info.columns) writeColumnDef(w, col, fmt.textCharset, false, fmt.maxBytesPerChar);
     if (!fmt.deprecateEof) writeEof(w, status, 0);
   }
 }
@@ -115,8 +116,11 @@ function readTime(r: PacketReader): string {
   return formatTime({ negative, hours: days * 24 + hours, minute, second, micro });
 }
 
-/** One binary-protocol parameter value of the given type. */
-export function readParamValue(r: PacketReader, type: number, unsigned: boolean): BoundParam['value'] {
+/**
+ * One binary-protocol parameter value of the given type. String types are text in the client's
+ * charset, decoded without losing a byte (a VARBINARY column gets exactly what was sent).
+ */
+export function readParamValue(r: PacketReader, type: number, unsigned: boolean, charset: CharsetName = 'utf8mb4'): BoundParam['value'] {
   switch (type) {
     case MysqlType.NULL:
       return null;
@@ -159,16 +163,17 @@ export function readParamValue(r: PacketReader, type: number, unsigned: boolean)
     case MysqlType.ENUM:
     case MysqlType.SET:
     case MysqlType.JSON:
-      return r.lenencStr();
+      return decodeText(r.lenencBytes(), charset);
     default:
       if (isBlobType(type)) return r.lenencBytes();
       throw new MalformedPacketError(`unsupported parameter type ${type}`);
   }
 }
 
-function longDataValue(parts: Buffer[], type: number): string | Uint8Array {
+/** COM_STMT_SEND_LONG_DATA chunks joined: bytes for BLOB types, else text decoded as the value would be. */
+function longDataValue(parts: Buffer[], type: number, charset: CharsetName): string | Uint8Array {
   const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-  return isBlobType(type) ? all : all.toString('utf8');
+  return isBlobType(type) ? all : decodeText(all, charset);
 }
 
 /**
@@ -176,7 +181,7 @@ function longDataValue(parts: Buffer[], type: number): string | Uint8Array {
  * bitmap, new-params-bound flag, types (cached on the statement) and values. Long data sent
  * for a parameter replaces its value and is consumed.
  */
-export function decodeExecute(r: PacketReader, stmt: StatementState): ExecuteRequest {
+export function decodeExecute(r: PacketReader, stmt: StatementState, charset: CharsetName = 'utf8mb4'): ExecuteRequest {
   const flags = r.u8();
   r.u32(); // iteration count, always 1
   const n = stmt.paramCount;
@@ -198,9 +203,9 @@ export function decodeExecute(r: PacketReader, stmt: StatementState): ExecuteReq
     const unsigned = (types[i]! >> 8 & UNSIGNED_PARAM) !== 0;
     const long = stmt.longData.get(i);
     let value: BoundParam['value'];
-    if (long) value = longDataValue(long, type);
+    if (long) value = longDataValue(long, type, charset);
     else if (nullBitmap[i >> 3]! & (1 << (i & 7))) value = null;
-    else value = readParamValue(r, type, unsigned);
+    else value = readParamValue(r, type, unsigned, charset);
     params.push({ value, mysqlType: type, unsigned });
   }
   stmt.longData.clear();

@@ -1,3 +1,4 @@
+import type { CharsetName } from '../../common/charset.js';
 import type { PacketWriter } from './packet-writer.js';
 
 /** Where a reply is built: the writer, and a way to push big replies out as they grow. */
@@ -10,9 +11,13 @@ export interface ReplySink {
   spill(): Promise<void> | undefined;
 }
 
-/** Result-set framing choices negotiated at connect. */
+/** Result-set framing choices negotiated at connect, and the session's character_set_results. */
 export interface ResultFormat {
   readonly deprecateEof: boolean;
   /** Collation id for text columns. */
   readonly textCharset: number;
+  /** The charset text values are sent in (binary strings go as their bytes). */
+  readonly charset: CharsetName;
+  /** Its longest character in bytes: text column lengths are characters × this. */
+  readonly maxBytesPerChar: number;
 }

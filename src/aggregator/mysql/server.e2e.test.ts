@@ -175,6 +175,9 @@ class FakeSession implements ServerSession {
   setMultiStatements(on: boolean): void {
     this.multi = on;
   }
+  characterSets(): { client: string; results: string | null } {
+    return { client: 'utf8mb4', results: 'utf8mb4' };
+  }
   statusFlags(): number {
     return ServerStatus.AUTOCOMMIT | (this.inTrans ? ServerStatus.IN_TRANS : 0);
   }

@@ -60,7 +60,8 @@ export interface QueryOutcome {
  * A parameter of COM_STMT_EXECUTE, decoded from the binary protocol. `mysqlType` is the type
  * byte the client sent (MYSQL_TYPE_LONGLONG = 8, …) so the engine can type the parameter.
  * Integers: number when safe, else bigint; DOUBLE/FLOAT: number; DECIMAL, strings: string
- * (utf8-decoded); BLOB-ish types sent with the binary flag: Uint8Array; DATE/DATETIME/
+ * (decoded by character_set_client, bytes that are not text kept: common/charset.ts); BLOB-ish
+ * types: Uint8Array; DATE/DATETIME/
  * TIMESTAMP: canonical string 'YYYY-MM-DD[ hh:mm:ss[.ffffff]]'; TIME: '[-]hh:mm:ss[.ffffff]'.
  */
 export interface BoundParam {
@@ -85,6 +86,17 @@ export interface ConnectionInfo {
   /** Client capability flags after negotiation (CLIENT_FOUND_ROWS changes affected rows). */
   readonly clientFlags: number;
   readonly multiStatements: boolean;
+  /**
+   * The character set the handshake named (its collation id's), and that collation's name when
+   * Tessera knows it: the session's character_set_client/connection/results start as these.
+   */
+  readonly charset?: { readonly name: string; readonly collation?: string };
+}
+
+/** The session's character_set_client and character_set_results (null: send values as stored). */
+export interface SessionCharsets {
+  readonly client: string;
+  readonly results: string | null;
 }
 
 /** One per client connection, created after authentication succeeds. */
@@ -107,6 +119,8 @@ export interface ServerSession {
   resetConnection(): Promise<void>;
   /** COM_SET_OPTION: multi-statements on or off. */
   setMultiStatements(on: boolean): void;
+  /** How the next command's text is decoded and its results' text encoded (SET NAMES changes it). */
+  characterSets(): SessionCharsets;
   /** The server status flags for the next OK/EOF (SERVER_STATUS_IN_TRANS, AUTOCOMMIT, …), without MORE_RESULTS. */
   statusFlags(): number;
   /** The connection closed (COM_QUIT, socket closed, or killed): roll back and release everything. */

@@ -10,6 +10,8 @@ import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { collationKey, compareBytes, compareStrings, indexOfCollated } from '../../common/collation.js';
 import { compareValues } from '../../common/compare.js';
+import { stringToBytes } from '../../common/cast.js';
+import { utf8ByteLength } from '../../common/charset.js';
 import type { ScalarFunction } from './types.js';
 import {
   BIGINT, INT, LONGTEXT, alias, bytes, charCount, charLen, charSlice, codePoints, dec, def, intArg,
@@ -23,7 +25,7 @@ function anyBinary(types: readonly SqlType[]): boolean {
 
 /** A string result as the Value its type wants (bytes when the result type is binary). */
 function out(s: string, binary: boolean): Value {
-  return binary ? new Uint8Array(Buffer.from(s, 'utf8')) : s;
+  return binary ? stringToBytes(s) : s;
 }
 
 function isAscii(s: string): boolean {
@@ -208,7 +210,7 @@ const concatWs = def({
 
 const length = def({
   name: 'LENGTH', min: 1, max: 1, ret: BIGINT,
-  eval: ([v], [t]) => (v instanceof Uint8Array ? v.length : Buffer.byteLength(str(v!, t!), 'utf8')),
+  eval: ([v], [t]) => (v instanceof Uint8Array ? v.length : utf8ByteLength(str(v!, t!))),
 });
 
 const charLength = def({
@@ -218,7 +220,7 @@ const charLength = def({
 
 const bitLength = def({
   name: 'BIT_LENGTH', min: 1, max: 1, ret: BIGINT,
-  eval: ([v], [t]) => 8 * (v instanceof Uint8Array ? v.length : Buffer.byteLength(str(v!, t!), 'utf8')),
+  eval: ([v], [t]) => 8 * (v instanceof Uint8Array ? v.length : utf8ByteLength(str(v!, t!))),
 });
 
 const sameStringType = (a: readonly SqlType[]) => varchar(charLen(a[0]!), isBinaryType(a[0]!));
@@ -391,7 +393,7 @@ const ord = def({
     if (s === '') return 0;
     const first = String.fromCodePoint(s.codePointAt(0)!);
     let n = 0;
-    for (const b of Buffer.from(first, 'utf8')) n = n * 256 + b;
+    for (const b of stringToBytes(first)) n = n * 256 + b;
     return n;
   },
 });
