@@ -1,5 +1,5 @@
 import type * as A from '../sql/ast.js';
-import { fingerprint, parse, parseOne } from '../sql/index.js';
+import { fingerprint, parse, parseOne, printAccountStatement } from '../sql/index.js';
 import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 import { Decimal } from '../common/decimal.js';
@@ -36,6 +36,11 @@ import { PlanCache } from './plan-cache.js';
 import { runInsert, runModify } from './dml.js';
 import { runDdl, isDdl } from './ddl.js';
 import { runAdmin } from './admin-statements.js';
+import { SessionPrivileges } from './privileges/session-privileges.js';
+import { runAccountStatement } from './privileges/account-statements.js';
+import { isAccountStatement } from './privileges/requirements.js';
+import { privilegeTableRows } from './privileges/grant-listing.js';
+import { sameAccount } from '../cluster/accounts.js';
 
 export interface QueryPlan {
   readonly plan: PhysicalPlan;
@@ -82,13 +87,20 @@ export class Session implements ServerSession {
   private stateSince = Date.now();
   /** What the running statement waits for, as SHOW PROCESSLIST's State shows it. */
   private waitingFor: string | null = null;
+  /** The account, its active roles, and the check each statement passes. */
+  readonly privileges: SessionPrivileges;
+  /** The server's own session (recovery), not a client's. */
+  readonly internal: boolean;
 
   constructor(
     readonly engine: Engine,
     readonly conn: ConnectionInfo,
+    opts: { internal?: boolean } = {},
   ) {
     this.vars = new SystemVariables(engine.globals);
     this.multiStatements = conn.multiStatements;
+    this.internal = opts.internal ?? false;
+    this.privileges = new SessionPrivileges(engine, conn, { internal: this.internal });
   }
 
   // ───────────────────────────── ServerSession ─────────────────────────────
@@ -183,6 +195,8 @@ export class Session implements ServerSession {
   resetStatement(_statementId: number): void {}
 
   async useDatabase(db: string): Promise<void> {
+    // Without a privilege there, a database that exists and one that does not look the same (1044).
+    if (!this.privileges.canSeeDatabase(db)) throw this.privileges.dbDenied(db);
     if (db.toLowerCase() !== INFORMATION_SCHEMA && !this.engine.catalog.database(db)) {
       throw new SqlError('ER_BAD_DB', `Unknown database '${db}'`);
     }
@@ -191,9 +205,10 @@ export class Session implements ServerSession {
 
   async fieldList(table: string, _wildcard: string): Promise<readonly ColumnInfo[]> {
     if (!this.db) throw new SqlError('ER_NO_DB', 'No database selected');
+    if (!this.privileges.canSeeTable(this.db, table)) throw this.privileges.tableDenied('SELECT', table);
     const t = this.engine.catalog.table(this.db, table);
     if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${this.db}.${table}' doesn't exist`);
-    return t.columns.map((c) => ({ name: c.name, orgName: c.name, table: t.name, orgTable: t.name, schema: t.db, type: c.type, nullable: c.nullable }));
+    return t.columns.filter((c) => this.privileges.columnPrivileges(t.db, t.name, c.name) !== null).map((c) => ({ name: c.name, orgName: c.name, table: t.name, orgTable: t.name, schema: t.db, type: c.type, nullable: c.nullable }));
   }
 
   async resetConnection(): Promise<void> {
@@ -202,6 +217,10 @@ export class Session implements ServerSession {
     this.userVars.clear();
     this.warnings = [];
     this.lastInsertId = 0;
+  }
+
+  async killConnection(connectionId: number): Promise<void> {
+    this.engine.kill(connectionId, false, this.privileges);
   }
 
   setMultiStatements(on: boolean): void {
@@ -292,7 +311,8 @@ export class Session implements ServerSession {
     const st = ps.statement;
     this.interrupted = false;
     this.command = 'Query';
-    this.info = ps.text.slice(0, 100);
+    // Passwords in account statements never show in SHOW PROCESSLIST.
+    this.info = (isAccountStatement(st) ? printAccountStatement(st, { redact: true }) : ps.text).slice(0, 100);
     this.stateSince = Date.now();
     const keepWarnings = st.kind === 'showWarnings';
     if (!keepWarnings) this.warnings = [];
@@ -309,6 +329,8 @@ export class Session implements ServerSession {
 
   private async dispatch(ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
     const st = ps.statement;
+    // At execution, not at prepare: grants may have changed since.
+    this.privileges.check(ps, this.db);
     if (!isDdl(st)) {
       const { shared } = this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog);
       if (shared.length > 0) await this.metadataLocks(shared, []);
@@ -393,11 +415,41 @@ export class Session implements ServerSession {
       case 'optimizeTable':
       case 'clusterCommand':
         return runAdmin(this, ps, params);
+      case 'createUser':
+      case 'alterUser':
+      case 'dropUser':
+      case 'renameUser':
+      case 'setPassword':
+      case 'createRole':
+      case 'dropRole':
+      case 'grant':
+      case 'revoke':
+      case 'revokeAll':
+      case 'grantRole':
+      case 'revokeRole':
+      case 'setRole':
+      case 'setDefaultRole':
+      case 'showGrants':
+      case 'showCreateUser': {
+        const rs = runAccountStatement(this.accountContext(), st);
+        return rs === null ? ok(0, { warnings: this.warnings.length }) : rowsetResult(rs, this.warnings.length);
+      }
       case 'empty':
         return ok();
       default:
         return assertNever(st, 'statement');
     }
+  }
+
+  private accountContext(): Parameters<typeof runAccountStatement>[0] {
+    return {
+      accounts: this.engine.accounts,
+      catalog: this.engine.catalog,
+      privileges: this.privileges,
+      db: this.db,
+      defaultPlugin: String(this.vars.get('default_authentication_plugin')),
+      warn: (code, message, level) => this.warn(code, message, level),
+    };
   }
 
   // ───────────────────────────── queries ─────────────────────────────
@@ -451,10 +503,13 @@ export class Session implements ServerSession {
 
   private virtualTable(db: string, name: string): Rowset | undefined {
     if (db.toLowerCase() !== INFORMATION_SCHEMA) return undefined;
+    const p = this.privileges;
     const t = informationSchemaTable(name, {
       catalog: this.engine.catalog,
-      processlist: this.engine.processList(),
+      processlist: this.engine.processList().filter((x) => p.canSeeThreadOf(x.user)),
       nextAutoIncrement: (t) => this.engine.nextAutoIncrement(t),
+      ...(p.unrestricted ? {} : { visibility: p }),
+      grants: (table) => privilegeTableRows(this.engine.accounts.state, table, (a) => p.readsGrantTables || sameAccount(a, p.account)),
     });
     if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Unknown table '${name.toUpperCase()}' in information_schema`);
     return t;
@@ -530,7 +585,9 @@ export class Session implements ServerSession {
       case 'system_user':
         return `${this.conn.user}@${this.conn.host.replace(/:\d+$/, '')}`;
       case 'current_user':
-        return `${this.conn.user}@%`;
+        return `${this.privileges.account.user}@${this.privileges.account.host}`;
+      case 'current_role':
+        return this.privileges.activeRoles.length === 0 ? 'NONE' : this.privileges.activeRoles.map((r) => `\`${r.user}\`@\`${r.host}\``).join(',');
       case 'connection_id':
         return this.conn.connectionId;
       case 'last_insert_id':

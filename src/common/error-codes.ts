@@ -108,6 +108,28 @@ export const ErrorCodes = {
   ER_CANT_REMOVE_ALL_FIELDS: { errno: 1090, sqlState: '42000' },
   ER_WRONG_NAME_FOR_INDEX: { errno: 1280, sqlState: '42000' },
   ER_KEY_DOES_NOT_EXIST: { errno: 1176, sqlState: '42000' },
+  // Accounts and privileges.
+  ER_TABLEACCESS_DENIED: { errno: 1142, sqlState: '42000' },
+  ER_COLUMNACCESS_DENIED: { errno: 1143, sqlState: '42000' },
+  ER_SPECIFIC_ACCESS_DENIED: { errno: 1227, sqlState: '42000' },
+  ER_KILL_DENIED: { errno: 1095, sqlState: 'HY000' },
+  ER_CANNOT_USER: { errno: 1396, sqlState: 'HY000' },
+  ER_NONEXISTING_GRANT: { errno: 1141, sqlState: '42000' },
+  ER_NONEXISTING_TABLE_GRANT: { errno: 1147, sqlState: '42000' },
+  ER_CANT_CREATE_USER_WITH_GRANT: { errno: 1410, sqlState: '42000' },
+  ER_WRONG_USAGE: { errno: 1221, sqlState: 'HY000' },
+  ER_ILLEGAL_GRANT_FOR_TABLE: { errno: 1144, sqlState: '42000' },
+  ER_PASSWORD_FORMAT: { errno: 1827, sqlState: 'HY000' },
+  ER_WRONG_STRING_LENGTH: { errno: 1470, sqlState: 'HY000' },
+  ER_PLUGIN_IS_NOT_LOADED: { errno: 1524, sqlState: 'HY000' },
+  ER_PASSWORD_ANONYMOUS_USER: { errno: 1131, sqlState: '42000' },
+  ER_ACCOUNT_HAS_BEEN_LOCKED: { errno: 3118, sqlState: 'HY000' },
+  ER_UNKNOWN_AUTHID: { errno: 3523, sqlState: 'HY000' },
+  ER_ROLE_NOT_GRANTED: { errno: 3530, sqlState: 'HY000' },
+  ER_ROLE_GRANTED_TO_ITSELF: { errno: 3573, sqlState: 'HY000' },
+  ER_SYNTAX_ERROR: { errno: 1149, sqlState: '42000' },
+  ER_PASSWORD_NO_MATCH: { errno: 1133, sqlState: '42000' },
+  ER_REVOKE_GRANTS: { errno: 1269, sqlState: 'HY000' },
 } as const satisfies Record<string, { errno: number; sqlState: string }>;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

@@ -29,7 +29,20 @@ export interface InformationSchemaContext extends TableStats {
   readonly catalog: CatalogView;
   /** Connections for PROCESSLIST; empty when not given. */
   readonly processlist?: readonly ProcessInfo[];
+  /** What the session may see (MySQL leaves out what it has no privilege on); absent: everything. */
+  readonly visibility?: Visibility;
+  /** Rows of USER_, SCHEMA_, TABLE_ and COLUMN_PRIVILEGES; none when not given. */
+  readonly grants?: (table: PrivilegeTableName) => Value[][];
 }
+
+export interface Visibility {
+  canSeeDatabase(db: string): boolean;
+  canSeeTable(db: string, table: string): boolean;
+  /** The session's privileges on a column, as COLUMNS.PRIVILEGES lists them; null hides the column. */
+  columnPrivileges(db: string, table: string, column: string): string | null;
+}
+
+type PrivilegeTableName = 'USER_PRIVILEGES' | 'SCHEMA_PRIVILEGES' | 'TABLE_PRIVILEGES' | 'COLUMN_PRIVILEGES';
 
 export const INFORMATION_SCHEMA = 'information_schema';
 
@@ -283,6 +296,37 @@ const SCHEMAS = {
     ['NODEGROUP', T.varchar(256)],
     ['TABLESPACE_NAME', T.varchar(268)],
   ],
+  // Accounts and grants (MySQL 8's columns).
+  USER_PRIVILEGES: [
+    ['GRANTEE', T.varchar(292)],
+    ['TABLE_CATALOG', V512],
+    ['PRIVILEGE_TYPE', V64],
+    ['IS_GRANTABLE', T.varchar(3)],
+  ],
+  SCHEMA_PRIVILEGES: [
+    ['GRANTEE', T.varchar(292)],
+    ['TABLE_CATALOG', V512],
+    ['TABLE_SCHEMA', V64],
+    ['PRIVILEGE_TYPE', V64],
+    ['IS_GRANTABLE', T.varchar(3)],
+  ],
+  TABLE_PRIVILEGES: [
+    ['GRANTEE', T.varchar(292)],
+    ['TABLE_CATALOG', V512],
+    ['TABLE_SCHEMA', V64],
+    ['TABLE_NAME', V64],
+    ['PRIVILEGE_TYPE', V64],
+    ['IS_GRANTABLE', T.varchar(3)],
+  ],
+  COLUMN_PRIVILEGES: [
+    ['GRANTEE', T.varchar(292)],
+    ['TABLE_CATALOG', V512],
+    ['TABLE_SCHEMA', V64],
+    ['TABLE_NAME', V64],
+    ['COLUMN_NAME', V64],
+    ['PRIVILEGE_TYPE', V64],
+    ['IS_GRANTABLE', T.varchar(3)],
+  ],
 } as const satisfies Record<string, Spec>;
 
 export type InformationSchemaTableName = keyof typeof SCHEMAS;
@@ -306,9 +350,10 @@ function columnsOf(name: InformationSchemaTableName): RowsetColumn[] {
 const DEF = 'def';
 
 function* allTables(ctx: InformationSchemaContext): Generator<[DatabaseDef, TableDef]> {
+  const v = ctx.visibility;
   for (const db of ctx.catalog.databases()) {
     const tables = [...db.tables.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const t of tables) yield [db, t];
+    for (const t of tables) if (!v || v.canSeeTable(db.name, t.name)) yield [db, t];
   }
 }
 
@@ -357,7 +402,10 @@ function typeText(t: SqlType): string {
 function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext): Value[][] {
   switch (name) {
     case 'SCHEMATA': {
-      const dbs: Value[][] = ctx.catalog.databases().map((d) => [DEF, d.name, d.charset, d.collation, null, 'NO']);
+      const dbs: Value[][] = ctx.catalog
+        .databases()
+        .filter((d) => !ctx.visibility || ctx.visibility.canSeeDatabase(d.name))
+        .map((d) => [DEF, d.name, d.charset, d.collation, null, 'NO']);
       return [[DEF, INFORMATION_SCHEMA, 'utf8mb3', 'utf8mb3_general_ci', null, 'NO'], ...dbs];
     }
     case 'TABLES': {
@@ -410,6 +458,8 @@ function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext)
       for (const [db, t] of allTables(ctx)) {
         const keys = columnKeys(t);
         t.columns.forEach((c, i) => {
+          const privileges = ctx.visibility ? ctx.visibility.columnPrivileges(db.name, t.name, c.name) : PRIVILEGES;
+          if (privileges === null) return;
           const len = characterLengths(c, t.collation);
           const num = numericPrecision(c.type);
           const coll = usesCollation(c.type) ? t.collation : null;
@@ -432,7 +482,7 @@ function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext)
             c.typeText,
             keys[i]!,
             columnExtra(c),
-            PRIVILEGES,
+            privileges,
             c.comment,
             '',
             null,
@@ -493,6 +543,11 @@ function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext)
     case 'PARTITIONS':
       // Tessera has no views, routines or triggers; foreign keys are parsed and dropped.
       return [];
+    case 'USER_PRIVILEGES':
+    case 'SCHEMA_PRIVILEGES':
+    case 'TABLE_PRIVILEGES':
+    case 'COLUMN_PRIVILEGES':
+      return ctx.grants?.(name) ?? [];
     default:
       return assertNever(name, 'information_schema table');
   }
