@@ -164,8 +164,11 @@ export class Session implements ServerSession {
   async prepare(sql: string): Promise<PreparedInfo> {
     const parsed = parseOne(sql);
     const st = parsed.statement;
-    const preparable = ['select', 'union', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'set', 'use', 'describe'].includes(st.kind) || st.kind.startsWith('show') || isDdl(st);
+    const preparable = ['select', 'union', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'set', 'use', 'describe'].includes(st.kind) || st.kind.startsWith('show') || isDdl(st) || isAccountStatement(st);
     if (!preparable) throw new SqlError('ER_UNSUPPORTED_PS', 'This command is not supported in the prepared statement protocol yet');
+    // Checked here too (as MySQL does), or the reply's column definitions would describe a table
+    // the user may not read; and again at each execute, since grants change.
+    this.privileges.check(parsed, this.db);
     const id = this.nextStmtId++;
     this.prepared.set(id, { id, parsed, paramCount: parsed.paramCount });
     let columns: readonly ColumnInfo[] = [];
@@ -431,6 +434,8 @@ export class Session implements ServerSession {
       case 'setDefaultRole':
       case 'showGrants':
       case 'showCreateUser': {
+        // Account management commits the open transaction first, as in MySQL.
+        if (st.kind !== 'showGrants' && st.kind !== 'showCreateUser' && st.kind !== 'setRole') await this.endTxn(true);
         const rs = runAccountStatement(this.accountContext(), st);
         return rs === null ? ok(0, { warnings: this.warnings.length }) : rowsetResult(rs, this.warnings.length);
       }

@@ -305,6 +305,9 @@ describe('privileges are enforced at every level', () => {
     expect(stmtOk).toEqual([{ id: 10 }]);
     await root.query("REVOKE SELECT ON shop.orders FROM 'pu'@'%'");
     expect(await failure(u.execute('SELECT id FROM shop.orders WHERE id = ?', [10]))).toEqual([1142, '42000']);
+    // Preparing is checked as well: its reply would describe the columns.
+    expect(await failure(u.prepare('SELECT amount FROM hr.pay WHERE id = ?'))).toEqual([undefined, undefined]);
+    expect(await failure(u.prepare('SELECT secret FROM shop.items WHERE id = ?'))).toEqual([1143, '42000']);
     // The open session sees the REVOKE on its next statement, text protocol too.
     expect(await failure(u.query('SELECT id FROM shop.orders'))).toEqual([1142, '42000']);
     await root.query("GRANT SELECT ON shop.orders TO 'pu'@'%'");

@@ -304,6 +304,11 @@ describe('authentication (mysql2)', () => {
     expect(lines).toHaveLength(4);
   });
 
+  it('refuses a locked account with 3118, but only once the password checked out', async () => {
+    await expectSqlError(connect({ user: 'locked', password: 'lockedpw' }), 3118, 'HY000', "Access denied for user 'locked'@'127.0.0.1'. Account is locked.");
+    await expectSqlError(connect({ user: 'locked', password: 'guess' }), 1045, '28000');
+  });
+
   it('sends the session error 1049 for an unknown initial database', async () => {
     await expectSqlError(connect({ database: 'nope' }), 1049, '42000', "Unknown database 'nope'");
   });

@@ -4,7 +4,7 @@
  */
 import type { AccountDef, AccountName, AccountsState, GrantRow } from '../../cluster/accounts.js';
 import { sameAccount } from '../../cluster/accounts.js';
-import { ALL_COLUMN, ALL_DB, ALL_GLOBAL, ALL_TABLE, PRIV_ORDER, Priv, privilegeNames, privilegeSql } from '../../cluster/privileges.js';
+import { ALL_COLUMN, ALL_DB, ALL_TABLE, PRIV_ORDER, Priv, privilegeNames, privilegeSql } from '../../cluster/privileges.js';
 import type { Value } from '../../common/value.js';
 import { accountKey, roleClosure } from './privilege-set.js';
 import { quotedAccount } from './session-privileges.js';
@@ -23,9 +23,10 @@ function grantsOf(state: AccountsState, holders: readonly AccountName[]): GrantR
   return state.grants.filter((g) => keys.has(accountKey(g.grantee)));
 }
 
-function privList(mask: number, all: number): string {
+/** The privileges of a mask; ALL PRIVILEGES when `all` is given and complete (MySQL 8 lists global ones). */
+function privList(mask: number, all?: number): string {
   const m = mask & ~Priv.GRANT_OPTION;
-  if ((m & all) === all) return 'ALL PRIVILEGES';
+  if (all !== undefined && (m & all) === all) return 'ALL PRIVILEGES';
   return m === 0 ? 'USAGE' : privilegeNames(m).join(', ');
 }
 
@@ -42,7 +43,7 @@ export function showGrantsLines(state: AccountsState, account: AccountName, usin
   const withGrant = (m: number): string => (m & Priv.GRANT_OPTION ? ' WITH GRANT OPTION' : '');
 
   const global = rows.filter((r) => r.scope.kind === 'global').reduce((m, r) => m | r.privs, 0);
-  lines.push(`GRANT ${privList(global, ALL_GLOBAL)} ON *.*${to}${withGrant(global)}`);
+  lines.push(`GRANT ${privList(global)} ON *.*${to}${withGrant(global)}`);
   const keys = new Set(holders.map(accountKey));
   const dyn = state.dynamic.filter((d) => keys.has(accountKey(d.grantee)));
   const plain = [...new Set(dyn.filter((d) => !d.grantOption).map((d) => d.priv))].filter((p) => !dyn.some((d) => d.priv === p && d.grantOption));
