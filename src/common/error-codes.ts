@@ -130,6 +130,7 @@ export const ErrorCodes = {
   ER_SYNTAX_ERROR: { errno: 1149, sqlState: '42000' },
   ER_PASSWORD_NO_MATCH: { errno: 1133, sqlState: '42000' },
   ER_REVOKE_GRANTS: { errno: 1269, sqlState: 'HY000' },
+  ER_VARIABLE_IS_READONLY: { errno: 1621, sqlState: 'HY000' },
 } as const satisfies Record<string, { errno: number; sqlState: string }>;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

@@ -154,6 +154,9 @@ describe('max_allowed_packet', () => {
       // A connection keeps the value it started with (MySQL's session value is read-only).
       const [rows] = await before.query<mysql.RowDataPacket[]>(big);
       expect(Number(rows[0]!.n)).toBe(2 * 1024 * 1024);
+      expect(await failure(before.query('SET SESSION max_allowed_packet = 2048'))).toEqual([1621, 'HY000']);
+      const [[v]] = (await before.query('SELECT @@max_allowed_packet AS m')) as unknown as [[{ m: number }]];
+      expect(v.m).toBe(67108864);
       await closeAll([before]);
     } finally {
       await root.query('SET GLOBAL max_allowed_packet = DEFAULT');
