@@ -478,9 +478,20 @@ export class Session implements ServerSession {
     const version = this.engine.catalog.version;
     const hit = this.engine.planCache.get<P>(key, version, ps.literals);
     if (hit) return hit;
-    const ctx = this.bindContext(ps, paramTypes);
+    const base = this.bindContext(ps, paramTypes);
+    // A plan that read information_schema holds this session's view of it (rows filtered by its
+    // privileges, as of now): never shared, however the table was named (USE information_schema).
+    let virtual = false;
+    const ctx = {
+      ...base,
+      virtualTable: (db: string, name: string): ReturnType<BindContext['virtualTable']> => {
+        const t = base.virtualTable(db, name);
+        if (t !== undefined) virtual = true;
+        return t;
+      },
+    };
     const plan = build(ctx);
-    if (!ps.text.toLowerCase().includes('information_schema')) {
+    if (!virtual && !ps.text.toLowerCase().includes('information_schema')) {
       this.engine.planCache.put(key, { plan, catalogVersion: version, baked: [...ctx.baked].map((s) => [s, ps.literals[s]!] as const) });
     }
     return plan;

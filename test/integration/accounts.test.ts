@@ -346,6 +346,13 @@ describe('what a user can see', () => {
     expect(all).toContain('hr');
   });
 
+  it("a cached plan never hands one user's information_schema view to another", async () => {
+    const rootIs = await as('root', ROOT_PW, { database: 'information_schema' });
+    const viewerIs = await as('viewer', 'v', { database: 'information_schema' });
+    expect(await col(rootIs, 'SELECT COUNT(*) FROM SCHEMATA')).toEqual([3]);
+    expect(await col(viewerIs, 'SELECT COUNT(*) FROM SCHEMATA')).toEqual([2]);
+  });
+
   it('information_schema TABLES, COLUMNS and STATISTICS list only what may be read', async () => {
     expect(await col(v, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA IN ('shop', 'hr') ORDER BY 1")).toEqual(['items', 'orders']);
     const [cols] = await v.query<mysql.RowDataPacket[]>("SELECT TABLE_NAME AS t, COLUMN_NAME AS c, PRIVILEGES AS p FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'shop' ORDER BY 1, ORDINAL_POSITION");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseOne } from '../../sql/index.js';
+import type * as A from '../../sql/ast.js';
 import { Catalog } from '../../cluster/catalog.js';
 import { Priv } from '../../cluster/privileges.js';
 import { buildTableDef, type CreateTable } from '../ddl/table-def.js';
@@ -59,6 +60,12 @@ describe('what a statement needs', () => {
     expect(needs('INSERT INTO t (id, a) VALUES (1, 2) ON DUPLICATE KEY UPDATE a = VALUES(a) + secret')).toEqual(['INSERT d.t(a,id)', 'UPDATE d.t(a)', 'SELECT d.t(secret)']);
     expect(needs('REPLACE INTO t (id) VALUES (1)')).toEqual(['INSERT d.t(id)', 'DELETE d.t']);
     expect(needs('UPDATE t JOIN u ON u.t_id = t.id SET t.a = u.b')).toEqual(['SELECT d.u(b,t_id)', 'SELECT d.t(id)', 'UPDATE d.t(a)']);
+  });
+
+  it('tables in syntax the walk does not know yet (a WITH clause) still need SELECT', () => {
+    const inner = parseOne('SELECT secret FROM t').statement;
+    const outer = { ...parseOne('SELECT 1').statement, with: [{ name: 'c', query: inner }] } as A.Statement;
+    expect(requirementsOf(outer, 'd', cat)).toMatchObject([{ kind: 'columns', db: 'd', table: 't', priv: Priv.SELECT }]);
   });
 
   it('DDL and the rest', () => {

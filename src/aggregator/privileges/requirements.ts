@@ -72,6 +72,8 @@ type Scope = ScopeEntry[];
 class Collector {
   private readonly needs = new Map<string, ColumnNeed>();
   private readonly others: Requirement[] = [];
+  /** FROM items the walk resolved, so the final sweep knows which it did not. */
+  readonly seen = new Set<object>();
 
   constructor(
     private readonly catalog: CatalogView,
@@ -189,6 +191,7 @@ class Collector {
   tableRef(ref: A.TableRef, scope: Scope, outer: readonly Scope[], deferred: (() => void)[], reads: boolean): void {
     switch (ref.kind) {
       case 'table': {
+        this.seen.add(ref);
         const e = this.entryFor(ref);
         if (e === null) return;
         scope.push(e);
@@ -249,7 +252,27 @@ function global(priv: number, name: string): Requirement {
 export function requirementsOf(st: A.Statement, currentDb: string | null, catalog: CatalogView): Requirement[] {
   const c = new Collector(catalog, currentDb);
   analyze(c, st, currentDb);
+  sweep(c, st);
   return c.result();
+}
+
+/**
+ * A safety net for syntax the walk above does not know yet (a WITH clause, say): any table
+ * named anywhere in the statement that the walk did not resolve still needs some SELECT on it.
+ */
+function sweep(c: Collector, node: unknown): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const x of node) sweep(c, x);
+    return;
+  }
+  const o = node as { readonly kind?: unknown; readonly name?: unknown; readonly db?: unknown };
+  if (o.kind === 'table' && typeof o.name === 'string' && !c.seen.has(node)) {
+    const t = node as { readonly db?: string; readonly name: string };
+    const db = c.dbOf(t);
+    if (db !== null && db.toLowerCase() !== INFORMATION_SCHEMA) c.columns(db, t.name, Priv.SELECT, 'SELECT');
+  }
+  for (const v of Object.values(node)) if (v !== null && typeof v === 'object') sweep(c, v);
 }
 
 function analyze(c: Collector, st: A.Statement, currentDb: string | null): void {
