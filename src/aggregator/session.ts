@@ -218,6 +218,7 @@ export class Session implements ServerSession {
     await this.endTxn(false);
     this.prepared.clear();
     this.userVars.clear();
+    this.privileges.setActiveRoles(this.privileges.defaultRoles());
     this.warnings = [];
     this.lastInsertId = 0;
   }
