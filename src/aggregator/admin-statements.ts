@@ -25,6 +25,9 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
     return evalConst(bound, session.execContext(inputs, () => []));
   };
   const filtered = (rs: Rowset, where?: A.Expr): StatementResult => rowsetResult(where ? filterRowset(session, ps, rs, where, params) : rs, session.warnings.length);
+  // Rows naming databases or tables the session has no privilege on are left out (as MySQL does).
+  const p = session.privileges;
+  const visible = (rs: Rowset, keep: (name: string) => boolean): Rowset => (p.unrestricted ? rs : { ...rs, rows: rs.rows.filter((r) => keep(String(r[0]))) });
 
   switch (st.kind) {
     case 'set': {
@@ -68,18 +71,21 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
       return ok(0, { warnings: session.warnings.length });
     }
     case 'showDatabases':
-      return filtered(show.showDatabases(engine.catalog, st.like), st.where);
+      return filtered(visible(show.showDatabases(engine.catalog, st.like), (d) => p.canSeeDatabase(d)), st.where);
     case 'showTables': {
       const dbName = st.db ?? session.db;
       if (dbName === null) throw new SqlError('ER_NO_DB', 'No database selected');
       const db = engine.catalog.database(dbName);
       if (!db) throw new SqlError('ER_BAD_DB', `Unknown database '${dbName}'`);
-      return filtered(show.showTables(db, { full: st.full, ...(st.like !== undefined ? { like: st.like } : {}) }), st.where);
+      return filtered(visible(show.showTables(db, { full: st.full, ...(st.like !== undefined ? { like: st.like } : {}) }), (t) => p.canSeeTable(db.name, t)), st.where);
     }
-    case 'showColumns':
-      return filtered(show.showColumns(session.table(st.table), { full: st.full, ...(st.like !== undefined ? { like: st.like } : {}) }), st.where);
+    case 'showColumns': {
+      const t = session.table(st.table);
+      return filtered(visible(show.showColumns(t, { full: st.full, ...(st.like !== undefined ? { like: st.like } : {}) }), (c) => p.columnPrivileges(t.db, t.name, c) !== null), st.where);
+    }
     case 'describe': {
-      const rs = show.showColumns(session.table(st.table));
+      const t = session.table(st.table);
+      const rs = visible(show.showColumns(t), (c) => p.columnPrivileges(t.db, t.name, c) !== null);
       return rowsetResult(st.column ? { ...rs, rows: rs.rows.filter((r) => show.likeMatch(st.column!, String(r[0]))) } : rs);
     }
     case 'showIndex':
@@ -121,13 +127,13 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
       return rowsetResult(show.showWarnings(session.warnings, { errorsOnly: st.errorsOnly, offset, ...(limit !== undefined ? { count: limit } : {}) }));
     }
     case 'showProcesslist':
-      return rowsetResult(show.showProcesslist(engine.processList(), st.full));
+      return rowsetResult(show.showProcesslist(engine.processList().filter((x) => p.canSeeThreadOf(x.user)), st.full));
     case 'showTableStatus': {
       const dbName = st.db ?? session.db;
       if (dbName === null) throw new SqlError('ER_NO_DB', 'No database selected');
       const db = engine.catalog.database(dbName);
       if (!db) throw new SqlError('ER_BAD_DB', `Unknown database '${dbName}'`);
-      return rowsetResult(show.showTableStatus(db, { ...(st.like !== undefined ? { like: st.like } : {}), nextAutoIncrement: (t) => engine.nextAutoIncrement(t) }));
+      return rowsetResult(visible(show.showTableStatus(db, { ...(st.like !== undefined ? { like: st.like } : {}), nextAutoIncrement: (t) => engine.nextAutoIncrement(t) }), (t) => p.canSeeTable(db.name, t)));
     }
     case 'showCollation':
       return filtered(show.showCollation(st.like), st.where);
@@ -141,7 +147,7 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
       throw new SqlError('ER_NOT_SUPPORTED_YET', `SHOW ${st.what.toUpperCase()} arrives with the cluster (aggregator and leaves as separate processes); this build runs the leaves inside the aggregator`);
     case 'kill': {
       const id = Number(evalExpr(st.id));
-      engine.kill(id, st.target === 'query');
+      engine.kill(id, st.target === 'query', session.privileges);
       return ok(0);
     }
     case 'explain':

@@ -185,8 +185,7 @@ export async function restoreLeaves(engine: Engine): Promise<void> {
  * every few seconds).
  */
 export async function recoverAutoIncrements(engine: Engine): Promise<void> {
-  const id = engine.nextConnectionId();
-  const session = await engine.openSession({ connectionId: id, user: 'root', host: 'localhost', database: null, clientFlags: 0, multiStatements: false });
+  const session = await engine.openInternalSession();
   try {
     for (const db of engine.catalog.databases()) {
       for (const t of db.tables.values()) {

@@ -1,38 +1,35 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Catalog } from '../cluster/catalog.js';
+import { Accounts, type AccountDef } from '../cluster/accounts.js';
 import type { MetadataStore } from '../cluster/metadata-store.js';
 import type { TableDef } from '../cluster/catalog.js';
 import type { LeafApi } from '../net/leaf-api.js';
 import { SqlError } from '../common/errors.js';
 import { GlobalVariables, SERVER_VERSION } from './admin/variables.js';
 import type { ProcessInfo } from './admin/show.js';
-import type { ConnectionInfo, ServerSession, SessionFactory, UserCredentials } from './mysql/session-api.js';
+import type { ConnectionInfo, ConnectionLimits, ServerSession, SessionFactory, UserCredentials } from './mysql/session-api.js';
 import { LeafCursor, type PartitionMap } from './leaf-cursor.js';
 import { PlanCache } from './plan-cache.js';
 import { MetadataLocks } from './metadata-locks.js';
 import { StatementShapes } from './statement-shapes.js';
 import { Session } from './session.js';
+import { credentialsOf } from './privileges/credentials.js';
+import { matchAccount, sortAccounts } from './privileges/host-pattern.js';
+import { initialAccounts } from './privileges/root-account.js';
+import { RequirementCache, SessionPrivileges } from './privileges/session-privileges.js';
 
 export interface EngineOptions {
+  /**
+   * root@localhost's password on the first start. Later starts keep the stored one: a different
+   * value here is refused (the engine throws), unless `resetRootPassword` sets it.
+   */
   readonly rootPassword?: string;
+  readonly resetRootPassword?: boolean;
   readonly partitionsPerDatabase: number;
   readonly logger: Logger;
   readonly leaves: readonly LeafApi[];
   /** Durable catalog and auto-increment positions; without it they live in memory only. */
   readonly metadata?: MetadataStore;
-}
-
-/** Accounts: root with the configured password; any other name with an empty password (sysbench's sbtest). */
-function credentials(password: string | undefined): UserCredentials {
-  if (!password) return { verifyPassword: (p) => p === '' };
-  const sha1 = (b: Uint8Array | string): Buffer => createHash('sha1').update(b).digest();
-  const sha256 = (b: Uint8Array | string): Buffer => createHash('sha256').update(b).digest();
-  return {
-    nativeHash: sha1(sha1(password)),
-    sha2Hash: sha256(sha256(password)),
-    verifyPassword: (p) => p === password,
-  };
 }
 
 /**
@@ -56,8 +53,11 @@ export class Engine implements SessionFactory {
   private nextTxn = 1;
   /** tableId → next AUTO_INCREMENT value. */
   private readonly autoInc: Map<number, bigint>;
-  private readonly root: UserCredentials;
-  private readonly anyUser = credentials(undefined);
+  /** Accounts, roles and grants (durable with the catalog). */
+  readonly accounts: Accounts;
+  /** What each statement shape needs, for the privilege check. */
+  readonly requirements = new RequirementCache();
+  private sorted: { version: number; list: readonly AccountDef[] } = { version: -1, list: [] };
   /** Set by the protocol server so KILL can close a connection. */
   killConnection: (id: number) => boolean = () => false;
 
@@ -65,7 +65,9 @@ export class Engine implements SessionFactory {
     this.catalog = opts.metadata?.catalog ?? new Catalog();
     this.autoInc = opts.metadata?.autoIncrements ?? new Map<number, bigint>();
     this.globals = new GlobalVariables({});
-    this.root = credentials(opts.rootPassword);
+    this.accounts = opts.metadata?.accounts ?? new Accounts();
+    const initial = initialAccounts(this.accounts.state, opts);
+    if (initial !== this.accounts.state) this.accounts.replace(initial);
     const leaves = opts.leaves;
     const map: PartitionMap = {
       leafFor: (_db, p) => leaves[p % leaves.length]!,
@@ -81,13 +83,48 @@ export class Engine implements SessionFactory {
     return this.opts.logger;
   }
 
-  lookupUser(user: string, _host: string): UserCredentials | undefined {
-    if (user === 'root') return this.root;
-    return this.anyUser;
+  /** The account a login as `user` from `host` is checked against (exact user name, host patterns). */
+  lookupUser(user: string, host: string): UserCredentials | undefined {
+    if (this.sorted.version !== this.accounts.version) this.sorted = { version: this.accounts.version, list: sortAccounts(this.accounts.state.accounts) };
+    const def = matchAccount(this.sorted.list, user, host);
+    return def === undefined ? undefined : credentialsOf(def);
   }
 
+  /** Accounts anyone could log in to: no password, not locked (the CLI refuses them on a public address). */
+  accountsWithoutPassword(): readonly AccountDef[] {
+    return this.accounts.state.accounts.filter((a) => a.authString === '' && !a.locked);
+  }
+
+  connectionLimits(): ConnectionLimits {
+    return {
+      maxConnections: Number(this.globals.read('max_connections')),
+      connectTimeoutMs: Number(this.globals.read('connect_timeout')) * 1000,
+      maxAllowedPacket: Number(this.globals.read('max_allowed_packet')),
+    };
+  }
+
+  /**
+   * A session for a client that authenticated as `info.account`. Past max_connections only an
+   * account with CONNECTION_ADMIN (or SUPER) gets in, and only one such (MySQL's rule).
+   */
   async openSession(info: ConnectionInfo): Promise<ServerSession> {
-    const s = new Session(this, info);
+    const max = this.connectionLimits().maxConnections;
+    const open = [...this.sessions.values()].filter((x) => !x.internal).length;
+    if (open >= max) {
+      const admin = new SessionPrivileges(this, info).hasDynamicOrSuper('CONNECTION_ADMIN');
+      if (!admin || open > max) throw new SqlError('ER_TOO_MANY_CONNECTIONS', 'Too many connections');
+    }
+    return this.registerSession(new Session(this, info), info);
+  }
+
+  /** A session of the server itself (recovery): every privilege, whatever the grant tables say. */
+  async openInternalSession(): Promise<Session> {
+    const id = this.nextConnectionId();
+    const info: ConnectionInfo = { connectionId: id, user: 'system user', host: 'localhost', account: { user: 'system user', host: 'localhost' }, database: null, clientFlags: 0, multiStatements: false };
+    return this.registerSession(new Session(this, info, { internal: true }), info);
+  }
+
+  private async registerSession(s: Session, info: ConnectionInfo): Promise<Session> {
     if (info.database) await s.useDatabase(info.database);
     this.sessions.set(info.connectionId, s);
     this.counters.connections++;
@@ -138,9 +175,11 @@ export class Engine implements SessionFactory {
     return [...this.sessions.values()].map((s) => s.processInfo());
   }
 
-  kill(id: number, queryOnly: boolean): void {
+  /** KILL [QUERY] id, by `by`: another user's thread needs SUPER or CONNECTION_ADMIN (1095). */
+  kill(id: number, queryOnly: boolean, by: SessionPrivileges): void {
     const s = this.sessions.get(id);
     if (!s) throw new SqlError('ER_NO_SUCH_THREAD', `Unknown thread id: ${id}`);
+    if (!by.canKillThreadOf(s.conn.user)) throw new SqlError('ER_KILL_DENIED', `You are not owner of thread ${id}`);
     if (queryOnly) {
       s.interrupt();
       return;

@@ -32,7 +32,7 @@ it('drops leaf tables and databases the recovered catalog does not name, and kee
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tessera-restore-'));
   dirs.push(dir);
   const first = await boot(dir);
-  const s = await first.engine.openSession({ connectionId: 1, user: 'root', host: 'localhost', database: null, clientFlags: 0, multiStatements: true });
+  const s = await first.engine.openSession({ connectionId: 1, user: 'root', host: 'localhost', account: { user: 'root', host: 'localhost' }, database: null, clientFlags: 0, multiStatements: true });
   const out = await s.query('CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, v INT); INSERT INTO t VALUES (1, 10), (2, 20)');
   expect(out.error).toBeUndefined();
   const t = first.engine.catalog.table('d', 't')!;
@@ -46,7 +46,7 @@ it('drops leaf tables and databases the recovered catalog does not name, and kee
   const second = await boot(dir);
   try {
     expect(await second.leaf.inventory()).toEqual([{ db: 'd', tableIds: [t.id] }]);
-    const s2 = await second.engine.openSession({ connectionId: 1, user: 'root', host: 'localhost', database: 'd', clientFlags: 0, multiStatements: false });
+    const s2 = await second.engine.openSession({ connectionId: 1, user: 'root', host: 'localhost', account: { user: 'root', host: 'localhost' }, database: 'd', clientFlags: 0, multiStatements: false });
     const r = await s2.query('SELECT id, v FROM t ORDER BY id');
     expect(r.results[0]).toMatchObject({ kind: 'rows', rows: [['1', '10'], ['2', '20']] });
   } finally {

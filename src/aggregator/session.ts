@@ -1,5 +1,5 @@
 import type * as A from '../sql/ast.js';
-import { fingerprint, parse, parseOne } from '../sql/index.js';
+import { fingerprint, parse, parseOne, printAccountStatement } from '../sql/index.js';
 import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 import { Decimal } from '../common/decimal.js';
@@ -39,6 +39,11 @@ import { runDdl, isDdl } from './ddl.js';
 import { runAdmin } from './admin-statements.js';
 import { TableLocks, lockRequests, lockedTablesUse } from './table-locks.js';
 import { tableKey } from './metadata-locks.js';
+import { SessionPrivileges } from './privileges/session-privileges.js';
+import { runAccountStatement } from './privileges/account-statements.js';
+import { isAccountStatement } from './privileges/requirements.js';
+import { privilegeTableRows } from './privileges/grant-listing.js';
+import { sameAccount } from '../cluster/accounts.js';
 
 export interface QueryPlan {
   readonly plan: PhysicalPlan;
@@ -87,16 +92,23 @@ export class Session implements ServerSession {
   private waitingFor: string | null = null;
   /** LOCK TABLES of this session. */
   private readonly tableLocks: TableLocks;
+  /** The account, its active roles, and the check each statement passes. */
+  readonly privileges: SessionPrivileges;
+  /** The server's own session (recovery), not a client's. */
+  readonly internal: boolean;
 
   constructor(
     readonly engine: Engine,
     readonly conn: ConnectionInfo,
+    opts: { internal?: boolean } = {},
   ) {
     this.vars = new SystemVariables(engine.globals);
     this.multiStatements = conn.multiStatements;
     this.tableLocks = new TableLocks(engine.mdl);
     // The handshake's charset is the session's, as SET NAMES would make it.
     if (conn.charset) this.vars.setNames(conn.charset.name, conn.charset.collation);
+    this.internal = opts.internal ?? false;
+    this.privileges = new SessionPrivileges(engine, conn, { internal: this.internal });
   }
 
   // ───────────────────────────── ServerSession ─────────────────────────────
@@ -160,8 +172,11 @@ export class Session implements ServerSession {
   async prepare(sql: string): Promise<PreparedInfo> {
     const parsed = parseOne(sql);
     const st = parsed.statement;
-    const preparable = ['select', 'union', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'set', 'use', 'describe'].includes(st.kind) || st.kind.startsWith('show') || isDdl(st);
+    const preparable = ['select', 'union', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'set', 'use', 'describe'].includes(st.kind) || st.kind.startsWith('show') || isDdl(st) || isAccountStatement(st);
     if (!preparable) throw new SqlError('ER_UNSUPPORTED_PS', 'This command is not supported in the prepared statement protocol yet');
+    // Checked here too (as MySQL does), or the reply's column definitions would describe a table
+    // the user may not read; and again at each execute, since grants change.
+    this.privileges.check(parsed, this.db);
     const id = this.nextStmtId++;
     this.prepared.set(id, { id, parsed, paramCount: parsed.paramCount });
     let columns: readonly ColumnInfo[] = [];
@@ -191,6 +206,8 @@ export class Session implements ServerSession {
   resetStatement(_statementId: number): void {}
 
   async useDatabase(db: string): Promise<void> {
+    // Without a privilege there, a database that exists and one that does not look the same (1044).
+    if (!this.privileges.canSeeDatabase(db)) throw this.privileges.dbDenied(db);
     if (db.toLowerCase() !== INFORMATION_SCHEMA && !this.engine.catalog.database(db)) {
       throw new SqlError('ER_BAD_DB', `Unknown database '${db}'`);
     }
@@ -199,9 +216,10 @@ export class Session implements ServerSession {
 
   async fieldList(table: string, _wildcard: string): Promise<readonly ColumnInfo[]> {
     if (!this.db) throw new SqlError('ER_NO_DB', 'No database selected');
+    if (!this.privileges.canSeeTable(this.db, table)) throw this.privileges.tableDenied('SELECT', table);
     const t = this.engine.catalog.table(this.db, table);
     if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${this.db}.${table}' doesn't exist`);
-    return t.columns.map((c) => ({ name: c.name, orgName: c.name, table: t.name, orgTable: t.name, schema: t.db, type: c.type, nullable: c.nullable }));
+    return t.columns.filter((c) => this.privileges.columnPrivileges(t.db, t.name, c.name) !== null).map((c) => ({ name: c.name, orgName: c.name, table: t.name, orgTable: t.name, schema: t.db, type: c.type, nullable: c.nullable }));
   }
 
   async resetConnection(): Promise<void> {
@@ -209,8 +227,13 @@ export class Session implements ServerSession {
     this.tableLocks.unlock();
     this.prepared.clear();
     this.userVars.clear();
+    this.privileges.setActiveRoles(this.privileges.defaultRoles());
     this.warnings = [];
     this.lastInsertId = 0;
+  }
+
+  async killConnection(connectionId: number): Promise<void> {
+    this.engine.kill(connectionId, false, this.privileges);
   }
 
   setMultiStatements(on: boolean): void {
@@ -344,7 +367,8 @@ export class Session implements ServerSession {
     const st = ps.statement;
     this.interrupted = false;
     this.command = 'Query';
-    this.info = ps.text.slice(0, 100);
+    // Passwords in account statements never show in SHOW PROCESSLIST.
+    this.info = (isAccountStatement(st) ? printAccountStatement(st, { redact: true }) : ps.text).slice(0, 100);
     this.stateSince = Date.now();
     const keepWarnings = st.kind === 'showWarnings';
     if (!keepWarnings) this.warnings = [];
@@ -361,6 +385,8 @@ export class Session implements ServerSession {
 
   private async dispatch(ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
     const st = ps.statement;
+    // At execution, not at prepare: grants may have changed since.
+    this.privileges.check(ps, this.db);
     if (this.tableLocks.active) {
       // Under LOCK TABLES every table it may touch is held already (see table-locks.ts).
       const use = lockedTablesUse(st, this.db, this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog));
@@ -456,11 +482,43 @@ export class Session implements ServerSession {
       case 'optimizeTable':
       case 'clusterCommand':
         return runAdmin(this, ps, params);
+      case 'createUser':
+      case 'alterUser':
+      case 'dropUser':
+      case 'renameUser':
+      case 'setPassword':
+      case 'createRole':
+      case 'dropRole':
+      case 'grant':
+      case 'revoke':
+      case 'revokeAll':
+      case 'grantRole':
+      case 'revokeRole':
+      case 'setRole':
+      case 'setDefaultRole':
+      case 'showGrants':
+      case 'showCreateUser': {
+        // Account management commits the open transaction first, as in MySQL.
+        if (st.kind !== 'showGrants' && st.kind !== 'showCreateUser' && st.kind !== 'setRole') await this.endTxn(true);
+        const rs = runAccountStatement(this.accountContext(), st);
+        return rs === null ? ok(0, { warnings: this.warnings.length }) : rowsetResult(rs, this.warnings.length);
+      }
       case 'empty':
         return ok();
       default:
         return assertNever(st, 'statement');
     }
+  }
+
+  private accountContext(): Parameters<typeof runAccountStatement>[0] {
+    return {
+      accounts: this.engine.accounts,
+      catalog: this.engine.catalog,
+      privileges: this.privileges,
+      db: this.db,
+      defaultPlugin: String(this.vars.get('default_authentication_plugin')),
+      warn: (code, message, level) => this.warn(code, message, level),
+    };
   }
 
   // ───────────────────────────── queries ─────────────────────────────
@@ -484,9 +542,20 @@ export class Session implements ServerSession {
     const version = this.engine.catalog.version;
     const hit = this.engine.planCache.get<P>(key, version, ps.literals);
     if (hit) return hit;
-    const ctx = this.bindContext(ps, paramTypes);
+    const base = this.bindContext(ps, paramTypes);
+    // A plan that read information_schema holds this session's view of it (rows filtered by its
+    // privileges, as of now): never shared, however the table was named (USE information_schema).
+    let virtual = false;
+    const ctx = {
+      ...base,
+      virtualTable: (db: string, name: string): ReturnType<BindContext['virtualTable']> => {
+        const t = base.virtualTable(db, name);
+        if (t !== undefined) virtual = true;
+        return t;
+      },
+    };
     const plan = build(ctx);
-    if (!ps.text.toLowerCase().includes('information_schema')) {
+    if (!virtual && !ps.text.toLowerCase().includes('information_schema')) {
       this.engine.planCache.put(key, { plan, catalogVersion: version, baked: [...ctx.baked].map((s) => [s, ps.literals[s]!] as const) });
     }
     return plan;
@@ -514,10 +583,13 @@ export class Session implements ServerSession {
 
   private virtualTable(db: string, name: string): Rowset | undefined {
     if (db.toLowerCase() !== INFORMATION_SCHEMA) return undefined;
+    const p = this.privileges;
     const t = informationSchemaTable(name, {
       catalog: this.engine.catalog,
-      processlist: this.engine.processList(),
+      processlist: this.engine.processList().filter((x) => p.canSeeThreadOf(x.user)),
       nextAutoIncrement: (t) => this.engine.nextAutoIncrement(t),
+      ...(p.unrestricted ? {} : { visibility: p }),
+      grants: (table) => privilegeTableRows(this.engine.accounts.state, table, (a) => p.readsGrantTables || sameAccount(a, p.account)),
     });
     if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Unknown table '${name.toUpperCase()}' in information_schema`);
     return t;
@@ -593,7 +665,9 @@ export class Session implements ServerSession {
       case 'system_user':
         return `${this.conn.user}@${this.conn.host.replace(/:\d+$/, '')}`;
       case 'current_user':
-        return `${this.conn.user}@%`;
+        return `${this.privileges.account.user}@${this.privileges.account.host}`;
+      case 'current_role':
+        return this.privileges.activeRoles.length === 0 ? 'NONE' : this.privileges.activeRoles.map((r) => `\`${r.user}\`@\`${r.host}\``).join(',');
       case 'connection_id':
         return this.conn.connectionId;
       case 'last_insert_id':

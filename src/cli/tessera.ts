@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { mkdirSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -17,9 +18,12 @@ Starts a local Tessera: a MySQL-protocol aggregator with its leaves.
 
 Options:
   --port <n>             MySQL port to listen on (default 3306; 0 picks a free one)
-  --host <addr>          address to bind (default 127.0.0.1)
+  --host <addr>          IP address to bind, or localhost (default 127.0.0.1); not a host name
   --data-dir <dir>       where data lives (default ./data)
-  --root-password <pw>   password of the root account (default: none; loopback only)
+  --root-password <pw>   password of root@localhost on the first start (default: none). Later starts
+                         keep the stored password; a different one here is refused
+  --reset-root-password  set root@localhost's password to --root-password (or none), recreating
+                         root@localhost with every privilege if it was dropped
   --partitions <n>       partitions per new database (default 8)
   --durability <mode>    sync: a commit is acknowledged after its log records are fsynced (default);
                          async: acknowledged at once, fsynced within --async-flush-ms (a crash may
@@ -31,8 +35,18 @@ Options:
   -h, --help             this text
 `;
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+/**
+ * --host must be an address: a name would be resolved later, by whatever DNS says then (a
+ * "127.0.0.1.example.invalid" passed a loopback check by its prefix). 'localhost' is the one name.
+ */
+function checkHost(host: string): { readonly address: string; readonly loopback: boolean } {
+  if (host === 'localhost') return { address: '127.0.0.1', loopback: true };
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(bare) === 0) {
+    throw new Error(`--host must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::1) or localhost, not '${host}'`);
+  }
+  const v4 = bare.replace(/^::ffff:/i, '');
+  return { address: bare, loopback: bare === '::1' || (isIP(v4) === 4 && v4.startsWith('127.')) };
 }
 
 async function start(argv: string[]): Promise<void> {
@@ -43,6 +57,7 @@ async function start(argv: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'data-dir': { type: 'string', default: './data' },
       'root-password': { type: 'string' },
+      'reset-root-password': { type: 'boolean', default: false },
       partitions: { type: 'string', default: '8' },
       'log-level': { type: 'string', default: 'info' },
       durability: { type: 'string', default: 'sync' },
@@ -57,17 +72,11 @@ async function start(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const host = values.host!;
+  const { address: host, loopback } = checkHost(values.host!);
   const port = Number(values.port);
   const partitions = Number(values.partitions);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not '${values.port}'`);
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024) throw new Error(`--partitions must be a number from 1 to 1024, not '${values.partitions}'`);
-  if (!isLoopback(host) && !values['root-password']) {
-    throw new Error(
-      `refusing to listen on ${host} without a root password: anyone who can reach this address could connect as root. ` +
-        `Pass --root-password <pw>, or bind a loopback address (--host 127.0.0.1).`,
-    );
-  }
   const dataDir = resolve(values['data-dir']!);
   mkdirSync(dataDir, { recursive: true });
   const durability = values.durability;
@@ -87,13 +96,30 @@ async function start(argv: string[]): Promise<void> {
   // Recovery comes first: nothing is served until the partitions and the catalog are back.
   await leaf.recover();
   const metadata = MetadataStore.open(join(dataDir, 'aggregator'), logger);
-  const engine = new Engine({ logger, leaves: [leaf], partitionsPerDatabase: partitions, metadata, ...(values['root-password'] ? { rootPassword: values['root-password'] } : {}) });
+  const engine = new Engine({
+    logger,
+    leaves: [leaf],
+    partitionsPerDatabase: partitions,
+    metadata,
+    ...(values['root-password'] !== undefined ? { rootPassword: values['root-password'] } : {}),
+    resetRootPassword: values['reset-root-password'] === true,
+  });
+  if (!loopback) {
+    // Anyone who can reach the address can try these: refuse to serve accounts anyone may use.
+    const open = engine.accountsWithoutPassword().filter((a) => a.host !== 'localhost' && !/^127\.|^::1$/.test(a.host));
+    if (open.length > 0) {
+      throw new Error(
+        `refusing to listen on ${host}: ${open.map((a) => `'${a.user}'@'${a.host}'`).join(', ')} ha${open.length === 1 ? 's' : 've'} no password, so anyone who can reach this address could log in. ` +
+          `Set passwords (ALTER USER … IDENTIFIED BY …) or lock those accounts, or bind a loopback address (--host 127.0.0.1).`,
+      );
+    }
+  }
   await restoreLeaves(engine);
   await recoverAutoIncrements(engine);
   const server = await startMysqlServer({ host, port, factory: engine, logger });
   engine.killConnection = (id) => server.kill(id);
   logger.info({ host, port: server.port, dataDir, partitions, durability }, 'Tessera is ready');
-  const userFlag = values['root-password'] ? ' -p' : '';
+  const userFlag = engine.lookupUser('root', '127.0.0.1')?.verifyPassword('') === false ? ' -p' : '';
   process.stdout.write(`Tessera ${engine.serverVersion} listening on ${host}:${server.port}\nConnect with: mariadb -h${host} -P${server.port} -uroot${userFlag}\n`);
 
   let stopping = false;

@@ -1,12 +1,16 @@
 /**
- * The master aggregator's durable metadata: databases, tables, the table id counter and the
- * auto-increment positions, under `<data-dir>/aggregator/`.
+ * The master aggregator's durable metadata: databases, tables, the table id counter, the
+ * auto-increment positions and the grant tables (accounts, roles, privileges), under
+ * `<data-dir>/aggregator/`.
  *
  * `catalog.snap` holds the whole state (one checksummed frame, replaced atomically: temp file,
  * fsync, rename, directory fsync); `catalog.log` holds the changes since, one checksummed frame
  * each. A catalog change is written and fdatasynced synchronously inside the catalog call that
  * makes it (DurableCatalog), before any session can see it: DDL is rare and a sync write keeps
  * "visible" and "durable" the same instant. A torn tail of the change log is cut with a warning.
+ *
+ * An account statement writes the whole grant tables as one record (they are small, and a
+ * statement that touches several accounts stays atomic); only password hashes are stored.
  *
  * Auto-increment positions change on every insert, so they are not synced per insert: they are
  * written on DDL that sets them, every few seconds when they moved, and at shutdown. After a
@@ -18,6 +22,7 @@ import path from 'node:path';
 import { SqlError } from '../common/errors.js';
 import { frame, scanFrames } from '../storage/index.js';
 import { Catalog, type DatabaseDef, type TableDef } from './catalog.js';
+import { Accounts, isAccountsState, type AccountsState } from './accounts.js';
 
 export interface MetadataLogger {
   info(obj: object, msg: string): void;
@@ -33,15 +38,18 @@ type MetaRecord =
   | { readonly op: 'removeTable'; readonly db: string; readonly name: string }
   | { readonly op: 'swapTable'; readonly from: { readonly db: string; readonly name: string }; readonly def: TableDef }
   | { readonly op: 'tableId'; readonly id: number }
-  | { readonly op: 'autoInc'; readonly entries: readonly (readonly [number, bigint])[] };
+  | { readonly op: 'autoInc'; readonly entries: readonly (readonly [number, bigint])[] }
+  | { readonly op: 'accounts'; readonly state: AccountsState };
 
 interface MetaState {
   readonly dbs: readonly { readonly name: string; readonly partitions: number; readonly charset: string; readonly collation: string; readonly tables: readonly TableDef[] }[];
   readonly lastTableId: number;
   readonly autoInc: readonly (readonly [number, bigint])[];
+  /** Absent in catalogs written before accounts existed. */
+  readonly accounts?: AccountsState;
 }
 
-const OPS = new Set(['createDatabase', 'dropDatabase', 'addTable', 'replaceTable', 'removeTable', 'swapTable', 'tableId', 'autoInc']);
+const OPS = new Set(['createDatabase', 'dropDatabase', 'addTable', 'replaceTable', 'removeTable', 'swapTable', 'tableId', 'autoInc', 'accounts']);
 function isMetaRecord(r: unknown): r is MetaRecord {
   return typeof r === 'object' && r !== null && OPS.has((r as { op?: unknown }).op as string);
 }
@@ -55,6 +63,21 @@ function writeError(e: Error): SqlError {
     return new SqlError('ER_DISK_FULL', `Disk full: the catalog change could not be written (${e.message}); nothing was changed. Free space on the data directory's disk and try again.`);
   }
   return new SqlError('ER_ERROR_ON_WRITE', `Error writing the catalog (${code ?? 'I/O error'}: ${e.message}); nothing was changed. Check the data directory's disk.`);
+}
+
+/** Grant tables whose every change is on disk before it returns. */
+export class DurableAccounts extends Accounts {
+  constructor(private readonly store: MetadataStore) {
+    super();
+  }
+
+  protected override persist(next: AccountsState): void {
+    try {
+      this.store.append({ op: 'accounts', state: next });
+    } catch (e) {
+      throw writeError(e as Error);
+    }
+  }
 }
 
 /** A Catalog whose every change is on disk before it returns. */
@@ -153,6 +176,8 @@ export class DurableCatalog extends Catalog {
       case 'autoInc':
         for (const [id, next] of rec.entries) autoInc.set(id, next);
         return;
+      case 'accounts':
+        return; // MetadataStore.load hands these to the grant tables
     }
   }
 
@@ -164,6 +189,7 @@ export class DurableCatalog extends Catalog {
 
 export class MetadataStore {
   readonly catalog: DurableCatalog;
+  readonly accounts: DurableAccounts;
   /** tableId → next AUTO_INCREMENT value; the Engine uses this map as its own. */
   readonly autoIncrements = new Map<number, bigint>();
   private fd: number | null = null;
@@ -176,6 +202,7 @@ export class MetadataStore {
     private readonly logger: MetadataLogger,
   ) {
     this.catalog = new DurableCatalog(this);
+    this.accounts = new DurableAccounts(this);
   }
 
   private get snapPath(): string {
@@ -220,11 +247,16 @@ export class MetadataStore {
         }
         cat.advanceTableId(st.lastTableId);
         for (const [id, next] of st.autoInc) this.autoIncrements.set(id, next);
+        if (st.accounts !== undefined && isAccountsState(st.accounts)) this.accounts.load(st.accounts);
       }
       if (existsSync(this.logPath)) {
         const data = readFileSync(this.logPath);
         const scan = scanFrames(data, isMetaRecord);
-        for (const r of scan.records) cat.apply(r.record, this.autoIncrements);
+        for (const r of scan.records) {
+          if (r.record.op === 'accounts') {
+            if (isAccountsState(r.record.state)) this.accounts.load(r.record.state);
+          } else cat.apply(r.record, this.autoIncrements);
+        }
         if (scan.damage !== null) {
           this.logger.warn({ file: this.logPath, offset: scan.goodBytes, reason: scan.damage, bytesCut: data.length - scan.goodBytes }, 'catalog log: torn or corrupt tail cut off');
         }
@@ -233,7 +265,7 @@ export class MetadataStore {
       cat.replaying = false;
     }
     this.savedAutoInc = new Map(this.autoIncrements);
-    this.logger.info({ databases: cat.databases().length, tables: cat.databases().reduce((n, d) => n + d.tables.size, 0) }, 'catalog loaded');
+    this.logger.info({ databases: cat.databases().length, tables: cat.databases().reduce((n, d) => n + d.tables.size, 0), accounts: this.accounts.state.accounts.length }, 'catalog loaded');
   }
 
   /** Writes the whole state as a new snapshot and starts an empty change log. */
@@ -242,6 +274,7 @@ export class MetadataStore {
       dbs: this.catalog.databases().map((d) => ({ name: d.name, partitions: d.partitions, charset: d.charset, collation: d.collation, tables: [...d.tables.values()] })),
       lastTableId: this.catalog.lastTableId,
       autoInc: [...this.autoIncrements],
+      accounts: this.accounts.state,
     };
     const tmp = `${this.snapPath}.tmp`;
     const fd = openSync(tmp, 'w');

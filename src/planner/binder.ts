@@ -98,6 +98,7 @@ const SESSION_FUNCTIONS: Readonly<Record<string, SqlType>> = {
   SCHEMA: varchar(64),
   USER: varchar(288),
   CURRENT_USER: varchar(288),
+  CURRENT_ROLE: varchar(1024),
   SESSION_USER: varchar(288),
   SYSTEM_USER: varchar(288),
   CONNECTION_ID: UBIGINT,

@@ -289,6 +289,67 @@ export type ShowStatement =
   /** SHOW LEAVES / PARTITIONS [ON db] / CLUSTER STATUS and the like: the words after SHOW. */
   | { readonly kind: 'showCluster'; readonly what: string; readonly db?: string };
 
+// ───────────────────────────── accounts and privileges ─────────────────────────────
+
+/** 'user'@'host' as written; a name without @host means host '%'. */
+export interface UserName {
+  readonly user: string;
+  readonly host: string;
+}
+
+/** An account a statement names: 'user'@'host', or CURRENT_USER / CURRENT_USER() / USER(). */
+export type AccountRef = { readonly kind: 'named'; readonly name: UserName } | { readonly kind: 'current' };
+
+/** IDENTIFIED …: a cleartext password, a stored hash (BY PASSWORD / AS), or a plugin alone. */
+export type AuthOption =
+  | { readonly kind: 'password'; readonly password: string; readonly plugin?: string }
+  | { readonly kind: 'hash'; readonly hash: string; readonly plugin?: string }
+  | { readonly kind: 'plugin'; readonly plugin: string };
+
+export interface UserSpec {
+  readonly account: AccountRef;
+  readonly auth?: AuthOption;
+}
+
+/** ON *.* / ON db.* / ON * (the current database) / ON db.t / ON t. */
+export type PrivilegeLevel =
+  | { readonly kind: 'global' }
+  | { readonly kind: 'db'; readonly db?: string }
+  | { readonly kind: 'table'; readonly db?: string; readonly table: string };
+
+export interface PrivilegeItem {
+  /** Upper-case words as written, single-spaced: 'SELECT', 'CREATE TEMPORARY TABLES', 'ALL', 'USAGE', 'GRANT OPTION', 'CONNECTION_ADMIN'. */
+  readonly name: string;
+  /** SELECT (c1, c2): a column-level grant. */
+  readonly columns?: readonly string[];
+}
+
+/** SET ROLE / SET DEFAULT ROLE / ALTER USER … DEFAULT ROLE. */
+export type RoleSelection =
+  | { readonly kind: 'default' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'all'; readonly except: readonly UserName[] }
+  | { readonly kind: 'list'; readonly roles: readonly UserName[] };
+
+export type AccountStatement =
+  | { readonly kind: 'createUser'; readonly ifNotExists: boolean; readonly users: readonly UserSpec[]; readonly defaultRoles?: readonly UserName[]; readonly lock?: boolean }
+  | { readonly kind: 'alterUser'; readonly ifExists: boolean; readonly users: readonly UserSpec[]; readonly defaultRoles?: RoleSelection; readonly lock?: boolean }
+  | { readonly kind: 'dropUser'; readonly ifExists: boolean; readonly users: readonly UserName[] }
+  | { readonly kind: 'renameUser'; readonly pairs: readonly { readonly from: UserName; readonly to: UserName }[] }
+  | { readonly kind: 'setPassword'; readonly account: AccountRef; readonly password: string }
+  | { readonly kind: 'createRole'; readonly ifNotExists: boolean; readonly roles: readonly UserName[] }
+  | { readonly kind: 'dropRole'; readonly ifExists: boolean; readonly roles: readonly UserName[] }
+  | { readonly kind: 'grant'; readonly privileges: readonly PrivilegeItem[]; readonly level: PrivilegeLevel; readonly to: readonly AccountRef[]; readonly grantOption: boolean }
+  | { readonly kind: 'revoke'; readonly privileges: readonly PrivilegeItem[]; readonly level: PrivilegeLevel; readonly from: readonly AccountRef[] }
+  /** REVOKE ALL [PRIVILEGES], GRANT OPTION FROM …: every privilege and role at every level. */
+  | { readonly kind: 'revokeAll'; readonly from: readonly AccountRef[] }
+  | { readonly kind: 'grantRole'; readonly roles: readonly UserName[]; readonly to: readonly AccountRef[]; readonly adminOption: boolean }
+  | { readonly kind: 'revokeRole'; readonly roles: readonly UserName[]; readonly from: readonly AccountRef[] }
+  | { readonly kind: 'setRole'; readonly roles: RoleSelection }
+  | { readonly kind: 'setDefaultRole'; readonly roles: RoleSelection; readonly to: readonly AccountRef[] }
+  | { readonly kind: 'showGrants'; readonly for?: AccountRef; readonly using?: readonly UserName[] }
+  | { readonly kind: 'showCreateUser'; readonly account: AccountRef };
+
 export type Statement =
   | Query
   | { readonly kind: 'insert'; readonly table: TableName; readonly columns?: readonly string[]; readonly source: InsertSource; readonly ignore: boolean; readonly replace: boolean; readonly onDuplicate?: readonly Assignment[]; /** INSERT … VALUES (…) AS new: the row alias ON DUPLICATE KEY UPDATE may name. */ readonly rowAlias?: string }
@@ -328,6 +389,7 @@ export type Statement =
       )[];
     }
   | ShowStatement
+  | AccountStatement
   | { readonly kind: 'describe'; readonly table: TableName; readonly column?: string }
   | { readonly kind: 'explain'; readonly statement: Statement; readonly format?: string; readonly analyze?: boolean }
   | { readonly kind: 'begin'; readonly readOnly?: boolean; readonly consistentSnapshot?: boolean }

@@ -2,3 +2,4 @@
 export type * from './ast.js';
 export { parse, parseOne, fingerprint } from './parser.js';
 export { printExpr, printStatement, printQuery, printType, printColumnDef, printIndexDef, quoteIdent, quoteString } from './print.js';
+export { printAccountStatement, printUserName, printPrivilegeLevel } from './print-account.js';

@@ -4,7 +4,8 @@
  * so that parse() and fingerprint() agree by construction.
  */
 import type {
-  AlterAction, Assignment, CastTarget, ColumnDef, ColumnPosition, Expr, IndexColumn, IndexDef, InsertSource, Limit, Literal,
+  AccountRef, AccountStatement, AlterAction, Assignment, AuthOption, PrivilegeItem, PrivilegeLevel, RoleSelection, UserName, UserSpec,
+  CastTarget, ColumnDef, ColumnPosition, Expr, IndexColumn, IndexDef, InsertSource, Limit, Literal,
   LockTableItem, OrderItem, ParsedStatement, Query, Select, SelectItem, ShowStatement, Statement, TableName, TableOptions,
   TableRef, TimeUnit, TypeName,
 } from './ast.js';
@@ -36,13 +37,13 @@ const DATA_TYPES = new Set([
 ]);
 
 const UNSUPPORTED_STATEMENTS = new Set([
-  'GRANT', 'REVOKE', 'PREPARE', 'EXECUTE', 'DEALLOCATE', 'DO', 'HANDLER', 'CALL', 'LOAD', 'CHECKSUM', 'CHECK',
+  'PREPARE', 'EXECUTE', 'DEALLOCATE', 'DO', 'HANDLER', 'CALL', 'LOAD', 'CHECKSUM', 'CHECK',
   'REPAIR', 'INSTALL', 'UNINSTALL', 'RESET', 'PURGE', 'CHANGE', 'XA', 'SIGNAL', 'RESIGNAL', 'VALUES', 'TABLE',
   'HELP', 'SHUTDOWN', 'RESTART', 'CLONE', 'IMPORT', 'BINLOG', 'CACHE',
 ]);
 
 const UNSUPPORTED_SHOW = new Set([
-  'GRANTS', 'OPEN', 'PRIVILEGES', 'MASTER', 'SLAVE', 'REPLICA',
+  'OPEN', 'PRIVILEGES', 'MASTER', 'SLAVE', 'REPLICA',
   'REPLICAS', 'BINARY', 'BINLOG', 'RELAYLOG', 'PROFILES', 'PROFILE', 'ENGINE', 'COUNT',
 ]);
 
@@ -241,6 +242,10 @@ class Parser {
         return { kind: 'truncate', table: this.tableName() };
       case 'RENAME':
         return this.rename();
+      case 'GRANT':
+        return this.grant();
+      case 'REVOKE':
+        return this.revoke();
       case 'USE':
         this.next();
         return { kind: 'use', db: this.ident() };
@@ -1499,6 +1504,8 @@ class Parser {
       return { kind: 'createDatabase', name, ifNotExists, options: this.tableOptions() };
     }
     if (this.isWord('INDEX') || this.isWord('UNIQUE') || this.isWord('FULLTEXT') || this.isWord('SPATIAL')) return this.createIndex();
+    if (this.accept('USER')) return this.createUser();
+    if (this.accept('ROLE')) return { kind: 'createRole', ifNotExists: this.ifNotExists(), roles: this.userNameList() };
     const temporary = this.accept('TEMPORARY');
     let storage: 'rowstore' | 'columnstore' | undefined;
     if (this.accept('ROWSTORE')) storage = 'rowstore';
@@ -1933,6 +1940,8 @@ class Parser {
 
   private drop(): Statement {
     this.next();
+    if (this.accept('USER')) return { kind: 'dropUser', ifExists: this.ifExists(), users: this.userNameList() };
+    if (this.accept('ROLE')) return { kind: 'dropRole', ifExists: this.ifExists(), roles: this.userNameList() };
     if (this.accept('DATABASE') || this.accept('SCHEMA')) {
       const ifExists = this.ifExists();
       return { kind: 'dropDatabase', name: this.ident(), ifExists };
@@ -1955,6 +1964,15 @@ class Parser {
 
   private rename(): Statement {
     this.next();
+    if (this.accept('USER')) {
+      const pairs: { from: UserName; to: UserName }[] = [];
+      do {
+        const from = this.userName();
+        this.expect('TO');
+        pairs.push({ from, to: this.userName() });
+      } while (this.acceptOp(','));
+      return { kind: 'renameUser', pairs };
+    }
     if (!this.accept('TABLE')) this.expect('TABLES');
     const pairs: { from: TableName; to: TableName }[] = [];
     do {
@@ -1973,6 +1991,7 @@ class Parser {
 
   private alter(): Statement {
     this.next();
+    if (this.accept('USER')) return this.alterUser();
     if (!this.accept('TABLE')) {
       const w = this.peek();
       if (w.kind === 'word' && ['DATABASE', 'SCHEMA', 'VIEW', 'USER', 'EVENT', 'PROCEDURE', 'FUNCTION'].includes(w.up))
@@ -2073,10 +2092,280 @@ class Parser {
     }
   }
 
+  // ───────────── accounts and privileges ─────────────
+
+  /** 'user'@'host', user@host, `user`@`host`, "user" (host '%'); the host keeps its case here. */
+  private userName(): UserName {
+    const t = this.peek();
+    let user: string;
+    if (t.kind === 'lit' && t.lit!.type === 'string') user = t.lit!.value;
+    else if (t.kind === 'qident' || (t.kind === 'word' && !RESERVED.has(t.up))) user = t.text;
+    else return this.fail();
+    this.pos++;
+    const at = this.peek();
+    if (at.kind !== 'uvar') return { user, host: '%' };
+    this.pos++;
+    if (at.text !== '' || at.scope === 'quoted') return { user, host: at.text };
+    // `'u' @ 'h'`: the @ stood alone, the host is the next token
+    const h = this.peek();
+    if (h.kind === 'lit' && h.lit!.type === 'string') {
+      this.pos++;
+      return { user, host: h.lit!.value };
+    }
+    return { user, host: this.anyName() };
+  }
+
+  private userNameList(): UserName[] {
+    const out = [this.userName()];
+    while (this.acceptOp(',')) out.push(this.userName());
+    return out;
+  }
+
+  /** A user name, or CURRENT_USER [()] / USER() for the session's own account. */
+  private accountRef(): AccountRef {
+    if (this.isWord('CURRENT_USER') || (this.isWord('USER') && this.isOp('(', 1))) {
+      const word = this.next().up;
+      if (this.acceptOp('(')) this.expectOp(')');
+      else if (word === 'USER') this.fail();
+      return { kind: 'current' };
+    }
+    return { kind: 'named', name: this.userName() };
+  }
+
+  private accountRefList(): AccountRef[] {
+    const out = [this.accountRef()];
+    while (this.acceptOp(',')) out.push(this.accountRef());
+    return out;
+  }
+
+  /** IDENTIFIED BY 'pw' | BY PASSWORD 'hash' | WITH plugin [BY 'pw' | AS 'hash'], when present. */
+  private authOption(): AuthOption | undefined {
+    if (!this.accept('IDENTIFIED')) return undefined;
+    if (this.accept('BY')) {
+      if (this.accept('PASSWORD')) return { kind: 'hash', hash: this.string() };
+      if (this.isWord('RANDOM')) this.unsupported('IDENTIFIED BY RANDOM PASSWORD');
+      return { kind: 'password', password: this.string() };
+    }
+    if (this.accept('VIA')) this.unsupported('IDENTIFIED VIA');
+    this.expect('WITH');
+    const plugin = this.nameOrString().toLowerCase();
+    if (this.accept('BY')) {
+      if (this.isWord('RANDOM')) this.unsupported('IDENTIFIED BY RANDOM PASSWORD');
+      return { kind: 'password', password: this.string(), plugin };
+    }
+    if (this.accept('AS')) return { kind: 'hash', hash: this.string(), plugin };
+    return { kind: 'plugin', plugin };
+  }
+
+  private userSpecs(allowCurrent: boolean): UserSpec[] {
+    const out: UserSpec[] = [];
+    do {
+      const account: AccountRef = allowCurrent ? this.accountRef() : { kind: 'named', name: this.userName() };
+      const auth = this.authOption();
+      out.push(auth ? { account, auth } : { account });
+    } while (this.acceptOp(','));
+    return out;
+  }
+
+  /**
+   * What may follow the accounts of CREATE / ALTER USER: ACCOUNT LOCK | UNLOCK, REQUIRE NONE,
+   * and MySQL's PASSWORD … DEFAULT clauses (SHOW CREATE USER prints them). TLS requirements,
+   * resource limits and password policies are refused: Tessera would not enforce them.
+   */
+  private accountOptions(): { lock?: boolean } {
+    const out: { lock?: boolean } = {};
+    while (!this.atEnd()) {
+      if (this.accept('ACCOUNT')) {
+        if (this.accept('LOCK')) out.lock = true;
+        else {
+          this.expect('UNLOCK');
+          out.lock = false;
+        }
+      } else if (this.accept('REQUIRE')) {
+        if (!this.accept('NONE')) this.unsupported('REQUIRE SSL/X509 (this server does not offer TLS)');
+      } else if (this.accept('PASSWORD')) {
+        if (this.accept('EXPIRE')) {
+          if (!this.accept('DEFAULT')) this.unsupported('PASSWORD EXPIRE');
+        } else if (this.accept('HISTORY')) {
+          this.expect('DEFAULT');
+        } else if (this.accept('REUSE')) {
+          this.expect('INTERVAL');
+          this.expect('DEFAULT');
+        } else {
+          this.expect('REQUIRE');
+          this.expect('CURRENT');
+          if (!this.accept('DEFAULT')) this.unsupported('PASSWORD REQUIRE CURRENT');
+        }
+      } else if (this.isWord('WITH') || this.isWord('FAILED_LOGIN_ATTEMPTS') || this.isWord('PASSWORD_LOCK_TIME') || this.isWord('COMMENT') || this.isWord('ATTRIBUTE')) {
+        this.unsupported(`CREATE/ALTER USER … ${this.peek().up}`);
+      } else return this.fail();
+    }
+    return out;
+  }
+
+  private createUser(): Statement {
+    const ifNotExists = this.ifNotExists();
+    const users = this.userSpecs(false);
+    let defaultRoles: UserName[] | undefined;
+    if (this.accept('DEFAULT')) {
+      this.expect('ROLE');
+      defaultRoles = this.userNameList();
+    }
+    const s: Mutable<Extract<AccountStatement, { kind: 'createUser' }>> = { kind: 'createUser', ifNotExists, users, ...this.accountOptions() };
+    if (defaultRoles) s.defaultRoles = defaultRoles;
+    return s;
+  }
+
+  private alterUser(): Statement {
+    const ifExists = this.ifExists();
+    const first = this.accountRef();
+    if (this.accept('DEFAULT')) {
+      this.expect('ROLE');
+      return { kind: 'alterUser', ifExists, users: [{ account: first }], defaultRoles: this.roleSelection(false) };
+    }
+    const auth = this.authOption();
+    const users: UserSpec[] = [auth ? { account: first, auth } : { account: first }];
+    if (this.acceptOp(',')) users.push(...this.userSpecs(true));
+    return { kind: 'alterUser', ifExists, users, ...this.accountOptions() };
+  }
+
+  /** NONE | ALL [EXCEPT roles] | roles, and DEFAULT where SET ROLE allows it. */
+  private roleSelection(allowDefault: boolean): RoleSelection {
+    if (allowDefault && this.accept('DEFAULT')) return { kind: 'default' };
+    if (this.accept('NONE')) return { kind: 'none' };
+    if (this.accept('ALL')) return { kind: 'all', except: this.accept('EXCEPT') ? this.userNameList() : [] };
+    return { kind: 'list', roles: this.userNameList() };
+  }
+
+  /** SET PASSWORD / SET ROLE / SET DEFAULT ROLE, or null for an ordinary SET. */
+  private setAccountStatement(): Statement | null {
+    if (this.isWord('PASSWORD') && (this.isOp('=', 1) || this.isWord('FOR', 1))) {
+      this.next();
+      const account: AccountRef = this.accept('FOR') ? this.accountRef() : { kind: 'current' };
+      this.expectOp('=');
+      if (this.isWord('PASSWORD') && this.isOp('(', 1)) {
+        this.next();
+        this.next();
+        const password = this.string();
+        this.expectOp(')');
+        return { kind: 'setPassword', account, password };
+      }
+      if (this.isWord('TO')) this.unsupported('SET PASSWORD TO RANDOM');
+      return { kind: 'setPassword', account, password: this.string() };
+    }
+    if (this.isWord('ROLE') && !this.isOp('=', 1)) {
+      this.next();
+      return { kind: 'setRole', roles: this.roleSelection(true) };
+    }
+    if (this.isWord('DEFAULT') && this.isWord('ROLE', 1)) {
+      this.next();
+      this.next();
+      const roles = this.roleSelection(false);
+      this.expect('TO');
+      return { kind: 'setDefaultRole', roles, to: this.accountRefList() };
+    }
+    return null;
+  }
+
+  /** Whether word `stop` (TO or FROM) comes before ON: privileges are granted ON a level, roles are not. */
+  private privilegesAhead(stop: string): boolean {
+    for (let k = 0; this.pos + k < this.end; k++) {
+      const t = this.peek(k);
+      if (t.kind !== 'word') continue;
+      if (t.up === 'ON') return true;
+      if (t.up === stop) return false;
+    }
+    return false;
+  }
+
+  private privilegeItems(): PrivilegeItem[] {
+    const out: PrivilegeItem[] = [];
+    do {
+      const words: string[] = [];
+      while (this.peek().kind === 'word' && !this.isWord('ON')) words.push(this.next().up);
+      if (words.length === 0) this.fail();
+      let name = words.join(' ');
+      if (name === 'ALL PRIVILEGES') name = 'ALL';
+      out.push(this.isOp('(') ? { name, columns: this.identList() } : { name });
+    } while (this.acceptOp(','));
+    return out;
+  }
+
+  private privilegeLevel(): PrivilegeLevel {
+    if (this.isWord('FUNCTION') || this.isWord('PROCEDURE')) this.unsupported(`GRANT ON ${this.peek().up}`);
+    this.accept('TABLE');
+    if (this.acceptOp('*')) {
+      if (!this.acceptOp('.')) return { kind: 'db' };
+      this.expectOp('*');
+      return { kind: 'global' };
+    }
+    const first = this.ident();
+    if (!this.acceptOp('.')) return { kind: 'table', table: first };
+    if (this.acceptOp('*')) return { kind: 'db', db: first };
+    return { kind: 'table', db: first, table: this.anyName() };
+  }
+
+  private grant(): Statement {
+    this.next();
+    if (this.isWord('PROXY')) this.unsupported('GRANT PROXY');
+    if (!this.privilegesAhead('TO')) {
+      const roles = this.userNameList();
+      this.expect('TO');
+      const to = this.accountRefList();
+      let adminOption = false;
+      if (this.accept('WITH')) {
+        this.expect('ADMIN');
+        this.expect('OPTION');
+        adminOption = true;
+      }
+      return { kind: 'grantRole', roles, to, adminOption };
+    }
+    const privileges = this.privilegeItems();
+    this.expect('ON');
+    const level = this.privilegeLevel();
+    this.expect('TO');
+    const to = this.accountRefList();
+    let grantOption = false;
+    if (this.accept('WITH')) {
+      if (!this.isWord('GRANT')) this.unsupported(`GRANT … WITH ${this.peek().up} (resource limits)`);
+      this.expect('GRANT');
+      this.expect('OPTION');
+      grantOption = true;
+    }
+    if (this.isWord('AS')) this.unsupported('GRANT … AS user');
+    return { kind: 'grant', privileges, level, to, grantOption };
+  }
+
+  private revoke(): Statement {
+    this.next();
+    if (this.isWord('PROXY')) this.unsupported('REVOKE PROXY');
+    if (this.isWord('ALL') && !this.privilegesAhead('FROM')) {
+      this.next();
+      this.accept('PRIVILEGES');
+      this.expectOp(',');
+      this.expect('GRANT');
+      this.expect('OPTION');
+      this.expect('FROM');
+      return { kind: 'revokeAll', from: this.accountRefList() };
+    }
+    if (!this.privilegesAhead('FROM')) {
+      const roles = this.userNameList();
+      this.expect('FROM');
+      return { kind: 'revokeRole', roles, from: this.accountRefList() };
+    }
+    const privileges = this.privilegeItems();
+    this.expect('ON');
+    const level = this.privilegeLevel();
+    this.expect('FROM');
+    return { kind: 'revoke', privileges, level, from: this.accountRefList() };
+  }
+
   // ───────────── SET / SHOW / EXPLAIN ─────────────
 
   private set(): Statement {
     this.next();
+    const account = this.setAccountStatement();
+    if (account) return account;
     type SetItem = Extract<Statement, { kind: 'set' }>['assignments'][number];
     const items: SetItem[] = [];
     do {
@@ -2242,7 +2531,8 @@ class Parser {
           if (this.ifNotExists()) return { kind: 'showCreateDatabase', db: this.ident(), ifNotExists: true };
           return { kind: 'showCreateDatabase', db: this.ident() };
         }
-        if (['VIEW', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT', 'USER'].includes(this.peek().up)) return this.unsupported('SHOW CREATE ' + this.peek().up);
+        if (this.accept('USER')) return { kind: 'showCreateUser', account: this.accountRef() };
+        if (['VIEW', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT'].includes(this.peek().up)) return this.unsupported('SHOW CREATE ' + this.peek().up);
         return this.fail();
       case 'GLOBAL':
       case 'SESSION':
@@ -2296,6 +2586,12 @@ class Parser {
         const db = this.fromDb();
         const s: ShowStatement = { kind: 'showStoredObjects', what: u, ...this.likeOrWhere() };
         return db !== undefined ? { ...s, db } : s;
+      }
+      case 'GRANTS': {
+        if (!this.accept('FOR')) return { kind: 'showGrants' };
+        const account = this.accountRef();
+        if (!this.accept('USING')) return { kind: 'showGrants', for: account };
+        return { kind: 'showGrants', for: account, using: this.userNameList() };
       }
       case 'LEAVES':
       case 'AGGREGATORS':

@@ -7,6 +7,7 @@ import type {
   SelectItem, ShowStatement, Statement, TableName, TableOptions, TableRef, TypeName,
 } from './ast.js';
 import { assertNever } from '../common/assert.js';
+import { printAccountStatement } from './print-account.js';
 import { NILADIC, RESERVED } from './keywords.js';
 
 // Binding strength, loosest first; the parser's levels (see parser.ts expr()).
@@ -596,6 +597,23 @@ export function printStatement(s: Statement): string {
     case 'showStoredObjects':
     case 'showCluster':
       return printShow(s);
+    case 'createUser':
+    case 'alterUser':
+    case 'dropUser':
+    case 'renameUser':
+    case 'setPassword':
+    case 'createRole':
+    case 'dropRole':
+    case 'grant':
+    case 'revoke':
+    case 'revokeAll':
+    case 'grantRole':
+    case 'revokeRole':
+    case 'setRole':
+    case 'setDefaultRole':
+    case 'showGrants':
+    case 'showCreateUser':
+      return printAccountStatement(s);
     default:
       return assertNever(s, 'statement');
   }

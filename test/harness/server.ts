@@ -122,14 +122,14 @@ function installExitHook(): void {
   }
 }
 
-export async function waitForMysql(host: string, port: number, timeoutMs: number, alive: () => string | undefined): Promise<void> {
+export async function waitForMysql(host: string, port: number, timeoutMs: number, alive: () => string | undefined, password = ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastErr = '';
   while (Date.now() < deadline) {
     const dead = alive();
     if (dead !== undefined) throw new Error(dead);
     try {
-      const c = await mysql.createConnection({ host, port, user: 'root', password: '', connectTimeout: 2_000 });
+      const c = await mysql.createConnection({ host, port, user: 'root', password, connectTimeout: 2_000 });
       try {
         await c.query('SELECT 1');
       } finally {
@@ -144,7 +144,8 @@ export async function waitForMysql(host: string, port: number, timeoutMs: number
   throw new Error(`server on ${host}:${port} not ready after ${timeoutMs} ms (last error: ${lastErr})`);
 }
 
-export async function startTessera(opts: { dataDir?: string; extraArgs?: string[] } = {}): Promise<TesseraServer> {
+/** `rootPassword`: started with --root-password, which the readiness check and `url` then use. */
+export async function startTessera(opts: { dataDir?: string; extraArgs?: string[]; rootPassword?: string } = {}): Promise<TesseraServer> {
   installExitHook();
   const cli = cliPath();
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
@@ -159,7 +160,8 @@ export async function startTessera(opts: { dataDir?: string; extraArgs?: string[
   const launch = async (): Promise<void> => {
     stderr = '';
     exitInfo = undefined;
-    const args = [cli, 'start', '--port', String(port), '--host', host, '--data-dir', dataDir, ...(opts.extraArgs ?? [])];
+    const pw = opts.rootPassword === undefined ? [] : ['--root-password', opts.rootPassword];
+    const args = [cli, 'start', '--port', String(port), '--host', host, '--data-dir', dataDir, ...pw, ...(opts.extraArgs ?? [])];
     const c = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
     child = c;
     live.add(c);
@@ -172,8 +174,12 @@ export async function startTessera(opts: { dataDir?: string; extraArgs?: string[
       live.delete(c);
     });
     try {
-      await waitForMysql(host, port, READY_TIMEOUT_MS, () =>
-        exitInfo === undefined ? undefined : `tessera ${exitInfo} before accepting connections; stderr:\n${stderr}`,
+      await waitForMysql(
+        host,
+        port,
+        READY_TIMEOUT_MS,
+        () => (exitInfo === undefined ? undefined : `tessera ${exitInfo} before accepting connections; stderr:\n${stderr}`),
+        opts.rootPassword ?? '',
       );
     } catch (e) {
       await terminate('SIGKILL');
@@ -200,7 +206,7 @@ export async function startTessera(opts: { dataDir?: string; extraArgs?: string[
     host,
     port,
     dataDir,
-    url: `mysql://root@${host}:${port}`,
+    url: opts.rootPassword ? `mysql://root:${encodeURIComponent(opts.rootPassword)}@${host}:${port}` : `mysql://root@${host}:${port}`,
     pid: child!.pid ?? 0,
     async stop() {
       await terminate('SIGTERM');

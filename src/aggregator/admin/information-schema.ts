@@ -30,7 +30,20 @@ export interface InformationSchemaContext extends TableStats {
   readonly catalog: CatalogView;
   /** Connections for PROCESSLIST; empty when not given. */
   readonly processlist?: readonly ProcessInfo[];
+  /** What the session may see (MySQL leaves out what it has no privilege on); absent: everything. */
+  readonly visibility?: Visibility;
+  /** Rows of USER_, SCHEMA_, TABLE_ and COLUMN_PRIVILEGES; none when not given. */
+  readonly grants?: (table: PrivilegeTableName) => Value[][];
 }
+
+export interface Visibility {
+  canSeeDatabase(db: string): boolean;
+  canSeeTable(db: string, table: string): boolean;
+  /** The session's privileges on a column, as COLUMNS.PRIVILEGES lists them; null hides the column. */
+  columnPrivileges(db: string, table: string, column: string): string | null;
+}
+
+type PrivilegeTableName = 'USER_PRIVILEGES' | 'SCHEMA_PRIVILEGES' | 'TABLE_PRIVILEGES' | 'COLUMN_PRIVILEGES';
 
 export const INFORMATION_SCHEMA = 'information_schema';
 
@@ -257,6 +270,37 @@ const CORE_SCHEMAS = {
     ['COLLATION_CONNECTION', V64],
     ['DATABASE_COLLATION', V64],
   ],
+  // Accounts and grants (MySQL 8's columns).
+  USER_PRIVILEGES: [
+    ['GRANTEE', T.varchar(292)],
+    ['TABLE_CATALOG', V512],
+    ['PRIVILEGE_TYPE', V64],
+    ['IS_GRANTABLE', T.varchar(3)],
+  ],
+  SCHEMA_PRIVILEGES: [
+    ['GRANTEE', T.varchar(292)],
+    ['TABLE_CATALOG', V512],
+    ['TABLE_SCHEMA', V64],
+    ['PRIVILEGE_TYPE', V64],
+    ['IS_GRANTABLE', T.varchar(3)],
+  ],
+  TABLE_PRIVILEGES: [
+    ['GRANTEE', T.varchar(292)],
+    ['TABLE_CATALOG', V512],
+    ['TABLE_SCHEMA', V64],
+    ['TABLE_NAME', V64],
+    ['PRIVILEGE_TYPE', V64],
+    ['IS_GRANTABLE', T.varchar(3)],
+  ],
+  COLUMN_PRIVILEGES: [
+    ['GRANTEE', T.varchar(292)],
+    ['TABLE_CATALOG', V512],
+    ['TABLE_SCHEMA', V64],
+    ['TABLE_NAME', V64],
+    ['COLUMN_NAME', V64],
+    ['PRIVILEGE_TYPE', V64],
+    ['IS_GRANTABLE', T.varchar(3)],
+  ],
 } as const satisfies Record<string, Spec>;
 
 /** The core tables above, and those dump and migration tools read (information-schema-tools.ts). */
@@ -283,9 +327,10 @@ function columnsOf(name: InformationSchemaTableName): RowsetColumn[] {
 const DEF = 'def';
 
 function* allTables(ctx: InformationSchemaContext): Generator<[DatabaseDef, TableDef]> {
+  const v = ctx.visibility;
   for (const db of ctx.catalog.databases()) {
     const tables = [...db.tables.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const t of tables) yield [db, t];
+    for (const t of tables) if (!v || v.canSeeTable(db.name, t.name)) yield [db, t];
   }
 }
 
@@ -334,7 +379,10 @@ function typeText(t: SqlType): string {
 function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext): Value[][] {
   switch (name) {
     case 'SCHEMATA': {
-      const dbs: Value[][] = ctx.catalog.databases().map((d) => [DEF, d.name, d.charset, d.collation, null, 'NO']);
+      const dbs: Value[][] = ctx.catalog
+        .databases()
+        .filter((d) => !ctx.visibility || ctx.visibility.canSeeDatabase(d.name))
+        .map((d) => [DEF, d.name, d.charset, d.collation, null, 'NO']);
       return [[DEF, INFORMATION_SCHEMA, 'utf8mb3', 'utf8mb3_general_ci', null, 'NO'], ...dbs];
     }
     case 'TABLES': {
@@ -387,6 +435,8 @@ function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext)
       for (const [db, t] of allTables(ctx)) {
         const keys = columnKeys(t);
         t.columns.forEach((c, i) => {
+          const privileges = ctx.visibility ? ctx.visibility.columnPrivileges(db.name, t.name, c.name) : PRIVILEGES;
+          if (privileges === null) return;
           const len = characterLengths(c, t.collation);
           const num = numericPrecision(c.type);
           const coll = usesCollation(c.type) ? t.collation : null;
@@ -409,7 +459,7 @@ function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext)
             c.typeText,
             keys[i]!,
             columnExtra(c),
-            PRIVILEGES,
+            privileges,
             c.comment,
             '',
             null,
@@ -476,6 +526,11 @@ function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext)
     case 'PARAMETERS':
     case 'COLUMN_STATISTICS':
       return toolTableRows(name, { tables: () => allTables(ctx), rowCount: (t) => ctx.rowCount?.(t) });
+    case 'USER_PRIVILEGES':
+    case 'SCHEMA_PRIVILEGES':
+    case 'TABLE_PRIVILEGES':
+    case 'COLUMN_PRIVILEGES':
+      return ctx.grants?.(name) ?? [];
     default:
       return assertNever(name, 'information_schema table');
   }

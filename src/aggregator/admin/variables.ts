@@ -19,6 +19,8 @@ export interface VariableSpec {
   readonly type: VarType;
   readonly default: Value;
   readonly readOnly?: boolean;
+  /** The session value is fixed at connect (max_allowed_packet): only SET GLOBAL changes it, for new connections. */
+  readonly sessionReadOnly?: boolean;
   readonly min?: number | bigint;
   readonly max?: number | bigint;
   /** enum / set members, upper-case canonical spelling. */
@@ -149,7 +151,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   i('net_write_timeout', 'both', 60, 1, 31536000),
   i('net_read_timeout', 'both', 30, 1, 31536000),
   i('connect_timeout', 'global', 10, 2, 31536000),
-  i('max_allowed_packet', 'both', 67108864, 1024, 1073741824),
+  i('max_allowed_packet', 'both', 67108864, 1024, 1073741824, { sessionReadOnly: true }),
   i('net_buffer_length', 'both', 16384, 1024, 1048576),
   ro('lower_case_table_names', 1, 'int'),
   ro('license', 'Apache-2.0'),
@@ -413,6 +415,9 @@ export class SystemVariables {
   set(name: string, scope: 'session' | 'global', value: SetValue): readonly VarWarning[] {
     const spec = specOrThrow(name);
     if (spec.readOnly) throw new SqlError('ER_INCORRECT_GLOBAL_LOCAL_VAR', `Variable '${spec.name}' is a read only variable`);
+    if (scope === 'session' && spec.sessionReadOnly) {
+      throw new SqlError('ER_VARIABLE_IS_READONLY', `SESSION variable '${spec.name}' is read-only. Use SET GLOBAL to assign the value`);
+    }
     if (scope === 'session' && spec.scope === 'global') {
       throw new SqlError('ER_GLOBAL_VARIABLE', `Variable '${spec.name}' is a GLOBAL variable and should be set with SET GLOBAL`);
     }

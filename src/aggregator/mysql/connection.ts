@@ -5,7 +5,7 @@ import { writeBinaryResultSet } from './binary-resultset.js';
 import { writeColumnDef } from './column-def.js';
 import { charsetNamed, decodeText, type CharsetName } from '../../common/charset.js';
 import {
-  Capability, Charset, Command, DEFAULT_MAX_ALLOWED_PACKET, SERVER_CAPABILITIES, charsetOfCollationId, collationNameOfId,
+  Capability, Charset, Command, SERVER_CAPABILITIES, charsetOfCollationId, collationNameOfId,
   maxBytesPerChar, resultCollationId,
 } from './constants.js';
 import type { AuthPluginName } from './constants.js';
@@ -26,21 +26,17 @@ import { isSslRequest, parseChangeUser, parseHandshakeResponse, writeHandshakeV1
 import type { ReplySink, ResultFormat } from './reply-sink.js';
 import type { RsaKeys } from './auth.js';
 import { newScramble } from './auth.js';
-import { ServerStatus, type ServerSession, type SessionFactory, type StatementResult } from './session-api.js';
+import { ServerStatus, type AccountId, type ServerSession, type SessionFactory, type StatementResult } from './session-api.js';
 import { writeTextResultSet } from './text-resultset.js';
 
 /** Coalesce replies up to this size before writing to the socket. */
 const SPILL_BYTES = 64 * 1024;
 /** Stop reading from a client that pipelines this many unanswered packets. */
 const MAX_QUEUED_PACKETS = 64;
-/** MySQL's connect_timeout: a client has this long to finish the handshake. */
-const CONNECT_TIMEOUT_MS = 10_000;
 /** How long a closed connection waits for the client to hang up before dropping it. */
 const LINGER_MS = 2_000;
 
 export interface ServerHooks {
-  /** KILL <id> from COM_PROCESS_KILL; true when the connection existed. */
-  kill(connectionId: number): boolean;
   statistics(): string;
   /** Counts a statement for COM_STATISTICS. */
   question(): void;
@@ -49,6 +45,7 @@ export interface ServerHooks {
 export interface ConnectionOptions {
   readonly factory: SessionFactory;
   readonly logger: Logger;
+  /** Overrides max_allowed_packet (tests); otherwise the factory's value when the connection starts. */
   readonly maxAllowedPacket?: number;
   readonly rsaKeys: RsaKeys;
   readonly authPlugin: AuthPluginName;
@@ -85,6 +82,10 @@ export class ClientConnection {
   private handshakeCollation: number = Charset.UTF8MB4_0900_AI_CI;
   private scramble = newScramble();
   private user = '';
+  private account: AccountId = { user: '', host: '' };
+  /** max_allowed_packet and connect_timeout as they were when this connection started. */
+  private readonly maxPacket: number;
+  private readonly connectTimeoutMs: number;
   private drainWaiters: (() => void)[] = [];
 
   constructor(
@@ -93,7 +94,10 @@ export class ClientConnection {
   ) {
     this.id = opts.factory.nextConnectionId();
     this.host = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
-    this.framer = new PacketFramer(opts.maxAllowedPacket ?? DEFAULT_MAX_ALLOWED_PACKET);
+    const limits = opts.factory.connectionLimits();
+    this.maxPacket = opts.maxAllowedPacket ?? limits.maxAllowedPacket;
+    this.connectTimeoutMs = limits.connectTimeoutMs;
+    this.framer = new PacketFramer(this.maxPacket);
     this.sink = { w: this.w, spill: () => this.spill() };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -229,14 +233,15 @@ export class ClientConnection {
   }
 
   private async connect(): Promise<boolean> {
-    this.socket.setTimeout(CONNECT_TIMEOUT_MS, () => {
-      this.opts.logger.info({ conn: this.id, host: this.host }, 'mysql handshake timed out');
+    // A deadline, not an idle timer: a client trickling a byte at a time is dropped all the same.
+    const deadline = setTimeout(() => {
+      this.opts.logger.info({ conn: this.id, host: this.host }, 'mysql handshake timed out (connect_timeout)');
       this.socket.destroy();
-    });
+    }, this.connectTimeoutMs);
     try {
       return await this.handshakeAndAuth();
     } finally {
-      this.socket.setTimeout(0);
+      clearTimeout(deadline);
     }
   }
 
@@ -265,7 +270,7 @@ export class ClientConnection {
     this.handshakeCollation = resp.charset;
     this.fmt = resultFormat((this.clientCaps & Capability.DEPRECATE_EOF) !== 0, 'utf8mb4', Charset.UTF8MB4_0900_AI_CI);
     try {
-      await authenticate(this.authContext(), resp.user, resp.authPlugin, resp.authResponse, this.scramble);
+      this.account = (await authenticate(this.authContext(), resp.user, resp.authPlugin, resp.authResponse, this.scramble)).account;
     } catch (err) {
       if (err instanceof AuthFailed) {
         if (err.reply) await this.replyError(err.reply);
@@ -289,6 +294,7 @@ export class ClientConnection {
         connectionId: this.id,
         user: this.user,
         host: this.host,
+        account: this.account,
         database,
         clientFlags: this.clientCaps,
         multiStatements: (this.clientCaps & Capability.MULTI_STATEMENTS) !== 0,
@@ -390,7 +396,7 @@ export class ClientConnection {
         return;
       case Command.STMT_SEND_LONG_DATA: {
         const stmt = this.statements.get(this.resolveStatementId(readStatementId(r)));
-        const param = r.u16();
+        const param = r.u16(); // long data is bounded by max_allowed_packet (StatementState)
         stmt?.appendLongData(param, r.rest());
         return;
       }
@@ -403,7 +409,7 @@ export class ClientConnection {
         const id = this.resolveStatementId(readStatementId(r));
         const stmt = this.statements.get(id);
         if (!stmt) throw unknownStatement(id, 'mysqld_stmt_reset');
-        stmt.longData.clear();
+        stmt.clearLongData();
         session.resetStatement(id);
         this.ok();
         return;
@@ -429,7 +435,8 @@ export class ClientConnection {
           this.kill();
           return STOP;
         }
-        if (!this.opts.hooks.kill(target)) throw new SqlError('ER_NO_SUCH_THREAD', `Unknown thread id: ${target}`);
+        // Through the session, so KILL of another user's thread needs the right privilege.
+        await session.killConnection(target);
         this.ok();
         return;
       }
@@ -475,7 +482,7 @@ export class ClientConnection {
 
   private async prepare(sql: string): Promise<void> {
     const info = await this.liveSession.prepare(sql);
-    this.statements.set(info.statementId, new StatementState(info.statementId, info.paramCount));
+    this.statements.set(info.statementId, new StatementState(info.statementId, info.paramCount, this.maxPacket));
     this.lastStatementId = info.statementId;
     writePrepareOk(this.sink, info, this.fmt, this.status());
   }
@@ -499,7 +506,7 @@ export class ClientConnection {
     if (req.charset !== null) this.handshakeCollation = req.charset;
     try {
       // The client answered the handshake's scramble, which is still ours.
-      await authenticate(this.authContext(), req.user, req.authPlugin, req.authResponse, this.scramble);
+      this.account = (await authenticate(this.authContext(), req.user, req.authPlugin, req.authResponse, this.scramble)).account;
     } catch (err) {
       if (err instanceof AuthFailed) {
         if (err.reply) await this.replyError(err.reply);

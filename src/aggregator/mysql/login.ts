@@ -54,7 +54,9 @@ function pluginFor(clientPlugin: string, creds: UserCredentials): AuthPluginName
 /**
  * Runs the authentication exchange after HandshakeResponse (or COM_CHANGE_USER): an auth
  * switch when the client used a plugin the account cannot be checked with, then the plugin's
- * own steps. Resolves on success (the caller sends OK); throws AuthFailed otherwise.
+ * own steps. Resolves with the account's credentials on success (the caller sends OK); throws
+ * AuthFailed otherwise. A locked account is refused only after its password checked out, so
+ * the refusal tells nothing to someone who does not know the password.
  */
 export async function authenticate(
   ctx: AuthContext,
@@ -62,10 +64,18 @@ export async function authenticate(
   clientPlugin: string,
   firstResponse: Buffer,
   scramble: Buffer,
-): Promise<void> {
-  const usedPassword = firstResponse.length > 0;
+): Promise<UserCredentials> {
   const creds = ctx.factory.lookupUser(user, ctx.host);
-  if (!creds) throw accessDenied(user, ctx.host, usedPassword, 'unknown user');
+  if (!creds) throw accessDenied(user, ctx.host, firstResponse.length > 0, 'unknown user');
+  await verify(ctx, creds, user, clientPlugin, firstResponse, scramble);
+  if (creds.locked) {
+    throw new AuthFailed('account is locked', new SqlError('ER_ACCOUNT_HAS_BEEN_LOCKED', `Access denied for user '${user}'@'${ctx.host}'. Account is locked.`));
+  }
+  return creds;
+}
+
+async function verify(ctx: AuthContext, creds: UserCredentials, user: string, clientPlugin: string, firstResponse: Buffer, scramble: Buffer): Promise<void> {
+  const usedPassword = firstResponse.length > 0;
   // No plugin name (a client without PLUGIN_AUTH) means the 4.1 native scheme.
   const used = clientPlugin || AuthPlugin.NATIVE;
   const plugin = pluginFor(used, creds);
@@ -92,11 +102,12 @@ export async function authenticate(
     throw denied('wrong password (mysql_native_password)');
   }
 
-  if (creds.sha2Hash) {
-    if (!verifySha2Fast(response, scramble, creds.sha2Hash)) throw denied('wrong password (caching_sha2_password fast path)');
+  if (creds.sha2Hash && verifySha2Fast(response, scramble, creds.sha2Hash)) {
     writeAuthMoreData(ctx.w, Uint8Array.of(Sha2.FAST_AUTH_SUCCESS));
     return;
   }
+  // A fast-path miss is not yet a denial: MySQL asks for the password itself (some clients,
+  // PyMySQL among them, scramble the auth-switch nonce with its trailing NUL and rely on this).
   await fullSha2Auth(ctx, creds, scramble, denied);
 }
 

@@ -18,18 +18,47 @@ export class StatementState {
   /** Type byte | (flag byte << 8) per parameter, from the last execute that sent types. */
   paramTypes: Uint16Array | null = null;
   readonly longData = new Map<number, Buffer[]>();
+  /** Long-data bytes per parameter, bounded by max_allowed_packet. */
+  private readonly longBytes = new Map<number, number>();
+  /** Parameters whose long data passed max_allowed_packet: the next execute fails with 1153. */
+  private readonly tooLong = new Set<number>();
 
   constructor(
     readonly id: number,
     readonly paramCount: number,
+    /** max_allowed_packet of the connection: the most long data one parameter may collect. */
+    private readonly maxLongData = Number.POSITIVE_INFINITY,
   ) {}
 
   appendLongData(param: number, chunk: Buffer): void {
     if (param >= this.paramCount) return; // MySQL reports this at execute; we just drop it
+    if (this.tooLong.has(param)) return;
+    const total = (this.longBytes.get(param) ?? 0) + chunk.length;
+    if (total > this.maxLongData) {
+      // Keep nothing of it: the bound is there so a client cannot make the server hold more.
+      this.tooLong.add(param);
+      this.longData.delete(param);
+      this.longBytes.delete(param);
+      return;
+    }
+    this.longBytes.set(param, total);
     const parts = this.longData.get(param);
     // Copy: the chunk is a view on a socket buffer we do not own past this call.
     if (parts) parts.push(Buffer.from(chunk));
     else this.longData.set(param, [Buffer.from(chunk)]);
+  }
+
+  /** Throws 1153 when some parameter's long data passed max_allowed_packet (and forgets it). */
+  checkLongData(): void {
+    if (this.tooLong.size === 0) return;
+    this.clearLongData();
+    throw new SqlError('ER_NET_PACKET_TOO_LARGE', "Parameter of prepared statement which is set through mysql_send_long_data() is longer than 'max_allowed_packet' bytes");
+  }
+
+  clearLongData(): void {
+    this.longData.clear();
+    this.longBytes.clear();
+    this.tooLong.clear();
   }
 }
 
@@ -182,6 +211,7 @@ function longDataValue(parts: Buffer[], type: number, charset: CharsetName): str
  * for a parameter replaces its value and is consumed.
  */
 export function decodeExecute(r: PacketReader, stmt: StatementState, charset: CharsetName = 'utf8mb4'): ExecuteRequest {
+  stmt.checkLongData();
   const flags = r.u8();
   r.u32(); // iteration count, always 1
   const n = stmt.paramCount;
@@ -208,6 +238,6 @@ export function decodeExecute(r: PacketReader, stmt: StatementState, charset: Ch
     else value = readParamValue(r, type, unsigned, charset);
     params.push({ value, mysqlType: type, unsigned });
   }
-  stmt.longData.clear();
+  stmt.clearLongData();
   return { flags, params };
 }

@@ -16,6 +16,7 @@ import {
   type BoundParam,
   type ColumnInfo,
   type ConnectionInfo,
+  type ConnectionLimits,
   type PreparedInfo,
   type QueryOutcome,
   type ResultValue,
@@ -70,8 +71,10 @@ const TYPE_NULL_ROW: ResultValue[] = TYPE_COLUMNS.map(() => null);
 const rows = (columns: ColumnInfo[], data: ResultValue[][]): StatementResult => ({ kind: 'rows', columns, rows: data, warnings: 0 });
 const one = (name: string, v: ResultValue, type: SqlType = T.varchar(100)): StatementResult => rows([col(name, type)], [[v]]);
 
-function account(password: string, which: { native?: boolean; sha2?: boolean }): UserCredentials {
+function account(password: string, which: { native?: boolean; sha2?: boolean }, user: string): UserCredentials {
   return {
+    account: { user, host: '%' },
+    locked: false,
     nativeHash: which.native ? nativeHash(password) : undefined,
     sha2Hash: which.sha2 ? sha2Hash(password) : undefined,
     verifyPassword: (p) => p === password,
@@ -79,10 +82,11 @@ function account(password: string, which: { native?: boolean; sha2?: boolean }):
 }
 
 const USERS: Record<string, UserCredentials> = {
-  root: { verifyPassword: (p) => p === '' },
-  alice: account('secret', { native: true, sha2: true }),
-  sha2only: account('sha2pw', { sha2: true }),
-  nativeonly: account('fullpw', { native: true }),
+  root: { account: { user: 'root', host: 'localhost' }, locked: false, verifyPassword: (p) => p === '' },
+  alice: account('secret', { native: true, sha2: true }, 'alice'),
+  sha2only: account('sha2pw', { sha2: true }, 'sha2only'),
+  nativeonly: account('fullpw', { native: true }, 'nativeonly'),
+  locked: { ...account('lockedpw', { native: true }, 'locked'), locked: true },
 };
 
 class FakeSession implements ServerSession {
@@ -172,6 +176,9 @@ class FakeSession implements ServerSession {
     this.inTrans = false;
     this.stmts.clear();
   }
+  async killConnection(id: number): Promise<void> {
+    if (!server.kill(id)) throw new SqlError('ER_NO_SUCH_THREAD', `Unknown thread id: ${id}`);
+  }
   setMultiStatements(on: boolean): void {
     this.multi = on;
   }
@@ -201,6 +208,9 @@ class FakeFactory implements SessionFactory {
   }
   nextConnectionId(): number {
     return ++this.id;
+  }
+  connectionLimits(): ConnectionLimits {
+    return { maxConnections: 151, connectTimeoutMs: 10_000, maxAllowedPacket: 64 * 1024 * 1024 };
   }
 }
 
@@ -295,6 +305,11 @@ describe('authentication (mysql2)', () => {
     await expectSqlError(connect({ user: 'sha2only', password: 'bad' }), 1045, '28000');
     const lines = logLines.slice(before).filter((l) => l.includes('authentication failed'));
     expect(lines).toHaveLength(4);
+  });
+
+  it('refuses a locked account with 3118, but only once the password checked out', async () => {
+    await expectSqlError(connect({ user: 'locked', password: 'lockedpw' }), 3118, 'HY000', "Access denied for user 'locked'@'127.0.0.1'. Account is locked.");
+    await expectSqlError(connect({ user: 'locked', password: 'guess' }), 1045, '28000');
   });
 
   it('sends the session error 1049 for an unknown initial database', async () => {

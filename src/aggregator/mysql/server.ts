@@ -1,8 +1,11 @@
 import { createServer, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { generateRsaKeys } from './auth.js';
-import { AuthPlugin, DEFAULT_MAX_ALLOWED_PACKET, type AuthPluginName } from './constants.js';
-import { ClientConnection } from './connection.js';
+import { SqlError } from '../../common/errors.js';
+import { AuthPlugin, type AuthPluginName } from './constants.js';
+import { ClientConnection, errFields } from './connection.js';
+import { writeErr } from './generic-packets.js';
+import { PacketWriter } from './packet-writer.js';
 import type { SessionFactory } from './session-api.js';
 
 export interface MysqlServerOptions {
@@ -10,7 +13,7 @@ export interface MysqlServerOptions {
   readonly port: number;
   readonly factory: SessionFactory;
   readonly logger: Logger;
-  /** Largest packet a client may send; default 64 MiB. */
+  /** Largest packet a client may send; default the factory's max_allowed_packet when a client connects. */
   readonly maxAllowedPacket?: number;
   /** Plugin announced in the handshake; default mysql_native_password (what CLIs and sysbench handle best). */
   readonly authPlugin?: AuthPluginName;
@@ -34,13 +37,13 @@ export async function startMysqlServer(opts: MysqlServerOptions): Promise<MysqlS
   const started = Date.now();
   let questions = 0;
 
+  const kill = (id: number): boolean => {
+    const entry = live.get(id);
+    if (!entry) return false;
+    entry.conn.kill();
+    return true;
+  };
   const hooks = {
-    kill: (id: number): boolean => {
-      const entry = live.get(id);
-      if (!entry) return false;
-      entry.conn.kill();
-      return true;
-    },
     statistics: (): string => {
       const uptime = Math.max(1, Math.floor((Date.now() - started) / 1000));
       return (
@@ -57,12 +60,18 @@ export async function startMysqlServer(opts: MysqlServerOptions): Promise<MysqlS
   const onConnection = (socket: Socket): void => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    // max_connections counts clients still logging in too; one more is let through for an
+    // administrator (the engine refuses it after login to anyone without CONNECTION_ADMIN).
+    if (live.size > opts.factory.connectionLimits().maxConnections) {
+      refuse(socket, new SqlError('ER_TOO_MANY_CONNECTIONS', 'Too many connections'));
+      return;
+    }
     let conn: ClientConnection;
     try {
       conn = new ClientConnection(socket, {
         factory: opts.factory,
         logger: opts.logger,
-        maxAllowedPacket: opts.maxAllowedPacket ?? DEFAULT_MAX_ALLOWED_PACKET,
+        ...(opts.maxAllowedPacket !== undefined ? { maxAllowedPacket: opts.maxAllowedPacket } : {}),
         rsaKeys,
         authPlugin: opts.authPlugin ?? AuthPlugin.NATIVE,
         hooks,
@@ -91,7 +100,7 @@ export async function startMysqlServer(opts: MysqlServerOptions): Promise<MysqlS
   return {
     port,
     connections: () => live.size,
-    kill: hooks.kill,
+    kill,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const pending = [...live.values()];
@@ -102,4 +111,13 @@ export async function startMysqlServer(opts: MysqlServerOptions): Promise<MysqlS
       await closed;
     },
   };
+}
+
+/** Answers a connection with one ERR packet in place of the handshake (as MySQL does for 1040) and closes it. */
+function refuse(socket: Socket, err: SqlError): void {
+  const w = new PacketWriter();
+  writeErr(w, errFields(err));
+  socket.on('error', () => undefined);
+  socket.end(w.take());
+  setTimeout(() => socket.destroy(), 2_000).unref();
 }

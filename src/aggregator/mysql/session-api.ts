@@ -77,11 +77,21 @@ export interface PreparedInfo {
   readonly columns: readonly ColumnInfo[];
 }
 
+/** An account as `'user'@'host'`: the host is a pattern ('%', 'localhost', '10.0.0.%'). */
+export interface AccountId {
+  readonly user: string;
+  readonly host: string;
+}
+
 /** Connection-level facts the session needs from the handshake. */
 export interface ConnectionInfo {
   readonly connectionId: number;
+  /** The user name the client logged in with. */
   readonly user: string;
+  /** The client's address. */
   readonly host: string;
+  /** The account authentication matched (what CURRENT_USER() returns). */
+  readonly account: AccountId;
   readonly database: string | null;
   /** Client capability flags after negotiation (CLIENT_FOUND_ROWS changes affected rows). */
   readonly clientFlags: number;
@@ -117,6 +127,8 @@ export interface ServerSession {
   fieldList(table: string, wildcard: string): Promise<readonly ColumnInfo[]>;
   /** COM_RESET_CONNECTION: roll back, drop prepared statements, reset variables. */
   resetConnection(): Promise<void>;
+  /** COM_PROCESS_KILL: as KILL CONNECTION id, with its privilege check. */
+  killConnection(connectionId: number): Promise<void>;
   /** COM_SET_OPTION: multi-statements on or off. */
   setMultiStatements(on: boolean): void;
   /** How the next command's text is decoded and its results' text encoded (SET NAMES changes it). */
@@ -131,16 +143,31 @@ export interface ServerSession {
 export interface SessionFactory {
   /** Stored credentials of an account, or undefined if there is no such user. */
   lookupUser(user: string, host: string): UserCredentials | undefined;
-  /** Called after authentication; throws SqlError (e.g. 1049 for an unknown initial database). */
+  /** Called after authentication; throws SqlError (1049 for an unknown initial database, 1040 past max_connections). */
   openSession(info: ConnectionInfo): Promise<ServerSession>;
+  /** Limits read when a connection starts, so SET GLOBAL changes them for new connections. */
+  connectionLimits(): ConnectionLimits;
   /** A new connection id (also the KILL target). */
   nextConnectionId(): number;
   /** The version string the handshake announces, e.g. '8.0.32-tessera-0.1.0'. */
   readonly serverVersion: string;
 }
 
+export interface ConnectionLimits {
+  /** Connections past this (plus one held back for an administrator) get 1040 before the handshake. */
+  readonly maxConnections: number;
+  /** connect_timeout: the whole handshake and authentication must finish within it. */
+  readonly connectTimeoutMs: number;
+  /** max_allowed_packet: the largest packet, and the largest parameter sent as long data. */
+  readonly maxAllowedPacket: number;
+}
+
 /** Password hashes as MySQL keeps them; an account with an empty password has both undefined. */
 export interface UserCredentials {
+  /** The account these belong to. */
+  readonly account: AccountId;
+  /** ACCOUNT LOCK (and roles): the password may be right, the login is still refused (3118). */
+  readonly locked: boolean;
   /** SHA1(SHA1(password)) for mysql_native_password. */
   readonly nativeHash?: Uint8Array;
   /** SHA256(SHA256(password)) for the caching_sha2_password fast path. */
