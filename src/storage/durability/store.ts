@@ -1,10 +1,9 @@
 /**
- * A leaf's durable storage: the partition logs under `<dir>/<db>/p<N>/`, group commit, background
+ * A leaf's durable storage: the partition logs under `<dir>/<encoded db name>/p<N>/` (names.ts), group commit, background
  * snapshots and recovery. The leaf calls it for DDL, commits and shutdown; the commit tap is
  * TxnManager.onCommit.
  */
 import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import { SqlError } from '../../common/errors.js';
 import type { Value } from '../../common/value.js';
 import { Partition } from '../partition.js';
@@ -13,7 +12,8 @@ import type { Txn, TxnManager } from '../txn.js';
 import type { LogRecord, LoggedChange } from './record.js';
 import { PartitionLog, syncDir } from './log-file.js';
 import { GroupCommit, type Durability } from './group-commit.js';
-import { dbDirName, partitionKey, recoverLeaf, type DurabilityLogger } from './recovery.js';
+import { partitionKey, recoverLeaf, writeNameFile, type DurabilityLogger } from './recovery.js';
+import { childPath, dbDirName, DROPPING_DIR, isHashedDirName } from './names.js';
 import { listSnapshots, SnapshotAborted, writeSnapshot } from './snapshot.js';
 
 export interface LeafStoreOptions {
@@ -178,14 +178,17 @@ export class LeafStore {
 
   // ───────────────────────────── DDL ─────────────────────────────
 
-  /** Creates the partition directories and logs of a new database. */
+  /** Creates the partition directories and logs of a new database (its directory name: names.ts). */
   async createDatabase(db: string, partitions: ReadonlyMap<number, Partition>): Promise<void> {
     const key = db.toLowerCase();
-    const dir = path.join(this.opts.dir, dbDirName(key));
+    if (key.length === 0) throw new SqlError('ER_WRONG_DB_NAME', "Incorrect database name ''");
+    const name = dbDirName(key);
+    const dir = childPath(this.opts.dir, name);
     await this.group.exclusive(async () => {
       await fsp.mkdir(dir, { recursive: true });
+      if (isHashedDirName(name)) await writeNameFile(dir, key);
       for (const [pid, partition] of partitions) {
-        const log = await PartitionLog.create(partitionKey(key, pid), path.join(dir, `p${pid}`), this.group.round);
+        const log = await PartitionLog.create(partitionKey(key, pid), childPath(dir, `p${pid}`), this.group.round);
         this.register({ db: key, partition, log, snapshotTs: 0, prevSnapshotTs: 0, lastSnapshotAt: Date.now() });
       }
       await syncDir(dir);
@@ -193,22 +196,35 @@ export class LeafStore {
     });
   }
 
-  /** Removes a database's partitions: renamed away atomically, then deleted. */
+  /**
+   * Removes a database's partitions. The directory is first moved into DROPPING_DIR (one atomic,
+   * durable rename: the marker that the drop is under way), then deleted; a crash in between
+   * leaves it there and recovery finishes the deletion. Nothing else is ever deleted by name.
+   */
   async dropDatabase(db: string): Promise<void> {
     const key = db.toLowerCase();
     const parts = this.byDb.get(key);
     if (!parts) return;
     this.byDb.delete(key);
     for (const h of parts.values()) this.hosted.delete(h.partition);
-    const dir = path.join(this.opts.dir, dbDirName(key));
+    const name = dbDirName(key);
+    const dir = childPath(this.opts.dir, name);
+    const dropping = childPath(this.opts.dir, DROPPING_DIR);
     await this.group.exclusive(async () => {
       for (const h of parts.values()) await h.log.close();
-      const trash = path.join(this.opts.dir, `.dropped-${dbDirName(key)}-${Date.now()}`);
-      await fsp.rename(dir, trash).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e;
-      });
+      await fsp.mkdir(dropping, { recursive: true });
+      const aside = childPath(dropping, `${name}.${Date.now()}`);
+      const moved = await fsp.rename(dir, aside).then(
+        () => true,
+        (e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOENT') throw e;
+          return false;
+        },
+      );
+      if (!moved) return;
       await syncDir(this.opts.dir);
-      await fsp.rm(trash, { recursive: true, force: true });
+      await syncDir(dropping);
+      await fsp.rm(aside, { recursive: true, force: true });
     });
   }
 
