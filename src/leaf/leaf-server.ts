@@ -78,6 +78,7 @@ export class LeafServer implements LeafApi {
   // ───────────────────────────── DDL ─────────────────────────────
 
   async createDatabase(db: string, partitions: readonly number[]): Promise<void> {
+    this.store?.checkWritable();
     if (this.partitions.has(db.toLowerCase())) return; // recovered from disk already
     const map = new Map<number, Partition>();
     for (const p of partitions) map.set(p, new Partition(p, this.txns));
@@ -88,12 +89,14 @@ export class LeafServer implements LeafApi {
   }
 
   async dropDatabase(db: string): Promise<void> {
+    this.store?.checkWritable();
     this.partitions.delete(db.toLowerCase());
     this.schemas.delete(db.toLowerCase());
     await this.store?.dropDatabase(db);
   }
 
   async createTable(db: string, partitions: readonly number[], schema: LeafTableSchema): Promise<void> {
+    this.store?.checkWritable();
     const parts = this.dbPartitions(db);
     if (this.schemas.get(db.toLowerCase())?.has(schema.id)) return; // recovered from disk already
     for (const p of partitions) parts.get(p)?.createTable(schema);
@@ -102,17 +105,20 @@ export class LeafServer implements LeafApi {
   }
 
   async dropTable(db: string, tableId: number): Promise<void> {
+    this.store?.checkWritable();
     for (const p of this.dbPartitions(db).values()) p.dropTable(tableId);
     this.schemas.get(db.toLowerCase())?.delete(tableId);
     await this.store?.logDdl(db, null, (ts) => ({ kind: 'dropTable', ts, tableId }));
   }
 
   async truncateTable(db: string, tableId: number): Promise<void> {
+    this.store?.checkWritable();
     for (const p of this.dbPartitions(db).values()) p.table(tableId)?.truncate();
     await this.store?.logDdl(db, null, (ts) => ({ kind: 'truncate', ts, tableId }));
   }
 
   async addIndex(db: string, tableId: number, index: LeafTableSchema['indexes'][number]): Promise<void> {
+    this.store?.checkWritable();
     const done: RowTable[] = [];
     try {
       for (const p of this.dbPartitions(db).values()) {
@@ -130,6 +136,7 @@ export class LeafServer implements LeafApi {
   }
 
   async dropIndex(db: string, tableId: number, name: string): Promise<void> {
+    this.store?.checkWritable();
     for (const p of this.dbPartitions(db).values()) p.table(tableId)?.dropIndex(name);
     await this.store?.logDdl(db, null, (ts) => ({ kind: 'dropIndex', ts, tableId, name }));
   }
@@ -450,10 +457,17 @@ export class LeafServer implements LeafApi {
     const txn = this.open.get(txnId);
     if (!txn) return;
     this.open.delete(txnId);
-    const dirty = txn.dirty;
-    txn.commit();
-    // Acknowledged only once its log records are on disk (durability=sync).
-    if (dirty && this.store?.syncCommits) await this.store.waitDurable();
+    if (txn.dirty && this.store !== null) {
+      try {
+        this.store.checkWritable(); // a leaf whose log is in doubt writes nothing more
+      } catch (e) {
+        txn.rollback();
+        throw e;
+      }
+    }
+    // durability=sync: the writes become visible (and the locks go) only once their log records
+    // are on disk; a failed log write rolls the transaction back and says what the client may assume.
+    await txn.commit();
   }
 
   async rollback(txnId: number): Promise<void> {
