@@ -29,6 +29,7 @@ import type {
   LeafTableSchema,
   ModifyRequest,
   ModifyResult,
+  TransactionOptions,
 } from '../net/leaf-api.js';
 
 const BATCH = 2048;
@@ -162,8 +163,9 @@ export class LeafServer implements LeafApi {
       return partition;
     });
     const locked = req.lockRows === true && txn !== null ? await this.lockRows(req, partitions, txn) : null;
-    // One view serves every partition: they share this leaf's commit clock.
-    const view = this.txns.view(txn);
+    // One view serves every partition: they share this leaf's commit clock. A locking read returns
+    // the latest versions it locked; a plain read its transaction's consistent view.
+    const view = locked !== null ? this.txns.currentView(txn!) : this.txns.view(txn);
     try {
       const out: WireBatch[] = [];
       // A single-table fragment runs over the union of its partitions (one instantiation; partial
@@ -366,8 +368,9 @@ export class LeafServer implements LeafApi {
       const schema = table.schema;
       const types = schema.columns.map((c) => c.type);
       const all = schema.columns.map((_, i) => i);
-      // Candidates from a snapshot; each is then locked and re-checked on its latest version.
-      const view = this.txns.view(txn);
+      // Candidates from the latest committed state (a current read, at any isolation level);
+      // each is then locked and re-checked on its latest version.
+      const view = this.txns.currentView(txn);
       let candidates: { ref: number; row: Value[] }[] = [];
       try {
         for (const chunk of this.accessRows(table, req.access, view, all, ctx)) {
@@ -392,7 +395,7 @@ export class LeafServer implements LeafApi {
         // lives in a new slot. Follow it, as InnoDB's locking read would find it through the index.
         for (let hop = 0; !latest && pk >= 0 && hop < 8; hop++) {
           const key = schema.indexes[pk]!.columns.map((c) => cand.row[c]!);
-          const fresh = this.txns.view(txn);
+          const fresh = this.txns.currentView(txn);
           const ref = table.lookup(fresh, pk, key);
           this.txns.release(fresh);
           if (ref === undefined || ref === cand.ref) break;
@@ -432,6 +435,14 @@ export class LeafServer implements LeafApi {
   }
 
   // ───────────────────────────── transactions ─────────────────────────────
+
+  async beginTransaction(txnId: number, opts: TransactionOptions): Promise<void> {
+    const old = this.open.get(txnId);
+    if (old) old.rollback(); // an id is never reused; this is only defensive
+    const txn = this.txns.begin({ lockWaitTimeoutMs: opts.lockWaitTimeoutMs, isolation: opts.isolation });
+    this.open.set(txnId, txn);
+    if (opts.consistentSnapshot) this.txns.takeSnapshot(txn);
+  }
 
   async beginStatement(txnId: number, lockWaitTimeoutMs: number): Promise<void> {
     this.txnFor(txnId, lockWaitTimeoutMs).beginStatement();
