@@ -408,6 +408,11 @@ export class TxnManager {
     for (const t of [...this.pendingGc]) t.collect(h);
   }
 
+  /** Tables holding old versions that wait for the GC horizon to pass them. */
+  tablesWithGarbage(): number {
+    return this.pendingGc.size;
+  }
+
   /** @internal a table with versions waiting for the horizon to pass them */
   markPendingGc(target: WriteTarget, pending: boolean): void {
     if (pending) this.pendingGc.add(target);
@@ -462,9 +467,12 @@ export class TxnManager {
     t.undo.length = 0;
     for (const v of t.views) v.released = true;
     t.views.length = 0;
+    const heldSnapshot = t.snapshot !== null;
     t.snapshot = null;
     this.locks.releaseAll(t);
     this.active.delete(t);
+    // A REPEATABLE READ view may have held back version GC in tables nobody writes any more.
+    if (heldSnapshot) this.collectGarbage();
   }
 }
 

@@ -380,7 +380,9 @@ export class LeafStore {
     let res: { rows: number; bytes: number };
     const started = performance.now();
     try {
-      if (ts <= h.snapshotTs) return false;
+      // The view reads below commits still waiting for the log; a DDL record after them (its ts
+      // is newer) is already applied in memory, so a snapshot older than it would replay it twice.
+      if (ts <= h.snapshotTs || ts < h.log.lastDdlTs) return false;
       await gc.wait();
       const round = gc.completedRound;
       const ddl = h.log.ddlCount;
