@@ -40,8 +40,11 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
             }
             const isDefault = a.value.kind === 'literal' && a.value.value.type === 'string' && a.value.slot < 0 && a.value.value.value.toUpperCase() === 'DEFAULT';
             const value = isDefault ? SET_DEFAULT : setValue(a.value, evalExpr);
+            const wasAutocommit = session.autocommit;
             const warnings = session.vars.set(a.name, a.scope, value);
             for (const w of warnings) session.warn(w.code, w.message, w.level);
+            // Turning autocommit on commits the open transaction, as in MySQL.
+            if (!wasAutocommit && session.autocommit && session.txnId !== null) await session.endTxn(true);
             break;
           }
           case 'names':

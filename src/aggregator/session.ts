@@ -202,6 +202,7 @@ export class Session implements ServerSession {
 
   async resetConnection(): Promise<void> {
     await this.endTxn(false);
+    this.nextTxnTraits = null;
     this.prepared.clear();
     this.userVars.clear();
     this.warnings = [];

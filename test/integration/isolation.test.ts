@@ -129,8 +129,10 @@ describe('REPEATABLE READ (the default)', () => {
     expect(await one(a, 'SELECT v FROM acct WHERE id = 3')).toBe(300);
     await a.query('COMMIT');
     expect(await one(a, 'SELECT v FROM acct WHERE id = 3')).toBe(333);
-    await a.query('ROLLBACK');
+    await b.query('UPDATE acct SET v = 334 WHERE id = 3');
+    // Turning autocommit back on commits the open transaction: the next read is fresh.
     await a.query('SET autocommit = 1');
+    expect(await one(a, 'SELECT v FROM acct WHERE id = 3')).toBe(334);
   });
 });
 
