@@ -174,6 +174,32 @@ describe('commits and the transaction log', () => {
     await killHard(q);
   }, 90_000);
 
+  it('durability=async keeps acknowledged commits through a full disk: retried, writes refused meanwhile, all there after a crash', async () => {
+    const { dataDir, f, p, admin } = await setup(['--durability', 'async', '--async-flush-ms', '20']);
+    await new Promise((r) => setTimeout(r, 100)); // the setup rows reach the disk
+    writeFileSync(f.enospc, '');
+    // Acknowledged at once (async); the flusher then meets the full disk …
+    await admin.query("INSERT INTO c.t VALUES (2, 'acked'), (3, 'acked')");
+    const deadline = Date.now() + 10_000;
+    let refused: Outcome = { ok: true };
+    while (refused.ok && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      refused = await outcome(admin.query("INSERT INTO c.t VALUES (4, 'refused')"));
+    }
+    // … and later writes are refused while it retries (the acknowledged ones stay in memory).
+    expect(refused).toMatchObject({ ok: false, errno: 1021, message: expect.stringMatching(/^Disk full: .*kept in memory/) });
+    expect(await ids(admin)).toEqual([1, 2, 3]);
+    rmSync(f.enospc);
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && !(await outcome(admin.query("INSERT INTO c.t VALUES (5, 'after')"))).ok) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 200)); // past the flush window
+    await killHard(p);
+    const q = await startLogged(dataDir, [], f.env);
+    const c = await connectTo(q);
+    expect(await ids(c)).toEqual([1, 2, 3, 5]);
+    await killHard(q);
+  }, 90_000);
+
   it('shuts down within seconds on SIGTERM when the disk stops answering', async () => {
     const { dataDir, f, p, admin } = await setup();
     writeFileSync(f.stall, '');
