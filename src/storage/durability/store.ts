@@ -1,7 +1,7 @@
 /**
- * A leaf's durable storage: the partition logs under `<dir>/<encoded db name>/p<N>/` (names.ts), group commit, background
- * snapshots and recovery. The leaf calls it for DDL, commits and shutdown; the commit tap is
- * TxnManager.onCommit.
+ * A leaf's durable storage: the partition logs under `<dir>/<encoded db name>/p<N>/` (names.ts),
+ * group commit, background snapshots and recovery. The leaf calls it for DDL, commits and
+ * shutdown; the commit tap is TxnManager.onCommit.
  */
 import { promises as fsp } from 'node:fs';
 import { SqlError } from '../../common/errors.js';
@@ -11,7 +11,8 @@ import type { RowChange } from '../schema.js';
 import type { Txn, TxnManager } from '../txn.js';
 import type { LogRecord, LoggedChange } from './record.js';
 import { PartitionLog, syncDir } from './log-file.js';
-import { GroupCommit, isDiskFull, type Durability, type RoundFailure } from './group-commit.js';
+import { GroupCommit, type Durability, type RoundFailure } from './group-commit.js';
+import { codeOf, commitError, keptError, readOnlyError } from './log-errors.js';
 import { partitionKey, recoverLeaf, writeNameFile, type DurabilityLogger } from './recovery.js';
 import { childPath, dbDirName, DROPPING_DIR, isHashedDirName } from './names.js';
 import { listSnapshots, SnapshotAborted, writeSnapshot } from './snapshot.js';
@@ -42,56 +43,6 @@ interface Hosted {
 
 const RETRY_MS = 1000;
 const SNAPSHOT_CHECK_MS = 1000;
-
-function codeOf(e: Error): string {
-  return (e as NodeJS.ErrnoException).code ?? 'I/O error';
-}
-
-/** What a commit whose round failed is told: what it may assume about its transaction. */
-function commitError(f: RoundFailure, inRound: boolean): SqlError {
-  if (f.kind === 'full') {
-    return new SqlError(
-      'ER_DISK_FULL',
-      `Disk full: the transaction log could not be written (${f.error.message}). The transaction was rolled back; nothing of it was written. ` +
-        `Free space on the data directory's disk; commits succeed again once there is room.`,
-    );
-  }
-  if (!inRound) {
-    return new SqlError(
-      'ER_ERROR_DURING_COMMIT',
-      `Got error ${codeOf(f.error)} during COMMIT: an earlier transaction log write failed, so nothing more is written. ` +
-        `The transaction was rolled back; nothing of it was written. The server refuses writes until it is restarted; check the data directory's disk.`,
-    );
-  }
-  return new SqlError(
-    'ER_ERROR_DURING_COMMIT',
-    `Got error ${codeOf(f.error)} during COMMIT: the transaction log could not be written (${f.error.message}). Whether the commit reached the disk is unknown: ` +
-      `it is not visible now, and after a restart it is either there in full or not at all. The server refuses writes until it is restarted; check the data directory's disk.`,
-  );
-}
-
-/** A DDL record, a snapshot or an async commit whose log write failed (kept in memory and written again). */
-function keptError(e: Error): SqlError {
-  if (isDiskFull(e)) {
-    return new SqlError(
-      'ER_DISK_FULL',
-      `Disk full: the transaction log could not be written (${e.message}). The change is not confirmed; it is kept in memory and ` +
-        `written once space is freed, but would be lost if the server stopped before that. Free space on the data directory's disk; writes resume on their own.`,
-    );
-  }
-  return new SqlError(
-    'ER_ERROR_ON_WRITE',
-    `Error writing the transaction log (${codeOf(e)}: ${e.message}). The change is not confirmed; writes are refused until the log can be written again. Check the data directory's disk.`,
-  );
-}
-
-function readOnlyError(e: Error): SqlError {
-  return new SqlError(
-    'ER_OPTION_PREVENTS_STATEMENT',
-    `The server is running read-only after a failed transaction log write (${codeOf(e)}: ${e.message}) so it cannot execute this statement; ` +
-      `nothing of it was written. Restart the server once the data directory's disk is checked.`,
-  );
-}
 
 /** How long shutdown waits for the last log writes before it gives up on the disk (twice: for commits, then for the files). */
 const CLOSE_TIMEOUT_MS = 3_000;
@@ -245,11 +196,6 @@ export class LeafStore {
       if (e instanceof SqlError) throw e;
       throw this.group.inDoubt !== null ? readOnlyError(e as Error) : keptError(e as Error);
     }
-  }
-
-  /** durability=sync: commits wait for their fsync. */
-  get syncCommits(): boolean {
-    return this.opts.durability === 'sync';
   }
 
   // ───────────────────────────── DDL ─────────────────────────────
