@@ -3,59 +3,17 @@
 // starting with '.' keeps its rows through a restart, `..` writes nothing outside the leaf
 // folder, recovery deletes nothing on a guess, and a data directory of the previous build opens
 // with all its data.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../bench/lib/targets.js';
-import { cliPath, freePort, waitForMysql } from '../harness/server.js';
+import { connectTo as connect, killHard as kill, logLines, startLogged, stopAll, tempDir } from '../harness/process.js';
 
-interface Proc {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-}
+afterEach(stopAll);
 
-const procs: ChildProcess[] = [];
-const dirs: string[] = [];
-
-afterEach(() => {
-  for (const c of procs.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tmp(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'tessera-names-'));
-  dirs.push(d);
-  return d;
-}
-
-async function start(dataDir: string): Promise<Proc> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [cliPath(), 'start', '--port', String(port), '--data-dir', dataDir, '--partitions', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(child);
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  let exited: string | undefined;
-  child.once('exit', (code, sig) => (exited = `exited with ${code ?? sig}`));
-  await waitForMysql('127.0.0.1', port, 30_000, () => (exited === undefined ? undefined : `tessera ${exited}: ${out}`));
-  return { child, port, output: () => out };
-}
-
-async function kill(p: Proc): Promise<void> {
-  const gone = new Promise((r) => p.child.once('exit', r));
-  p.child.kill('SIGKILL');
-  await gone;
-}
-
-async function connect(p: Proc): Promise<mysql.Connection> {
-  const c = await mysql.createConnection({ host: '127.0.0.1', port: p.port, user: 'root' });
-  c.on('error', () => {});
-  return c;
-}
+const tmp = (): string => tempDir('tessera-names-');
+const start = (dataDir: string): ReturnType<typeof startLogged> => startLogged(dataDir, ['--partitions', '2']);
 
 async function rows(c: mysql.Connection, q: string): Promise<unknown[][]> {
   const [r] = await c.query({ sql: q, rowsAsArray: true });
@@ -64,13 +22,6 @@ async function rows(c: mysql.Connection, q: string): Promise<unknown[][]> {
 
 function quote(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';
-}
-
-function logLines(out: string): { msg?: string; [k: string]: unknown }[] {
-  return out
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { msg?: string });
 }
 
 /** Every directory under `root`, relative to it. */
