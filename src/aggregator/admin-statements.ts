@@ -8,7 +8,7 @@ import { planInputs } from '../common/ir/physical.js';
 import { Binder } from '../planner/binder.js';
 import { distribute } from '../planner/distribute.js';
 import { varchar } from '../planner/typing.js';
-import { SET_DEFAULT } from './admin/variables.js';
+import { SET_DEFAULT, serializableRefused } from './admin/variables.js';
 import * as show from './admin/show.js';
 import type { Rowset } from './admin/show.js';
 import type { StatementResult } from './mysql/session-api.js';
@@ -43,8 +43,11 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
             }
             const isDefault = a.value.kind === 'literal' && a.value.value.type === 'string' && a.value.slot < 0 && a.value.value.value.toUpperCase() === 'DEFAULT';
             const value = isDefault ? SET_DEFAULT : setValue(a.value, evalExpr);
+            const wasAutocommit = session.autocommit;
             const warnings = session.vars.set(a.name, a.scope, value);
             for (const w of warnings) session.warn(w.code, w.message, w.level);
+            // Turning autocommit on commits the open transaction, as in MySQL.
+            if (!wasAutocommit && session.autocommit && session.txnId !== null) await session.endTxn(true);
             break;
           }
           case 'names':
@@ -53,17 +56,19 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
           case 'charset':
             session.vars.setNames(a.charset);
             break;
-          case 'transaction':
-            if (a.isolation) {
-              const level = a.isolation.toUpperCase().replace(/ /g, '-');
-              if (a.scope === 'next') {
-                if (session.txnId !== null) throw new SqlError('ER_CANT_CHANGE_TX_CHARACTERISTICS', 'Transaction characteristics can\'t be changed while a transaction is in progress');
-              } else {
-                const warnings = session.vars.set('transaction_isolation', a.scope, level);
-                for (const w of warnings) session.warn(w.code, w.message, w.level);
-              }
+          case 'transaction': {
+            // SET [GLOBAL | SESSION] TRANSACTION ISOLATION LEVEL … , READ ONLY | READ WRITE
+            const level = a.isolation?.toUpperCase().replace(/ /g, '-');
+            if (a.scope === 'next') {
+              if (session.txnId !== null) throw new SqlError('ER_CANT_CHANGE_TX_CHARACTERISTICS', 'Transaction characteristics can\'t be changed while a transaction is in progress');
+              if (level === 'SERIALIZABLE') throw serializableRefused();
+              session.nextTxnTraits = { ...session.nextTxnTraits, ...(level !== undefined ? { isolation: level } : {}), ...(a.readOnly !== undefined ? { readOnly: a.readOnly } : {}) };
+              break;
             }
+            if (level !== undefined) for (const w of session.vars.set('transaction_isolation', a.scope, level)) session.warn(w.code, w.message, w.level);
+            if (a.readOnly !== undefined) for (const w of session.vars.set('transaction_read_only', a.scope, a.readOnly ? 1 : 0)) session.warn(w.code, w.message, w.level);
             break;
+          }
           default:
             return assertNever(a, 'SET assignment');
         }

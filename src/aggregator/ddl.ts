@@ -40,11 +40,17 @@ async function createTable(session: Session, def: TableDef, autoIncrementStart: 
   }
 }
 
+/** MySQL's rule for a new database's name: 1 to 64 characters, not ending in a space (1102 otherwise). */
+function checkDatabaseName(name: string): void {
+  if (name.length === 0 || name.endsWith(' ') || [...name].length > 64) throw new SqlError('ER_WRONG_DB_NAME', `Incorrect database name '${name}'`);
+}
+
 export async function runDdl(session: Session, st: A.Statement): Promise<StatementResult> {
   const engine = session.engine;
   const catalog = engine.catalog;
   switch (st.kind) {
     case 'createDatabase': {
+      checkDatabaseName(st.name);
       if (st.name.toLowerCase() === INFORMATION_SCHEMA || catalog.database(st.name)) {
         if (st.ifNotExists) {
           session.warn('ER_DB_CREATE_EXISTS', `Can't create database '${st.name}'; database exists`, 'Note');

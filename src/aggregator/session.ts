@@ -77,6 +77,10 @@ export class Session implements ServerSession {
   txnId: number | null = null;
   /** Savepoint names of the open transaction, oldest first. */
   private readonly savepoints: string[] = [];
+  /** The open transaction's characteristics (READ ONLY refuses its writes with 1792). */
+  private txnTraits: TxnTraits = { isolation: 'REPEATABLE-READ', readOnly: false };
+  /** SET TRANSACTION without SESSION/GLOBAL: the next transaction's characteristics only. */
+  nextTxnTraits: Partial<TxnTraits> | null = null;
   lastInsertId: number | bigint = 0;
   rowCount: number | bigint = -1;
   foundRows = 0;
@@ -225,6 +229,7 @@ export class Session implements ServerSession {
   async resetConnection(): Promise<void> {
     await this.endTxn(false);
     this.tableLocks.unlock();
+    this.nextTxnTraits = null;
     this.prepared.clear();
     this.userVars.clear();
     this.privileges.setActiveRoles(this.privileges.defaultRoles());
@@ -248,6 +253,7 @@ export class Session implements ServerSession {
   statusFlags(): number {
     let f = 0;
     if (this.txnId !== null) f |= ServerStatus.IN_TRANS;
+    if (this.txnId !== null && this.txnTraits.readOnly) f |= ServerStatus.IN_TRANS_READONLY;
     if (this.autocommit) f |= ServerStatus.AUTOCOMMIT;
     return f;
   }
@@ -387,14 +393,17 @@ export class Session implements ServerSession {
     const st = ps.statement;
     // At execution, not at prepare: grants may have changed since.
     this.privileges.check(ps, this.db);
+    let readsTables = false;
     if (this.tableLocks.active) {
       // Under LOCK TABLES every table it may touch is held already (see table-locks.ts).
       const use = lockedTablesUse(st, this.db, this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog));
       this.tableLocks.check(use.used, use.written);
+      readsTables = use.used.length > 0;
     } else if (!isDdl(st)) {
       const { shared, written } = this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog);
       const writes = (st.kind === 'select' || st.kind === 'union') && isLockingRead(st) ? shared : written;
       if (shared.length > 0) await this.metadataLocks(shared, [], writes);
+      readsTables = shared.length > 0;
     }
     switch (st.kind) {
       case 'select':
@@ -402,6 +411,12 @@ export class Session implements ServerSession {
         this.engine.counters.comSelect++;
         // A locking read takes row locks, so it needs a transaction (its own under autocommit).
         if (isLockingRead(st)) return this.inWriteTxn(() => this.runQuery(ps, params, true));
+        // With autocommit off the first statement that reads a table opens a transaction (its
+        // REPEATABLE READ view lasts until COMMIT), as in InnoDB.
+        if (readsTables && this.txnId === null) {
+          if (!this.autocommit) await this.openTxn();
+          else this.nextTxnTraits = null; // this read was the next transaction
+        }
         return this.runQuery(ps, params);
       case 'insert':
         this.engine.counters.comInsert++;
@@ -416,14 +431,16 @@ export class Session implements ServerSession {
         await this.endTxn(true);
         // START TRANSACTION ends LOCK TABLES (an implicit UNLOCK TABLES), as in MySQL.
         this.tableLocks.startTransaction();
-        this.txnId = this.engine.newTxnId();
+        await this.openTxn({ ...(st.readOnly !== undefined ? { readOnly: st.readOnly } : {}), consistentSnapshot: st.consistentSnapshot === true });
         return ok();
       case 'commit':
-        await this.endTxn(true);
+      case 'rollback': {
+        const traits = this.txnTraits;
+        await this.endTxn(st.kind === 'commit');
+        // AND CHAIN: the next transaction starts at once, with the same characteristics.
+        if (st.chain) await this.openTxn(traits);
         return ok();
-      case 'rollback':
-        await this.endTxn(false);
-        return ok();
+      }
       case 'savepoint':
         return this.savepoint(st.name, 'set');
       case 'rollbackToSavepoint':
@@ -694,8 +711,18 @@ export class Session implements ServerSession {
    */
   private async inWriteTxn(run: () => Promise<StatementResult>): Promise<StatementResult> {
     const implicit = this.txnId === null && this.autocommit;
-    if (this.txnId === null) this.txnId = this.engine.newTxnId();
-    const txnId = this.txnId;
+    // A READ ONLY transaction refuses writes and locking reads (1792, as MariaDB does).
+    if (implicit) {
+      // A statement under autocommit is a transaction of its own: SET TRANSACTION applies to it
+      // (and is used up by it, unless it is refused).
+      if (this.nextTraits().readOnly) throw readOnlyTxnError();
+      this.nextTxnTraits = null;
+      this.txnId = this.engine.newTxnId();
+    } else {
+      if (this.txnId === null) await this.openTxn();
+      if (this.txnTraits.readOnly) throw readOnlyTxnError();
+    }
+    const txnId = this.txnId!;
     const leaves = this.engine.partitionMap.leaves();
     await Promise.all(leaves.map((l) => l.beginStatement(txnId, this.lockWaitTimeoutMs)));
     try {
@@ -717,8 +744,7 @@ export class Session implements ServerSession {
     if (this.txnId === null && this.autocommit && action === 'set') return ok();
     const at = this.savepoints.findIndex((n) => n.toLowerCase() === name.toLowerCase());
     if (action !== 'set' && at < 0) throw new SqlError('ER_SP_DOES_NOT_EXIST', `SAVEPOINT ${name} does not exist`);
-    if (this.txnId === null) this.txnId = this.engine.newTxnId();
-    const txnId = this.txnId;
+    const txnId = this.txnId ?? (await this.openTxn());
     await Promise.all(this.engine.partitionMap.leaves().map((l) => l.savepoint(txnId, name, action, this.lockWaitTimeoutMs)));
     // The list mirrors the leaves': a name set again moves to the end; rolling back to one keeps
     // it and forgets those after it; releasing one forgets it and those after it.
@@ -727,6 +753,33 @@ export class Session implements ServerSession {
       this.savepoints.push(name);
     } else this.savepoints.length = action === 'rollback' ? at + 1 : at;
     return ok();
+  }
+
+  /** The characteristics the next transaction gets: SET TRANSACTION's, else the session's. */
+  private nextTraits(): TxnTraits {
+    const next = this.nextTxnTraits;
+    const ro = this.vars.get('transaction_read_only');
+    return {
+      isolation: next?.isolation ?? String(this.vars.get('transaction_isolation')),
+      readOnly: next?.readOnly ?? (ro === 1 || ro === '1' || ro === 'ON'),
+    };
+  }
+
+  /**
+   * Opens a transaction that spans statements (BEGIN, or the first statement with autocommit off)
+   * and tells every leaf its isolation level before anything runs in it.
+   */
+  private async openTxn(opts: { readOnly?: boolean; consistentSnapshot?: boolean; isolation?: string } = {}): Promise<number> {
+    const traits = this.nextTraits();
+    this.nextTxnTraits = null;
+    this.txnTraits = { isolation: opts.isolation ?? traits.isolation, readOnly: opts.readOnly ?? traits.readOnly };
+    const id = this.engine.newTxnId();
+    this.txnId = id;
+    // READ UNCOMMITTED runs as READ COMMITTED; SERIALIZABLE cannot be set (variables.ts).
+    const isolation = this.txnTraits.isolation === 'REPEATABLE-READ' ? 'repeatable-read' : 'read-committed';
+    const leaf = { isolation, consistentSnapshot: opts.consistentSnapshot === true, lockWaitTimeoutMs: this.lockWaitTimeoutMs } as const;
+    await Promise.all(this.engine.partitionMap.leaves().map((l) => l.beginTransaction(id, leaf)));
+    return id;
   }
 
   async endTxn(commit: boolean): Promise<void> {
@@ -744,6 +797,16 @@ export class Session implements ServerSession {
 }
 
 // ───────────────────────────── helpers ─────────────────────────────
+
+/** A transaction's characteristics: isolation as @@transaction_isolation spells it, READ ONLY. */
+interface TxnTraits {
+  readonly isolation: string;
+  readonly readOnly: boolean;
+}
+
+function readOnlyTxnError(): SqlError {
+  return new SqlError('ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION', 'Cannot execute statement in a READ ONLY transaction.');
+}
 
 export function ok(affectedRows: number | bigint = 0, opts: { insertId?: number | bigint; info?: string; warnings?: number } = {}): StatementResult {
   return { kind: 'ok', affectedRows, insertId: opts.insertId ?? 0, warnings: opts.warnings ?? 0, ...(opts.info !== undefined ? { info: opts.info } : {}) };

@@ -132,6 +132,8 @@ async function start(argv: string[]): Promise<void> {
       logger.error('shutdown did not finish in 30 s; exiting');
       process.exit(1);
     }, 30_000).unref();
+    // Commits still waiting for a disk that stopped answering are failed after a grace period, so sessions can end.
+    store.beginShutdown();
     server
       .close()
       .then(() => leaf.close())

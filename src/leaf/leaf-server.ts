@@ -29,6 +29,7 @@ import type {
   LeafTableSchema,
   ModifyRequest,
   ModifyResult,
+  TransactionOptions,
 } from '../net/leaf-api.js';
 
 const BATCH = 2048;
@@ -78,6 +79,7 @@ export class LeafServer implements LeafApi {
   // ───────────────────────────── DDL ─────────────────────────────
 
   async createDatabase(db: string, partitions: readonly number[]): Promise<void> {
+    this.store?.checkWritable();
     if (this.partitions.has(db.toLowerCase())) return; // recovered from disk already
     const map = new Map<number, Partition>();
     for (const p of partitions) map.set(p, new Partition(p, this.txns));
@@ -88,12 +90,14 @@ export class LeafServer implements LeafApi {
   }
 
   async dropDatabase(db: string): Promise<void> {
+    this.store?.checkWritable();
     this.partitions.delete(db.toLowerCase());
     this.schemas.delete(db.toLowerCase());
     await this.store?.dropDatabase(db);
   }
 
   async createTable(db: string, partitions: readonly number[], schema: LeafTableSchema): Promise<void> {
+    this.store?.checkWritable();
     const parts = this.dbPartitions(db);
     if (this.schemas.get(db.toLowerCase())?.has(schema.id)) return; // recovered from disk already
     for (const p of partitions) parts.get(p)?.createTable(schema);
@@ -102,17 +106,20 @@ export class LeafServer implements LeafApi {
   }
 
   async dropTable(db: string, tableId: number): Promise<void> {
+    this.store?.checkWritable();
     for (const p of this.dbPartitions(db).values()) p.dropTable(tableId);
     this.schemas.get(db.toLowerCase())?.delete(tableId);
     await this.store?.logDdl(db, null, (ts) => ({ kind: 'dropTable', ts, tableId }));
   }
 
   async truncateTable(db: string, tableId: number): Promise<void> {
+    this.store?.checkWritable();
     for (const p of this.dbPartitions(db).values()) p.table(tableId)?.truncate();
     await this.store?.logDdl(db, null, (ts) => ({ kind: 'truncate', ts, tableId }));
   }
 
   async addIndex(db: string, tableId: number, index: LeafTableSchema['indexes'][number]): Promise<void> {
+    this.store?.checkWritable();
     const done: RowTable[] = [];
     try {
       for (const p of this.dbPartitions(db).values()) {
@@ -130,6 +137,7 @@ export class LeafServer implements LeafApi {
   }
 
   async dropIndex(db: string, tableId: number, name: string): Promise<void> {
+    this.store?.checkWritable();
     for (const p of this.dbPartitions(db).values()) p.table(tableId)?.dropIndex(name);
     await this.store?.logDdl(db, null, (ts) => ({ kind: 'dropIndex', ts, tableId, name }));
   }
@@ -155,8 +163,9 @@ export class LeafServer implements LeafApi {
       return partition;
     });
     const locked = req.lockRows === true && txn !== null ? await this.lockRows(req, partitions, txn) : null;
-    // One view serves every partition: they share this leaf's commit clock.
-    const view = this.txns.view(txn);
+    // One view serves every partition: they share this leaf's commit clock. A locking read returns
+    // the latest versions it locked; a plain read its transaction's consistent view.
+    const view = locked !== null ? this.txns.currentView(txn!) : this.txns.view(txn);
     try {
       const out: WireBatch[] = [];
       // A single-table fragment runs over the union of its partitions (one instantiation; partial
@@ -359,8 +368,9 @@ export class LeafServer implements LeafApi {
       const schema = table.schema;
       const types = schema.columns.map((c) => c.type);
       const all = schema.columns.map((_, i) => i);
-      // Candidates from a snapshot; each is then locked and re-checked on its latest version.
-      const view = this.txns.view(txn);
+      // Candidates from the latest committed state (a current read, at any isolation level);
+      // each is then locked and re-checked on its latest version.
+      const view = this.txns.currentView(txn);
       let candidates: { ref: number; row: Value[] }[] = [];
       try {
         for (const chunk of this.accessRows(table, req.access, view, all, ctx)) {
@@ -385,7 +395,7 @@ export class LeafServer implements LeafApi {
         // lives in a new slot. Follow it, as InnoDB's locking read would find it through the index.
         for (let hop = 0; !latest && pk >= 0 && hop < 8; hop++) {
           const key = schema.indexes[pk]!.columns.map((c) => cand.row[c]!);
-          const fresh = this.txns.view(txn);
+          const fresh = this.txns.currentView(txn);
           const ref = table.lookup(fresh, pk, key);
           this.txns.release(fresh);
           if (ref === undefined || ref === cand.ref) break;
@@ -426,6 +436,14 @@ export class LeafServer implements LeafApi {
 
   // ───────────────────────────── transactions ─────────────────────────────
 
+  async beginTransaction(txnId: number, opts: TransactionOptions): Promise<void> {
+    const old = this.open.get(txnId);
+    if (old) old.rollback(); // an id is never reused; this is only defensive
+    const txn = this.txns.begin({ lockWaitTimeoutMs: opts.lockWaitTimeoutMs, isolation: opts.isolation });
+    this.open.set(txnId, txn);
+    if (opts.consistentSnapshot) this.txns.takeSnapshot(txn);
+  }
+
   async beginStatement(txnId: number, lockWaitTimeoutMs: number): Promise<void> {
     this.txnFor(txnId, lockWaitTimeoutMs).beginStatement();
   }
@@ -450,10 +468,17 @@ export class LeafServer implements LeafApi {
     const txn = this.open.get(txnId);
     if (!txn) return;
     this.open.delete(txnId);
-    const dirty = txn.dirty;
-    txn.commit();
-    // Acknowledged only once its log records are on disk (durability=sync).
-    if (dirty && this.store?.syncCommits) await this.store.waitDurable();
+    if (txn.dirty && this.store !== null) {
+      try {
+        this.store.checkWritable(); // a leaf whose log is in doubt writes nothing more
+      } catch (e) {
+        txn.rollback();
+        throw e;
+      }
+    }
+    // durability=sync: the writes become visible (and the locks go) only once their log records
+    // are on disk; a failed log write rolls the transaction back and says what the client may assume.
+    await txn.commit();
   }
 
   async rollback(txnId: number): Promise<void> {

@@ -7,6 +7,8 @@
  *     sitting right on the scan, lock each one (waiting if need be) and re-check it on its
  *     latest committed version;
  *  2. run the fragment over a fresh view, returning only rows locked in pass 1.
+ * Both passes read the latest committed versions (a current read), also in a REPEATABLE READ
+ * transaction whose plain reads see its snapshot, as InnoDB's locking reads do.
  * A row that starts to match after pass 1 is not returned (a phantom, which read committed
  * allows); a row that stops matching while we waited is left out, its lock kept until commit.
  * Shared locks are taken as exclusive ones: stricter than MySQL, never wrong.
@@ -67,7 +69,7 @@ export async function lockScannedRows(
       const set = locked.get(table) ?? new Set<number>();
       locked.set(table, set);
       const candidates: number[] = [];
-      const view = txns.view(txn);
+      const view = txns.currentView(txn);
       try {
         for (const chunk of rows(table, scan.access, view, scan.columns)) {
           const ok = passes(boxedBatch(chunk.columns, chunk.length));

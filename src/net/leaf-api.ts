@@ -85,6 +85,13 @@ export interface ModifyResult {
   readonly warnings: readonly { readonly code: number; readonly message: string }[];
 }
 
+export interface TransactionOptions {
+  /** READ UNCOMMITTED runs as read-committed; SERIALIZABLE is refused before it gets here. */
+  readonly isolation: 'read-committed' | 'repeatable-read';
+  readonly consistentSnapshot: boolean;
+  readonly lockWaitTimeoutMs: number;
+}
+
 export interface LeafApi {
   readonly nodeId: string;
   createDatabase(db: string, partitions: readonly number[]): Promise<void>;
@@ -102,6 +109,13 @@ export interface LeafApi {
   insert(req: InsertRequest): Promise<InsertResult>;
   modify(req: ModifyRequest, kind: 'update' | 'delete'): Promise<ModifyResult>;
 
+  /**
+   * Opens transaction txnId before its first statement, at its isolation level (a transaction a
+   * leaf first hears of in a statement runs at READ COMMITTED: one statement's worth).
+   * consistentSnapshot (START TRANSACTION WITH CONSISTENT SNAPSHOT) fixes a REPEATABLE READ
+   * transaction's read view now instead of at its first read.
+   */
+  beginTransaction(txnId: number, opts: TransactionOptions): Promise<void>;
   /** Statement boundaries inside a transaction: a failed statement is undone on its own. */
   beginStatement(txnId: number, lockWaitTimeoutMs: number): Promise<void>;
   rollbackStatement(txnId: number): Promise<void>;

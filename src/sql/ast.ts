@@ -393,8 +393,9 @@ export type Statement =
   | { readonly kind: 'describe'; readonly table: TableName; readonly column?: string }
   | { readonly kind: 'explain'; readonly statement: Statement; readonly format?: string; readonly analyze?: boolean }
   | { readonly kind: 'begin'; readonly readOnly?: boolean; readonly consistentSnapshot?: boolean }
-  | { readonly kind: 'commit' }
-  | { readonly kind: 'rollback' }
+  /** AND CHAIN: a new transaction with the same characteristics starts at once. */
+  | { readonly kind: 'commit'; readonly chain?: boolean }
+  | { readonly kind: 'rollback'; readonly chain?: boolean }
   | { readonly kind: 'savepoint'; readonly name: string }
   | { readonly kind: 'rollbackToSavepoint'; readonly name: string }
   | { readonly kind: 'releaseSavepoint'; readonly name: string }

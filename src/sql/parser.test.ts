@@ -486,6 +486,9 @@ describe('session, SHOW and admin statements', () => {
       ['COMMIT', { kind: 'commit' }],
       ['COMMIT WORK', { kind: 'commit' }],
       ['ROLLBACK WORK', { kind: 'rollback' }],
+      ['COMMIT AND CHAIN', { kind: 'commit', chain: true }],
+      ['COMMIT WORK AND NO CHAIN NO RELEASE', { kind: 'commit' }],
+      ['ROLLBACK AND CHAIN', { kind: 'rollback', chain: true }],
       ['SAVEPOINT s1', { kind: 'savepoint', name: 's1' }],
       ['ROLLBACK TO SAVEPOINT s1', { kind: 'rollbackToSavepoint', name: 's1' }],
       ['ROLLBACK WORK TO s1', { kind: 'rollbackToSavepoint', name: 's1' }],
@@ -505,6 +508,10 @@ describe('session, SHOW and admin statements', () => {
       ['EXPLAIN REBALANCE PARTITIONS ON db', { kind: 'clusterCommand', command: 'EXPLAIN REBALANCE PARTITIONS', args: ['ON', 'db'] }],
     ];
     for (const [sql, want] of cases) expect(stmt(sql), sql).toMatchObject(want as object);
+    expect(stmt('COMMIT AND NO CHAIN')).toEqual({ kind: 'commit' });
+    // RELEASE would end the connection, which Tessera does not do: refused rather than ignored.
+    expect(() => parse('COMMIT RELEASE')).toThrow(expect.objectContaining({ errno: 1235 }));
+    expect(() => parse('ROLLBACK AND NO CHAIN RELEASE')).toThrow(expect.objectContaining({ errno: 1235 }));
   });
 });
 

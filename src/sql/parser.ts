@@ -266,8 +266,7 @@ class Parser {
       case 'COMMIT':
         this.next();
         this.accept('WORK');
-        this.chainRelease();
-        return { kind: 'commit' };
+        return this.chainRelease({ kind: 'commit' });
       case 'ROLLBACK':
         return this.rollback();
       case 'SAVEPOINT':
@@ -346,13 +345,16 @@ class Parser {
     return { kind: 'lockTables', tables };
   }
 
-  private chainRelease(): void {
+  /** [AND [NO] CHAIN] [[NO] RELEASE] after COMMIT / ROLLBACK. */
+  private chainRelease<S extends Extract<Statement, { kind: 'commit' | 'rollback' }>>(s: S): S {
+    let chain = false;
     if (this.accept('AND')) {
-      this.accept('NO');
+      chain = !this.accept('NO');
       this.expect('CHAIN');
     }
     if (this.accept('NO')) this.expect('RELEASE');
-    else this.accept('RELEASE');
+    else if (this.isWord('RELEASE')) this.unsupported(`${s.kind.toUpperCase()} RELEASE (ending the connection)`);
+    return chain ? { ...s, chain: true } : s;
   }
 
   /** The verb is `nWords` words; what follows are args, touching tokens glued, strings unquoted. */
@@ -410,8 +412,7 @@ class Parser {
       this.accept('SAVEPOINT');
       return { kind: 'rollbackToSavepoint', name: this.ident() };
     }
-    this.chainRelease();
-    return { kind: 'rollback' };
+    return this.chainRelease({ kind: 'rollback' });
   }
 
   // ───────────── queries ─────────────

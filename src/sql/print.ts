@@ -553,9 +553,9 @@ export function printStatement(s: Statement): string {
       return 'START TRANSACTION' + (opts.length ? ' ' + opts.join(', ') : '');
     }
     case 'commit':
-      return 'COMMIT';
+      return s.chain ? 'COMMIT AND CHAIN' : 'COMMIT';
     case 'rollback':
-      return 'ROLLBACK';
+      return s.chain ? 'ROLLBACK AND CHAIN' : 'ROLLBACK';
     case 'savepoint':
       return 'SAVEPOINT ' + quoteIdent(s.name);
     case 'rollbackToSavepoint':

@@ -170,7 +170,10 @@ describe('RowTable MVCC', () => {
   it('reports commits to onCommit', async () => {
     const { m, t } = setup();
     const seen: RowChange[] = [];
-    m.onCommit = (_txn, changes) => seen.push(...changes);
+    m.onCommit = (_txn, changes) => {
+      seen.push(...changes);
+      return false; // visible at once
+    };
     await load(m, t, [[1, 'a', 1]]);
     const x = m.begin();
     await updateWhere(m, t, x, 1, () => [1, 'b', 2]);

@@ -1,9 +1,18 @@
 /**
  * Transactions, the commit clock and read views.
  *
- * Read committed: every statement takes a fresh view (TxnManager.view) at the current clock; a
- * commit stamps all of the transaction's versions with one new clock value in a single
- * synchronous loop, so any view sees all of a commit or none of it.
+ * A commit takes the next clock value as its ts and hands its changes to the transaction log
+ * (onCommit). When the log must make it durable first (durability=sync), the transaction waits
+ * in the `committing` state: its versions stay uncommitted, so nobody sees them and its row locks
+ * stay held, until the log calls settleCommits(): then all of the transaction's versions are
+ * stamped with its ts in one synchronous loop (any view sees all of a commit or none of it), or,
+ * if the log write failed, they are undone as by a rollback. Views read at the visible ts: below
+ * the oldest commit still waiting, so a view never sees a commit appear after it was taken.
+ *
+ * Isolation: READ COMMITTED takes a fresh view per statement (TxnManager.view). REPEATABLE READ
+ * fixes one read view at the transaction's first consistent read (or at START TRANSACTION WITH
+ * CONSISTENT SNAPSHOT) and serves every later plain read from it. Locking reads and UPDATE /
+ * DELETE read the latest committed versions (currentView) and lock them, as InnoDB does.
  *
  * Garbage collection: a version superseded by a commit at ts can go once every registered view is
  * at or after ts. Views are therefore registered and released explicitly (TxnManager.release; a
@@ -58,6 +67,12 @@ interface UndoEntry {
   readonly epoch: number;
 }
 
+/** `committing`: waiting for the log to make the commit durable (invisible, locks held). */
+export type TxnState = 'active' | 'committing' | 'committed' | 'aborted';
+
+/** READ UNCOMMITTED runs as READ COMMITTED, SERIALIZABLE is refused by the aggregator. */
+export type Isolation = 'read-committed' | 'repeatable-read';
+
 export interface Txn {
   readonly id: number;
   lockWaitTimeoutMs: number;
@@ -68,11 +83,16 @@ export interface Txn {
   /** Throws SqlError 1305 'SAVEPOINT x does not exist'. */
   rollbackToSavepoint(name: string): void;
   releaseSavepoint(name: string): void;
-  /** Makes every write visible atomically at a new commit ts, releases locks, wakes waiters. */
-  commit(): void;
+  /**
+   * Makes every write visible atomically at a new commit ts, releases locks, wakes waiters. When
+   * the transaction log has to make the commit durable first, returns a promise that settles once
+   * it has (or rejects with the log's error, the transaction rolled back).
+   */
+  commit(): void | Promise<void>;
   /** Undoes every write, releases locks. */
   rollback(): void;
-  readonly state: 'active' | 'committed' | 'aborted';
+  readonly state: TxnState;
+  readonly isolation: Isolation;
   /** True when the txn has written anything (for logging/2PC later). */
   readonly dirty: boolean;
 }
@@ -85,7 +105,17 @@ class View implements ReadView {
     /** Own writes with a smaller seq are visible: a statement does not see its own later writes (no Halloween problem). */
     readonly seq: number,
     readonly openedAt: number,
+    /** A REPEATABLE READ transaction's read view: held until the transaction ends, however long (no lease). */
+    readonly pinned = false,
   ) {}
+}
+
+/** A commit waiting for the log (TxnManager.settleCommits). */
+interface PendingCommit {
+  readonly txn: TxnImpl;
+  readonly ts: number;
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
 }
 
 function savepointMissing(name: string): SqlError {
@@ -93,7 +123,9 @@ function savepointMissing(name: string): SqlError {
 }
 
 export class TxnImpl implements Txn, LockOwner {
-  state: 'active' | 'committed' | 'aborted' = 'active';
+  state: TxnState = 'active';
+  /** REPEATABLE READ: the read view fixed by the first consistent read (registered, pinned). */
+  snapshot: View | null = null;
   readonly heldLocks: LockState[] = [];
   waitingFor: LockState | null = null;
   /** @internal the write log, doubling as the undo log */
@@ -107,6 +139,7 @@ export class TxnImpl implements Txn, LockOwner {
     private readonly mgr: TxnManager,
     readonly id: number,
     public lockWaitTimeoutMs: number,
+    readonly isolation: Isolation,
   ) {}
 
   get dirty(): boolean {
@@ -147,8 +180,8 @@ export class TxnImpl implements Txn, LockOwner {
     this.savepoints.length = i;
   }
 
-  commit(): void {
-    this.mgr.commitTxn(this);
+  commit(): void | Promise<void> {
+    return this.mgr.commitTxn(this);
   }
 
   rollback(): void {
@@ -157,7 +190,7 @@ export class TxnImpl implements Txn, LockOwner {
 
   /** @internal */
   undoTo(mark: number): void {
-    invariant(this.state === 'active', `rollback in a ${this.state} transaction`);
+    invariant(this.state === 'active' || this.state === 'committing', `rollback in a ${this.state} transaction`);
     const u = this.undo;
     for (let i = u.length - 1; i >= mark; i--) {
       const e = u[i]!;
@@ -177,11 +210,15 @@ export class TxnImpl implements Txn, LockOwner {
 /** Registered views past the GC horizon's front before release() trims the list. */
 const VIEW_TRIM_BACKLOG = 4096;
 
-export type CommitListener = (txn: Txn, changes: readonly RowChange[], commitTs: number) => void;
+/**
+ * The transaction log's tap: true when the commit must wait for settleCommits() (its records
+ * have to become durable first), false when it is visible at once.
+ */
+export type CommitListener = (txn: Txn, changes: readonly RowChange[], commitTs: number) => boolean;
 
 export class TxnManager {
   readonly locks = new LockManager();
-  /** The transaction log's tap: called synchronously inside commit, after the writes are stamped, in commit ts order. */
+  /** The transaction log's tap: called synchronously inside commit, before the writes are stamped, in commit ts order. */
   onCommit: CommitListener | null = null;
   private clock = 0;
   private nextTxnId = 1;
@@ -192,6 +229,9 @@ export class TxnManager {
   private viewsHead = 0;
   private readonly active = new Set<TxnImpl>();
   private readonly pendingGc = new Set<WriteTarget>();
+  /** Commits waiting for the log, in ts order; settled ones are dropped from the front. */
+  private waiting: PendingCommit[] = [];
+  private waitingHead = 0;
   /** Views dropped from the GC horizon after their lease ran out (a leak in the caller). */
   expiredViews = 0;
 
@@ -200,23 +240,98 @@ export class TxnManager {
     this.viewLeaseMs = opts.viewLeaseMs ?? 300_000;
   }
 
-  begin(opts: { lockWaitTimeoutMs?: number } = {}): Txn {
-    const t = new TxnImpl(this, this.nextTxnId++, opts.lockWaitTimeoutMs ?? this.lockWaitTimeoutMs);
+  begin(opts: { lockWaitTimeoutMs?: number; isolation?: Isolation } = {}): Txn {
+    const t = new TxnImpl(this, this.nextTxnId++, opts.lockWaitTimeoutMs ?? this.lockWaitTimeoutMs, opts.isolation ?? 'read-committed');
     this.active.add(t);
     return t;
   }
 
   /**
-   * A read view for a statement outside or inside a transaction (read committed: a fresh ts per
-   * statement). Hand it back with release() when the statement is done; a transaction's views are
-   * released when it commits or rolls back.
+   * The read view of a plain (consistent) read: READ COMMITTED and reads outside a transaction
+   * get a fresh one; a REPEATABLE READ transaction gets its snapshot (taken now if this is its
+   * first consistent read) with the own writes made so far. Hand it back with release() when the
+   * statement is done; a transaction's views are released when it commits or rolls back.
    */
   view(txn: Txn | null): ReadView {
     const t = txn === null ? null : asTxnImpl(txn);
-    const v = new View(t, this.clock, t === null ? 0 : t.undo.length, performance.now());
+    if (t === null || t.isolation === 'read-committed') return this.freshView(t);
+    const snap = this.snapshotOf(t);
+    return new View(t, snap.ts, t.undo.length, snap.openedAt);
+  }
+
+  /** The view of a locking read, UPDATE or DELETE: the latest committed versions plus own writes (a current read). */
+  currentView(txn: Txn): ReadView {
+    return this.freshView(asTxnImpl(txn));
+  }
+
+  /** START TRANSACTION WITH CONSISTENT SNAPSHOT: fixes a REPEATABLE READ transaction's read view now. */
+  takeSnapshot(txn: Txn): void {
+    const t = asTxnImpl(txn);
+    if (t.isolation === 'repeatable-read') this.snapshotOf(t);
+  }
+
+  private snapshotOf(t: TxnImpl): View {
+    if (t.snapshot === null) {
+      t.snapshot = new View(t, this.visibleTs(), 0, performance.now(), true);
+      this.views.push(t.snapshot);
+      t.views.push(t.snapshot);
+    }
+    return t.snapshot;
+  }
+
+  private freshView(t: TxnImpl | null): View {
+    const v = new View(t, this.visibleTs(), t === null ? 0 : t.undo.length, performance.now());
     this.views.push(v);
     if (t !== null) t.views.push(v);
     return v;
+  }
+
+  /** The newest ts a view may read at: just below the oldest commit still waiting for the log. */
+  visibleTs(): number {
+    const w = this.waiting;
+    return this.waitingHead < w.length ? w[this.waitingHead]!.ts - 1 : this.clock;
+  }
+
+  /** Commits waiting for the log. */
+  committingCount(): number {
+    return this.waiting.length - this.waitingHead;
+  }
+
+  /**
+   * The log's answer for every waiting commit with ts <= throughTs, oldest first: null makes them
+   * visible (their records are durable), an error rolls them back and rejects their commit() with it.
+   */
+  settleCommits(throughTs: number, error: Error | null): void {
+    const w = this.waiting;
+    let i = this.waitingHead;
+    const touched = new Set<WriteTarget>();
+    const done: PendingCommit[] = [];
+    while (i < w.length && w[i]!.ts <= throughTs) {
+      const p = w[i++]!;
+      if (error === null) this.stamp(p.txn, p.ts, touched);
+      else {
+        p.txn.undoTo(0);
+        this.finish(p.txn, 'aborted');
+      }
+      done.push(p);
+    }
+    if (i === w.length) {
+      this.waiting = [];
+      i = 0;
+    } else if (i > 1024 && i * 2 > w.length) {
+      this.waiting = w.slice(i);
+      i = 0;
+    }
+    this.waitingHead = i;
+    if (touched.size > 0) {
+      const h = this.horizon();
+      for (const target of touched) target.collect(h);
+    }
+    // Resolved after every commit of the batch is visible: whoever continues sees them all.
+    for (const p of done) {
+      if (error === null) p.resolve();
+      else p.reject(error);
+    }
   }
 
   /** Releases a view from view(); idempotent. */
@@ -245,7 +360,8 @@ export class TxnManager {
   commitAt(txn: Txn, ts: number): void {
     const saved = this.clock;
     this.clock = ts - 1;
-    this.commitTxn(asTxnImpl(txn));
+    const wait = this.commitTxn(asTxnImpl(txn));
+    invariant(wait === undefined, 'a replayed commit waited for the log');
     this.clock = Math.max(saved, ts);
   }
 
@@ -262,7 +378,7 @@ export class TxnManager {
     while (h < vs.length) {
       const v = vs[h]!;
       if (!v.released) {
-        if (v.openedAt >= lease) break;
+        if (v.pinned || v.openedAt >= lease) break;
         v.released = true;
         this.expiredViews++;
       }
@@ -273,7 +389,7 @@ export class TxnManager {
       h = 0;
     }
     this.viewsHead = h;
-    return h < this.views.length ? this.views[h]!.ts : this.clock;
+    return h < this.views.length ? this.views[h]!.ts : this.visibleTs();
   }
 
   /** Views in the GC list, released or not, that the next trim has yet to drop (memory held by views). */
@@ -292,6 +408,11 @@ export class TxnManager {
     for (const t of [...this.pendingGc]) t.collect(h);
   }
 
+  /** Tables holding old versions that wait for the GC horizon to pass them. */
+  tablesWithGarbage(): number {
+    return this.pendingGc.size;
+  }
+
   /** @internal a table with versions waiting for the horizon to pass them */
   markPendingGc(target: WriteTarget, pending: boolean): void {
     if (pending) this.pendingGc.add(target);
@@ -299,27 +420,38 @@ export class TxnManager {
   }
 
   /** @internal */
-  commitTxn(t: TxnImpl): void {
+  commitTxn(t: TxnImpl): void | Promise<void> {
     invariant(t.state === 'active', `commit of a ${t.state} transaction`);
     invariant(t.waitingFor === null, 'commit while waiting for a lock');
     const undo = t.undo;
-    let touched: Set<WriteTarget> | null = null;
-    if (undo.length > 0) {
-      const changes = this.onCommit !== null ? changesOf(undo) : null;
-      const ts = ++this.clock;
-      touched = new Set<WriteTarget>();
-      for (let i = 0; i < undo.length; i++) {
-        const e = undo[i]!;
-        e.target.commitWrite(e.ref, ts, e.epoch);
-        touched.add(e.target);
-      }
-      if (changes !== null) this.onCommit!(t, changes, ts);
+    if (undo.length === 0) {
+      this.finish(t, 'committed');
+      return;
     }
-    this.finish(t, 'committed');
-    if (touched !== null) {
+    const ts = ++this.clock;
+    const wait = this.onCommit !== null && this.onCommit(t, changesOf(undo), ts);
+    if (!wait) {
+      const touched = new Set<WriteTarget>();
+      this.stamp(t, ts, touched);
       const h = this.horizon();
       for (const target of touched) target.collect(h);
+      return;
     }
+    t.state = 'committing';
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ txn: t, ts, resolve, reject });
+    });
+  }
+
+  /** Makes the transaction's versions visible at ts and ends it. */
+  private stamp(t: TxnImpl, ts: number, touched: Set<WriteTarget>): void {
+    const undo = t.undo;
+    for (let i = 0; i < undo.length; i++) {
+      const e = undo[i]!;
+      e.target.commitWrite(e.ref, ts, e.epoch);
+      touched.add(e.target);
+    }
+    this.finish(t, 'committed');
   }
 
   /** @internal */
@@ -335,8 +467,12 @@ export class TxnManager {
     t.undo.length = 0;
     for (const v of t.views) v.released = true;
     t.views.length = 0;
+    const heldSnapshot = t.snapshot !== null;
+    t.snapshot = null;
     this.locks.releaseAll(t);
     this.active.delete(t);
+    // A REPEATABLE READ view may have held back version GC in tables nobody writes any more.
+    if (heldSnapshot) this.collectGarbage();
   }
 }
 

@@ -257,7 +257,7 @@ describe.skipIf(!haveCli || !haveDump)('mariadb-dump without --hex-blob', () => 
     const before = await hexRows('dumped', cols);
     expect(before[0]![1]).toBe(ALL_HEX);
 
-    const dump = await run('mariadb-dump', [...cliArgs(), '--skip-lock-tables', '--no-tablespaces', DB, 'dumped']);
+    const dump = await run('mariadb-dump', [...cliArgs(), DB, 'dumped']);
     expect(dump.code).toBe(0);
     // raw bytes, not hex: 0xFF appears as itself inside the INSERT
     const insert = dump.stdout.subarray(dump.stdout.indexOf('INSERT INTO'));

@@ -29,8 +29,8 @@ describe('SystemVariables', () => {
     expect(v.get('sql_mode')).toBe(DEFAULT_SQL_MODE);
     expect(v.get('character_set_client')).toBe('utf8mb4');
     expect(v.get('lower_case_table_names')).toBe(1);
-    expect(v.get('tx_isolation')).toBe('READ-COMMITTED');
-    expect(v.get('transaction_isolation')).toBe('READ-COMMITTED');
+    expect(v.get('tx_isolation')).toBe('REPEATABLE-READ');
+    expect(v.get('transaction_isolation')).toBe('REPEATABLE-READ');
     expect(v.get('innodb_lock_wait_timeout')).toBe(50);
     expect(v.get('tessera_partitions_per_database')).toBe(8);
     expect(typeof v.get('timestamp')).toBe('number');
@@ -78,14 +78,15 @@ describe('SystemVariables', () => {
     expect(v.get('sql_mode')).toBe(DEFAULT_SQL_MODE);
   });
 
-  it('treats tx_isolation as transaction_isolation and warns that Tessera runs read committed', () => {
+  it('treats tx_isolation as transaction_isolation, refuses SERIALIZABLE with 1235', () => {
     const v = fresh();
-    const w = v.set('tx_isolation', 'session', 'repeatable-read');
-    expect(v.get('transaction_isolation')).toBe('REPEATABLE-READ');
-    expect(w).toHaveLength(1);
-    expect(w[0]!.message).toContain('READ COMMITTED');
-    expect(v.set('transaction_isolation', 'session', 'READ-COMMITTED')).toEqual([]);
+    expect(v.set('tx_isolation', 'session', 'read-committed')).toEqual([]);
+    expect(v.get('transaction_isolation')).toBe('READ-COMMITTED');
+    expect(v.set('transaction_isolation', 'session', 'READ-UNCOMMITTED')).toEqual([]);
     expect(err(() => v.set('transaction_isolation', 'session', 'READ COMMITTED')).errno).toBe(1231);
+    expect(err(() => v.set('tx_isolation', 'session', 'serializable')).errno).toBe(1235);
+    expect(err(() => v.set('transaction_isolation', 'global', 'SERIALIZABLE')).errno).toBe(1235);
+    expect(v.get('transaction_isolation')).toBe('READ-UNCOMMITTED');
   });
 
   it('enforces scope and read-only', () => {

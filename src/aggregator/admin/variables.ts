@@ -70,8 +70,17 @@ const SQL_MODE_COMBOS: Readonly<Record<string, readonly string[]>> = {
 };
 
 const ISOLATION_LEVELS = ['READ-UNCOMMITTED', 'READ-COMMITTED', 'REPEATABLE-READ', 'SERIALIZABLE'];
-/** What Tessera actually runs; other levels are stored and reported but not enforced. */
-export const EFFECTIVE_ISOLATION = 'READ-COMMITTED';
+/** MySQL's default. READ-UNCOMMITTED runs as READ-COMMITTED; SERIALIZABLE is refused (README: Isolation). */
+export const DEFAULT_ISOLATION = 'REPEATABLE-READ';
+
+/** SERIALIZABLE would promise more than row locks without gap locks can keep (phantoms). */
+export function serializableRefused(): SqlError {
+  return new SqlError(
+    'ER_NOT_SUPPORTED_YET',
+    "This version of Tessera doesn't yet support 'SERIALIZABLE': without gap locks it could not keep out phantom rows. " +
+      'Use REPEATABLE READ (the default) and SELECT ... FOR UPDATE for the rows a decision depends on.',
+  );
+}
 
 function wrongValue(name: string, v: string): SqlError {
   return new SqlError('ER_WRONG_VALUE_FOR_VAR', `Variable '${name}' can't be set to the value of '${v}'`);
@@ -158,7 +167,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   ro('language', '/usr/share/tessera/english/'),
   ro('system_time_zone', 'UTC'),
   s('time_zone', 'both', 'SYSTEM', { check: checkTimeZone }),
-  e('transaction_isolation', 'both', EFFECTIVE_ISOLATION, ISOLATION_LEVELS),
+  e('transaction_isolation', 'both', DEFAULT_ISOLATION, ISOLATION_LEVELS),
   b('transaction_read_only', 'both', false),
   i('auto_increment_increment', 'both', 1, 1, 65535),
   i('auto_increment_offset', 'both', 1, 1, 65535),
@@ -432,13 +441,7 @@ export class SystemVariables {
     } else {
       ({ value: stored, warnings } = normalizeVariableValue(spec, value));
     }
-    if (spec.name === 'transaction_isolation' && stored !== EFFECTIVE_ISOLATION) {
-      warnings.push({
-        level: 'Warning',
-        code: 1105,
-        message: `Tessera runs every transaction at READ COMMITTED; transaction_isolation is stored as '${String(stored)}' but not enforced`,
-      });
-    }
+    if (spec.name === 'transaction_isolation' && stored === 'SERIALIZABLE') throw serializableRefused();
     this.write(spec, scope, stored);
     // Charset and collation variables move together, as in MySQL.
     const pair = CHARSET_COLLATION_PAIRS[spec.name];

@@ -86,7 +86,7 @@ async function insert(store: LeafStore, txns: TxnManager, parts: Map<number, Par
     const r = parts.get(id % parts.size)!.table(tableId)!.insert(txn, [id, v]);
     expect(r instanceof Promise ? await r : r).toMatchObject({ ok: true });
   }
-  txn.commit();
+  await txn.commit();
   await store.waitDurable();
 }
 
@@ -141,7 +141,7 @@ describe('LeafStore', () => {
     const kref = [...k.scan(a.txns.view(txn), [0], 10)][0]!.refs[0]!;
     await k.lockRow(txn, kref);
     k.update(txn, kref, [10, 'X']);
-    txn.commit();
+    await txn.commit();
     await a.store.waitDurable();
     await a.store.close();
 

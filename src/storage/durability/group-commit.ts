@@ -1,27 +1,36 @@
 /**
  * Group commit over all partition logs of a leaf.
  *
- * Commits append to their partitions' buffers synchronously (TxnManager.onCommit), then wait.
- * One round at a time: the flusher takes every dirty log, ends each buffer with a `round n`
- * marker that lists the logs written in round n, writes and datasyncs them all in parallel, and
- * only when every one succeeded resolves the waiters whose records were in the round.
+ * Commits append to their partitions' buffers synchronously (TxnManager.onCommit) and, with
+ * durability=sync, stay invisible until their round is on disk. One round at a time: the flusher
+ * takes every dirty log, ends each buffer with a `round n` marker that lists the logs written in
+ * round n, writes them all in parallel (O_DSYNC), and only when every one succeeded reports the
+ * round durable (onDurable: its commits become visible, its waiters resolve).
  *
  * Why this is atomic across partitions and never acknowledges a dependent first:
  * - A transaction's records in all its partitions are appended in one synchronous step, so they
  *   land in the same round; a round is complete on disk iff every log it lists holds its marker.
  *   Recovery finds the first incomplete round and cuts every log at it, so a transaction is
  *   applied everywhere or nowhere (no per-transaction participant lists needed).
- * - Rounds run strictly one after another, so when round n is acknowledged every earlier round
- *   is complete, and cutting at the first incomplete round never drops an acknowledged commit.
- * - A transaction that read another's not-yet-durable write commits later in log order, so it
- *   lands in the same or a later round and cannot be acknowledged before the write it read.
+ * - Rounds run strictly one after another, so when round n is reported every earlier round is
+ *   complete, and cutting at the first incomplete round never drops an acknowledged commit.
+ * - Nobody reads or overwrites a commit before its round is durable (its rows stay invisible
+ *   and locked), so no acknowledged transaction depends on one that may still be lost.
  *
- * A failed write or fsync (disk full, I/O error) fails the round's waiters with the error, keeps
- * the bytes in memory (log-file.ts) and marks the store failing: new writes are refused until a
- * retry round succeeds. Memory keeps the rows (readers may see them, as they may see any commit
- * before its fsync); they become durable with the retry, so memory and disk agree again.
+ * A round that fails (onRoundFailed says which of two ways):
+ * - disk full (ENOSPC, EDQUOT): the write did not complete, so the round's marker is not on
+ *   disk. Every log of the round is cut back to where the round began, which makes it certain
+ *   that nothing of it is on disk. With durability=sync its commits are rolled back (the clients
+ *   are told so) and its DDL records are queued again; later commits try again in later rounds,
+ *   so writes resume as soon as space is freed. With durability=async the commits were already
+ *   acknowledged: everything is queued again, retried every retryMs, and new writes are refused
+ *   until a retry succeeds.
+ * - anything else (EIO from a write or its sync, or a failed cut): what reached the disk is
+ *   unknown (after a failed fsync even a later successful one proves nothing, as PostgreSQL
+ *   learnt). The round's commits are in doubt, nothing more is written, and the leaf refuses
+ *   writes until it is restarted; recovery then decides from what the disk holds.
  */
-import type { PartitionLog } from './log-file.js';
+import type { Frame, PartitionLog } from './log-file.js';
 
 export type Durability = 'sync' | 'async';
 
@@ -31,14 +40,31 @@ interface Waiter {
   readonly reject: (e: Error) => void;
 }
 
+/** How a round failed: `full` when nothing of it is on disk, `doubt` when that is unknown. */
+export interface RoundFailure {
+  readonly kind: 'full' | 'doubt';
+  readonly error: Error;
+  readonly throughTs: number;
+  /** The first failed round since the last that succeeded. */
+  readonly first: boolean;
+}
+
 export interface GroupCommitOptions {
   readonly durability: Durability;
   /** durability=async: the most time between a commit and its fsync (plus the fsync itself). */
   readonly asyncFlushMs: number;
-  /** Wait before retrying after a failed round. */
+  /** Wait before retrying records queued again after a failed round. */
   readonly retryMs: number;
-  readonly onFailure: (err: Error) => void;
+  /** Every record with ts <= throughTs is durable (called before the round's waiters resolve). */
+  readonly onDurable: (throughTs: number) => void;
+  /** A round failed; its records with ts <= throughTs were in it. */
+  readonly onRoundFailed: (f: RoundFailure) => void;
   readonly onRecovered: () => void;
+}
+
+export function isDiskFull(e: Error): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 export class GroupCommit {
@@ -59,6 +85,8 @@ export class GroupCommit {
   completedRound: number;
   /** The error of the last failed round while no round has succeeded since. */
   failure: Error | null = null;
+  /** Set for good when a round failed in a way that leaves the disk's state unknown: nothing more is written. */
+  inDoubt: Error | null = null;
   /** Work that must not overlap a round (segment rotation, database directories). */
   private maintenance: (() => Promise<void>)[] = [];
   private idleWaiters: (() => void)[] = [];
@@ -85,6 +113,8 @@ export class GroupCommit {
     this.dirty.add(log);
     this.appendSeq++;
     if (ts > this.lastAppendedTs) this.lastAppendedTs = ts;
+    // sync: a commit waits for its round, so start one; async: the timer does.
+    if (this.opts.durability === 'sync') this.kick();
   }
 
   /** Records appended since start (for the group-commit ratio in the shutdown log). */
@@ -96,6 +126,7 @@ export class GroupCommit {
   wait(): Promise<void> {
     const seq = this.appendSeq;
     if (this.durableSeq >= seq) return Promise.resolve();
+    if (this.inDoubt !== null) return Promise.reject(this.inDoubt);
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ seq, resolve, reject });
       this.kick();
@@ -109,7 +140,7 @@ export class GroupCommit {
 
   /** Starts a round soon (commits arriving meanwhile join it). */
   kick(): void {
-    if (this.scheduled || this.running || this.closed) return;
+    if (this.scheduled || this.running || this.closed || this.inDoubt !== null) return;
     if (this.dirty.size === 0 && this.maintenance.length === 0) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -130,7 +161,7 @@ export class GroupCommit {
     });
   }
 
-  /** Runs rounds until nothing is dirty; used directly by close and tests. */
+  /** Runs rounds until nothing is dirty (or a round fails); used directly by close and tests. */
   async flushAll(): Promise<void> {
     if (this.running) await new Promise<void>((r) => this.idleWaiters.push(r));
     await this.run();
@@ -139,12 +170,18 @@ export class GroupCommit {
   private async run(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    let newerAfterFailure = false;
     try {
       for (;;) {
         while (this.maintenance.length > 0) await this.maintenance.shift()!();
-        if (this.dirty.size === 0) break;
+        if (this.dirty.size === 0 || this.inDoubt !== null) break;
+        const before = this.appendSeq;
         const ok = await this.oneRound();
-        if (!ok) break;
+        if (!ok) {
+          // Commits that arrived during the failed round get their own try; re-queued records wait for the retry timer.
+          newerAfterFailure = this.appendSeq > before && this.opts.durability === 'sync';
+          break;
+        }
         // sync: keep going while commits wait; async: one round per tick of the timer.
         if (this.opts.durability === 'async' && this.waiters.length === 0) break;
       }
@@ -153,7 +190,8 @@ export class GroupCommit {
       const w = this.idleWaiters;
       this.idleWaiters = [];
       for (const r of w) r();
-      if (this.waiters.length > 0 && this.failure === null) this.kick();
+      if (newerAfterFailure) this.kick();
+      else if (this.failure === null && (this.waiters.length > 0 || (this.opts.durability === 'sync' && this.dirty.size > 0))) this.kick();
     }
   }
 
@@ -166,25 +204,12 @@ export class GroupCommit {
     const parts = logs.map((l) => l.key);
     const results = await Promise.allSettled(logs.map((l) => l.flush({ kind: 'round', n, parts })));
     this.rounds++;
-    let err: Error | null = null;
-    results.forEach((r, i) => {
-      if (r.status === 'rejected') {
-        err ??= r.reason as Error;
-        this.dirty.add(logs[i]!); // retained bytes go out with the next round
-      }
-    });
-    if (err !== null) {
-      const first = err as Error;
-      const wasFailing = this.failure !== null;
-      this.failure = first;
-      // Anything appended up to now shared the failed round or waits behind it.
-      const failed = this.waiters;
-      this.waiters = [];
-      for (const w of failed) w.reject(first);
-      if (!wasFailing) this.opts.onFailure(first);
-      this.scheduleRetry();
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) {
+      await this.failRound(logs, failed.reason as Error, targetTs);
       return false;
     }
+    for (const l of logs) l.endRound();
     this.durableSeq = target;
     this.durableTs = targetTs;
     this.completedRound = n;
@@ -192,6 +217,7 @@ export class GroupCommit {
       this.failure = null;
       this.opts.onRecovered();
     }
+    this.opts.onDurable(targetTs);
     const still: Waiter[] = [];
     for (const w of this.waiters) {
       if (w.seq <= target) w.resolve();
@@ -201,6 +227,38 @@ export class GroupCommit {
     return true;
   }
 
+  private async failRound(logs: readonly PartitionLog[], error: Error, throughTs: number): Promise<void> {
+    let kind: RoundFailure['kind'] = isDiskFull(error) ? 'full' : 'doubt';
+    let reason = error;
+    if (kind === 'full') {
+      // sync: the round's commits are rolled back, its DDL goes out again; async: all of it does.
+      const keep = this.opts.durability === 'async' ? () => true : (f: Frame) => !f.commit;
+      try {
+        for (const l of logs) {
+          await l.abortRound(keep);
+          if (l.hasPending) this.dirty.add(l);
+        }
+      } catch (e) {
+        kind = 'doubt';
+        reason = e as Error;
+      }
+    }
+    if (kind === 'doubt') {
+      this.inDoubt = reason;
+      for (const l of logs) l.discardPending();
+      for (const l of this.dirty) l.discardPending();
+      this.dirty.clear();
+    }
+    const first = this.failure === null;
+    this.failure = reason;
+    const rejected = this.waiters;
+    this.waiters = [];
+    this.opts.onRoundFailed({ kind, error: reason, throughTs, first });
+    // Anything appended up to now shared the failed round or waits behind it.
+    for (const w of rejected) w.reject(reason);
+    if (kind === 'full' && this.dirty.size > 0) this.scheduleRetry();
+  }
+
   private scheduleRetry(): void {
     if (this.retryTimer !== null || this.closed) return;
     this.retryTimer = setTimeout(() => {
@@ -208,6 +266,13 @@ export class GroupCommit {
       void this.run();
     }, this.opts.retryMs);
     this.retryTimer.unref();
+  }
+
+  /** Fails every waiter (shutdown gave up on the disk). */
+  abandon(err: Error): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const x of w) x.reject(err);
   }
 
   close(): void {

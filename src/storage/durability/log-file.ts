@@ -3,14 +3,16 @@
  * frames (record.ts) starting with a `segment` record. Appends go to an in-memory buffer at commit
  * time (so log order is commit order); the group committer writes and fsyncs the buffer in rounds.
  *
- * Writes are positional at the durable end of the active segment: a failed write (disk full, I/O
- * error) does not move the end, keeps the bytes in memory and is retried in order, overwriting
- * whatever part of it reached the file.
+ * Writes are positional at the durable end of the active segment. A round whose write fails in any
+ * log is taken back in every log it wrote (abortRound: the files are truncated to where the round
+ * began), so the disk holds no part of it; the group committer then decides which of its records
+ * go out again with a later round.
  */
 import { constants as fsc, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { frame, type LogRecord } from './record.js';
-import { checkFault } from './fault.js';
+import { checkFault, stallIfFlagged } from './fault.js';
+import { invariant } from '../../common/assert.js';
 
 export const SEGMENT_PREFIX = 'log-';
 
@@ -30,6 +32,14 @@ export function segmentSeq(name: string): number | null {
   if (!name.startsWith(SEGMENT_PREFIX) || !name.endsWith(SEGMENT_SUFFIX)) return null;
   const n = Number(name.slice(SEGMENT_PREFIX.length, -SEGMENT_SUFFIX.length));
   return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/** One framed record waiting for (or in) a round. */
+export interface Frame {
+  readonly buf: Buffer;
+  readonly ts: number;
+  /** A transaction's commit record (DDL records are the others). */
+  readonly commit: boolean;
 }
 
 export interface SegmentInfo {
@@ -55,12 +65,10 @@ export class PartitionLog {
   /** Oldest first; the last one is the active segment. */
   readonly segments: SegmentInfo[];
   private fh: fsp.FileHandle | null = null;
-  private pending: Buffer[] = [];
+  private pending: Frame[] = [];
   private pendingBytes = 0;
-  private pendingMaxTs = 0;
-  /** Bytes of a failed write, written again first by the next round. */
-  private retained: Buffer | null = null;
-  private retainedMaxTs = 0;
+  /** The frames of the round being written, and where the segment ended before it. */
+  private inflight: { frames: Frame[]; sizeBefore: number; maxTsBefore: number } | null = null;
   /** Newest ts of a DDL record appended (snapshots wait until it is durable). */
   lastDdlTs = 0;
   /** Bumped on every DDL record: a background snapshot that sees it move starts over. */
@@ -98,7 +106,7 @@ export class PartitionLog {
   }
 
   get hasPending(): boolean {
-    return this.pendingBytes > 0 || this.retained !== null;
+    return this.pending.length > 0;
   }
 
   get totalBytes(): number {
@@ -109,31 +117,29 @@ export class PartitionLog {
 
   append(record: LogRecord, ts: number): void {
     const buf = frame(record);
-    this.pending.push(buf);
+    this.pending.push({ buf, ts, commit: record.kind === 'commit' });
     this.pendingBytes += buf.length;
     this.bytesSinceSnapshot += buf.length;
-    if (ts > this.pendingMaxTs) this.pendingMaxTs = ts;
   }
 
   /**
-   * Writes what is buffered (a failed earlier write first) plus the round marker at the durable
-   * end, then datasyncs. On failure nothing is lost from memory: the bytes are retained for the
-   * next round.
+   * Writes what is buffered plus the round marker at the durable end, O_DSYNC (or with a
+   * datasync). The round stays open until endRound() (every log of the round wrote) or
+   * abortRound() (one did not).
    */
   async flush(marker: LogRecord): Promise<void> {
-    const parts: Buffer[] = [];
-    let maxTs = this.retainedMaxTs;
-    if (this.retained !== null) parts.push(this.retained);
-    for (const b of this.pending) parts.push(b);
-    if (this.pendingMaxTs > maxTs) maxTs = this.pendingMaxTs;
-    parts.push(frame(marker));
-    const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    invariant(this.inflight === null, 'a log round is already in flight');
+    const frames = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    this.pendingMaxTs = 0;
-    this.retained = buf;
-    this.retainedMaxTs = maxTs;
     const seg = this.active;
+    this.inflight = { frames, sizeBefore: seg.size, maxTsBefore: seg.maxTs };
+    const parts: Buffer[] = frames.map((f) => f.buf);
+    parts.push(frame(marker));
+    const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    let maxTs = 0;
+    for (const f of frames) if (f.ts > maxTs) maxTs = f.ts;
+    await stallIfFlagged();
     checkFault(this.dir);
     const fh = this.fh!;
     let off = 0;
@@ -144,14 +150,47 @@ export class PartitionLog {
     if (fsc.O_DSYNC === undefined) await fh.datasync();
     seg.size += buf.length;
     if (maxTs > seg.maxTs) seg.maxTs = maxTs;
-    this.retained = null;
-    this.retainedMaxTs = 0;
+  }
+
+  /** The round is complete in every log it wrote. */
+  endRound(): void {
+    this.inflight = null;
+  }
+
+  /**
+   * Takes the open round back: the file is cut to where the round began (whatever part of the
+   * write reached it goes, and a log whose own write succeeded drops its copy of the round) and
+   * synced. Then the round's frames that `keep` accepts are queued again, ahead of newer ones.
+   * Throws when the cut fails: the file's state is then unknown.
+   */
+  async abortRound(keep: (f: Frame) => boolean): Promise<void> {
+    const r = this.inflight;
+    if (r === null) return;
+    this.inflight = null;
+    const seg = this.active;
+    seg.size = r.sizeBefore;
+    seg.maxTs = r.maxTsBefore;
+    const kept = r.frames.filter(keep);
+    for (const f of r.frames) if (!kept.includes(f)) this.bytesSinceSnapshot -= f.buf.length;
+    this.pending = [...kept, ...this.pending];
+    this.pendingBytes = 0;
+    for (const f of this.pending) this.pendingBytes += f.buf.length;
+    const fh = this.fh!;
+    await fh.truncate(r.sizeBefore);
+    await fh.datasync();
+  }
+
+  /** Forgets everything not yet written (the leaf stopped writing: its log is in doubt). */
+  discardPending(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.inflight = null;
   }
 
   /** Starts a new segment after `afterRound` (between rounds, nothing retained). */
   async rotate(afterRound: number): Promise<void> {
     this.rotateRequested = false;
-    if (this.retained !== null) return;
+    if (this.inflight !== null) return;
     await this.fh?.close();
     this.fh = null;
     await this.openSegment(this.active.seq + 1, afterRound);

@@ -24,6 +24,7 @@ import type { TxnManager, Txn } from '../txn.js';
 import { isLogRecord, scanFrames, type LogRecord, type LoggedChange } from './record.js';
 import { PartitionLog, segmentSeq, syncDir, type SegmentInfo } from './log-file.js';
 import { listSnapshots, readSnapshot, type LoadedSnapshot } from './snapshot.js';
+import { childPath, dbDirName, decodeName, DROPPING_DIR, FORMAT_FILE, FORMAT_TEXT, isHashedDirName, legacyName, NAME_FILE } from './names.js';
 
 export interface DurabilityLogger {
   info(obj: object, msg: string): void;
@@ -73,29 +74,17 @@ export function partitionKey(db: string, pid: number): string {
   return `${db}/${pid}`;
 }
 
-export function dbDirName(db: string): string {
-  return encodeURIComponent(db.toLowerCase());
-}
-
 /** Reads, cuts and replays every partition under `leafDir`. */
 export async function recoverLeaf(leafDir: string, txns: TxnManager, log: DurabilityLogger): Promise<RecoveryResult> {
   const started = performance.now();
   await fsp.mkdir(leafDir, { recursive: true });
   const scans: PartScan[] = [];
-  for (const entry of await fsp.readdir(leafDir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    if (entry.name.startsWith('.')) {
-      // a dropped database whose removal did not finish
-      await fsp.rm(path.join(leafDir, entry.name), { recursive: true, force: true });
-      continue;
-    }
-    const db = decodeURIComponent(entry.name);
-    const dbDir = path.join(leafDir, entry.name);
-    for (const p of await fsp.readdir(dbDir, { withFileTypes: true })) {
+  for (const { db, dir } of await databaseDirs(leafDir, log)) {
+    for (const p of await fsp.readdir(dir, { withFileTypes: true })) {
       const m = /^p(\d+)$/.exec(p.name);
       if (!p.isDirectory() || !m) continue;
       const pid = Number(m[1]);
-      scans.push(await scanPartition(db, pid, path.join(dbDir, p.name), log));
+      scans.push(await scanPartition(db, pid, path.join(dir, p.name), log));
     }
   }
   const byKey = new Map(scans.map((s) => [s.key, s]));
@@ -172,6 +161,95 @@ export async function recoverLeaf(leafDir: string, txns: TxnManager, log: Durabi
   const ms = Math.round(performance.now() - started);
   log.info({ partitions: scans.length, records, rows, ms, cutRound: Number.isFinite(cutRound) ? cutRound : null }, 'recovery finished');
   return { partitions: out, maxRound: Math.max(maxRound, Number.isFinite(cutRound) ? cutRound : 0), maxTs };
+}
+
+/**
+ * The database directories of a leaf folder, by name. Finishes the drops a crash interrupted
+ * (what DROP DATABASE moved into DROPPING_DIR); in a folder of an older build (no FORMAT_FILE
+ * yet) renames its database directories to their encoding; leaves anything else alone with a
+ * warning: nothing is deleted on a guess.
+ */
+async function databaseDirs(leafDir: string, log: DurabilityLogger): Promise<{ db: string; dir: string }[]> {
+  const out: { db: string; dir: string }[] = [];
+  const entries = await fsp.readdir(leafDir, { withFileTypes: true });
+  const names = new Set(entries.map((e) => e.name));
+  const older = !names.has(FORMAT_FILE);
+  for (const entry of entries) {
+    const name = entry.name;
+    if (!entry.isDirectory()) continue;
+    const dir = childPath(leafDir, name);
+    if (name === DROPPING_DIR) {
+      await finishDrops(dir, log);
+      continue;
+    }
+    const db = decodeName(name) ?? (isHashedDirName(name) ? await hashedName(dir, name) : null);
+    if (db !== null) {
+      out.push({ db, dir });
+      continue;
+    }
+    const legacy = older ? legacyName(name) : null;
+    if (legacy === null || !(await holdsPartitions(dir))) {
+      log.warn({ dir }, 'recovery: not a database directory; leaving it alone');
+      continue;
+    }
+    const target = dbDirName(legacy);
+    if (names.has(target)) {
+      log.error({ dir, db: legacy, other: childPath(leafDir, target) }, 'recovery: a database directory of an older build and one of this build hold the same database; leaving the old one alone');
+      continue;
+    }
+    if (isHashedDirName(target)) await writeNameFile(dir, legacy);
+    await fsp.rename(dir, childPath(leafDir, target));
+    await syncDir(leafDir);
+    names.add(target);
+    log.info({ from: name, to: target, db: legacy }, 'recovery: renamed a database directory of an older build to its encoded name');
+    out.push({ db: legacy, dir: childPath(leafDir, target) });
+  }
+  if (older) {
+    // Written once every directory has its new name: from now on only encoded names are databases.
+    const fh = await fsp.open(path.join(leafDir, FORMAT_FILE), 'w');
+    try {
+      await fh.writeFile(`${FORMAT_TEXT}\n`, 'utf8');
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    await syncDir(leafDir);
+  }
+  return out;
+}
+
+/** Whether a directory looks like a database of an older build: it has partition directories. */
+async function holdsPartitions(dir: string): Promise<boolean> {
+  const entries = await fsp.readdir(dir, { withFileTypes: true });
+  return entries.some((e) => e.isDirectory() && /^p\d+$/.test(e.name));
+}
+
+/** Deletes what an interrupted DROP DATABASE had moved aside (see LeafStore.dropDatabase). */
+async function finishDrops(dropping: string, log: DurabilityLogger): Promise<void> {
+  for (const d of await fsp.readdir(dropping)) {
+    const p = childPath(dropping, d);
+    log.info({ dir: p }, 'recovery: finishing an interrupted DROP DATABASE');
+    await fsp.rm(p, { recursive: true, force: true });
+  }
+  await syncDir(dropping);
+}
+
+/** The name recorded in a hashed directory, or null when it is missing or belongs elsewhere. */
+async function hashedName(dir: string, name: string): Promise<string | null> {
+  const text = await fsp.readFile(path.join(dir, NAME_FILE), 'utf8').catch(() => null);
+  return text !== null && text.length > 0 && dbDirName(text) === name ? text : null;
+}
+
+/** Records a database's name in its directory (needed when the directory name is hashed). */
+export async function writeNameFile(dir: string, db: string): Promise<void> {
+  const fh = await fsp.open(path.join(dir, NAME_FILE), 'w');
+  try {
+    await fh.writeFile(db, 'utf8');
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+  await syncDir(dir);
 }
 
 async function scanPartition(db: string, pid: number, dir: string, log: DurabilityLogger): Promise<PartScan> {

@@ -1,10 +1,9 @@
 /**
- * A leaf's durable storage: the partition logs under `<dir>/<db>/p<N>/`, group commit, background
- * snapshots and recovery. The leaf calls it for DDL, commits and shutdown; the commit tap is
- * TxnManager.onCommit.
+ * A leaf's durable storage: the partition logs under `<dir>/<encoded db name>/p<N>/` (names.ts),
+ * group commit, background snapshots and recovery. The leaf calls it for DDL, commits and
+ * shutdown; the commit tap is TxnManager.onCommit.
  */
 import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import { SqlError } from '../../common/errors.js';
 import type { Value } from '../../common/value.js';
 import { Partition } from '../partition.js';
@@ -12,8 +11,10 @@ import type { RowChange } from '../schema.js';
 import type { Txn, TxnManager } from '../txn.js';
 import type { LogRecord, LoggedChange } from './record.js';
 import { PartitionLog, syncDir } from './log-file.js';
-import { GroupCommit, type Durability } from './group-commit.js';
-import { dbDirName, partitionKey, recoverLeaf, type DurabilityLogger } from './recovery.js';
+import { GroupCommit, type Durability, type RoundFailure } from './group-commit.js';
+import { codeOf, commitError, keptError, readOnlyError } from './log-errors.js';
+import { partitionKey, recoverLeaf, writeNameFile, type DurabilityLogger } from './recovery.js';
+import { childPath, dbDirName, DROPPING_DIR, isHashedDirName } from './names.js';
 import { listSnapshots, SnapshotAborted, writeSnapshot } from './snapshot.js';
 
 export interface LeafStoreOptions {
@@ -26,6 +27,8 @@ export interface LeafStoreOptions {
   /** A partition whose log grows past this many bytes gets a snapshot (which later releases the log). */
   readonly logSizeLimit: number;
   readonly logger: DurabilityLogger;
+  /** Shutdown gives up on log writes that have not finished after this long (a stuck disk). */
+  readonly closeTimeoutMs?: number;
 }
 
 interface Hosted {
@@ -41,20 +44,8 @@ interface Hosted {
 const RETRY_MS = 1000;
 const SNAPSHOT_CHECK_MS = 1000;
 
-function ioError(e: Error): SqlError {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new SqlError(
-      'ER_DISK_FULL',
-      `Disk full: the transaction log could not be written (${e.message}). The commit is not confirmed; it is kept in memory and ` +
-        `written once space is freed, but would be lost if the server stopped before that. Free space on the data directory's disk; writes resume on their own.`,
-    );
-  }
-  return new SqlError(
-    'ER_ERROR_ON_WRITE',
-    `Error writing the transaction log (${code ?? 'I/O error'}: ${e.message}). The commit is not confirmed; writes are refused until the log can be written again. Check the data directory's disk.`,
-  );
-}
+/** How long shutdown waits for the last log writes before it gives up on the disk (twice: for commits, then for the files). */
+const CLOSE_TIMEOUT_MS = 3_000;
 
 export class LeafStore {
   private readonly hosted = new Map<Partition, Hosted>();
@@ -64,6 +55,7 @@ export class LeafStore {
   private snapshotTimer: NodeJS.Timeout | null = null;
   private snapshotting: Promise<void> | null = null;
   private closing = false;
+  private shutdownTimer: NodeJS.Timeout | null = null;
   /** Snapshots written (for tests and SHOW STATUS later). */
   snapshotsTaken = 0;
 
@@ -93,8 +85,9 @@ export class LeafStore {
         durability: this.opts.durability,
         asyncFlushMs: this.opts.asyncFlushMs,
         retryMs: RETRY_MS,
-        onFailure: (err) => this.log.error({ err: err.message, code: (err as NodeJS.ErrnoException).code }, 'transaction log write failed; refusing writes until it succeeds'),
-        onRecovered: () => this.log.warn({}, 'transaction log writes succeed again; accepting writes'),
+        onDurable: (ts) => txns.settleCommits(ts, null),
+        onRoundFailed: (f) => this.roundFailed(f),
+        onRecovered: () => this.log.warn({}, 'transaction log writes succeed again'),
       },
       r.maxRound,
       txns.now(),
@@ -119,16 +112,23 @@ export class LeafStore {
     return this.gc;
   }
 
-  /** Refuses a write while the log cannot be written (disk full, I/O error). */
+  /**
+   * Refuses a write the log could not take: after a log write failed in a way that leaves the
+   * disk's state unknown (read-only until restart), while an async store retries a failed write,
+   * and during shutdown.
+   */
   checkWritable(): void {
     if (this.closing) throw new SqlError('ER_SERVER_SHUTDOWN', 'Server shutdown in progress');
-    const f = this.gc?.failure;
-    if (f) throw ioError(f);
+    const gc = this.gc;
+    if (gc === null) return;
+    if (gc.inDoubt !== null) throw readOnlyError(gc.inDoubt);
+    if (gc.failure !== null && this.opts.durability === 'async') throw keptError(gc.failure);
   }
 
   // ───────────────────────────── commits ─────────────────────────────
 
-  private tap(_txn: Txn, changes: readonly RowChange[], ts: number): void {
+  /** TxnManager.onCommit: appends the commit's records; true when the commit waits for them to be durable. */
+  private tap(_txn: Txn, changes: readonly RowChange[], ts: number): boolean {
     // Changes come in write order and may interleave partitions: one record per partition.
     const per = new Map<Hosted, LoggedChange[]>();
     let owner: object | null = null;
@@ -147,11 +147,37 @@ export class LeafStore {
       }
       list.push(this.logged(h!.partition, c));
     }
+    if (per.size === 0) return false; // nothing to log
     const group = this.group;
     for (const [host, changesOf] of per) {
       host.log.append({ kind: 'commit', ts, changes: changesOf }, ts);
       group.appended(host.log, ts);
     }
+    return this.opts.durability === 'sync';
+  }
+
+  private roundFailed(f: RoundFailure): void {
+    const txns = this.txns!;
+    const err = f.error;
+    const waiting = txns.committingCount();
+    if (f.kind === 'doubt') {
+      this.log.error(
+        { err: err.message, code: codeOf(err), commitsInDoubt: waiting },
+        'transaction log write failed; what reached the disk is unknown, so the leaf writes nothing more and refuses writes until it is restarted',
+      );
+      txns.settleCommits(f.throughTs, commitError(f, true));
+      txns.settleCommits(Infinity, commitError(f, false));
+      return;
+    }
+    if (f.first) {
+      this.log.error(
+        { err: err.message, code: codeOf(err), durability: this.opts.durability },
+        this.opts.durability === 'sync'
+          ? "transaction log write failed: disk full; the round's commits are rolled back, later ones try again"
+          : 'transaction log write failed: disk full; the acknowledged commits are kept and retried, writes are refused until that succeeds',
+      );
+    }
+    txns.settleCommits(f.throughTs, commitError(f, true));
   }
 
   private logged(p: Partition, c: RowChange): LoggedChange {
@@ -162,30 +188,29 @@ export class LeafStore {
     return c.kind === 'update' ? { op: 'update', tableId, key, row: c.row } : { op: 'delete', tableId, key };
   }
 
-  /** Resolves when everything committed so far is durable; rejects with a MySQL error when the log cannot be written. */
+  /** Resolves when everything appended so far (DDL, commits) is durable; rejects with a MySQL error when the log cannot be written. */
   async waitDurable(): Promise<void> {
     try {
       await this.group.wait();
     } catch (e) {
-      throw ioError(e as Error);
+      if (e instanceof SqlError) throw e;
+      throw this.group.inDoubt !== null ? readOnlyError(e as Error) : keptError(e as Error);
     }
-  }
-
-  /** durability=sync: commits wait for their fsync. */
-  get syncCommits(): boolean {
-    return this.opts.durability === 'sync';
   }
 
   // ───────────────────────────── DDL ─────────────────────────────
 
-  /** Creates the partition directories and logs of a new database. */
+  /** Creates the partition directories and logs of a new database (its directory name: names.ts). */
   async createDatabase(db: string, partitions: ReadonlyMap<number, Partition>): Promise<void> {
     const key = db.toLowerCase();
-    const dir = path.join(this.opts.dir, dbDirName(key));
+    if (key.length === 0) throw new SqlError('ER_WRONG_DB_NAME', "Incorrect database name ''");
+    const name = dbDirName(key);
+    const dir = childPath(this.opts.dir, name);
     await this.group.exclusive(async () => {
       await fsp.mkdir(dir, { recursive: true });
+      if (isHashedDirName(name)) await writeNameFile(dir, key);
       for (const [pid, partition] of partitions) {
-        const log = await PartitionLog.create(partitionKey(key, pid), path.join(dir, `p${pid}`), this.group.round);
+        const log = await PartitionLog.create(partitionKey(key, pid), childPath(dir, `p${pid}`), this.group.round);
         this.register({ db: key, partition, log, snapshotTs: 0, prevSnapshotTs: 0, lastSnapshotAt: Date.now() });
       }
       await syncDir(dir);
@@ -193,22 +218,35 @@ export class LeafStore {
     });
   }
 
-  /** Removes a database's partitions: renamed away atomically, then deleted. */
+  /**
+   * Removes a database's partitions. The directory is first moved into DROPPING_DIR (one atomic,
+   * durable rename: the marker that the drop is under way), then deleted; a crash in between
+   * leaves it there and recovery finishes the deletion. Nothing else is ever deleted by name.
+   */
   async dropDatabase(db: string): Promise<void> {
     const key = db.toLowerCase();
     const parts = this.byDb.get(key);
     if (!parts) return;
     this.byDb.delete(key);
     for (const h of parts.values()) this.hosted.delete(h.partition);
-    const dir = path.join(this.opts.dir, dbDirName(key));
+    const name = dbDirName(key);
+    const dir = childPath(this.opts.dir, name);
+    const dropping = childPath(this.opts.dir, DROPPING_DIR);
     await this.group.exclusive(async () => {
       for (const h of parts.values()) await h.log.close();
-      const trash = path.join(this.opts.dir, `.dropped-${dbDirName(key)}-${Date.now()}`);
-      await fsp.rename(dir, trash).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e;
-      });
+      await fsp.mkdir(dropping, { recursive: true });
+      const aside = childPath(dropping, `${name}.${Date.now()}`);
+      const moved = await fsp.rename(dir, aside).then(
+        () => true,
+        (e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOENT') throw e;
+          return false;
+        },
+      );
+      if (!moved) return;
       await syncDir(this.opts.dir);
-      await fsp.rm(trash, { recursive: true, force: true });
+      await syncDir(dropping);
+      await fsp.rm(aside, { recursive: true, force: true });
     });
   }
 
@@ -288,7 +326,9 @@ export class LeafStore {
     let res: { rows: number; bytes: number };
     const started = performance.now();
     try {
-      if (ts <= h.snapshotTs) return false;
+      // The view reads below commits still waiting for the log; a DDL record after them (its ts
+      // is newer) is already applied in memory, so a snapshot older than it would replay it twice.
+      if (ts <= h.snapshotTs || ts < h.log.lastDdlTs) return false;
       await gc.wait();
       const round = gc.completedRound;
       const ddl = h.log.ddlCount;
@@ -318,19 +358,67 @@ export class LeafStore {
 
   // ───────────────────────────── shutdown ─────────────────────────────
 
-  /** Flushes the logs and closes the files. */
+  /**
+   * Shutdown has begun: commits still waiting for the log after graceMs are failed, so their
+   * sessions can end even when the disk no longer answers (close() bounds the rest).
+   */
+  beginShutdown(graceMs = this.opts.closeTimeoutMs ?? CLOSE_TIMEOUT_MS): void {
+    if (this.shutdownTimer !== null) return;
+    this.shutdownTimer = setTimeout(() => this.abandonWaiting(graceMs), graceMs);
+    this.shutdownTimer.unref();
+  }
+
+  /** Fails every commit and waiter still waiting for the log (shutdown gave up on the disk). */
+  private abandonWaiting(ms: number): void {
+    const txns = this.txns;
+    const gc = this.gc;
+    if (txns === null || gc === null) return;
+    const commits = txns.committingCount();
+    if (commits === 0 && gc.idle) return;
+    this.log.error({ commits, waitedMs: ms }, 'shutdown: the transaction log did not finish writing in time (the disk is not answering); failing the commits still waiting');
+    const err = new SqlError(
+      'ER_SERVER_SHUTDOWN',
+      'Server shutdown in progress: the transaction log did not finish writing in time. The commit is not visible; after a restart it is either there in full or not at all.',
+    );
+    txns.settleCommits(Infinity, err);
+    gc.abandon(err);
+  }
+
+  /** Flushes the logs and closes the files, within closeTimeoutMs however the disk behaves. */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     if (this.snapshotTimer !== null) clearInterval(this.snapshotTimer);
-    if (this.snapshotting) await this.snapshotting.catch(() => {});
+    const limit = this.opts.closeTimeoutMs ?? CLOSE_TIMEOUT_MS;
+    const deadline = Date.now() + limit;
     const gc = this.gc;
+    const flushed = await within(deadline, async () => {
+      if (this.snapshotting) await this.snapshotting.catch(() => {});
+      if (gc !== null) await gc.flushAll();
+    });
+    if (this.shutdownTimer !== null) clearTimeout(this.shutdownTimer);
     if (gc !== null) {
-      await gc.flushAll();
+      if (!flushed) this.abandonWaiting(limit);
       gc.close();
-      this.log.info({ rounds: gc.rounds, records: gc.appendedTotal, recordsPerRound: gc.rounds > 0 ? +(gc.appendedTotal / gc.rounds).toFixed(1) : 0 }, 'transaction logs flushed and closed');
+      if (flushed) this.log.info({ rounds: gc.rounds, records: gc.appendedTotal, recordsPerRound: gc.rounds > 0 ? +(gc.appendedTotal / gc.rounds).toFixed(1) : 0 }, 'transaction logs flushed and closed');
     }
-    for (const h of this.hosted.values()) await h.log.close();
+    const closed = await within(deadline, async () => {
+      for (const h of this.hosted.values()) await h.log.close();
+    });
     if (this.txns) this.txns.onCommit = null;
+    if (!flushed || !closed) throw new Error(`the transaction logs did not finish ${flushed ? 'closing' : 'writing'} within ${limit} ms (the disk is not answering); commits not yet written are not durable`);
+  }
+}
+
+/** Runs fn; false when it has not finished by the deadline (it is left to finish or hang on its own). */
+async function within(deadline: number, fn: () => Promise<void>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([fn().then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
