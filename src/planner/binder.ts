@@ -637,7 +637,10 @@ export class Binder {
         if (e.escape) {
           if (e.escape.kind !== 'literal' || e.escape.value.type !== 'string') throw new SqlError('ER_WRONG_ARGUMENTS', 'Incorrect arguments to ESCAPE');
           if (e.escape.slot >= 0) this.ctx.baked.add(e.escape.slot);
-          escape = e.escape.value.value;
+          // One character; an empty ESCAPE '' keeps the backslash (MySQL without NO_BACKSLASH_ESCAPES).
+          const chars = Array.from(e.escape.value.value);
+          if (chars.length > 1) throw new SqlError('ER_WRONG_ARGUMENTS', 'Incorrect arguments to ESCAPE');
+          escape = chars[0] ?? '\\';
         }
         const binary = (arg.type.kind === 'string' && arg.type.binary) || (pattern.type.kind === 'string' && pattern.type.binary);
         return { kind: 'like', arg, pattern, escape, binary, not: e.not, type: BOOL_RESULT };
