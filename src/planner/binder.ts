@@ -190,6 +190,9 @@ export class Binder {
     let plan: LogicalPlan;
     let scope: Scope;
     if (s.from) {
+      if (countTables(s.from, MAX_JOIN_TABLES) > MAX_JOIN_TABLES) {
+        throw new SqlError('ER_TOO_MANY_TABLES', `Too many tables; MySQL can only use ${MAX_JOIN_TABLES} tables in a join`);
+      }
       const f = this.bindFrom(s.from, outer);
       plan = f.plan;
       scope = { columns: f.columns, parent: outer };
@@ -505,7 +508,10 @@ export class Binder {
     const types = columns.map((c) => c.type);
     const plan: LogicalPlan = { kind: 'join', type, left: a.plan, right: b.plan, condition, types };
     // Outer-joined columns become nullable.
-    const outCols = joinColumns.map((c, i) => (type === 'left' && i >= a.columns.length ? { ...c, nullable: true } : c));
+    const outCols = type === 'left' ? joinColumns.map((c, i) => (i >= a.columns.length ? { ...c, nullable: true } : c)) : joinColumns;
+    // Written order with no USING twins or ranks below: `*` lists the plan's order as it is.
+    // (The common case, and a join of many tables stays linear in its columns.)
+    if (!usingNames && !isRight && outCols.every((c) => c.rank === undefined && !c.usingDuplicate)) return { plan, columns: outCols };
     // What `*` lists, in order (ranks; the plan keeps its own column order so filters push down):
     // USING / NATURAL — the coalesced columns in the first table's order, then the first table's
     // other columns, then the second's (the hidden twins only by qualified name); otherwise the
@@ -878,6 +884,24 @@ export class Binder {
 }
 
 const AGG_PLACEHOLDER_BASE = -1000;
+
+/** MySQL's limit on the tables of one SELECT's FROM (ER_TOO_MANY_TABLES beyond it). */
+const MAX_JOIN_TABLES = 61;
+
+/**
+ * Table references of a FROM clause (each table and derived table counts once), counted up to
+ * `limit` + 1: a walk with its own stack, so no FROM is too deep to count.
+ */
+function countTables(from: A.TableRef, limit: number): number {
+  let count = 0;
+  const pending: A.TableRef[] = [from];
+  while (pending.length > 0 && count <= limit) {
+    const ref = pending.pop()!;
+    if (ref.kind === 'join') pending.push(ref.left, ref.right);
+    else count++;
+  }
+  return count;
+}
 
 type ExpandedItem =
   | { kind: 'bound'; bound: BoundExpr; name: string; alias?: string; source?: ScopeColumn }
