@@ -191,6 +191,8 @@ export class Binder {
     let scope: Scope;
     if (s.from) {
       if (countTables(s.from, MAX_JOIN_TABLES) > MAX_JOIN_TABLES) {
+        // MySQL opens the tables first: a missing one is reported before their number.
+        this.assertTablesExist(s.from);
         throw new SqlError('ER_TOO_MANY_TABLES', `Too many tables; MySQL can only use ${MAX_JOIN_TABLES} tables in a join`);
       }
       const f = this.bindFrom(s.from, outer);
@@ -411,8 +413,8 @@ export class Binder {
   }
 
   private findColumn(scope: Scope, c: { table?: string; name: string; db?: string }): ScopeColumn | undefined {
-    const hits = scope.columns.filter((col) => matches(col, c));
-    return hits.length === 1 ? hits[0] : undefined;
+    const hits = columnsNamed(scope.columns, c.name).filter((i) => matches(scope.columns[i]!, c));
+    return hits.length === 1 ? scope.columns[hits[0]!] : undefined;
   }
 
   // ───────────────────────────── FROM ─────────────────────────────
@@ -449,6 +451,22 @@ export class Binder {
         return this.bindJoin(ref, outer);
       default:
         return assertNever(ref, 'table reference');
+    }
+  }
+
+  /** ER_NO_SUCH_TABLE for the first table of a FROM (in written order) that does not exist. */
+  private assertTablesExist(from: A.TableRef): void {
+    const pending: A.TableRef[] = [from];
+    while (pending.length > 0) {
+      const ref = pending.pop()!;
+      if (ref.kind === 'join') pending.push(ref.right, ref.left);
+      else if (ref.kind === 'table') {
+        const db = ref.db ?? this.ctx.db;
+        if (db === null) throw new SqlError('ER_NO_DB', 'No database selected');
+        if (!this.ctx.virtualTable(db, ref.name) && !this.ctx.catalog.table(db, ref.name)) {
+          throw new SqlError('ER_NO_SUCH_TABLE', `Table '${db}.${ref.name}' doesn't exist`);
+        }
+      }
     }
   }
 
@@ -856,10 +874,7 @@ export class Binder {
   private resolveColumn(c: A.Expr & { kind: 'column' }, scope: Scope, clause: Clause): BoundExpr {
     let depth = 0;
     for (let s: Scope | null = scope; s; s = s.parent, depth++) {
-      const hits: number[] = [];
-      s.columns.forEach((col, i) => {
-        if (matches(col, c)) hits.push(i);
-      });
+      const hits = columnsNamed(s.columns, c.name).filter((i) => matches(s.columns[i]!, c));
       if (hits.length > 1) {
         throw new SqlError('ER_NON_UNIQ_FIELD', `Column '${c.table ? `${c.table}.` : ''}${c.name}' in ${clause} is ambiguous`);
       }
@@ -910,6 +925,26 @@ type ExpandedItem =
 /** Indices of the columns `*` shows, in the order it shows them. */
 function starOrder(columns: readonly ScopeColumn[]): number[] {
   return [...columns.keys()].filter((i) => !columns[i]!.usingDuplicate).sort((x, y) => (columns[x]!.rank ?? x) - (columns[y]!.rank ?? y));
+}
+
+/**
+ * Positions of the columns called `name` (any case): name resolution looks up each reference
+ * here instead of testing every column, which a FROM of 61 tables makes hundreds.
+ */
+const nameIndexes = new WeakMap<readonly ScopeColumn[], Map<string, number[]>>();
+function columnsNamed(columns: readonly ScopeColumn[], name: string): readonly number[] {
+  let index = nameIndexes.get(columns);
+  if (!index) {
+    index = new Map();
+    for (let i = 0; i < columns.length; i++) {
+      const key = columns[i]!.name.toLowerCase();
+      const list = index.get(key);
+      if (list) list.push(i);
+      else index.set(key, [i]);
+    }
+    nameIndexes.set(columns, index);
+  }
+  return index.get(name.toLowerCase()) ?? [];
 }
 
 function sameName(a: string, b: string): boolean {
