@@ -162,7 +162,7 @@ interface Relation {
 }
 
 /** A predicate over two or more relations, in the tree's output columns. */
-interface JoinPredicate {
+export interface JoinPredicate {
   readonly expr: BoundExpr;
   readonly rels: readonly number[];
   /** Fraction of the combined rows it keeps. */
@@ -244,12 +244,20 @@ function columnOwner(relations: readonly Relation[]): number[] {
 // ───────────────────────────── search ─────────────────────────────
 
 /**
- * Cost of a left-deep order: the rows of every intermediate result, plus the pairs a join with
- * no equality to hash on compares. (Scanning each relation once is the same for every order.)
+ * Cost of a left-deep order: the rows of every join's result, plus the pairs a join with no
+ * equality to hash on compares. (Scanning, building and probing with each relation once is the
+ * same for every order.)
  */
 interface Step {
+  /** The product of the relations' rows and the predicates' selectivities: the same for any order of the same relations. */
+  readonly product: number;
+  /** Estimated rows of the result so far (at least one). */
   readonly rows: number;
   readonly cost: number;
+}
+
+function firstStep(rows: number): Step {
+  return { product: rows, rows: Math.max(rows, 1), cost: 0 };
 }
 
 /** Relations reachable from `inside` by one predicate: predicates over r whose other relations are all inside. */
@@ -260,11 +268,11 @@ function completedBy(r: number, inside: (x: number) => boolean, preds: readonly 
 }
 
 function extend(prev: Step, rightRows: number, completed: readonly number[], preds: readonly JoinPredicate[], hashable: boolean): Step {
-  let rows = prev.rows * rightRows;
-  for (const i of completed) rows *= preds[i]!.selectivity;
-  rows = Math.max(rows, 1);
-  const work = hashable ? prev.rows : prev.rows * rightRows;
-  return { rows, cost: prev.cost + work + rows };
+  let product = prev.product * rightRows;
+  for (const i of completed) product *= preds[i]!.selectivity;
+  const rows = Math.max(product, 1);
+  const work = hashable ? 0 : prev.rows * rightRows;
+  return { product, rows, cost: prev.cost + work + rows };
 }
 
 function predicatesByRelation(n: number, preds: readonly JoinPredicate[]): number[][] {
@@ -288,7 +296,7 @@ export function dpOrder(rows: readonly number[], preds: readonly JoinPredicate[]
   const full = (1 << n) - 1;
   const byRel = predicatesByRelation(n, preds);
   const best: ({ step: Step; last: number; prev: number } | undefined)[] = new Array(full + 1);
-  for (let r = 0; r < n; r++) best[1 << r] = { step: { rows: rows[r]!, cost: 0 }, last: r, prev: 0 };
+  for (let r = 0; r < n; r++) best[1 << r] = { step: firstStep(rows[r]!), last: r, prev: 0 };
   for (let set = 1; set < full; set++) {
     const cur = best[set];
     if (!cur) continue;
@@ -336,7 +344,7 @@ export function greedyOrder(rows: readonly number[], preds: readonly JoinPredica
     const inSet = new Array<boolean>(n).fill(false);
     inSet[start] = true;
     const order = [start];
-    let step: Step = { rows: rows[start]!, cost: 0 };
+    let step = firstStep(rows[start]!);
     const inside = (x: number): boolean => inSet[x]!;
     while (order.length < n && step.cost < bestCost) {
       let pick = -1;
