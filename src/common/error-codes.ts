@@ -59,6 +59,8 @@ export const ErrorCodes = {
   ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT: { errno: 1582, sqlState: '42000' },
   ER_WRONG_PARAMETERS_TO_NATIVE_FCT: { errno: 1583, sqlState: '42000' },
   ER_WRONG_ARGUMENTS: { errno: 1210, sqlState: 'HY000' },
+  ER_REGEXP_ERROR: { errno: 1139, sqlState: '42000' },
+  ER_TOO_MANY_TABLES: { errno: 1116, sqlState: 'HY000' },
   ER_LOCK_WAIT_TIMEOUT: { errno: 1205, sqlState: 'HY000' },
   ER_LOCK_DEADLOCK: { errno: 1213, sqlState: '40001' },
   ER_UNKNOWN_SYSTEM_VARIABLE: { errno: 1193, sqlState: 'HY000' },

@@ -20,7 +20,8 @@ import { constVector, f64Vector, MIN_TYPED_ROWS, valueAt, valuesOf, valuesVector
 import { rowOf, selectRows, type Batch } from './batch.js';
 import { executionMemo, withOuterRow, type ExecContext } from './context.js';
 import { lookupFunction } from './functions/registry.js';
-import { likeMatch, likeToRegExp } from './functions/string.js';
+import { compileLike, likeMatches } from './functions/like.js';
+import { compileRegexp, regexpMatches } from './functions/regexp.js';
 import { instantiate } from './instantiate.js';
 
 /** One value per row of the batch. The returned vector is read-only for the caller. */
@@ -889,8 +890,33 @@ function isBinary(t: SqlType): boolean {
   return t.kind === 'string' && t.binary;
 }
 
-function latin1(v: Uint8Array): string {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1');
+/** A value as LIKE / REGEXP read it: text, or for a binary comparison its bytes as latin1 units. */
+function matchText(v: Value, t: SqlType, binary: boolean): string {
+  if (v instanceof Uint8Array) return binary ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1') : toStringValue(v, t)!;
+  const s = typeof v === 'string' ? v : toStringValue(v, t)!;
+  return binary && !isAsciiText(s) ? Buffer.from(s, 'utf8').toString('latin1') : s;
+}
+
+function isAsciiText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * Compiles patterns once per distinct pattern text (a constant pattern once per plan; a pattern
+ * read from a column once per value, up to `limit` kept). Compiling is a pure function.
+ */
+function patternCache<P>(compile: (text: string) => P, limit = 256): (text: string) => P {
+  const compiled = new Map<string, P>();
+  return (text) => {
+    let p = compiled.get(text);
+    if (p === undefined) {
+      p = compile(text);
+      if (compiled.size >= limit) compiled.clear();
+      compiled.set(text, p);
+    }
+    return p;
+  };
 }
 
 function buildLike(e: Extract<BoundExpr, { kind: 'like' }>): Node {
@@ -902,17 +928,7 @@ function buildLike(e: Extract<BoundExpr, { kind: 'like' }>): Node {
   const escape = e.escape;
   const yes = e.not ? 0 : 1;
   const no = 1 - yes;
-  const text = (v: Value, t: SqlType): string => (binary && v instanceof Uint8Array ? latin1(v) : typeof v === 'string' ? v : toStringValue(v, t)!);
-  const compiled = new Map<string, RegExp>(); // pattern text → RegExp: a pure function, safe to share
-  const regexFor = (pat: string): RegExp => {
-    let re = compiled.get(pat);
-    if (!re) {
-      re = likeToRegExp(pat, escape, binary);
-      if (compiled.size > 256) compiled.clear();
-      compiled.set(pat, re);
-    }
-    return re;
-  };
+  const patternFor = patternCache((text) => compileLike(text, escape, binary));
   return {
     scalar: null,
     safe: a.safe && p.safe,
@@ -922,7 +938,7 @@ function buildLike(e: Extract<BoundExpr, { kind: 'like' }>): Node {
       const out: Value[] = new Array(n);
       const constPat = p.scalar ? p.scalar(ctx) : undefined;
       if (constPat === null) return constVector(null);
-      const fixed = constPat === undefined ? null : regexFor(text(constPat, pt));
+      const fixed = constPat === undefined ? null : patternFor(matchText(constPat, pt, binary));
       const ps = fixed ? null : vals(p, b, ctx);
       for (let i = 0; i < n; i++) {
         const x = xs[i]!;
@@ -931,7 +947,7 @@ function buildLike(e: Extract<BoundExpr, { kind: 'like' }>): Node {
           out[i] = null;
           continue;
         }
-        out[i] = likeMatch(text(x, at), fixed ?? regexFor(text(pv, pt))) ? yes : no;
+        out[i] = likeMatches(fixed ?? patternFor(matchText(pv, pt, binary)), matchText(x, at, binary)) ? yes : no;
       }
       return valuesVector(out);
     },
@@ -946,33 +962,22 @@ function buildRegexp(e: Extract<BoundExpr, { kind: 'regexp' }>): Node {
   const binary = isBinary(at) || isBinary(pt);
   const yes = e.not ? 0 : 1;
   const no = 1 - yes;
-  const compiled = new Map<string, RegExp>();
-  const regexFor = (pat: string): RegExp => {
-    let re = compiled.get(pat);
-    if (!re) {
-      try {
-        re = new RegExp(pat, binary ? 's' : 'is');
-      } catch {
-        throw new SqlError('ER_WRONG_ARGUMENTS', `Illegal argument to a regular expression: '${pat}'`);
-      }
-      if (compiled.size > 256) compiled.clear();
-      compiled.set(pat, re);
-    }
-    return re;
-  };
-  const text = (v: Value, t: SqlType): string => (typeof v === 'string' ? v : toStringValue(v, t)!);
+  const patternFor = patternCache((text) => compileRegexp(text, !binary));
   return {
     scalar: null,
     safe: false,
     vec: (b, ctx) => {
       const n = b.length;
       const xs = vals(a, b, ctx);
-      const ps = vals(p, b, ctx);
+      const constPat = p.scalar ? p.scalar(ctx) : undefined;
+      if (constPat === null) return constVector(null);
+      const fixed = constPat === undefined ? null : patternFor(matchText(constPat, pt, binary));
+      const ps = fixed ? null : vals(p, b, ctx);
       const out: Value[] = new Array(n);
       for (let i = 0; i < n; i++) {
         const x = xs[i]!;
-        const pv = ps[i]!;
-        out[i] = x === null || pv === null ? null : regexFor(text(pv, pt)).test(text(x, at)) ? yes : no;
+        const pv = ps ? ps[i]! : constPat!;
+        out[i] = x === null || pv === null ? null : regexpMatches(fixed ?? patternFor(matchText(pv, pt, binary)), matchText(x, at, binary)) ? yes : no;
       }
       return valuesVector(out);
     },

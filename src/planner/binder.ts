@@ -191,6 +191,11 @@ export class Binder {
     let plan: LogicalPlan;
     let scope: Scope;
     if (s.from) {
+      if (countTables(s.from, MAX_JOIN_TABLES) > MAX_JOIN_TABLES) {
+        // MySQL opens the tables first: a missing one is reported before their number.
+        this.assertTablesExist(s.from);
+        throw new SqlError('ER_TOO_MANY_TABLES', `Too many tables; MySQL can only use ${MAX_JOIN_TABLES} tables in a join`);
+      }
       const f = this.bindFrom(s.from, outer);
       plan = f.plan;
       scope = { columns: f.columns, parent: outer };
@@ -409,8 +414,8 @@ export class Binder {
   }
 
   private findColumn(scope: Scope, c: { table?: string; name: string; db?: string }): ScopeColumn | undefined {
-    const hits = scope.columns.filter((col) => matches(col, c));
-    return hits.length === 1 ? hits[0] : undefined;
+    const hits = columnsNamed(scope.columns, c.name).filter((i) => matches(scope.columns[i]!, c));
+    return hits.length === 1 ? scope.columns[hits[0]!] : undefined;
   }
 
   // ───────────────────────────── FROM ─────────────────────────────
@@ -447,6 +452,22 @@ export class Binder {
         return this.bindJoin(ref, outer);
       default:
         return assertNever(ref, 'table reference');
+    }
+  }
+
+  /** ER_NO_SUCH_TABLE for the first table of a FROM (in written order) that does not exist. */
+  private assertTablesExist(from: A.TableRef): void {
+    const pending: A.TableRef[] = [from];
+    while (pending.length > 0) {
+      const ref = pending.pop()!;
+      if (ref.kind === 'join') pending.push(ref.right, ref.left);
+      else if (ref.kind === 'table') {
+        const db = ref.db ?? this.ctx.db;
+        if (db === null) throw new SqlError('ER_NO_DB', 'No database selected');
+        if (!this.ctx.virtualTable(db, ref.name) && !this.ctx.catalog.table(db, ref.name)) {
+          throw new SqlError('ER_NO_SUCH_TABLE', `Table '${db}.${ref.name}' doesn't exist`);
+        }
+      }
     }
   }
 
@@ -506,7 +527,10 @@ export class Binder {
     const types = columns.map((c) => c.type);
     const plan: LogicalPlan = { kind: 'join', type, left: a.plan, right: b.plan, condition, types };
     // Outer-joined columns become nullable.
-    const outCols = joinColumns.map((c, i) => (type === 'left' && i >= a.columns.length ? { ...c, nullable: true } : c));
+    const outCols = type === 'left' ? joinColumns.map((c, i) => (i >= a.columns.length ? { ...c, nullable: true } : c)) : joinColumns;
+    // Written order with no USING twins or ranks below: `*` lists the plan's order as it is.
+    // (The common case, and a join of many tables stays linear in its columns.)
+    if (!usingNames && !isRight && outCols.every((c) => c.rank === undefined && !c.usingDuplicate)) return { plan, columns: outCols };
     // What `*` lists, in order (ranks; the plan keeps its own column order so filters push down):
     // USING / NATURAL — the coalesced columns in the first table's order, then the first table's
     // other columns, then the second's (the hidden twins only by qualified name); otherwise the
@@ -641,7 +665,10 @@ export class Binder {
         if (e.escape) {
           if (e.escape.kind !== 'literal' || e.escape.value.type !== 'string') throw new SqlError('ER_WRONG_ARGUMENTS', 'Incorrect arguments to ESCAPE');
           if (e.escape.slot >= 0) this.ctx.baked.add(e.escape.slot);
-          escape = e.escape.value.value;
+          // One character; an empty ESCAPE '' keeps the backslash (MySQL without NO_BACKSLASH_ESCAPES).
+          const chars = Array.from(e.escape.value.value);
+          if (chars.length > 1) throw new SqlError('ER_WRONG_ARGUMENTS', 'Incorrect arguments to ESCAPE');
+          escape = chars[0] ?? '\\';
         }
         const binary = (arg.type.kind === 'string' && arg.type.binary) || (pattern.type.kind === 'string' && pattern.type.binary);
         return { kind: 'like', arg, pattern, escape, binary, not: e.not, type: BOOL_RESULT };
@@ -854,10 +881,7 @@ export class Binder {
   private resolveColumn(c: A.Expr & { kind: 'column' }, scope: Scope, clause: Clause): BoundExpr {
     let depth = 0;
     for (let s: Scope | null = scope; s; s = s.parent, depth++) {
-      const hits: number[] = [];
-      s.columns.forEach((col, i) => {
-        if (matches(col, c)) hits.push(i);
-      });
+      const hits = columnsNamed(s.columns, c.name).filter((i) => matches(s.columns[i]!, c));
       if (hits.length > 1) {
         throw new SqlError('ER_NON_UNIQ_FIELD', `Column '${c.table ? `${c.table}.` : ''}${c.name}' in ${clause} is ambiguous`);
       }
@@ -883,6 +907,24 @@ export class Binder {
 
 const AGG_PLACEHOLDER_BASE = -1000;
 
+/** MySQL's limit on the tables of one SELECT's FROM (ER_TOO_MANY_TABLES beyond it). */
+const MAX_JOIN_TABLES = 61;
+
+/**
+ * Table references of a FROM clause (each table and derived table counts once), counted up to
+ * `limit` + 1: a walk with its own stack, so no FROM is too deep to count.
+ */
+function countTables(from: A.TableRef, limit: number): number {
+  let count = 0;
+  const pending: A.TableRef[] = [from];
+  while (pending.length > 0 && count <= limit) {
+    const ref = pending.pop()!;
+    if (ref.kind === 'join') pending.push(ref.left, ref.right);
+    else count++;
+  }
+  return count;
+}
+
 type ExpandedItem =
   | { kind: 'bound'; bound: BoundExpr; name: string; alias?: string; source?: ScopeColumn }
   | { kind: 'expr'; expr: A.Expr; name: string; alias?: string; source?: ScopeColumn };
@@ -890,6 +932,26 @@ type ExpandedItem =
 /** Indices of the columns `*` shows, in the order it shows them. */
 function starOrder(columns: readonly ScopeColumn[]): number[] {
   return [...columns.keys()].filter((i) => !columns[i]!.usingDuplicate).sort((x, y) => (columns[x]!.rank ?? x) - (columns[y]!.rank ?? y));
+}
+
+/**
+ * Positions of the columns called `name` (any case): name resolution looks up each reference
+ * here instead of testing every column, which a FROM of 61 tables makes hundreds.
+ */
+const nameIndexes = new WeakMap<readonly ScopeColumn[], Map<string, number[]>>();
+function columnsNamed(columns: readonly ScopeColumn[], name: string): readonly number[] {
+  let index = nameIndexes.get(columns);
+  if (!index) {
+    index = new Map();
+    for (let i = 0; i < columns.length; i++) {
+      const key = columns[i]!.name.toLowerCase();
+      const list = index.get(key);
+      if (list) list.push(i);
+      else index.set(key, [i]);
+    }
+    nameIndexes.set(columns, index);
+  }
+  return index.get(name.toLowerCase()) ?? [];
 }
 
 function sameName(a: string, b: string): boolean {

@@ -8,6 +8,8 @@ import type { LogicalPlan } from './logical.js';
 import { mapChildren } from './binder.js';
 import { compareKind, BIGINT } from './typing.js';
 import { pruneColumns } from './prune-columns.js';
+import { orderJoins } from './join-order.js';
+import { andOf, conjuncts, hasSubquery, isRunConstant, remapColumns, shiftColumns } from './plan-exprs.js';
 
 /**
  * Logical → physical, deciding what runs where. A chain of filters and projections over one
@@ -16,7 +18,7 @@ import { pruneColumns } from './prune-columns.js';
  * pushed as well. Joins run on the aggregator over gathered inputs for now.
  */
 export function distribute(plan: LogicalPlan): PhysicalPlan {
-  return pruneColumns(new Distributor().plan(plan));
+  return pruneColumns(new Distributor().plan(orderJoins(plan)));
 }
 
 class Distributor {
@@ -34,6 +36,12 @@ class Distributor {
         return this.filterOver(p);
       }
       case 'project': {
+        // A projection over one that only picks columns (join_order's restored column order):
+        // one projection. Not with a subquery above, which reads its input row by position.
+        if (p.input.kind === 'project' && p.input.exprs.every((e) => e.kind === 'column') && !p.exprs.some(hasSubquery)) {
+          const picks = p.input.exprs as readonly (BoundExpr & { kind: 'column' })[];
+          return this.plan({ ...p, input: p.input.input, exprs: p.exprs.map((e) => remapColumns(e, (i) => picks[i]!.index)) });
+        }
         const chain = this.leafChain(p);
         if (chain) return this.gather(chain.table, chain.fragment, chain.filter);
         return { kind: 'project', input: this.plan(p.input), exprs: p.exprs.map((e) => this.expr(e)), types: p.types };
@@ -130,23 +138,24 @@ class Distributor {
     const rightKeys: BoundExpr[] = [];
     const residual: BoundExpr[] = [];
     for (const c of p.condition ? conjuncts(p.condition) : []) {
+      // An equality of one side with the other is a hash key when hashing agrees with SQL `=`.
       if (c.kind === 'compare' && c.op === '=') {
         const ls = sideOf(c.left, leftWidth);
         const rs = sideOf(c.right, leftWidth);
-        if (ls === 'left' && rs === 'right') {
-          leftKeys.push(this.expr(c.left));
-          rightKeys.push(this.expr(shiftColumns(c.right, -leftWidth)));
-          continue;
-        }
-        if (ls === 'right' && rs === 'left') {
-          leftKeys.push(this.expr(c.right));
-          rightKeys.push(this.expr(shiftColumns(c.left, -leftWidth)));
-          continue;
+        const pair = ls === 'left' && rs === 'right' ? [c.left, c.right] : ls === 'right' && rs === 'left' ? [c.right, c.left] : null;
+        if (pair) {
+          const l = this.expr(pair[0]!);
+          const r = this.expr(shiftColumns(pair[1]!, -leftWidth));
+          if (keysComparable([l], [r])) {
+            leftKeys.push(l);
+            rightKeys.push(r);
+            continue;
+          }
         }
       }
       residual.push(this.expr(c));
     }
-    if (leftKeys.length > 0 && keysComparable(leftKeys, rightKeys)) {
+    if (leftKeys.length > 0) {
       return { kind: 'hashJoin', type: p.type, left, right, leftKeys, rightKeys, residual: residual.length ? andOf(residual) : null, types: p.types };
     }
     return { kind: 'nestedLoopJoin', type: p.type, left, right, condition: p.condition ? this.expr(p.condition) : null, types: p.types };
@@ -229,24 +238,6 @@ export function leafSafe(e: BoundExpr): boolean {
   return ok;
 }
 
-function hasSubquery(e: BoundExpr): boolean {
-  if (e.kind === 'subquery' || e.kind === 'inSubquery') return true;
-  let found = false;
-  mapChildren(e, (c) => {
-    if (!found && hasSubquery(c)) found = true;
-    return c;
-  });
-  return found;
-}
-
-export function conjuncts(e: BoundExpr): BoundExpr[] {
-  return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
-}
-
-function andOf(es: readonly BoundExpr[]): BoundExpr {
-  return es.length === 1 ? es[0]! : { kind: 'and', args: es, type: es[0]!.type };
-}
-
 /** Which join input an expression reads: 'left', 'right', 'both', or 'none'. */
 function sideOf(e: BoundExpr, leftWidth: number): 'left' | 'right' | 'both' | 'none' {
   let left = false;
@@ -269,43 +260,12 @@ function sideOf(e: BoundExpr, leftWidth: number): 'left' | 'right' | 'both' | 'n
   return left && right ? 'both' : left ? 'left' : right ? 'right' : 'none';
 }
 
-function shiftColumns(e: BoundExpr, by: number): BoundExpr {
-  if (e.kind === 'column') return { ...e, index: e.index + by };
-  return mapChildren(e, (c) => shiftColumns(c, by));
-}
-
 function keysComparable(l: readonly BoundExpr[], r: readonly BoundExpr[]): boolean {
   // Hash equality must agree with SQL equality: only join on keys of the same comparison class.
   return l.every((x, i) => {
     const k = compareKind(x.type, r[i]!.type);
     return k === compareKind(x.type, x.type) && k === compareKind(r[i]!.type, r[i]!.type);
   });
-}
-
-/** Constant-per-execution expressions: usable as index keys and routing values. */
-function isRunConstant(e: BoundExpr): boolean {
-  switch (e.kind) {
-    case 'const':
-    case 'slot':
-    case 'param':
-    case 'session':
-      return true;
-    case 'column':
-    case 'outer':
-    case 'subquery':
-    case 'inSubquery':
-      return false;
-    case 'func':
-      return !['RAND', 'UUID', 'SLEEP'].includes(e.name) && e.args.every(isRunConstant);
-    default: {
-      let ok = true;
-      mapChildren(e, (c) => {
-        if (ok && !isRunConstant(c)) ok = false;
-        return c;
-      });
-      return ok;
-    }
-  }
 }
 
 /** Equality and range facts of a filter about single columns, usable for index access. */

@@ -1,6 +1,5 @@
 import { describe, it, expect } from 'vitest';
 import { call, dec, text } from './test-util.js';
-import { likeMatch, likeToRegExp } from './string.js';
 
 describe('string functions (expected values from MariaDB 10.11)', () => {
   it('CONCAT family', () => {
@@ -93,22 +92,5 @@ describe('string functions (expected values from MariaDB 10.11)', () => {
     expect(text('FORMAT', dec('0.5'), 0)).toBe('1');
     expect(text('FORMAT', dec('-1234.5'), 0)).toBe('-1,235');
     expect(text('FORMAT', 1234.5678, 2)).toBe('1,234.57');
-  });
-
-  it('LIKE helper', () => {
-    const re = likeToRegExp('a%b_');
-    expect(likeMatch('AxxBc', re)).toBe(true);
-    expect(likeMatch('ab', re)).toBe(false);
-    expect(likeMatch('a b', likeToRegExp('a b'))).toBe(true);
-    expect(likeMatch('a ', likeToRegExp('a'))).toBe(false);
-    expect(likeMatch('50%', likeToRegExp('50\\%'))).toBe(true);
-    expect(likeMatch('500', likeToRegExp('50\\%'))).toBe(false);
-    expect(likeMatch('a_c', likeToRegExp('a|_c', '|'))).toBe(true);
-    expect(likeMatch('café', likeToRegExp('CAFE'))).toBe(true);
-    expect(likeMatch('x.y', likeToRegExp('x.y'))).toBe(true);
-    expect(likeMatch('a-b/(c)[d]{e}+?^$|', likeToRegExp('a-b/(c)[d]{e}+?^$|'))).toBe(true);
-    expect(likeMatch('xzy', likeToRegExp('x.y'))).toBe(false);
-    expect(likeMatch('a\nb', likeToRegExp('a%b'))).toBe(true);
-    expect(likeMatch('ABC', likeToRegExp('abc', '\\', true))).toBe(false);
   });
 });

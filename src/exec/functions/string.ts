@@ -138,42 +138,12 @@ function trimTrailing(s: string, rem: string): string {
   return s.slice(0, end);
 }
 
-/**
- * LIKE pattern → RegExp with MySQL semantics: % any run, _ one character, `escape`
- * (default backslash) makes the next character literal. Case-insensitive unless binary.
- * For full accent-insensitivity under the default collation, test the RegExp against
- * foldForLike(value): the pattern's literals are folded the same way.
- */
-export function likeToRegExp(pattern: string, escape = '\\', binary = false): RegExp {
-  let re = '^';
-  const chars = Array.from(pattern);
-  for (let i = 0; i < chars.length; i++) {
-    let c = chars[i]!;
-    if (c === escape && escape !== '' && i + 1 < chars.length) {
-      c = chars[++i]!;
-      re += escapeRe(binary ? c : foldForLike(c));
-    } else if (c === '%') re += '[\\s\\S]*';
-    else if (c === '_') re += '[\\s\\S]';
-    else re += escapeRe(binary ? c : foldForLike(c));
-  }
-  return new RegExp(re + '$', binary ? 'su' : 'isu');
-}
-
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'); // '-' needs no escape outside a class (and may not have one under /u)
-}
-
 /** Folds a string for LIKE under the default collation: per character weights, no space trimming. */
 export function foldForLike(s: string): string {
   if (isAscii(s)) return s.toUpperCase();
   let r = '';
   for (const ch of s) r += ch === ' ' ? ' ' : collationKey(ch) || ch;
   return r;
-}
-
-/** Evaluates `value LIKE pattern` (NULLs are the caller's). */
-export function likeMatch(value: string, re: RegExp): boolean {
-  return re.test(re.flags.includes('i') ? foldForLike(value) : value);
 }
 
 function sumLen(types: readonly SqlType[]): number {
