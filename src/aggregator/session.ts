@@ -150,7 +150,12 @@ export class Session implements ServerSession {
   }
 
   async prepare(sql: string): Promise<PreparedInfo> {
-    const parsed = parseOne(sql);
+    let parsed: A.ParsedStatement;
+    try {
+      parsed = parseOne(sql);
+    } catch (e) {
+      throw toSqlError(e, this.engine);
+    }
     const st = parsed.statement;
     const preparable = ['select', 'union', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'set', 'use', 'describe'].includes(st.kind) || st.kind.startsWith('show') || isDdl(st);
     if (!preparable) throw new SqlError('ER_UNSUPPORTED_PS', 'This command is not supported in the prepared statement protocol yet');
@@ -173,7 +178,11 @@ export class Session implements ServerSession {
     const p = this.prepared.get(statementId);
     if (!p) throw new SqlError('ER_UNKNOWN_STMT_HANDLER', `Unknown prepared statement handler (${statementId}) given to mysqld_stmt_execute`);
     if (params.length !== p.paramCount) throw new SqlError('ER_WRONG_ARGUMENTS', 'Incorrect arguments to mysqld_stmt_execute');
-    return this.runStatement(p.parsed, convertParams(params));
+    try {
+      return await this.runStatement(p.parsed, convertParams(params));
+    } catch (e) {
+      throw toSqlError(e, this.engine);
+    }
   }
 
   closeStatement(statementId: number): void {
@@ -724,9 +733,30 @@ function decimalOf(text: string): Decimal | null {
 
 export function toSqlError(e: unknown, engine: Engine): SqlError {
   if (isSqlError(e)) return e;
+  if (isStackOverflow(e)) {
+    // A statement nested deeper than the checks in the parser foresaw (sql/parser.ts MAX_*).
+    engine.log.warn('a statement ran out of stack; answered 1436');
+    return stackOverrun();
+  }
   engine.log.error({ err: e }, 'internal error while running a statement');
+  return new SqlError('ER_INTERNAL_ERROR', `Internal error: ${clientText(e)}. This is a bug in Tessera; the server log has the details.`);
+}
+
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+function stackOverrun(): SqlError {
+  return new SqlError('ER_STACK_OVERRUN_NEED_MORE', 'Thread stack overrun: the statement is nested too deeply to evaluate. Simplify its expressions or subqueries');
+}
+
+/** What an internal error may tell the client: its first line, short, without plans or values. */
+function clientText(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return new SqlError('ER_INTERNAL_ERROR', `Internal error: ${msg}. This is a bug in Tessera; the server log has the details.`);
+  const line = msg.split('\n', 1)[0]!;
+  const cut = line.search(/[{[]/);
+  const text = cut >= 0 ? line.slice(0, cut).trimEnd() : line;
+  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 
 export { ClientFlags };

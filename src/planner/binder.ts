@@ -1178,8 +1178,15 @@ function castUnionInputs(plan: LogicalPlan, types: readonly SqlType[]): LogicalP
   }
 }
 
-/** A short text of an AST expression for messages (BIGINT overflow names the expression). */
-function exprText(e: A.Expr): string {
+/**
+ * A short text of an AST expression for messages (BIGINT overflow names the expression), cut
+ * short ('…') past about EXPR_TEXT_MAX characters: every arithmetic node computes its text, so a
+ * long chain must not cost the square of its length.
+ */
+const EXPR_TEXT_MAX = 200;
+
+function exprText(e: A.Expr, budget = EXPR_TEXT_MAX): string {
+  if (budget <= 0) return '…';
   switch (e.kind) {
     case 'column':
       return `\`${e.table ? `${e.table}\`.\`` : ''}${e.name}\``;
@@ -1194,10 +1201,13 @@ function exprText(e: A.Expr): string {
         default:
           return '?';
       }
-    case 'binary':
-      return `(${exprText(e.left)} ${e.op.toLowerCase()} ${exprText(e.right)})`;
+    case 'binary': {
+      // Halving the budget per level bounds the work by the text, not by the chain.
+      const left = exprText(e.left, budget >> 1);
+      return `(${left} ${e.op.toLowerCase()} ${exprText(e.right, (budget - left.length) >> 1)})`;
+    }
     case 'unary':
-      return `-${exprText(e.operand)}`;
+      return `-${exprText(e.operand, budget >> 1)}`;
     default:
       return e.kind;
   }
