@@ -4,6 +4,7 @@ import type { Value } from '../common/value.js';
 import type { BoundExpr, CompareKind } from '../common/ir/expr.js';
 import type { AggFunc, AggSpec, SortKey } from '../common/ir/physical.js';
 import { SqlError } from '../common/errors.js';
+import { Decimal } from '../common/decimal.js';
 import { assertNever } from '../common/assert.js';
 import type { CatalogView, TableDef } from '../cluster/catalog.js';
 import type { LogicalPlan, OutputColumn } from './logical.js';
@@ -586,6 +587,11 @@ export class Binder {
         switch (e.op) {
           case '-':
             if (arg.kind === 'const' && typeof arg.value === 'number' && arg.value === 0) return arg;
+            // -18446744073709551615 is a DECIMAL literal, -9223372036854775808 still a BIGINT (MySQL).
+            if (arg.kind === 'const' && typeof arg.value === 'bigint' && arg.type.kind === 'int' && arg.type.unsigned) {
+              const v = -arg.value;
+              return v >= -(1n << 63n) ? { kind: 'const', value: v, type: BIGINT } : { kind: 'const', value: new Decimal(v, 0), type: { kind: 'decimal', precision: 20, scale: 0 } };
+            }
             return { kind: 'neg', arg, type: negType(arg.type) };
           case '+':
             return arg;
@@ -800,10 +806,15 @@ export class Binder {
     // The result type depends on constant arguments (ROUND's digits, DATE_ADD's unit): bake them.
     const consts = e.args.map((a, i) => {
       if (a.kind === 'timeUnit') return a.unit;
-      if (a.kind !== 'literal') return undefined;
-      if (a.slot >= 0) this.ctx.baked.add(a.slot);
+      // A negated number is a constant too (ROUND(x, -2) has no decimals).
+      const negated = a.kind === 'unary' && a.op === '-' && a.operand.kind === 'literal';
+      const lit = negated ? (a.operand as A.Expr & { kind: 'literal' }) : a.kind === 'literal' ? a : undefined;
+      if (lit === undefined) return undefined;
+      if (lit.slot >= 0) this.ctx.baked.add(lit.slot);
       const b = args[i]!;
-      return b.kind === 'const' ? b.value : literalValue(a.value);
+      if (b.kind === 'const') return b.value;
+      const v = literalValue(lit.value);
+      return negated ? negatedConstant(v) : v;
     });
     return { kind: 'func', name, args, type: fn.constReturnType(types, consts) };
   }
@@ -921,6 +932,14 @@ function defaultName(it: A.SelectItem & { kind: 'expr' }): string {
   if (it.expr.kind === 'column') return it.expr.name;
   if (it.expr.kind === 'literal' && it.expr.value.type === 'string') return it.expr.value.value;
   return it.text;
+}
+
+/** The value of -v for a numeric literal's value (for result types only: undefined when not a number). */
+function negatedConstant(v: Value): Value | undefined {
+  if (typeof v === 'number') return -v;
+  if (typeof v === 'bigint') return -v;
+  if (v instanceof Decimal) return v.neg();
+  return undefined;
 }
 
 function negType(t: SqlType): SqlType {
