@@ -1,5 +1,6 @@
 import type * as A from '../sql/ast.js';
 import type { Value } from '../common/value.js';
+import type { SqlType } from '../common/types.js';
 import { SqlError } from '../common/errors.js';
 import { assertNever } from '../common/assert.js';
 import { evalConst, collectRows } from '../exec/index.js';
@@ -13,6 +14,7 @@ import * as show from './admin/show.js';
 import type { Rowset } from './admin/show.js';
 import type { StatementResult } from './mysql/session-api.js';
 import { ok, rowsetResult, type Params, type Session } from './session.js';
+import { evaluateOnAggregator, hasSubquery } from './dml-subqueries.js';
 
 /** SET, SHOW, DESCRIBE, KILL, EXPLAIN and the statements MySQL clients send in passing. */
 export async function runAdmin(session: Session, ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
@@ -28,18 +30,25 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
 
   switch (st.kind) {
     case 'set': {
+      // MySQL evaluates every right-hand side before it assigns any variable: in
+      // SET @a = @a + 1, @b = @a the second reads the old @a.
+      const values: { value: Value | typeof SET_DEFAULT; type: SqlType }[] = [];
+      for (const a of st.assignments) {
+        if (a.kind !== 'variable') continue;
+        const isDefault = a.scope !== 'user' && a.value.kind === 'literal' && a.value.value.type === 'string' && a.value.slot < 0 && a.value.value.value.toUpperCase() === 'DEFAULT';
+        if (isDefault) values.push({ value: SET_DEFAULT, type: varchar(7) });
+        else if (a.scope !== 'user' && a.value.kind === 'column' && a.value.table === undefined) values.push({ value: a.value.name, type: varchar(64) }); // SET x = ON: a bare word
+        else values.push(await evaluate(session, ps, params, a.value));
+      }
+      let next = 0;
       for (const a of st.assignments) {
         switch (a.kind) {
           case 'variable': {
+            const { value, type } = values[next++]!;
             if (a.scope === 'user') {
-              const ctx = session.bindContext(ps, params.types);
-              const bound = new Binder(ctx).bindExpr(a.value, { columns: [], parent: null }, 'field list');
-              const v = evalConst(bound, session.execContext(session.execInputs(ps, params, []), () => []));
-              session.userVars.set(a.name.toLowerCase(), { value: v, type: bound.type });
+              session.userVars.set(a.name.toLowerCase(), { value: value as Value, type });
               break;
             }
-            const isDefault = a.value.kind === 'literal' && a.value.value.type === 'string' && a.value.slot < 0 && a.value.value.value.toUpperCase() === 'DEFAULT';
-            const value = isDefault ? SET_DEFAULT : setValue(a.value, evalExpr);
             const warnings = session.vars.set(a.name, a.scope, value);
             for (const w of warnings) session.warn(w.code, w.message, w.level);
             break;
@@ -163,10 +172,11 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
   }
 }
 
-/** SET x = ON / OFF / a bare word is a string; anything else is evaluated. */
-function setValue(e: A.Expr, evalExpr: (e: A.Expr) => Value): Value {
-  if (e.kind === 'column' && e.table === undefined) return e.name;
-  return evalExpr(e);
+/** The value of a SET right-hand side, with its type; subqueries run first (dml-subqueries.ts). */
+async function evaluate(session: Session, ps: A.ParsedStatement, params: Params, e: A.Expr): Promise<{ value: Value; type: SqlType }> {
+  const bound = new Binder(session.bindContext(ps, params.types)).bindExpr(e, { columns: [], parent: null }, 'field list');
+  if (hasSubquery(bound)) return { value: (await evaluateOnAggregator(session, ps, params, [bound]))[0]!, type: bound.type };
+  return { value: evalConst(bound, session.execContext(session.execInputs(ps, params, []), () => [])), type: bound.type };
 }
 
 /** SHOW … WHERE: the rowset's columns are in scope by name. */

@@ -14,8 +14,10 @@ import { batchRows, type ExecContext } from '../exec/index.js';
 import { lookupFunction } from '../exec/functions/registry.js';
 import { Binder, type BindContext } from '../planner/binder.js';
 import { distribute } from '../planner/distribute.js';
+import { sessionNamesOf } from '../planner/session-names.js';
 import { literalValue } from '../planner/literals.js';
 import type { OutputColumn } from '../planner/logical.js';
+import type { LogicalPlan } from '../planner/logical.js';
 import { varchar, BIGINT, UBIGINT, DOUBLE } from '../planner/typing.js';
 import { SystemVariables } from './admin/variables.js';
 import type { Diagnostic, ProcessInfo, Rowset } from './admin/show.js';
@@ -70,8 +72,13 @@ export class Session implements ServerSession {
   /** Savepoint names of the open transaction, oldest first. */
   private readonly savepoints: string[] = [];
   lastInsertId: number | bigint = 0;
+  /**
+   * The value LAST_INSERT_ID(expr) set during the running statement (null: it was not called);
+   * an INSERT that generates no id, and an UPDATE, report it as their insert id.
+   */
+  insertIdArg: number | bigint | null = null;
   rowCount: number | bigint = -1;
-  foundRows = 0;
+  foundRows: number | bigint = 0;
   warnings: Diagnostic[] = [];
   private readonly prepared = new Map<number, Prepared>();
   private nextStmtId = 1;
@@ -305,8 +312,20 @@ export class Session implements ServerSession {
     this.stateSince = Date.now();
     const keepWarnings = st.kind === 'showWarnings';
     if (!keepWarnings) this.warnings = [];
+    this.insertIdArg = null;
     try {
-      return await this.dispatch(ps, params);
+      const result = await this.dispatch(ps, params);
+      // ROW_COUNT(): the affected rows of the statement before, -1 after one that returned rows
+      // (FOUND_ROWS() then counts them; a SELECT sets it itself, see runQuery).
+      if (result.kind === 'ok') this.rowCount = result.affectedRows;
+      else {
+        this.rowCount = -1;
+        if (st.kind !== 'select' && st.kind !== 'union') this.foundRows = result.rows.length;
+      }
+      return result;
+    } catch (e) {
+      this.rowCount = -1;
+      throw e;
     } finally {
       // Outside a transaction a statement's metadata locks end with it (see metadata-locks.ts).
       if (this.txnId === null) this.engine.mdl.release(this);
@@ -472,13 +491,39 @@ export class Session implements ServerSession {
   private async runQuery(ps: A.ParsedStatement, params: Params, lockRows = false): Promise<StatementResult> {
     const qp = this.planQuery(ps, params.types);
     const rows = await this.executePlan(qp, ps, params, lockRows);
-    this.foundRows = rows.length;
+    const q = ps.statement as A.Query;
+    this.foundRows = calcFoundRows(q) && q.limit !== undefined ? await this.countWithoutLimit(ps, params) : rows.length;
     return {
       kind: 'rows',
       columns: qp.columns,
       rows: rows.map((r) => r.map((v, i) => formatForClient(v, qp.columns[i]!.type) as ResultValue)),
       warnings: this.warnings.length,
     };
+  }
+
+  /**
+   * SELECT SQL_CALC_FOUND_ROWS … LIMIT n: FOUND_ROWS() is the number of rows without the LIMIT
+   * (of the whole UNION when the first SELECT asks). The query runs again as a COUNT(*) over
+   * itself without its outer ORDER BY and LIMIT; the plan is cached under its own key.
+   */
+  private async countWithoutLimit(ps: A.ParsedStatement, params: Params): Promise<number | bigint> {
+    const { limit: _limit, orderBy: _orderBy, ...unlimited } = ps.statement as A.Query;
+    const counted: A.ParsedStatement = { ...ps, statement: unlimited as A.Query, cacheKey: `${ps.cacheKey}\u0000found_rows` };
+    const qp = this.cachedPlan(counted, params.types, (ctx): QueryPlan => {
+      const bound = new Binder(ctx).bindQuery(unlimited as A.Query);
+      const count: LogicalPlan = {
+        kind: 'aggregate',
+        input: bound.plan,
+        groupBy: [],
+        aggs: [{ fn: 'countStar', args: [], distinct: false, type: BIGINT }],
+        types: [BIGINT],
+      };
+      const plan = distribute(count);
+      return { plan, columns: [], sessionNames: sessionNamesOf(plan) };
+    });
+    const rows = await this.executePlan(qp, counted, params);
+    const n = rows[0]?.[0];
+    return typeof n === 'number' || typeof n === 'bigint' ? n : 0;
   }
 
   /** Runs a query plan and returns its rows. */
@@ -492,16 +537,21 @@ export class Session implements ServerSession {
   }
 
   execInputs(ps: A.ParsedStatement, params: Params, sessionNames: readonly string[]): ExecInputs {
-    const sessionValues: Record<string, Value> = {};
-    for (const n of sessionNames) sessionValues[n] = this.sessionValue(n);
     return {
       slots: ps.literals.map(literalValue),
       params: params.values,
       now: nowText(),
-      sessionValues,
+      sessionValues: this.sessionValues(sessionNames),
       txnId: this.txnId,
       lockWaitTimeoutMs: this.lockWaitTimeoutMs,
     };
+  }
+
+  /** The values of session expressions, by name, as they travel to the leaves. */
+  sessionValues(names: readonly string[]): Record<string, Value> {
+    const values: Record<string, Value> = {};
+    for (const n of names) values[n] = this.sessionValue(n);
+    return values;
   }
 
   execContext(inputs: ExecInputs, gathered: ExecContext['gathered']): ExecContext {
@@ -509,7 +559,12 @@ export class Session implements ServerSession {
       slots: inputs.slots,
       params: inputs.params,
       now: inputs.now,
-      sessionValue: (name) => (name in inputs.sessionValues ? inputs.sessionValues[name]! : this.sessionValue(name)),
+      sessionValue: (name) => {
+        // LAST_INSERT_ID() after LAST_INSERT_ID(expr) in the same statement sees the new value.
+        if (name === 'last_insert_id' && this.insertIdArg !== null) return this.lastInsertId;
+        return Object.hasOwn(inputs.sessionValues, name) ? (inputs.sessionValues[name] as Value) : this.sessionValue(name);
+      },
+      setLastInsertId: (id) => this.setInsertIdArg(id),
       warn: (code, message) => this.warn(code, message),
       scan: () => {
         throw new SqlError('ER_INTERNAL_ERROR', 'a scan cannot run on an aggregator');
@@ -525,8 +580,26 @@ export class Session implements ServerSession {
   async runSubquery(ps: A.ParsedStatement, q: A.Query, params: Params): Promise<{ rows: Value[][]; columns: readonly OutputColumn[] }> {
     const ctx = this.bindContext(ps, params.types);
     const bound = new Binder(ctx).bindQuery(q);
-    const qp: QueryPlan = { plan: distribute(bound.plan), columns: bound.columns, sessionNames: [] };
-    return { rows: await this.executePlan({ ...qp, sessionNames: sessionNamesOf(qp.plan) }, ps, params, isLockingRead(q)), columns: bound.columns };
+    const plan = distribute(bound.plan);
+    return { rows: await this.executePlan({ plan, columns: bound.columns, sessionNames: sessionNamesOf(plan) }, ps, params, isLockingRead(q)), columns: bound.columns };
+  }
+
+  /** LAST_INSERT_ID(expr), evaluated here or reported by a leaf: the session's value from now on. */
+  setInsertIdArg(id: number | bigint): void {
+    this.lastInsertId = id;
+    this.insertIdArg = id;
+  }
+
+  /** Row counts of tables by id, for information_schema and SHOW (one cheap call per table and leaf). */
+  async rowCounts(tables: readonly TableDef[]): Promise<Map<number, number>> {
+    const counts = new Map<number, number>();
+    const leaves = this.engine.partitionMap.leaves();
+    for (const t of tables) {
+      let n = 0;
+      for (const leaf of leaves) n += await leaf.rowCount(t.db, t.id);
+      counts.set(t.id, n);
+    }
+    return counts;
   }
 
   sessionValue(name: string): Value {
@@ -656,13 +729,9 @@ function typeSignature(t: SqlType): string {
   return t.kind === 'int' ? (t.unsigned ? 'u' : 'i') : t.kind === 'string' ? (t.binary ? 'b' : 's') : t.kind[0]!;
 }
 
-function sessionNamesOf(plan: PhysicalPlan): string[] {
-  const names = new Set<string>();
-  JSON.stringify(plan, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && (v as { kind?: string }).kind === 'session') names.add((v as { name: string }).name);
-    return typeof v === 'bigint' ? String(v) : v;
-  });
-  return [...names];
+/** SELECT SQL_CALC_FOUND_ROWS: asked by the query's first SELECT. */
+function calcFoundRows(q: A.Query): boolean {
+  return q.kind === 'select' ? q.calcFoundRows === true : calcFoundRows(q.left);
 }
 
 /** MySQL binary-protocol parameter types → values and SQL types. */

@@ -792,7 +792,15 @@ export class Binder {
       }
       return { kind: 'session', name: name.toLowerCase(), type: sessionType };
     }
-    if (name === 'VALUES') throw new SqlError('ER_UNKNOWN_ERROR', 'VALUES() is allowed only in INSERT … ON DUPLICATE KEY UPDATE');
+    if (name === 'VALUES') {
+      // ON DUPLICATE KEY UPDATE: VALUES(col) is the column of the row being inserted, anywhere in
+      // the expression (inside IN, BETWEEN, CASE, function arguments, subqueries).
+      const arg = e.args[0];
+      if (e.args.length === 1 && arg?.kind === 'column' && seesInsertedRow(scope)) {
+        return this.resolveColumn({ kind: 'column', table: INSERTED_ROW, name: arg.name }, scope, clause);
+      }
+      throw new SqlError('ER_UNKNOWN_ERROR', 'VALUES() is allowed only in INSERT … ON DUPLICATE KEY UPDATE');
+    }
     const fn = this.ctx.lookupFunction(name);
     if (!fn) {
       throw new SqlError('ER_SP_DOES_NOT_EXIST', `FUNCTION ${this.ctx.db ?? 'tessera'}.${e.name.toLowerCase()} does not exist`);
@@ -886,6 +894,17 @@ export class Binder {
 }
 
 const AGG_PLACEHOLDER_BASE = -1000;
+
+/**
+ * The table name of the row an INSERT is inserting, in the scope of its ON DUPLICATE KEY UPDATE
+ * (next to the existing row's columns); no SQL name can spell it, so only VALUES(col) reaches it.
+ */
+export const INSERTED_ROW = '\u0000values';
+
+function seesInsertedRow(scope: Scope | null): boolean {
+  for (let s = scope; s; s = s.parent) if (s.columns.some((c) => c.table === INSERTED_ROW)) return true;
+  return false;
+}
 
 type ExpandedItem =
   | { kind: 'bound'; bound: BoundExpr; name: string; alias?: string; source?: ScopeColumn }

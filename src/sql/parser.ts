@@ -518,7 +518,11 @@ class Parser {
     while (this.acceptOp(','));
     if (this.isWord('INTO')) this.unsupported('SELECT … INTO');
     const s: Mutable<Select> = { kind: 'select', distinct, items, from: null };
-    if (calcFoundRows) s.calcFoundRows = true;
+    if (calcFoundRows) {
+      // FOUND_ROWS() counts the rows of the statement's own SELECT only (MySQL's 1234 elsewhere).
+      if (this.selects > 1) throw new SqlError('ER_WRONG_USAGE', "Incorrect usage/placement of 'SQL_CALC_FOUND_ROWS'");
+      s.calcFoundRows = true;
+    }
     if (this.accept('FROM')) {
       if (!this.accept('DUAL')) s.from = this.tableRefs();
     }
@@ -1043,6 +1047,9 @@ class Parser {
         return { kind: 'param', index: this.params++ };
       case 'uvar':
         this.next();
+        if (this.isOp(':=')) {
+          throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support assigning a user variable inside an expression (@x := …, deprecated in MySQL 8); use SET @x = … instead");
+        }
         return { kind: 'variable', name: t.text, scope: 'user' };
       case 'svar':
         this.next();
