@@ -91,8 +91,10 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
       const rs = show.showColumns(session.table(st.table));
       return rowsetResult(st.column ? { ...rs, rows: rs.rows.filter((r) => show.likeMatch(st.column!, String(r[0]))) } : rs);
     }
-    case 'showIndex':
-      return rowsetResult(show.showIndex(session.table(st.table)));
+    case 'showIndex': {
+      const t = session.table(st.table);
+      return rowsetResult(show.showIndex(t, { rowCount: (await session.rowCounts([t])).get(t.id) ?? 0 }));
+    }
     case 'showCreateTable': {
       const t = session.table(st.table);
       return rowsetResult(show.showCreateTable(t, t.columns.some((c) => c.autoIncrement) ? engine.nextAutoIncrement(t) : undefined));
@@ -136,7 +138,8 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
       if (dbName === null) throw new SqlError('ER_NO_DB', 'No database selected');
       const db = engine.catalog.database(dbName);
       if (!db) throw new SqlError('ER_BAD_DB', `Unknown database '${dbName}'`);
-      return rowsetResult(show.showTableStatus(db, { ...(st.like !== undefined ? { like: st.like } : {}), nextAutoIncrement: (t) => engine.nextAutoIncrement(t) }));
+      const rows = await session.rowCounts([...db.tables.values()]);
+      return rowsetResult(show.showTableStatus(db, { ...(st.like !== undefined ? { like: st.like } : {}), nextAutoIncrement: (t) => engine.nextAutoIncrement(t), rowCount: (t) => rows.get(t.id) ?? 0 }));
     }
     case 'showCollation':
       return filtered(show.showCollation(st.like), st.where);

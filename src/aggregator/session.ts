@@ -79,6 +79,8 @@ export class Session implements ServerSession {
   insertIdArg: number | bigint | null = null;
   rowCount: number | bigint = -1;
   foundRows: number | bigint = 0;
+  /** Row counts of the tables, loaded for a statement that reads information_schema. */
+  private tableRows: ReadonlyMap<number, number> = new Map();
   warnings: Diagnostic[] = [];
   private readonly prepared = new Map<number, Prepared>();
   private nextStmtId = 1;
@@ -340,6 +342,9 @@ export class Session implements ServerSession {
     if (!isDdl(st)) {
       const { shared } = this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog);
       if (shared.length > 0) await this.metadataLocks(shared, []);
+      if (shared.some((k) => k.startsWith(`${INFORMATION_SCHEMA}.`))) {
+        this.tableRows = await this.rowCounts(this.engine.catalog.databases().flatMap((d) => [...d.tables.values()]));
+      }
     }
     switch (st.kind) {
       case 'select':
@@ -451,21 +456,27 @@ export class Session implements ServerSession {
     if (hit) return hit;
     const ctx = this.bindContext(ps, paramTypes);
     const plan = build(ctx);
-    if (!ps.text.toLowerCase().includes('information_schema')) {
+    // A virtual table's rows are read when the plan is built: such a plan is never reused.
+    if (!ctx.readsVirtualTables) {
       this.engine.planCache.put(key, { plan, catalogVersion: version, baked: [...ctx.baked].map((s) => [s, ps.literals[s]!] as const) });
     }
     return plan;
   }
 
-  bindContext(ps: A.ParsedStatement, paramTypes: readonly SqlType[]): BindContext & { baked: Set<number> } {
-    return {
+  bindContext(ps: A.ParsedStatement, paramTypes: readonly SqlType[]): BindContext & { baked: Set<number>; readsVirtualTables: boolean } {
+    const ctx: BindContext & { baked: Set<number>; readsVirtualTables: boolean } = {
+      readsVirtualTables: false,
       catalog: this.engine.catalog,
       db: this.db,
       literals: ps.literals,
       paramTypes,
       baked: new Set<number>(),
       lookupFunction: (name) => lookupFunction(name),
-      virtualTable: (db, name) => this.virtualTable(db, name),
+      virtualTable: (db, name) => {
+        const t = this.virtualTable(db, name);
+        if (t) ctx.readsVirtualTables = true;
+        return t;
+      },
       variableType: (name, scope) => {
         if (scope === 'user') return this.userVars.get(name.toLowerCase())?.type ?? varchar(255);
         try {
@@ -475,6 +486,7 @@ export class Session implements ServerSession {
         }
       },
     };
+    return ctx;
   }
 
   private virtualTable(db: string, name: string): Rowset | undefined {
@@ -483,6 +495,7 @@ export class Session implements ServerSession {
       catalog: this.engine.catalog,
       processlist: this.engine.processList(),
       nextAutoIncrement: (t) => this.engine.nextAutoIncrement(t),
+      rowCount: (t) => this.tableRows.get(t.id) ?? 0,
     });
     if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Unknown table '${name.toUpperCase()}' in information_schema`);
     return t;
