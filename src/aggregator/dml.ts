@@ -13,7 +13,7 @@ import { Binder, INSERTED_ROW, mapChildren, tableScopeColumns, type BindContext 
 import { chooseAccess, chooseRouting, distribute } from '../planner/distribute.js';
 import type { LogicalPlan } from '../planner/logical.js';
 import { SessionNames, sessionNamesOf } from '../planner/session-names.js';
-import type { InsertOutcome, ModifyRequest } from '../net/leaf-api.js';
+import type { ColumnValue, InsertOutcome, ModifyRequest } from '../net/leaf-api.js';
 import type { StatementResult } from './mysql/session-api.js';
 import { ClientFlags } from './mysql/session-api.js';
 import { ok, nowText, type Params, type Session } from './session.js';
@@ -152,6 +152,7 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
   });
 
   const onDuplicate = st.onDuplicate ? await bindOnDuplicate(session, ps, params, binder, t, st) : undefined;
+  const touch = onDuplicate ? touchedColumns(t, onDuplicate, now) : [];
   const leafInputs = onDuplicate ? { ...inputs, sessionValues: session.sessionValues(new SessionNames().exprs(onDuplicate.map((a) => a.expr)).list()) } : inputs;
 
   // Route rows to partitions by shard key.
@@ -178,6 +179,7 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
       mode,
       ...(onDuplicate ? { onDuplicate } : {}),
       ...(onDuplicate && autoCol >= 0 ? { autoIncrementColumn: autoCol } : {}),
+      ...(touch.length > 0 ? { touch } : {}),
     });
     indexes.forEach((i, k) => (outcomes[i] = res.outcomes[k]!));
     for (const w of res.warnings) session.warn('ER_DUP_ENTRY', w.message);
@@ -257,6 +259,17 @@ async function bindOnDuplicate(session: Session, ps: A.ParsedStatement, params: 
     throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support a subquery that depends on the row (or IN (SELECT …)) in ON DUPLICATE KEY UPDATE");
   }
   return bound.map((a, i) => ({ column: a.column, expr: exprs[i]! }));
+}
+
+/** ON UPDATE CURRENT_TIMESTAMP columns the assignments leave alone, with the statement time in their precision. */
+function touchedColumns(t: TableDef, assignments: readonly { readonly column: number }[], now: string): ColumnValue[] {
+  const out: ColumnValue[] = [];
+  t.columns.forEach((c, i) => {
+    if (!c.onUpdateNow || assignments.some((a) => a.column === i)) return;
+    const fsp = c.type.kind === 'datetime' || c.type.kind === 'timestamp' ? c.type.fsp : 0;
+    out.push({ column: i, value: now.slice(0, fsp > 0 ? 20 + fsp : 19) });
+  });
+  return out;
 }
 
 /** Columns of the `INSERT … AS alias` copy of the inserted row → the same columns of the first copy. */
@@ -396,6 +409,7 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
     shardKey: t.shardKey,
     strict: session.strict && !(st.kind === 'update' && st.ignore),
     ...(assignments ? { assignments } : {}),
+    ...(assignments ? touchIfAny(touchedColumns(t, assignments, now)) : {}),
   };
   // What is left after the constants: subqueries that depend on the row (or IN / ANY / ALL).
   const perRow = plan.hasSubqueries && (hasSubquery(filter) || (assignments ?? []).some((a) => hasSubquery(a.expr)) || (orderBy ?? []).some((o) => hasSubquery(o.expr)));
@@ -429,6 +443,10 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
   if (kind === 'delete') return ok(changed, { warnings: session.warnings.length });
   // An UPDATE reports what LAST_INSERT_ID(expr) set as its insert id.
   return ok(foundRows(session) ? matched : changed, { insertId: session.insertIdArg ?? 0, info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: ${session.warnings.length}`, warnings: session.warnings.length });
+}
+
+function touchIfAny(touch: ColumnValue[]): { touch?: ColumnValue[] } {
+  return touch.length > 0 ? { touch } : {};
 }
 
 /** The key two-phase writes name rows by: the primary key, else a unique key on NOT NULL columns. */

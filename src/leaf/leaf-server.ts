@@ -346,6 +346,7 @@ export class LeafServer implements LeafApi {
             outcomes.push({ kind: 'unchanged', autoValue }); // 0 affected (1 with CLIENT_FOUND_ROWS)
             continue;
           }
+          for (const t of req.touch ?? []) updated[t.column] = t.value;
           const u = await maybe(table.update(txn, res.conflict, updated));
           if (!u.ok) throw duplicateKeyError(table.schema, u.index, updated);
           affected += 2;
@@ -425,6 +426,8 @@ export class LeafServer implements LeafApi {
           if (updated[a.column] === null && !col.nullable) updated[a.column] = implicitDefault(col.type);
         }
         if (sameRow(latest, updated, types)) continue;
+        // ON UPDATE CURRENT_TIMESTAMP: only a row that changes gets the new time.
+        for (const t of req.touch ?? []) updated[t.column] = t.value;
         for (const k of req.shardKey) {
           if (compareValues(latest[k]!, types[k]!, updated[k]!, types[k]!) !== 0) {
             throw new SqlError('ER_NOT_SUPPORTED_YET', `Updating the shard key column '${schema.columns[k]!.name}' is not supported: it would move the row to another partition. Delete and re-insert the row instead.`);

@@ -53,6 +53,14 @@ export interface InsertRequest extends ExecInputs {
   readonly onDuplicate?: readonly { readonly column: number; readonly expr: BoundExpr }[];
   /** The table's AUTO_INCREMENT column: outcomes of ON DUPLICATE KEY UPDATE then carry its value in the row they met. */
   readonly autoIncrementColumn?: number;
+  /** ON DUPLICATE KEY UPDATE: values for ON UPDATE CURRENT_TIMESTAMP columns, set when a row changes. */
+  readonly touch?: readonly ColumnValue[];
+}
+
+/** A column of the table and the value it takes. */
+export interface ColumnValue {
+  readonly column: number;
+  readonly value: Value;
 }
 
 /** What became of one row of an INSERT request (MySQL's insert id and counts follow from it). */
@@ -94,6 +102,8 @@ export interface ModifyRequest extends ExecInputs {
   /** ORDER BY … LIMIT n within the partition (the aggregator only sends it for one partition). */
   readonly orderBy?: readonly { readonly expr: BoundExpr; readonly desc: boolean }[];
   readonly limit?: number;
+  /** UPDATE: ON UPDATE CURRENT_TIMESTAMP columns the statement does not assign, set when a row changes. */
+  readonly touch?: readonly ColumnValue[];
 }
 
 export interface ModifyResult {

@@ -799,7 +799,7 @@ export class Binder {
       if (e.args.length === 1 && arg?.kind === 'column' && seesInsertedRow(scope)) {
         return this.resolveColumn({ kind: 'column', table: INSERTED_ROW, name: arg.name }, scope, clause);
       }
-      throw new SqlError('ER_UNKNOWN_ERROR', 'VALUES() is allowed only in INSERT … ON DUPLICATE KEY UPDATE');
+      throw new SqlError('ER_PARSE', 'You have an error in your SQL syntax; VALUES() is allowed only in INSERT … ON DUPLICATE KEY UPDATE');
     }
     const fn = this.ctx.lookupFunction(name);
     if (!fn) {

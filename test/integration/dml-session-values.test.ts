@@ -92,6 +92,22 @@ describe('other session values in writes', () => {
   });
 });
 
+describe('the statement time in writes', () => {
+  it('NOW() in SET, and ON UPDATE CURRENT_TIMESTAMP only for rows that change', async () => {
+    await ok('DROP TABLE IF EXISTS o');
+    await ok("CREATE TABLE o (id INT PRIMARY KEY, v INT, at DATETIME, ts DATETIME DEFAULT '2000-01-01 00:00:00' ON UPDATE CURRENT_TIMESTAMP)");
+    await ok('INSERT INTO o (id, v) VALUES (1, 1), (2, 2), (3, 3)');
+    const fresh = 'TIMESTAMPDIFF(SECOND, ts, NOW()) BETWEEN 0 AND 60';
+    await ok('UPDATE o SET v = v WHERE id = 1'); // unchanged: ts stays
+    await ok('UPDATE o SET v = 5, at = NOW() WHERE id = 2');
+    await ok('INSERT INTO o (id, v) VALUES (3, 9) ON DUPLICATE KEY UPDATE v = VALUES(v)');
+    expect(await rows(`SELECT id, ${fresh}, at IS NULL OR TIMESTAMPDIFF(SECOND, at, NOW()) BETWEEN 0 AND 60 FROM o ORDER BY id`)).toEqual([[1, 0, 1], [2, 1, 1], [3, 1, 1]]);
+    // An explicit value wins over ON UPDATE.
+    await ok("UPDATE o SET v = 6, ts = '2001-02-03 04:05:06' WHERE id = 1");
+    expect(await rows("SELECT ts = '2001-02-03 04:05:06' FROM o WHERE id = 1")).toEqual([[1]]);
+  });
+});
+
 describe('SET evaluates every right-hand side before it assigns', () => {
   it('SET @a := @a + 1 chains across statements; within one, later items read the old values', async () => {
     await ok('SET @a = 1');

@@ -131,5 +131,7 @@ describe('INSERT and SET', () => {
     await ok("INSERT INTO t VALUES (1, 7, 1) ON DUPLICATE KEY UPDATE v = (VALUES(v) LIKE '7%') + COALESCE(VALUES(u), 0) + LENGTH(VALUES(v))");
     await ok('INSERT INTO t VALUES (2, 5, 2) ON DUPLICATE KEY UPDATE v = (SELECT MAX(x) FROM w) + VALUES(v)');
     expect(await rows('SELECT id, v FROM t ORDER BY id')).toEqual([[1, 3], [2, 35], [3, 50]]);
+    // Outside ON DUPLICATE KEY UPDATE, VALUES() is a syntax error (MariaDB 10.3+).
+    await expect(c.query('SELECT VALUES(v) FROM t')).rejects.toMatchObject({ errno: 1064 });
   });
 });
