@@ -44,8 +44,8 @@ function foundRows(session: Session): boolean {
 
 /** An insert id for the OK packet: an unsigned 64-bit integer (a negative id wraps, as in MySQL). */
 function insertIdOf(v: Value): number | bigint {
-  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : v < 0 && Number.isInteger(v) ? BigInt.asUintN(64, BigInt(v)) : 0;
-  if (typeof v === 'bigint') return v >= 0n ? v : BigInt.asUintN(64, v);
+  if (typeof v === 'bigint') return BigInt.asUintN(64, v);
+  if (typeof v === 'number' && Number.isInteger(v)) return v >= 0 ? v : BigInt.asUintN(64, BigInt(v));
   return 0;
 }
 
