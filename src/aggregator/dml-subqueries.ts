@@ -4,10 +4,12 @@
  * plans; here they are planned like a SELECT's and run on the aggregator, which is the only
  * place that can gather from every partition:
  *
- *  - an uncorrelated scalar or EXISTS subquery runs once per statement and becomes a constant, so
- *    the write itself still runs on the leaves in one pass;
- *  - anything else (a correlated subquery, IN / ANY / ALL) is computed per row by a read of the
- *    target table on the aggregator (dml.ts, modifyInTwoPhases), which then writes row by row.
+ *  - an uncorrelated scalar or EXISTS subquery runs once per statement and becomes a constant,
+ *    an uncorrelated IN (SELECT …) a constant IN list, so the write itself still runs on the
+ *    leaves in one pass (and a key in such a list seeks);
+ *  - anything else (a correlated subquery, other ANY / ALL tests) is computed per row by a read
+ *    of the target table on the aggregator (dml.ts, modifyInTwoPhases), which then writes row by
+ *    row.
  *
  * Like MariaDB, a subquery may read the table being changed: it sees the table as it was before
  * the statement, since every subquery value is computed before the first row is written.
@@ -53,11 +55,16 @@ export function hasSubquery(e: BoundExpr | null | undefined): boolean {
   return subqueryNodes(e).length > 0;
 }
 
-/** e with the given nodes replaced by constants of their values. */
-export function substitute(e: BoundExpr, values: ReadonlyMap<BoundExpr, Value>): BoundExpr {
-  if (values.has(e)) return { kind: 'const', value: values.get(e)!, type: e.type };
+/** e with the given nodes replaced. */
+export function substitute(e: BoundExpr, replacements: ReadonlyMap<BoundExpr, BoundExpr>): BoundExpr {
+  const r = replacements.get(e);
+  if (r !== undefined) return r;
   if (e.kind === 'subquery') return e;
-  return mapChildren(e, (c) => substitute(c, values));
+  return mapChildren(e, (c) => substitute(c, replacements));
+}
+
+export function constOf(node: BoundExpr, value: Value): BoundExpr {
+  return { kind: 'const', value, type: node.type };
 }
 
 /**
@@ -72,16 +79,54 @@ export async function evaluateOnAggregator(session: PlanRunner, ps: A.ParsedStat
 }
 
 /**
- * Replaces every uncorrelated scalar or EXISTS subquery in the expressions by its value,
- * computed once. IN / ANY / ALL and correlated subqueries stay (they depend on the row).
+ * Replaces every uncorrelated scalar or EXISTS subquery in the expressions by its value, and
+ * every uncorrelated `x [NOT] IN (SELECT …)` by `x [NOT] IN (its values)`, each computed once.
+ * Correlated subqueries and other ANY / ALL tests stay (they depend on the row).
  */
 export async function resolveUncorrelated<E extends BoundExpr | null>(session: PlanRunner, ps: A.ParsedStatement, params: Params, exprs: readonly E[]): Promise<E[]> {
-  const once: SubqueryNode[] = [];
-  for (const e of exprs) for (const n of subqueryNodes(e)) if (n.kind === 'subquery' && !n.correlated) once.push(n);
-  if (once.length === 0) return [...exprs];
-  const values = await evaluateOnAggregator(session, ps, params, once);
-  const byNode = new Map<BoundExpr, Value>(once.map((n, i) => [n, values[i]!]));
-  return exprs.map((e) => (e === null ? e : (substitute(e, byNode) as E)));
+  const scalars: SubqueryNode[] = [];
+  const lists: Extract<BoundExpr, { kind: 'inSubquery' }>[] = [];
+  for (const e of exprs) {
+    for (const n of subqueryNodes(e)) {
+      if (n.correlated) continue;
+      if (n.kind === 'subquery') scalars.push(n);
+      else if ((n.op === '=' && n.quantifier === 'ANY') || (n.op === '<>' && n.quantifier === 'ALL')) lists.push(n);
+    }
+  }
+  if (scalars.length === 0 && lists.length === 0) return [...exprs];
+  const replacements = new Map<BoundExpr, BoundExpr>();
+  if (scalars.length > 0) {
+    const values = await evaluateOnAggregator(session, ps, params, scalars);
+    scalars.forEach((n, i) => replacements.set(n, constOf(n, values[i]!)));
+  }
+  for (const n of lists) replacements.set(n, await asInList(session, ps, params, n));
+  return exprs.map((e) => (e === null ? e : (substitute(e, replacements) as E)));
+}
+
+/**
+ * `x IN (SELECT …)` over the subquery's rows: the same three-valued answer as an IN list of
+ * them (NULL when x is not found and a NULL is among them), and FALSE when there are none
+ * whatever x is. `x <> ALL (…)` is NOT IN.
+ */
+async function asInList(session: PlanRunner, ps: A.ParsedStatement, params: Params, n: Extract<BoundExpr, { kind: 'inSubquery' }>): Promise<BoundExpr> {
+  const plan = distribute(n.plan as unknown as LogicalPlan);
+  const rows = await session.executePlan({ plan, columns: [], sessionNames: sessionNamesOf(plan) }, ps, params);
+  const not = n.op === '=' ? n.not : !n.not;
+  if (rows.length === 0) return { kind: 'const', value: not ? 1 : 0, type: n.type };
+  const itemType = plan.types[0]!;
+  const seen = new Set<unknown>();
+  const list: BoundExpr[] = [];
+  for (const r of rows) {
+    const v = r[0]!;
+    // Plain numbers and strings repeat often (a join key): one list entry each is enough.
+    const key = typeof v === 'number' || typeof v === 'string' || v === null ? v : undefined;
+    if (key !== undefined) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    list.push({ kind: 'const', value: v, type: itemType });
+  }
+  return { kind: 'inList', arg: n.arg, list, cmp: n.cmp, not, type: n.type };
 }
 
 /**

@@ -20,7 +20,7 @@ import { ok, nowText, type Params, type Session } from './session.js';
 import { implicitDefault } from '../common/implicit-default.js';
 import { declaredDefault } from './ddl/table-def.js';
 import { assignsShardKey, updateMovingRows } from './shard-key-update.js';
-import { evaluateOnAggregator, hasSubquery, resolveUncorrelated, rowColumnsRead, subqueryNodes, substitute } from './dml-subqueries.js';
+import { constOf, evaluateOnAggregator, hasSubquery, resolveUncorrelated, rowColumnsRead, subqueryNodes, substitute } from './dml-subqueries.js';
 
 function columnIndex(t: TableDef, name: string, clause = 'field list'): number {
   const i = t.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
@@ -522,7 +522,7 @@ async function modifyInTwoPhases(session: Session, ps: A.ParsedStatement, params
   for (const row of rows) {
     const keys = key.columns.map((c, i): BoundExpr => ({ kind: 'const', value: row[i]!, type: types[c]! }));
     const parts = placedByKey ? [partitionOf(row.slice(k, k + s), shardTypes, db.partitions)] : m.partitions;
-    const values = new Map<BoundExpr, Value>(nodes.map((n, i) => [n, row[k + s + i]!]));
+    const values = new Map<BoundExpr, BoundExpr>(nodes.map((n, i) => [n, constOf(n, row[k + s + i]!)]));
     const rowAssignments = nodes.length === 0 ? assignments : assignments.map((a) => ({ column: a.column, expr: substitute(a.expr, values) }));
     for (const p of parts) {
       const leaf = session.engine.partitionMap.leafFor(t.db, p);

@@ -797,7 +797,13 @@ export class Binder {
       // the expression (inside IN, BETWEEN, CASE, function arguments, subqueries).
       const arg = e.args[0];
       if (e.args.length === 1 && arg?.kind === 'column' && seesInsertedRow(scope)) {
-        return this.resolveColumn({ kind: 'column', table: INSERTED_ROW, name: arg.name }, scope, clause);
+        try {
+          return this.resolveColumn({ kind: 'column', table: INSERTED_ROW, name: arg.name }, scope, clause);
+        } catch (err) {
+          // The inserted row's hidden table name is no name to show the user.
+          if (err instanceof SqlError && err.code === 'ER_BAD_FIELD') throw new SqlError('ER_BAD_FIELD', `Unknown column '${arg.name}' in '${clause}'`);
+          throw err;
+        }
       }
       throw new SqlError('ER_PARSE', 'You have an error in your SQL syntax; VALUES() is allowed only in INSERT … ON DUPLICATE KEY UPDATE');
     }

@@ -98,6 +98,26 @@ describe('UPDATE', () => {
   });
 });
 
+describe('IN (SELECT …) in writes', () => {
+  it('NOT IN, <> ALL and an empty subquery keep three-valued logic (NULLs)', async () => {
+    await ok('INSERT INTO w VALUES (4, NULL)');
+    // x NOT IN (10, 20, 30, NULL) is never TRUE: nothing changes.
+    expect(await ok('UPDATE t SET v = 0 WHERE v * 10 NOT IN (SELECT x FROM w)')).toMatchObject({ affected: 0 });
+    expect(await ok('UPDATE t SET v = 0 WHERE v * 10 <> ALL (SELECT x FROM w WHERE x IS NOT NULL AND x > 15)')).toMatchObject({ affected: 1 });
+    expect(await ok('UPDATE t SET v = 7 WHERE id NOT IN (SELECT id FROM w WHERE x > 1000)')).toMatchObject({ affected: 3 });
+    expect(await ok('UPDATE t SET v = 8 WHERE id IN (SELECT id FROM w WHERE x > 1000)')).toMatchObject({ affected: 0 });
+    expect(await rows('SELECT id, v FROM t ORDER BY id')).toEqual([[1, 7], [2, 7], [3, 7]]);
+  });
+
+  it('a table with no key at all: DELETE and UPDATE with IN (SELECT …)', async () => {
+    await ok('CREATE TABLE k (a INT, b INT)');
+    await ok('INSERT INTO k VALUES (1, 1), (2, 2), (3, 3), (4, 4)');
+    expect(await ok('UPDATE k SET b = b * 10 WHERE a IN (SELECT id FROM w WHERE x >= 20)')).toMatchObject({ affected: 2 });
+    expect(await ok('DELETE FROM k WHERE a IN (SELECT id FROM w)')).toMatchObject({ affected: 3 });
+    expect(await rows('SELECT a, b FROM k')).toEqual([[4, 4]]);
+  });
+});
+
 describe('DELETE', () => {
   it('WHERE with IN (SELECT …), a scalar subquery, and the table itself', async () => {
     expect(await ok('DELETE FROM t WHERE v = (SELECT MIN(x) FROM w) / 10')).toMatchObject({ affected: 1 });
