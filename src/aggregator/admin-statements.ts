@@ -6,7 +6,7 @@ import { assertNever } from '../common/assert.js';
 import { evalConst, collectRows } from '../exec/index.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import { planInputs } from '../common/ir/physical.js';
-import { Binder } from '../planner/binder.js';
+import { Binder, walkAst } from '../planner/binder.js';
 import { distribute } from '../planner/distribute.js';
 import { varchar } from '../planner/typing.js';
 import { SET_DEFAULT } from './admin/variables.js';
@@ -15,6 +15,7 @@ import type { Rowset } from './admin/show.js';
 import type { StatementResult } from './mysql/session-api.js';
 import { ok, rowsetResult, type Params, type Session } from './session.js';
 import { evaluateOnAggregator, hasSubquery } from './dml-subqueries.js';
+import { sessionNamesOf } from '../planner/session-names.js';
 
 /** SET, SHOW, DESCRIBE, KILL, EXPLAIN and the statements MySQL clients send in passing. */
 export async function runAdmin(session: Session, ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
@@ -26,7 +27,7 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
     const inputs = session.execInputs(ps, params, []);
     return evalConst(bound, session.execContext(inputs, () => []));
   };
-  const filtered = (rs: Rowset, where?: A.Expr): StatementResult => rowsetResult(where ? filterRowset(session, ps, rs, where, params) : rs, session.warnings.length);
+  const filtered = async (rs: Rowset, where?: A.Expr): Promise<StatementResult> => rowsetResult(where ? await filterRowset(session, ps, rs, where, params) : rs, session.warnings.length);
 
   switch (st.kind) {
     case 'set': {
@@ -152,6 +153,7 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
     case 'showCluster':
       throw new SqlError('ER_NOT_SUPPORTED_YET', `SHOW ${st.what.toUpperCase()} arrives with the cluster (aggregator and leaves as separate processes); this build runs the leaves inside the aggregator`);
     case 'kill': {
+      if (containsSubquery(st.id)) throw new SqlError('ER_SUBQUERIES_NOT_SUPPORTED', 'KILL does not support subqueries or stored functions');
       const id = Number(evalExpr(st.id));
       engine.kill(id, st.target === 'query');
       return ok(0);
@@ -175,6 +177,14 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
   }
 }
 
+function containsSubquery(e: A.Expr): boolean {
+  let found = false;
+  walkAst(e, (n) => {
+    if (n.kind === 'subquery' || n.kind === 'exists' || n.kind === 'inQuery' || n.kind === 'quantified') found = true;
+  });
+  return found;
+}
+
 /** The value of a SET right-hand side, with its type; subqueries run first (dml-subqueries.ts). */
 async function evaluate(session: Session, ps: A.ParsedStatement, params: Params, e: A.Expr): Promise<{ value: Value; type: SqlType }> {
   const bound = new Binder(session.bindContext(ps, params.types)).bindExpr(e, { columns: [], parent: null }, 'field list');
@@ -183,11 +193,17 @@ async function evaluate(session: Session, ps: A.ParsedStatement, params: Params,
 }
 
 /** SHOW … WHERE: the rowset's columns are in scope by name. */
-function filterRowset(session: Session, ps: A.ParsedStatement, rs: Rowset, where: A.Expr, params: Params): Rowset {
+async function filterRowset(session: Session, ps: A.ParsedStatement, rs: Rowset, where: A.Expr, params: Params): Promise<Rowset> {
   const ctx = session.bindContext(ps, params.types);
   const scope = { columns: rs.columns.map((c) => ({ name: c.name, table: '', db: '', orgName: c.name, orgTable: '', type: c.type, nullable: true })), parent: null };
   const pred = new Binder(ctx).bindExpr(where, scope, 'where clause');
-  const plan: PhysicalPlan = { kind: 'filter', input: { kind: 'rowset', rows: rs.rows, types: rs.columns.map((c) => c.type) }, predicate: pred, types: rs.columns.map((c) => c.type) };
+  const types = rs.columns.map((c) => c.type);
+  if (hasSubquery(pred)) {
+    // SHOW … WHERE x IN (SELECT …): planned and run like a SELECT over the rowset.
+    const plan = distribute({ kind: 'filter', input: { kind: 'rowset', rows: rs.rows, types }, predicate: pred, types });
+    return { columns: rs.columns, rows: await session.executePlan({ plan, columns: [], sessionNames: sessionNamesOf(plan) }, ps, params) };
+  }
+  const plan: PhysicalPlan = { kind: 'filter', input: { kind: 'rowset', rows: rs.rows, types }, predicate: pred, types };
   const inputs = session.execInputs(ps, params, []);
   return { columns: rs.columns, rows: collectRows(plan, session.execContext(inputs, () => [])) };
 }

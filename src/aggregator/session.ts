@@ -836,7 +836,7 @@ function clientText(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   const line = msg.split('\n', 1)[0]!;
   const cut = line.search(/[{[]/);
-  const text = cut >= 0 ? line.slice(0, cut).trimEnd() : line;
+  const text = cut >= 0 ? line.slice(0, cut).replace(/[\s:]+$/, '') : line;
   return text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 

@@ -155,3 +155,11 @@ describe('INSERT and SET', () => {
     await expect(c.query('SELECT VALUES(v) FROM t')).rejects.toMatchObject({ errno: 1064 });
   });
 });
+
+describe('SHOW … WHERE and KILL', () => {
+  it('a subquery in SHOW … WHERE is evaluated; KILL refuses one (MariaDB 1970)', async () => {
+    expect(await rows("SHOW TABLES WHERE Tables_in_it_dml_subqueries IN (SELECT 'w' FROM t)")).toEqual([['w']]);
+    expect(await rows("SHOW VARIABLES WHERE Variable_name = (SELECT 'autocommit' FROM t LIMIT 1)")).toEqual([['autocommit', 'ON']]);
+    await expect(c.query('KILL (SELECT MAX(id) + 999999 FROM t)')).rejects.toMatchObject({ errno: 1970, sqlState: '42000' });
+  });
+});
