@@ -1,11 +1,12 @@
 import type * as A from '../sql/ast.js';
 import type { Value } from '../common/value.js';
+import type { SqlType } from '../common/types.js';
 import { SqlError } from '../common/errors.js';
 import { assertNever } from '../common/assert.js';
 import { evalConst, collectRows } from '../exec/index.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import { planInputs } from '../common/ir/physical.js';
-import { Binder } from '../planner/binder.js';
+import { Binder, walkAst } from '../planner/binder.js';
 import { distribute } from '../planner/distribute.js';
 import { varchar } from '../planner/typing.js';
 import { SET_DEFAULT, serializableRefused } from './admin/variables.js';
@@ -13,6 +14,8 @@ import * as show from './admin/show.js';
 import type { Rowset } from './admin/show.js';
 import type { StatementResult } from './mysql/session-api.js';
 import { ok, rowsetResult, type Params, type Session } from './session.js';
+import { evaluateOnAggregator, hasSubquery } from './dml-subqueries.js';
+import { sessionNamesOf } from '../planner/session-names.js';
 
 /** SET, SHOW, DESCRIBE, KILL, EXPLAIN and the statements MySQL clients send in passing. */
 export async function runAdmin(session: Session, ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
@@ -24,25 +27,32 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
     const inputs = session.execInputs(ps, params, []);
     return evalConst(bound, session.execContext(inputs, () => []));
   };
-  const filtered = (rs: Rowset, where?: A.Expr): StatementResult => rowsetResult(where ? filterRowset(session, ps, rs, where, params) : rs, session.warnings.length);
+  const filtered = async (rs: Rowset, where?: A.Expr): Promise<StatementResult> => rowsetResult(where ? await filterRowset(session, ps, rs, where, params) : rs, session.warnings.length);
   // Rows naming databases or tables the session has no privilege on are left out (as MySQL does).
   const p = session.privileges;
   const visible = (rs: Rowset, keep: (name: string) => boolean): Rowset => (p.unrestricted ? rs : { ...rs, rows: rs.rows.filter((r) => keep(String(r[0]))) });
 
   switch (st.kind) {
     case 'set': {
+      // MySQL evaluates every right-hand side before it assigns any variable: in
+      // SET @a = @a + 1, @b = @a the second reads the old @a.
+      const values: { value: Value | typeof SET_DEFAULT; type: SqlType }[] = [];
+      for (const a of st.assignments) {
+        if (a.kind !== 'variable') continue;
+        const isDefault = a.scope !== 'user' && a.value.kind === 'literal' && a.value.value.type === 'string' && a.value.slot < 0 && a.value.value.value.toUpperCase() === 'DEFAULT';
+        if (isDefault) values.push({ value: SET_DEFAULT, type: varchar(7) });
+        else if (a.scope !== 'user' && a.value.kind === 'column' && a.value.table === undefined) values.push({ value: a.value.name, type: varchar(64) }); // SET x = ON: a bare word
+        else values.push(await evaluate(session, ps, params, a.value));
+      }
+      let next = 0;
       for (const a of st.assignments) {
         switch (a.kind) {
           case 'variable': {
+            const { value, type } = values[next++]!;
             if (a.scope === 'user') {
-              const ctx = session.bindContext(ps, params.types);
-              const bound = new Binder(ctx).bindExpr(a.value, { columns: [], parent: null }, 'field list');
-              const v = evalConst(bound, session.execContext(session.execInputs(ps, params, []), () => []));
-              session.userVars.set(a.name.toLowerCase(), { value: v, type: bound.type });
+              session.userVars.set(a.name.toLowerCase(), { value: value as Value, type });
               break;
             }
-            const isDefault = a.value.kind === 'literal' && a.value.value.type === 'string' && a.value.slot < 0 && a.value.value.value.toUpperCase() === 'DEFAULT';
-            const value = isDefault ? SET_DEFAULT : setValue(a.value, evalExpr);
             const wasAutocommit = session.autocommit;
             const warnings = session.vars.set(a.name, a.scope, value);
             for (const w of warnings) session.warn(w.code, w.message, w.level);
@@ -93,8 +103,10 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
       const rs = visible(show.showColumns(t), (c) => p.columnPrivileges(t.db, t.name, c) !== null);
       return rowsetResult(st.column ? { ...rs, rows: rs.rows.filter((r) => show.likeMatch(st.column!, String(r[0]))) } : rs);
     }
-    case 'showIndex':
-      return rowsetResult(show.showIndex(session.table(st.table)));
+    case 'showIndex': {
+      const t = session.table(st.table);
+      return rowsetResult(show.showIndex(t, { rowCount: (await session.rowCounts([t])).get(t.id) ?? 0 }));
+    }
     case 'showCreateTable': {
       const t = session.table(st.table);
       return rowsetResult(show.showCreateTable(t, t.columns.some((c) => c.autoIncrement) ? engine.nextAutoIncrement(t) : undefined));
@@ -138,7 +150,8 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
       if (dbName === null) throw new SqlError('ER_NO_DB', 'No database selected');
       const db = engine.catalog.database(dbName);
       if (!db) throw new SqlError('ER_BAD_DB', `Unknown database '${dbName}'`);
-      return rowsetResult(visible(show.showTableStatus(db, { ...(st.like !== undefined ? { like: st.like } : {}), nextAutoIncrement: (t) => engine.nextAutoIncrement(t) }), (t) => p.canSeeTable(db.name, t)));
+      const rows = await session.rowCounts([...db.tables.values()]);
+      return rowsetResult(visible(show.showTableStatus(db, { ...(st.like !== undefined ? { like: st.like } : {}), nextAutoIncrement: (t) => engine.nextAutoIncrement(t), rowCount: (t) => rows.get(t.id) ?? 0 }), (t) => p.canSeeTable(db.name, t)));
     }
     case 'showCollation':
       return filtered(show.showCollation(st.like), st.where);
@@ -151,6 +164,7 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
     case 'showCluster':
       throw new SqlError('ER_NOT_SUPPORTED_YET', `SHOW ${st.what.toUpperCase()} arrives with the cluster (aggregator and leaves as separate processes); this build runs the leaves inside the aggregator`);
     case 'kill': {
+      if (containsSubquery(st.id)) throw new SqlError('ER_SUBQUERIES_NOT_SUPPORTED', 'KILL does not support subqueries or stored functions');
       const id = Number(evalExpr(st.id));
       engine.kill(id, st.target === 'query', session.privileges);
       return ok(0);
@@ -189,18 +203,33 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
   }
 }
 
-/** SET x = ON / OFF / a bare word is a string; anything else is evaluated. */
-function setValue(e: A.Expr, evalExpr: (e: A.Expr) => Value): Value {
-  if (e.kind === 'column' && e.table === undefined) return e.name;
-  return evalExpr(e);
+function containsSubquery(e: A.Expr): boolean {
+  let found = false;
+  walkAst(e, (n) => {
+    if (n.kind === 'subquery' || n.kind === 'exists' || n.kind === 'inQuery' || n.kind === 'quantified') found = true;
+  });
+  return found;
+}
+
+/** The value of a SET right-hand side, with its type; subqueries run first (dml-subqueries.ts). */
+async function evaluate(session: Session, ps: A.ParsedStatement, params: Params, e: A.Expr): Promise<{ value: Value; type: SqlType }> {
+  const bound = new Binder(session.bindContext(ps, params.types)).bindExpr(e, { columns: [], parent: null }, 'field list');
+  if (hasSubquery(bound)) return { value: (await evaluateOnAggregator(session, ps, params, [bound]))[0]!, type: bound.type };
+  return { value: evalConst(bound, session.execContext(session.execInputs(ps, params, []), () => [])), type: bound.type };
 }
 
 /** SHOW … WHERE: the rowset's columns are in scope by name. */
-function filterRowset(session: Session, ps: A.ParsedStatement, rs: Rowset, where: A.Expr, params: Params): Rowset {
+async function filterRowset(session: Session, ps: A.ParsedStatement, rs: Rowset, where: A.Expr, params: Params): Promise<Rowset> {
   const ctx = session.bindContext(ps, params.types);
   const scope = { columns: rs.columns.map((c) => ({ name: c.name, table: '', db: '', orgName: c.name, orgTable: '', type: c.type, nullable: true })), parent: null };
   const pred = new Binder(ctx).bindExpr(where, scope, 'where clause');
-  const plan: PhysicalPlan = { kind: 'filter', input: { kind: 'rowset', rows: rs.rows, types: rs.columns.map((c) => c.type) }, predicate: pred, types: rs.columns.map((c) => c.type) };
+  const types = rs.columns.map((c) => c.type);
+  if (hasSubquery(pred)) {
+    // SHOW … WHERE x IN (SELECT …): planned and run like a SELECT over the rowset.
+    const plan = distribute({ kind: 'filter', input: { kind: 'rowset', rows: rs.rows, types }, predicate: pred, types });
+    return { columns: rs.columns, rows: await session.executePlan({ plan, columns: [], sessionNames: sessionNamesOf(plan) }, ps, params) };
+  }
+  const plan: PhysicalPlan = { kind: 'filter', input: { kind: 'rowset', rows: rs.rows, types }, predicate: pred, types };
   const inputs = session.execInputs(ps, params, []);
   return { columns: rs.columns, rows: collectRows(plan, session.execContext(inputs, () => [])) };
 }

@@ -9,16 +9,18 @@ import type { ErrorCodeName } from '../common/error-codes.js';
 import type { TableDef, ColumnDef } from '../cluster/catalog.js';
 import { partitionOf } from '../cluster/sharding.js';
 import { evalConst } from '../exec/index.js';
-import { Binder, tableScopeColumns, walkAst, type BindContext } from '../planner/binder.js';
-import { chooseAccess, chooseRouting, leafSafe } from '../planner/distribute.js';
+import { Binder, INSERTED_ROW, mapChildren, tableScopeColumns, type BindContext } from '../planner/binder.js';
+import { chooseAccess, chooseRouting, distribute } from '../planner/distribute.js';
+import type { LogicalPlan } from '../planner/logical.js';
+import { SessionNames, sessionNamesOf } from '../planner/session-names.js';
+import type { ColumnValue, InsertOutcome, ModifyRequest } from '../net/leaf-api.js';
 import type { StatementResult } from './mysql/session-api.js';
 import { ClientFlags } from './mysql/session-api.js';
 import { ok, nowText, type Params, type Session } from './session.js';
 import { implicitDefault } from '../common/implicit-default.js';
 import { declaredDefault } from './ddl/table-def.js';
 import { assignsShardKey, updateMovingRows } from './shard-key-update.js';
-
-const NEW_ROW_ALIAS = '\u0000values';
+import { constOf, evaluateOnAggregator, hasSubquery, resolveUncorrelated, rowColumnsRead, subqueryNodes, substitute } from './dml-subqueries.js';
 
 function columnIndex(t: TableDef, name: string, clause = 'field list'): number {
   const i = t.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
@@ -36,6 +38,16 @@ function defaultValue(session: Session, c: ColumnDef, now: string): Value {
   return implicitDefault(c.type);
 }
 
+function foundRows(session: Session): boolean {
+  return (session.conn.clientFlags & ClientFlags.FOUND_ROWS) !== 0;
+}
+
+/** An insert id for the OK packet: an unsigned 64-bit integer (a negative id wraps, as in MySQL). */
+function insertIdOf(v: Value): number | bigint {
+  if (typeof v === 'bigint') return BigInt.asUintN(64, v);
+  if (typeof v === 'number' && Number.isInteger(v)) return v >= 0 ? v : BigInt.asUintN(64, BigInt(v));
+  return 0;
+}
 
 // ───────────────────────────── INSERT / REPLACE ─────────────────────────────
 
@@ -43,23 +55,32 @@ function noAutoValueOnZero(session: Session): boolean {
   return /\bNO_AUTO_VALUE_ON_ZERO\b/.test(String(session.vars.get('sql_mode') ?? ''));
 }
 
+/** A value of a VALUES row that holds a subquery: computed on the aggregator once every row is bound. */
+interface DeferredValue {
+  readonly row: Value[];
+  readonly at: number;
+  readonly expr: BoundExpr;
+}
+
 export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.Statement & { kind: 'insert' }, params: Params): Promise<StatementResult> {
   const t = session.table(st.table);
   const now = nowText();
   const ctx = session.bindContext(ps, params.types);
   const binder = new Binder(ctx);
-  const inputs = session.execInputs(ps, params, ['database', 'last_insert_id', 'connection_id', 'user']);
+  // Values are computed here; session expressions are read from the session directly.
+  const inputs = session.execInputs(ps, params, []);
   const ectx = session.execContext(inputs, () => []);
 
   // Target columns and the rows of expressions / values for them.
   let targets: number[];
   let rows: Value[][];
   let rowTypes: SqlType[][];
+  const deferred: DeferredValue[] = [];
   const src = st.source;
   if (src.kind === 'set') {
     targets = src.assignments.map((a) => columnIndex(t, a.column.name));
     const exprs = src.assignments.map((a) => a.value);
-    const r = evalRow(session, binder, t, targets, exprs, ectx, now);
+    const r = evalRow(session, binder, t, targets, exprs, ectx, now, deferred);
     rows = [r.values];
     rowTypes = [r.types];
   } else {
@@ -71,7 +92,7 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
         if (exprs.length !== targets.length && !(exprs.length === 0 && st.columns === undefined)) {
           throw new SqlError('ER_WRONG_VALUE_COUNT_ON_ROW', `Column count doesn't match value count at row ${n + 1}`);
         }
-        const r = exprs.length === 0 ? { values: [], types: [] } : evalRow(session, binder, t, targets, exprs, ectx, now);
+        const r = exprs.length === 0 ? { values: [], types: [] } : evalRow(session, binder, t, targets, exprs, ectx, now, deferred);
         if (exprs.length === 0) targets = [];
         rows.push(r.values);
         rowTypes.push(r.types);
@@ -84,6 +105,12 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
       rowTypes = rows.map(() => types);
     }
   }
+  if (deferred.length > 0) {
+    // Subqueries read the tables as they are before this statement writes a row (MariaDB's
+    // answer for INSERT INTO t VALUES ((SELECT MAX(id) FROM t) + 1) as well).
+    const values = await evaluateOnAggregator(session, ps, params, deferred.map((d) => d.expr));
+    deferred.forEach((d, i) => (d.row[d.at] = values[i]!));
+  }
   const seen = new Set<number>();
   for (const c of targets) {
     if (seen.has(c)) throw new SqlError('ER_FIELD_SPECIFIED_TWICE', `Column '${t.columns[c]!.name}' specified twice`);
@@ -93,7 +120,7 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
   // Full, cast rows with defaults and auto-increment ids.
   const strict = session.strict && !st.ignore;
   const autoCol = t.columns.findIndex((c) => c.autoIncrement);
-  let firstGenerated: bigint | null = null;
+  const generated: boolean[] = [];
   const full: Value[][] = [];
   const warnFn = (code: ErrorCodeName, msg: string): void => session.warn(code, msg);
   rows.forEach((r, n) => {
@@ -106,13 +133,14 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
     t.columns.forEach((col, c) => {
       if (row[c] === undefined) row[c] = defaultValue(session, col, now);
     });
+    let made = false;
     if (autoCol >= 0) {
       const v = row[autoCol];
       // 0 asks for a new id too, unless sql_mode has NO_AUTO_VALUE_ON_ZERO (what dumps restore with).
       if (v === null || ((v === 0 || v === 0n) && !noAutoValueOnZero(session))) {
         const id = session.engine.takeAutoIncrement(t, 1);
-        firstGenerated ??= id;
         row[autoCol] = id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id;
+        made = true;
       } else if (typeof v === 'number' || typeof v === 'bigint') {
         session.engine.observeAutoIncrement(t, BigInt(v));
       }
@@ -125,50 +153,140 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
       }
     });
     full.push(row);
+    generated.push(made);
   });
 
-  // ON DUPLICATE KEY UPDATE: assignments over [existing row…, inserted row…].
-  let onDuplicate: { column: number; expr: BoundExpr }[] | undefined;
-  if (st.onDuplicate) {
-    const scope = {
-      columns: [...tableScopeColumns(t, st.table.name), ...tableScopeColumns(t, NEW_ROW_ALIAS).map((c) => ({ ...c, usingDuplicate: true }))],
-      parent: null,
-    };
-    onDuplicate = st.onDuplicate.map((a) => {
-      const expr = rewriteValuesCalls(a.value);
-      return { column: columnIndex(t, a.column.name), expr: binder.bindExpr(expr, scope, 'field list') };
-    });
-  }
+  const onDuplicate = st.onDuplicate ? await bindOnDuplicate(session, ps, params, binder, t, st) : undefined;
+  const touch = onDuplicate ? touchedColumns(t, onDuplicate, now) : [];
+  const leafInputs = onDuplicate ? { ...inputs, sessionValues: session.sessionValues(new SessionNames().exprs(onDuplicate.map((a) => a.expr)).list()) } : inputs;
 
   // Route rows to partitions by shard key.
   const db = session.engine.catalog.database(t.db)!;
   const shardTypes = t.shardKey.map((c) => t.columns[c]!.type);
-  const byPartition = new Map<number, Value[][]>();
+  const byPartition = new Map<number, number[]>();
   full.forEach((row, i) => {
     const p = t.singlePartition ? 0 : t.shardKey.length === 0 ? (i + Math.floor(Math.random() * db.partitions)) % db.partitions : partitionOf(t.shardKey.map((c) => row[c]!), shardTypes, db.partitions);
     let list = byPartition.get(p);
     if (!list) byPartition.set(p, (list = []));
-    list.push(row);
+    list.push(i);
   });
   const mode = st.replace ? 'replace' : st.ignore ? 'ignore' : 'insert';
-  let affected = 0;
-  let duplicates = 0;
-  for (const [p, prow] of [...byPartition].sort((a, b) => a[0] - b[0])) {
+  const outcomes: InsertOutcome[] = new Array<InsertOutcome>(full.length);
+  for (const [p, indexes] of [...byPartition].sort((a, b) => a[0] - b[0])) {
     const leaf = session.engine.partitionMap.leafFor(t.db, p);
-    const res = await leaf.insert({ ...inputs, txnId: session.txnId, db: t.db, partition: p, tableId: t.id, rows: prow, mode, ...(onDuplicate ? { onDuplicate } : {}) });
-    affected += res.affectedRows;
-    duplicates += res.warnings.length;
+    const res = await leaf.insert({
+      ...leafInputs,
+      txnId: session.txnId,
+      db: t.db,
+      partition: p,
+      tableId: t.id,
+      rows: indexes.map((i) => full[i]!),
+      mode,
+      ...(onDuplicate ? { onDuplicate } : {}),
+      ...(onDuplicate && autoCol >= 0 ? { autoIncrementColumn: autoCol } : {}),
+      ...(touch.length > 0 ? { touch } : {}),
+    });
+    indexes.forEach((i, k) => (outcomes[i] = res.outcomes[k]!));
     for (const w of res.warnings) session.warn('ER_DUP_ENTRY', w.message);
+    if (res.lastInsertId !== undefined) session.setInsertIdArg(res.lastInsertId);
   }
-  if (firstGenerated !== null) session.lastInsertId = firstGenerated <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(firstGenerated) : firstGenerated;
-  session.rowCount = affected;
-  const info = full.length > 1 || src.kind === 'query' ? `Records: ${full.length}  Duplicates: ${st.replace ? Math.max(0, affected - full.length) : duplicates}  Warnings: ${session.warnings.length}` : undefined;
-  return ok(affected, { insertId: firstGenerated ?? 0, warnings: session.warnings.length, ...(info ? { info } : {}) });
+  const counts = countInsert(outcomes, full, generated, autoCol);
+  if (counts.firstGenerated !== null) session.lastInsertId = counts.firstGenerated;
+  // MySQL's insert id: the first id generated for a row that was written; else what
+  // LAST_INSERT_ID(expr) set; else, when rows were written, the AUTO_INCREMENT value of the
+  // last row processed (an explicit id, or the row ON DUPLICATE KEY UPDATE met).
+  const insertId = counts.firstGenerated ?? session.insertIdArg ?? (autoCol >= 0 && counts.copied > 0 ? insertIdOf(counts.lastAutoValue) : 0);
+  const found = foundRows(session);
+  const dupUpdates = found ? counts.touched : counts.updated;
+  const affected = counts.copied + counts.deleted + dupUpdates;
+  const duplicates = st.ignore ? full.length - counts.copied : counts.deleted + dupUpdates;
+  const info = full.length > 1 || src.kind === 'query' ? `Records: ${full.length}  Duplicates: ${duplicates}  Warnings: ${session.warnings.length}` : undefined;
+  return ok(affected, { insertId, warnings: session.warnings.length, ...(info ? { info } : {}) });
+}
+
+/**
+ * MySQL's counters of an INSERT (sql_insert.cc): copied = rows written (inserted, replaced, or
+ * changed by ON DUPLICATE KEY UPDATE), deleted = rows REPLACE removed, updated / touched = rows
+ * ON DUPLICATE KEY UPDATE changed / met at all.
+ */
+function countInsert(outcomes: readonly InsertOutcome[], rows: readonly (readonly Value[])[], generated: readonly boolean[], autoCol: number) {
+  let copied = 0;
+  let deleted = 0;
+  let updated = 0;
+  let touched = 0;
+  let firstGenerated: number | bigint | null = null;
+  let lastAutoValue: Value = null;
+  outcomes.forEach((o, i) => {
+    const own = autoCol >= 0 ? rows[i]![autoCol]! : null;
+    switch (o.kind) {
+      case 'replaced':
+      case 'inserted':
+        // REPLACE inserts the row after deleting those it conflicted with.
+        if (o.kind === 'replaced') deleted += o.deleted;
+        copied++;
+        if (generated[i] && firstGenerated === null) firstGenerated = insertIdOf(own);
+        lastAutoValue = own;
+        return;
+      case 'updated':
+        copied++;
+        updated++;
+        touched++;
+        lastAutoValue = o.autoValue;
+        return;
+      case 'unchanged':
+        touched++;
+        lastAutoValue = o.autoValue;
+        return;
+      case 'skipped':
+        lastAutoValue = own;
+        return;
+    }
+  });
+  return { copied, deleted, updated, touched, firstGenerated, lastAutoValue };
+}
+
+/**
+ * ON DUPLICATE KEY UPDATE: assignments over [existing row…, inserted row…]. VALUES(col) (and
+ * `alias.col` after INSERT … AS alias) read the inserted row. Uncorrelated scalar subqueries
+ * are computed here once; a subquery that depends on the row would have to run per conflict.
+ */
+async function bindOnDuplicate(session: Session, ps: A.ParsedStatement, params: Params, binder: Binder, t: TableDef, st: A.Statement & { kind: 'insert' }): Promise<{ column: number; expr: BoundExpr }[]> {
+  const inserted = (alias: string) => tableScopeColumns(t, alias).map((c) => ({ ...c, usingDuplicate: true }));
+  const scope = {
+    columns: [...tableScopeColumns(t, st.table.name), ...inserted(INSERTED_ROW), ...(st.rowAlias !== undefined ? inserted(st.rowAlias) : [])],
+    parent: null,
+  };
+  // The row alias repeats the inserted row: its columns are read from the same positions.
+  const width = t.columns.length;
+  const bound = st.onDuplicate!.map((a) => ({ column: columnIndex(t, a.column.name), expr: foldRowAlias(binder.bindExpr(a.value, scope, 'field list'), width) }));
+  const exprs = await resolveUncorrelated(session, ps, params, bound.map((a) => a.expr));
+  if (exprs.some(hasSubquery)) {
+    throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support a subquery that depends on the row (or IN (SELECT …)) in ON DUPLICATE KEY UPDATE");
+  }
+  return bound.map((a, i) => ({ column: a.column, expr: exprs[i]! }));
+}
+
+/** ON UPDATE CURRENT_TIMESTAMP columns the assignments leave alone, with the statement time in their precision. */
+function touchedColumns(t: TableDef, assignments: readonly { readonly column: number }[], now: string): ColumnValue[] {
+  const out: ColumnValue[] = [];
+  t.columns.forEach((c, i) => {
+    if (!c.onUpdateNow || assignments.some((a) => a.column === i)) return;
+    const fsp = c.type.kind === 'datetime' || c.type.kind === 'timestamp' ? c.type.fsp : 0;
+    out.push({ column: i, value: now.slice(0, fsp > 0 ? 20 + fsp : 19) });
+  });
+  return out;
+}
+
+/** Columns of the `INSERT … AS alias` copy of the inserted row → the same columns of the first copy. */
+function foldRowAlias(e: BoundExpr, width: number): BoundExpr {
+  if (e.kind === 'column') return e.index >= 2 * width ? { ...e, index: e.index - width } : e;
+  if (e.kind === 'subquery') return e;
+  return mapChildren(e, (c) => foldRowAlias(c, width));
 }
 
 const DEFAULT_MARK = Symbol('DEFAULT') as unknown as Value;
 
-function evalRow(session: Session, binder: Binder, t: TableDef, targets: readonly number[], exprs: readonly A.Expr[], ectx: ReturnType<Session['execContext']>, now: string): { values: Value[]; types: SqlType[] } {
+function evalRow(session: Session, binder: Binder, t: TableDef, targets: readonly number[], exprs: readonly A.Expr[], ectx: ReturnType<Session['execContext']>, now: string, deferred: DeferredValue[]): { values: Value[]; types: SqlType[] } {
   const values: Value[] = [];
   const types: SqlType[] = [];
   exprs.forEach((e, i) => {
@@ -179,7 +297,10 @@ function evalRow(session: Session, binder: Binder, t: TableDef, targets: readonl
       return;
     }
     const bound = binder.bindExpr(e, { columns: [], parent: null }, 'field list');
-    values.push(evalConst(bound, ectx));
+    if (hasSubquery(bound)) {
+      deferred.push({ row: values, at: values.length, expr: bound });
+      values.push(null);
+    } else values.push(evalConst(bound, ectx));
     types.push(bound.type);
   });
   return { values, types };
@@ -190,39 +311,6 @@ function castValue(v: Value, from: SqlType, col: ColumnDef, strict: boolean, row
   return castToType(v, from, col.type, strict ? 'strict' : 'lenient', { column: col.name, row, warn, now });
 }
 
-/** VALUES(col) in ON DUPLICATE KEY UPDATE reads the row that was being inserted. */
-function rewriteValuesCalls(e: A.Expr): A.Expr {
-  let found = false;
-  walkAst(e, (n) => {
-    if (n.kind === 'call' && n.name.toUpperCase() === 'VALUES') found = true;
-  });
-  if (!found) return e;
-  return mapAst(e);
-}
-
-function mapAst(e: A.Expr): A.Expr {
-  if (e.kind === 'call' && e.name.toUpperCase() === 'VALUES' && e.args.length === 1 && e.args[0]!.kind === 'column') {
-    return { kind: 'column', table: NEW_ROW_ALIAS, name: e.args[0]!.name };
-  }
-  switch (e.kind) {
-    case 'binary':
-      return { ...e, left: mapAst(e.left), right: mapAst(e.right) };
-    case 'unary':
-      return { ...e, operand: mapAst(e.operand) };
-    case 'call':
-      return { ...e, args: e.args.map(mapAst) };
-    case 'case':
-      return { ...e, ...(e.operand ? { operand: mapAst(e.operand) } : {}), whens: e.whens.map((w) => ({ when: mapAst(w.when), then: mapAst(w.then) })), ...(e.else ? { else: mapAst(e.else) } : {}) };
-    case 'isNull':
-    case 'isTruth':
-      return { ...e, operand: mapAst(e.operand) };
-    case 'cast':
-      return { ...e, operand: mapAst(e.operand) };
-    default:
-      return e;
-  }
-}
-
 // ───────────────────────────── UPDATE / DELETE ─────────────────────────────
 
 /** What UPDATE / DELETE bind to; cached like a query plan, so OLTP writes skip the binder. */
@@ -230,6 +318,7 @@ interface ModifyPlan {
   readonly table: TableDef;
   readonly alias: string;
   readonly tableName: A.TableName;
+  /** Over the table's columns. Subqueries still hold logical plans (dml-subqueries.ts). */
   readonly filter: BoundExpr | null;
   /** expr null = DEFAULT, resolved per execution (a CURRENT_TIMESTAMP default follows the clock). */
   readonly assignments?: readonly { readonly column: number; readonly expr: BoundExpr | null }[];
@@ -237,6 +326,10 @@ interface ModifyPlan {
   readonly limit: BoundExpr | null;
   readonly routing: Routing;
   readonly access: Access;
+  /** The session values the leaves read (user variables, DATABASE(), …), sent with each request. */
+  readonly sessionNames: readonly string[];
+  /** Some expression holds a subquery: the aggregator computes it before the leaves write. */
+  readonly hasSubqueries: boolean;
 }
 
 function planModify(session: Session, st: A.Statement & { kind: 'update' | 'delete' }, ctx: BindContext): ModifyPlan {
@@ -262,6 +355,11 @@ function planModify(session: Session, st: A.Statement & { kind: 'update' | 'dele
         })
       : undefined;
   const orderBy = st.orderBy?.map((o) => ({ expr: binder.bindExpr(o.expr, scope, 'order clause'), desc: o.desc }));
+  const limit = st.limit ? binder.bindExpr(st.limit.count, scope, 'field list') : null;
+  const routing = chooseRouting(t, filter);
+  const access = chooseAccess(t, filter);
+  const exprs = [filter, ...(assignments ?? []).map((a) => a.expr), ...(orderBy ?? []).map((o) => o.expr)];
+  const sessionNames = new SessionNames(false).exprs(exprs).expr(limit).access(access).routing(routing).list();
   return {
     table: t,
     alias,
@@ -269,25 +367,42 @@ function planModify(session: Session, st: A.Statement & { kind: 'update' | 'dele
     filter,
     ...(assignments ? { assignments } : {}),
     ...(orderBy ? { orderBy } : {}),
-    limit: st.limit ? binder.bindExpr(st.limit.count, scope, 'field list') : null,
-    routing: chooseRouting(t, filter),
-    access: chooseAccess(t, filter),
+    limit,
+    routing,
+    access,
+    sessionNames,
+    hasSubqueries: exprs.some(hasSubquery),
   };
 }
 
+type Assignment = { readonly column: number; readonly expr: BoundExpr };
+type OrderKey = { readonly expr: BoundExpr; readonly desc: boolean };
+
 export async function runModify(session: Session, ps: A.ParsedStatement, st: A.Statement & { kind: 'update' | 'delete' }, params: Params): Promise<StatementResult> {
   const plan = session.cachedPlan(ps, params.types, (ctx) => planModify(session, st, ctx));
-  const { table: t, alias, tableName, filter, orderBy, routing } = plan;
+  const { table: t, alias, tableName } = plan;
   const now = nowText();
-  const assignments = plan.assignments?.map(({ column, expr }) => {
+  let assignments: Assignment[] | undefined = plan.assignments?.map(({ column, expr }) => {
     const col = t.columns[column]!;
     return { column, expr: expr ?? ({ kind: 'const', value: defaultValue(session, col, now), type: col.type } satisfies BoundExpr) };
   });
-  const inputs = session.execInputs(ps, params, ['database', 'last_insert_id', 'connection_id', 'user']);
+  const inputs = session.execInputs(ps, params, plan.sessionNames);
   const ectx = session.execContext(inputs, () => []);
   const limit = plan.limit === null ? undefined : Number(evalConst(plan.limit, ectx));
 
-  const db = session.engine.catalog.database(t.db)!;
+  let { filter, access, routing } = plan;
+  let orderBy: readonly OrderKey[] | undefined = plan.orderBy;
+  if (plan.hasSubqueries) {
+    // Uncorrelated scalar subqueries become constants (then a key may seek, as for literals).
+    const n = assignments?.length ?? 0;
+    const resolved = await resolveUncorrelated(session, ps, params, [filter, ...(assignments ?? []).map((a) => a.expr), ...(orderBy ?? []).map((o) => o.expr)]);
+    filter = resolved[0]!;
+    assignments = assignments?.map((a, i) => ({ column: a.column, expr: resolved[1 + i]! }));
+    orderBy = orderBy?.map((o, i) => ({ expr: resolved[1 + n + i]!, desc: o.desc }));
+    access = chooseAccess(t, filter);
+    routing = chooseRouting(t, filter);
+  }
+
   const shardTypes = t.shardKey.map((c) => t.columns[c]!.type);
   const partitions = session.engine.cursor.partitionsFor(t.db, routing, shardTypes, ectx);
   const base = {
@@ -299,47 +414,22 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
     shardKey: t.shardKey,
     strict: session.strict && !(st.kind === 'update' && st.ignore),
     ...(assignments ? { assignments } : {}),
+    ...(assignments ? touchIfAny(touchedColumns(t, assignments, now)) : {}),
   };
+  // What is left after the constants: subqueries that depend on the row (or IN / ANY / ALL).
+  const perRow = plan.hasSubqueries && (hasSubquery(filter) || (assignments ?? []).some((a) => hasSubquery(a.expr)) || (orderBy ?? []).some((o) => hasSubquery(o.expr)));
   let matched = 0;
   let changed = 0;
   const kind = st.kind;
   if (st.kind === 'update' && assignsShardKey(t, assignments)) {
     // A new shard-key value moves the row to another partition: delete + insert (shard-key-update.ts).
-    ({ matched, changed } = await updateMovingRows(session, ps, params, { table: t, alias, tableName, statement: st, filter, assignments: assignments!, strict: base.strict, inputs, ectx }));
-  } else if ((limit !== undefined && partitions.length > 1) || (filter !== null && !leafSafe(filter))) {
-    // ORDER BY … LIMIT across partitions: pick the rows first, then modify them by primary key.
-    const pk = t.indexes.find((i) => i.primary);
-    if (!pk) throw new SqlError('ER_NOT_SUPPORTED_YET', `This version of Tessera doesn't yet support ${kind.toUpperCase()} … LIMIT on a table without a primary key`);
-    const q: A.Query = {
-      kind: 'select',
-      distinct: false,
-      items: pk.columns.map((c) => ({ kind: 'expr' as const, expr: { kind: 'column' as const, name: t.columns[c]!.name }, text: t.columns[c]!.name })),
-      from: { kind: 'table', ...(tableName.db ? { db: tableName.db } : {}), name: tableName.name, ...(alias !== tableName.name ? { alias } : {}) },
-      ...(st.where ? { where: st.where } : {}),
-      ...(st.orderBy ? { orderBy: st.orderBy } : {}),
-      ...(st.limit ? { limit: st.limit } : {}),
-    };
-    const picked = await session.runSubquery(ps, q, params);
-    for (const keyRow of picked.rows) {
-      const keys = keyRow.map((v, i): BoundExpr => ({ kind: 'const', value: v, type: t.columns[pk.columns[i]!]!.type }));
-      const p = t.shardKey.every((c) => pk.columns.includes(c))
-        ? partitionOf(t.shardKey.map((c) => keyRow[pk.columns.indexOf(c)]!), shardTypes, db.partitions)
-        : undefined;
-      const targets = p === undefined ? partitions : [p];
-      for (const part of targets) {
-        const leaf = session.engine.partitionMap.leafFor(t.db, part);
-        // The rows were chosen above by primary key. The leaf re-checks the filter on the locked,
-        // latest version (a concurrent write may have moved the row out of the WHERE); a filter
-        // with subqueries cannot run on a leaf, so there the choice above stands.
-        const recheck = filter !== null && leafSafe(filter) ? filter : null;
-        const r = await leaf.modify({ ...base, partitions: [part], access: { kind: 'point', index: t.indexes.indexOf(pk), keys: [keys] }, filter: recheck }, kind);
-        matched += r.matched;
-        changed += r.changed;
-        for (const w of r.warnings) session.warn(w.code, w.message);
-      }
+    if (assignments!.some((a) => hasSubquery(a.expr))) {
+      throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support a subquery that depends on the row in an UPDATE of a shard-key column");
     }
+    ({ matched, changed } = await updateMovingRows(session, ps, params, { table: t, alias, tableName, statement: st, filter, assignments: assignments!, strict: base.strict, inputs, ectx }));
+  } else if (perRow || (limit !== undefined && partitions.length > 1)) {
+    ({ matched, changed } = await modifyInTwoPhases(session, ps, params, { table: t, kind, filter, assignments, orderBy, limit: plan.limit, partitions, base }));
   } else {
-    const access = plan.access;
     const byLeaf = new Map<ReturnType<typeof session.engine.partitionMap.leafFor>, number[]>();
     for (const p of partitions) {
       const leaf = session.engine.partitionMap.leafFor(t.db, p);
@@ -352,13 +442,104 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
       matched += r.matched;
       changed += r.changed;
       for (const w of r.warnings) session.warn(w.code, w.message);
+      if (r.lastInsertId !== undefined) session.setInsertIdArg(r.lastInsertId);
     }
   }
-  if (kind === 'delete') {
-    session.rowCount = changed;
-    return ok(changed, { warnings: session.warnings.length });
+  if (kind === 'delete') return ok(changed, { warnings: session.warnings.length });
+  // An UPDATE reports what LAST_INSERT_ID(expr) set as its insert id.
+  return ok(foundRows(session) ? matched : changed, { insertId: session.insertIdArg ?? 0, info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: ${session.warnings.length}`, warnings: session.warnings.length });
+}
+
+function touchIfAny(touch: ColumnValue[]): { touch?: ColumnValue[] } {
+  return touch.length > 0 ? { touch } : {};
+}
+
+/** The key two-phase writes name rows by: the primary key, else a unique key on NOT NULL columns. */
+function rowKey(t: TableDef): TableDef['indexes'][number] | undefined {
+  return t.indexes.find((ix) => ix.primary) ?? t.indexes.find((ix) => ix.unique && ix.columns.every((c) => !t.columns[c]!.nullable));
+}
+
+interface TwoPhaseModify {
+  readonly table: TableDef;
+  readonly kind: 'update' | 'delete';
+  readonly filter: BoundExpr | null;
+  readonly assignments: readonly Assignment[] | undefined;
+  readonly orderBy: readonly OrderKey[] | undefined;
+  readonly limit: BoundExpr | null;
+  /** The partitions the WHERE can reach. */
+  readonly partitions: readonly number[];
+  readonly base: Omit<ModifyRequest, 'partitions' | 'access' | 'filter'>;
+}
+
+/**
+ * UPDATE / DELETE whose rows or values need the aggregator: a subquery in WHERE or SET that
+ * depends on the row (or IN / ANY / ALL), or ORDER BY … LIMIT across partitions. Phase 1 reads
+ * the matching rows with row locks, in order and limited, with the key that names each row and
+ * the subquery values of its SET; phase 2 writes each row by its key on its partition, with
+ * those values as constants. The locks make the values those of the version written.
+ */
+async function modifyInTwoPhases(session: Session, ps: A.ParsedStatement, params: Params, m: TwoPhaseModify): Promise<{ matched: number; changed: number }> {
+  const t = m.table;
+  const key = rowKey(t);
+  if (!key) {
+    const what = m.kind.toUpperCase();
+    throw new SqlError('ER_NOT_SUPPORTED_YET', `This version of Tessera doesn't yet support ${what} with a subquery or with ORDER BY … LIMIT on a table without a primary key (or a unique key on NOT NULL columns)`);
   }
-  const foundRows = (session.conn.clientFlags & ClientFlags.FOUND_ROWS) !== 0;
-  session.rowCount = foundRows ? matched : changed;
-  return ok(foundRows ? matched : changed, { info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: ${session.warnings.length}`, warnings: session.warnings.length });
+  const assignments = m.assignments ?? [];
+  const nodesOf = assignments.map((a) => subqueryNodes(a.expr));
+  // MySQL assigns left to right and a later SET sees earlier results; a subquery value is
+  // computed before any, so it must not read a column an earlier assignment changes.
+  const assigned = new Set<number>();
+  assignments.forEach((a, i) => {
+    for (const n of nodesOf[i]!) {
+      for (const c of rowColumnsRead(n)) {
+        if (assigned.has(c)) {
+          throw new SqlError('ER_NOT_SUPPORTED_YET', `This version of Tessera doesn't yet support a subquery in UPDATE … SET that reads column '${t.columns[c]!.name}' after an earlier assignment of the same statement changed it`);
+        }
+      }
+    }
+    assigned.add(a.column);
+  });
+  const nodes = nodesOf.flat();
+  const types = t.columns.map((c) => c.type);
+  const column = (c: number): BoundExpr => ({ kind: 'column', index: c, type: types[c]! });
+  // The shard key, when rows are placed by it, says which partition holds each row.
+  const placedByKey = !t.singlePartition && !t.reference && t.shardKey.length > 0;
+  const shardCols = placedByKey ? t.shardKey : [];
+  const picked: BoundExpr[] = [...key.columns.map(column), ...shardCols.map(column), ...nodes];
+  let read: LogicalPlan = { kind: 'get', table: t, types };
+  if (m.filter !== null) read = { kind: 'filter', input: read, predicate: m.filter, types };
+  if (m.orderBy?.length) read = { kind: 'sort', input: read, keys: m.orderBy, types };
+  if (m.limit !== null) read = { kind: 'limit', input: read, count: m.limit, offset: null, types };
+  read = { kind: 'project', input: read, exprs: picked, types: picked.map((e) => e.type) };
+  const plan = distribute(read);
+  const rows = await session.executePlan({ plan, columns: [], sessionNames: sessionNamesOf(plan) }, ps, params, true);
+
+  const db = session.engine.catalog.database(t.db)!;
+  const shardTypes = shardCols.map((c) => types[c]!);
+  const keyIndex = t.indexes.indexOf(key);
+  const k = key.columns.length;
+  const s = shardCols.length;
+  // The leaf re-checks a WHERE it can evaluate on the locked row; one with subqueries was decided above.
+  const recheck = m.filter !== null && !hasSubquery(m.filter) ? m.filter : null;
+  let matched = 0;
+  let changed = 0;
+  for (const row of rows) {
+    const keys = key.columns.map((c, i): BoundExpr => ({ kind: 'const', value: row[i]!, type: types[c]! }));
+    const parts = placedByKey ? [partitionOf(row.slice(k, k + s), shardTypes, db.partitions)] : m.partitions;
+    const values = new Map<BoundExpr, BoundExpr>(nodes.map((n, i) => [n, constOf(n, row[k + s + i]!)]));
+    const rowAssignments = nodes.length === 0 ? assignments : assignments.map((a) => ({ column: a.column, expr: substitute(a.expr, values) }));
+    for (const p of parts) {
+      const leaf = session.engine.partitionMap.leafFor(t.db, p);
+      const r = await leaf.modify(
+        { ...m.base, ...(m.kind === 'update' ? { assignments: rowAssignments } : {}), partitions: [p], access: { kind: 'point', index: keyIndex, keys: [keys] }, filter: recheck },
+        m.kind,
+      );
+      matched += r.matched;
+      changed += r.changed;
+      for (const w of r.warnings) session.warn(w.code, w.message);
+      if (r.lastInsertId !== undefined) session.setInsertIdArg(r.lastInsertId);
+    }
+  }
+  return { matched, changed };
 }

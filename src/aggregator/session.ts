@@ -14,8 +14,9 @@ import { batchRows, type ExecContext } from '../exec/index.js';
 import { lookupFunction } from '../exec/functions/registry.js';
 import { Binder, type BindContext } from '../planner/binder.js';
 import { distribute } from '../planner/distribute.js';
+import { sessionNamesOf } from '../planner/session-names.js';
 import { literalValue } from '../planner/literals.js';
-import type { OutputColumn } from '../planner/logical.js';
+import type { LogicalPlan, OutputColumn } from '../planner/logical.js';
 import { varchar, BIGINT, UBIGINT, DOUBLE } from '../planner/typing.js';
 import { SystemVariables } from './admin/variables.js';
 import type { Diagnostic, ProcessInfo, Rowset } from './admin/show.js';
@@ -82,8 +83,15 @@ export class Session implements ServerSession {
   /** SET TRANSACTION without SESSION/GLOBAL: the next transaction's characteristics only. */
   nextTxnTraits: Partial<TxnTraits> | null = null;
   lastInsertId: number | bigint = 0;
+  /**
+   * The value LAST_INSERT_ID(expr) set during the running statement (null: it was not called);
+   * an INSERT that generates no id, and an UPDATE, report it as their insert id.
+   */
+  insertIdArg: number | bigint | null = null;
   rowCount: number | bigint = -1;
-  foundRows = 0;
+  foundRows: number | bigint = 0;
+  /** Row counts of the tables, loaded for a statement that reads information_schema. */
+  private tableRows: ReadonlyMap<number, number> = new Map();
   warnings: Diagnostic[] = [];
   private readonly prepared = new Map<number, Prepared>();
   private nextStmtId = 1;
@@ -174,7 +182,12 @@ export class Session implements ServerSession {
   }
 
   async prepare(sql: string): Promise<PreparedInfo> {
-    const parsed = parseOne(sql);
+    let parsed: A.ParsedStatement;
+    try {
+      parsed = parseOne(sql);
+    } catch (e) {
+      throw toSqlError(e, this.engine);
+    }
     const st = parsed.statement;
     const preparable = ['select', 'union', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'set', 'use', 'describe'].includes(st.kind) || st.kind.startsWith('show') || isDdl(st) || isAccountStatement(st);
     if (!preparable) throw new SqlError('ER_UNSUPPORTED_PS', 'This command is not supported in the prepared statement protocol yet');
@@ -200,7 +213,11 @@ export class Session implements ServerSession {
     const p = this.prepared.get(statementId);
     if (!p) throw new SqlError('ER_UNKNOWN_STMT_HANDLER', `Unknown prepared statement handler (${statementId}) given to mysqld_stmt_execute`);
     if (params.length !== p.paramCount) throw new SqlError('ER_WRONG_ARGUMENTS', 'Incorrect arguments to mysqld_stmt_execute');
-    return this.runStatement(p.parsed, convertParams(params));
+    try {
+      return await this.runStatement(p.parsed, convertParams(params));
+    } catch (e) {
+      throw toSqlError(e, this.engine);
+    }
   }
 
   closeStatement(statementId: number): void {
@@ -378,8 +395,20 @@ export class Session implements ServerSession {
     this.stateSince = Date.now();
     const keepWarnings = st.kind === 'showWarnings';
     if (!keepWarnings) this.warnings = [];
+    this.insertIdArg = null;
     try {
-      return await this.dispatch(ps, params);
+      const result = await this.dispatch(ps, params);
+      // ROW_COUNT(): the affected rows of the statement before, -1 after one that returned rows
+      // (FOUND_ROWS() then counts them; a SELECT sets it itself, see runQuery).
+      if (result.kind === 'ok') this.rowCount = result.affectedRows;
+      else {
+        this.rowCount = -1;
+        if (st.kind !== 'select' && st.kind !== 'union') this.foundRows = result.rows.length;
+      }
+      return result;
+    } catch (e) {
+      this.rowCount = -1;
+      throw e;
     } finally {
       // Outside a transaction a statement's metadata locks end with it (see metadata-locks.ts).
       if (this.txnId === null) this.engine.mdl.release(this);
@@ -393,17 +422,21 @@ export class Session implements ServerSession {
     const st = ps.statement;
     // At execution, not at prepare: grants may have changed since.
     this.privileges.check(ps, this.db);
+    const tables = this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog);
     let readsTables = false;
     if (this.tableLocks.active) {
       // Under LOCK TABLES every table it may touch is held already (see table-locks.ts).
-      const use = lockedTablesUse(st, this.db, this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog));
+      const use = lockedTablesUse(st, this.db, tables);
       this.tableLocks.check(use.used, use.written);
       readsTables = use.used.length > 0;
     } else if (!isDdl(st)) {
-      const { shared, written } = this.engine.shapes.tablesOf(ps, this.db, this.engine.catalog);
+      const { shared, written } = tables;
       const writes = (st.kind === 'select' || st.kind === 'union') && isLockingRead(st) ? shared : written;
       if (shared.length > 0) await this.metadataLocks(shared, [], writes);
       readsTables = shared.length > 0;
+    }
+    if (tables.shared.some((k) => k.startsWith(`${INFORMATION_SCHEMA}.`))) {
+      this.tableRows = await this.rowCounts(this.engine.catalog.databases().flatMap((d) => [...d.tables.values()]));
     }
     switch (st.kind) {
       case 'select':
@@ -559,34 +592,30 @@ export class Session implements ServerSession {
     const version = this.engine.catalog.version;
     const hit = this.engine.planCache.get<P>(key, version, ps.literals);
     if (hit) return hit;
-    const base = this.bindContext(ps, paramTypes);
-    // A plan that read information_schema holds this session's view of it (rows filtered by its
-    // privileges, as of now): never shared, however the table was named (USE information_schema).
-    let virtual = false;
-    const ctx = {
-      ...base,
-      virtualTable: (db: string, name: string): ReturnType<BindContext['virtualTable']> => {
-        const t = base.virtualTable(db, name);
-        if (t !== undefined) virtual = true;
-        return t;
-      },
-    };
+    const ctx = this.bindContext(ps, paramTypes);
     const plan = build(ctx);
-    if (!virtual && !ps.text.toLowerCase().includes('information_schema')) {
+    // A virtual table's rows are read when the plan is built: such a plan is never reused (it
+    // also holds this session's privilege-filtered view of information_schema).
+    if (!ctx.readsVirtualTables) {
       this.engine.planCache.put(key, { plan, catalogVersion: version, baked: [...ctx.baked].map((s) => [s, ps.literals[s]!] as const) });
     }
     return plan;
   }
 
-  bindContext(ps: A.ParsedStatement, paramTypes: readonly SqlType[]): BindContext & { baked: Set<number> } {
-    return {
+  bindContext(ps: A.ParsedStatement, paramTypes: readonly SqlType[]): BindContext & { baked: Set<number>; readsVirtualTables: boolean } {
+    const ctx: BindContext & { baked: Set<number>; readsVirtualTables: boolean } = {
+      readsVirtualTables: false,
       catalog: this.engine.catalog,
       db: this.db,
       literals: ps.literals,
       paramTypes,
       baked: new Set<number>(),
       lookupFunction: (name) => lookupFunction(name),
-      virtualTable: (db, name) => this.virtualTable(db, name),
+      virtualTable: (db, name) => {
+        const t = this.virtualTable(db, name);
+        if (t) ctx.readsVirtualTables = true;
+        return t;
+      },
       variableType: (name, scope) => {
         if (scope === 'user') return this.userVars.get(name.toLowerCase())?.type ?? varchar(255);
         try {
@@ -596,6 +625,7 @@ export class Session implements ServerSession {
         }
       },
     };
+    return ctx;
   }
 
   private virtualTable(db: string, name: string): Rowset | undefined {
@@ -607,6 +637,7 @@ export class Session implements ServerSession {
       nextAutoIncrement: (t) => this.engine.nextAutoIncrement(t),
       ...(p.unrestricted ? {} : { visibility: p }),
       grants: (table) => privilegeTableRows(this.engine.accounts.state, table, (a) => p.readsGrantTables || sameAccount(a, p.account)),
+      rowCount: (t) => this.tableRows.get(t.id) ?? 0,
     });
     if (!t) throw new SqlError('ER_NO_SUCH_TABLE', `Unknown table '${name.toUpperCase()}' in information_schema`);
     return t;
@@ -615,13 +646,39 @@ export class Session implements ServerSession {
   private async runQuery(ps: A.ParsedStatement, params: Params, lockRows = false): Promise<StatementResult> {
     const qp = this.planQuery(ps, params.types);
     const rows = await this.executePlan(qp, ps, params, lockRows);
-    this.foundRows = rows.length;
+    const q = ps.statement as A.Query;
+    this.foundRows = calcFoundRows(q) && q.limit !== undefined ? await this.countWithoutLimit(ps, params) : rows.length;
     return {
       kind: 'rows',
       columns: qp.columns,
       rows: rows.map((r) => r.map((v, i) => formatForClient(v, qp.columns[i]!.type) as ResultValue)),
       warnings: this.warnings.length,
     };
+  }
+
+  /**
+   * SELECT SQL_CALC_FOUND_ROWS … LIMIT n: FOUND_ROWS() is the number of rows without the LIMIT
+   * (of the whole UNION when the first SELECT asks). The query runs again as a COUNT(*) over
+   * itself without its outer ORDER BY and LIMIT; the plan is cached under its own key.
+   */
+  private async countWithoutLimit(ps: A.ParsedStatement, params: Params): Promise<number | bigint> {
+    const { limit: _limit, orderBy: _orderBy, ...unlimited } = ps.statement as A.Query;
+    const counted: A.ParsedStatement = { ...ps, statement: unlimited as A.Query, cacheKey: `${ps.cacheKey}\u0000found_rows` };
+    const qp = this.cachedPlan(counted, params.types, (ctx): QueryPlan => {
+      const bound = new Binder(ctx).bindQuery(unlimited as A.Query);
+      const count: LogicalPlan = {
+        kind: 'aggregate',
+        input: bound.plan,
+        groupBy: [],
+        aggs: [{ fn: 'countStar', args: [], distinct: false, type: BIGINT }],
+        types: [BIGINT],
+      };
+      const plan = distribute(count);
+      return { plan, columns: [], sessionNames: sessionNamesOf(plan) };
+    });
+    const rows = await this.executePlan(qp, counted, params);
+    const n = rows[0]?.[0];
+    return typeof n === 'number' || typeof n === 'bigint' ? n : 0;
   }
 
   /** Runs a query plan and returns its rows. */
@@ -635,16 +692,21 @@ export class Session implements ServerSession {
   }
 
   execInputs(ps: A.ParsedStatement, params: Params, sessionNames: readonly string[]): ExecInputs {
-    const sessionValues: Record<string, Value> = {};
-    for (const n of sessionNames) sessionValues[n] = this.sessionValue(n);
     return {
       slots: ps.literals.map(literalValue),
       params: params.values,
       now: nowText(),
-      sessionValues,
+      sessionValues: this.sessionValues(sessionNames),
       txnId: this.txnId,
       lockWaitTimeoutMs: this.lockWaitTimeoutMs,
     };
+  }
+
+  /** The values of session expressions, by name, as they travel to the leaves. */
+  sessionValues(names: readonly string[]): Record<string, Value> {
+    const values: Record<string, Value> = {};
+    for (const n of names) values[n] = this.sessionValue(n);
+    return values;
   }
 
   execContext(inputs: ExecInputs, gathered: ExecContext['gathered']): ExecContext {
@@ -652,7 +714,12 @@ export class Session implements ServerSession {
       slots: inputs.slots,
       params: inputs.params,
       now: inputs.now,
-      sessionValue: (name) => (name in inputs.sessionValues ? inputs.sessionValues[name]! : this.sessionValue(name)),
+      sessionValue: (name) => {
+        // LAST_INSERT_ID() after LAST_INSERT_ID(expr) in the same statement sees the new value.
+        if (name === 'last_insert_id' && this.insertIdArg !== null) return this.lastInsertId;
+        return Object.hasOwn(inputs.sessionValues, name) ? (inputs.sessionValues[name] as Value) : this.sessionValue(name);
+      },
+      setLastInsertId: (id) => this.setInsertIdArg(id),
       warn: (code, message) => this.warn(code, message),
       scan: () => {
         throw new SqlError('ER_INTERNAL_ERROR', 'a scan cannot run on an aggregator');
@@ -668,8 +735,26 @@ export class Session implements ServerSession {
   async runSubquery(ps: A.ParsedStatement, q: A.Query, params: Params): Promise<{ rows: Value[][]; columns: readonly OutputColumn[] }> {
     const ctx = this.bindContext(ps, params.types);
     const bound = new Binder(ctx).bindQuery(q);
-    const qp: QueryPlan = { plan: distribute(bound.plan), columns: bound.columns, sessionNames: [] };
-    return { rows: await this.executePlan({ ...qp, sessionNames: sessionNamesOf(qp.plan) }, ps, params, isLockingRead(q)), columns: bound.columns };
+    const plan = distribute(bound.plan);
+    return { rows: await this.executePlan({ plan, columns: bound.columns, sessionNames: sessionNamesOf(plan) }, ps, params, isLockingRead(q)), columns: bound.columns };
+  }
+
+  /** LAST_INSERT_ID(expr), evaluated here or reported by a leaf: the session's value from now on. */
+  setInsertIdArg(id: number | bigint): void {
+    this.lastInsertId = id;
+    this.insertIdArg = id;
+  }
+
+  /** Row counts of tables by id, for information_schema and SHOW (one cheap call per table and leaf). */
+  async rowCounts(tables: readonly TableDef[]): Promise<Map<number, number>> {
+    const counts = new Map<number, number>();
+    const leaves = this.engine.partitionMap.leaves();
+    for (const t of tables) {
+      let n = 0;
+      for (const leaf of leaves) n += await leaf.rowCount(t.db, t.id);
+      counts.set(t.id, n);
+    }
+    return counts;
   }
 
   sessionValue(name: string): Value {
@@ -851,13 +936,9 @@ function typeSignature(t: SqlType): string {
   return t.kind === 'int' ? (t.unsigned ? 'u' : 'i') : t.kind === 'string' ? (t.binary ? 'b' : 's') : t.kind[0]!;
 }
 
-function sessionNamesOf(plan: PhysicalPlan): string[] {
-  const names = new Set<string>();
-  JSON.stringify(plan, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && (v as { kind?: string }).kind === 'session') names.add((v as { name: string }).name);
-    return typeof v === 'bigint' ? String(v) : v;
-  });
-  return [...names];
+/** SELECT SQL_CALC_FOUND_ROWS: asked by the query's first SELECT. */
+function calcFoundRows(q: A.Query): boolean {
+  return q.kind === 'select' ? q.calcFoundRows === true : calcFoundRows(q.left);
 }
 
 /** MySQL binary-protocol parameter types → values and SQL types. */
@@ -928,9 +1009,30 @@ function decimalOf(text: string): Decimal | null {
 
 export function toSqlError(e: unknown, engine: Engine): SqlError {
   if (isSqlError(e)) return e;
+  if (isStackOverflow(e)) {
+    // A statement nested deeper than the checks in the parser foresaw (sql/parser.ts MAX_*).
+    engine.log.warn('a statement ran out of stack; answered 1436');
+    return stackOverrun();
+  }
   engine.log.error({ err: e }, 'internal error while running a statement');
+  return new SqlError('ER_INTERNAL_ERROR', `Internal error: ${clientText(e)}. This is a bug in Tessera; the server log has the details.`);
+}
+
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+function stackOverrun(): SqlError {
+  return new SqlError('ER_STACK_OVERRUN_NEED_MORE', 'Thread stack overrun: the statement is nested too deeply to evaluate. Simplify its expressions or subqueries');
+}
+
+/** What an internal error may tell the client: its first line, short, without plans or values. */
+function clientText(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return new SqlError('ER_INTERNAL_ERROR', `Internal error: ${msg}. This is a bug in Tessera; the server log has the details.`);
+  const line = msg.split('\n', 1)[0]!;
+  const cut = line.search(/[{[]/);
+  const text = cut >= 0 ? line.slice(0, cut).replace(/[\s:]+$/, '') : line;
+  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 
 export { ClientFlags };

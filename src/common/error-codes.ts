@@ -49,6 +49,11 @@ export const ErrorCodes = {
   ER_WRONG_VALUE_COUNT_ON_ROW: { errno: 1136, sqlState: '21S01' },
   ER_OPERAND_COLUMNS: { errno: 1241, sqlState: '21000' },
   ER_SUBQUERY_NO_1_ROW: { errno: 1242, sqlState: '21000' },
+  ER_TOO_HIGH_LEVEL_OF_NESTING_FOR_SELECT: { errno: 1473, sqlState: 'HY000' },
+  ER_STACK_OVERRUN_NEED_MORE: { errno: 1436, sqlState: 'HY000' },
+  ER_CANT_USE_OPTION_HERE: { errno: 1234, sqlState: '42000' },
+  /** MariaDB's: KILL (SELECT …). */
+  ER_SUBQUERIES_NOT_SUPPORTED: { errno: 1970, sqlState: '42000' },
   ER_ILLEGAL_REFERENCE: { errno: 1247, sqlState: '42S22' },
   ER_INVALID_GROUP_FUNC_USE: { errno: 1111, sqlState: 'HY000' },
   ER_WRONG_FIELD_WITH_GROUP: { errno: 1055, sqlState: '42000' },

@@ -21,6 +21,8 @@ export interface ExecContext {
   gathered(node: Extract<PhysicalPlan, { kind: 'gather' }>): readonly Batch[];
   /** Throws ER_QUERY_INTERRUPTED when the query was killed; called once per batch. */
   checkInterrupted(): void;
+  /** LAST_INSERT_ID(expr) sets the session's value (functions/types.ts EvalContext). */
+  readonly setLastInsertId?: (id: number | bigint) => void;
   /**
    * Rows of the enclosing queries while a correlated subquery runs: outerRows[0] is the
    * nearest enclosing row (an 'outer' expr with depth d reads outerRows[d - 1]). Hosts leave
@@ -56,6 +58,7 @@ export function withOuterRow(ctx: ExecContext, row: readonly Value[]): ExecConte
     scan: (node, c) => root.scan(node, c),
     gathered: (node) => root.gathered(node),
     checkInterrupted: () => root.checkInterrupted(),
+    ...(root.setLastInsertId ? { setLastInsertId: root.setLastInsertId } : {}),
   };
   return derived;
 }

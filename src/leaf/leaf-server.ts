@@ -23,6 +23,7 @@ import { compareValues } from '../common/compare.js';
 import type {
   ExecInputs,
   FragmentRequest,
+  InsertOutcome,
   InsertRequest,
   InsertResult,
   LeafApi,
@@ -33,6 +34,8 @@ import type {
 } from '../net/leaf-api.js';
 
 const BATCH = 2048;
+const INSERTED: InsertOutcome = { kind: 'inserted' };
+const SKIPPED: InsertOutcome = { kind: 'skipped' };
 
 interface Warning {
   code: number;
@@ -298,34 +301,41 @@ export class LeafServer implements LeafApi {
   async insert(req: InsertRequest): Promise<InsertResult> {
     const txn = this.requireTxn(req.txnId, req.lockWaitTimeoutMs);
     const table = this.table(req.db, req.partition, req.tableId);
-    const ctx = this.context(req, () => []);
+    let lastInsertId: number | bigint | undefined;
+    const ctx = this.context(req, () => [], [], (id) => (lastInsertId = id));
     const warnings: Warning[] = [];
     const onDup = req.onDuplicate?.map((a) => ({ column: a.column, fn: compileExpr(a.expr) }));
     const types = table.schema.columns.map((c) => c.type);
+    const auto = req.autoIncrementColumn;
+    const outcomes: InsertOutcome[] = [];
     let affected = 0;
     for (const row of req.rows) {
       let res = table.insert(txn, row);
       if (res instanceof Promise) res = await res;
       if (res.ok) {
         affected++;
+        outcomes.push(INSERTED);
         continue;
       }
       switch (req.mode) {
         case 'ignore':
           warnings.push({ code: ErrorCodes.ER_DUP_ENTRY.errno, message: duplicateKeyError(table.schema, res.index, row).message });
+          outcomes.push(SKIPPED);
           continue;
         case 'replace': {
           // REPLACE: delete every conflicting row, then insert (each deletion counts).
           let attempt: StorageInsertResult = res;
+          let deleted = 0;
           for (let guard = 0; !attempt.ok && guard < 64; guard++) {
             await maybe(table.lockRow(txn, attempt.conflict));
             table.delete(txn, attempt.conflict);
-            affected++;
+            deleted++;
             const next = table.insert(txn, row);
             attempt = next instanceof Promise ? await next : next;
           }
           invariant(attempt.ok, 'REPLACE could not resolve its conflicts');
-          affected++;
+          affected += deleted + 1;
+          outcomes.push({ kind: 'replaced', deleted });
           continue;
         }
         case 'insert': {
@@ -340,22 +350,29 @@ export class LeafServer implements LeafApi {
             updated[a.column] = castForColumn(v, types[a.column]!, table.schema.columns[a.column]!.name, true, ctx);
             checkNotNull(updated[a.column]!, table.schema.columns[a.column]!);
           }
-          if (sameRow(existing, updated, types)) continue; // unchanged: 0 affected
+          const autoValue = auto === undefined ? null : updated[auto]!;
+          if (sameRow(existing, updated, types)) {
+            outcomes.push({ kind: 'unchanged', autoValue }); // 0 affected (1 with CLIENT_FOUND_ROWS)
+            continue;
+          }
+          for (const t of req.touch ?? []) updated[t.column] = t.value;
           const u = await maybe(table.update(txn, res.conflict, updated));
           if (!u.ok) throw duplicateKeyError(table.schema, u.index, updated);
           affected += 2;
+          outcomes.push({ kind: 'updated', autoValue });
           continue;
         }
       }
     }
-    return { affectedRows: affected, warnings };
+    return { affectedRows: affected, outcomes, warnings, ...(lastInsertId !== undefined ? { lastInsertId } : {}) };
   }
 
   async modify(req: ModifyRequest, kind: 'update' | 'delete'): Promise<ModifyResult> {
     const txn = this.requireTxn(req.txnId, req.lockWaitTimeoutMs);
     const parts = this.dbPartitions(req.db);
     const warnings: Warning[] = [];
-    const ctx = this.context(req, () => [], warnings);
+    let lastInsertId: number | bigint | undefined;
+    const ctx = this.context(req, () => [], warnings, (id) => (lastInsertId = id));
     const filter = req.filter ? compileExpr(req.filter) : null;
     const assigns = req.assignments?.map((a) => ({ column: a.column, fn: compileExpr(a.expr) })) ?? [];
     let matched = 0;
@@ -419,6 +436,8 @@ export class LeafServer implements LeafApi {
           if (updated[a.column] === null && !col.nullable) updated[a.column] = implicitDefault(col.type);
         }
         if (sameRow(latest, updated, types)) continue;
+        // ON UPDATE CURRENT_TIMESTAMP: only a row that changes gets the new time.
+        for (const t of req.touch ?? []) updated[t.column] = t.value;
         for (const k of req.shardKey) {
           if (compareValues(latest[k]!, types[k]!, updated[k]!, types[k]!) !== 0) {
             throw new SqlError('ER_NOT_SUPPORTED_YET', `Updating the shard key column '${schema.columns[k]!.name}' is not supported: it would move the row to another partition. Delete and re-insert the row instead.`);
@@ -431,7 +450,7 @@ export class LeafServer implements LeafApi {
       // Candidate refs stay valid while the view lives; every one is now handled.
       this.txns.release(view);
     }
-    return { matched, changed, warnings };
+    return { matched, changed, warnings, ...(lastInsertId !== undefined ? { lastInsertId } : {}) };
   }
 
   // ───────────────────────────── transactions ─────────────────────────────
@@ -518,12 +537,28 @@ export class LeafServer implements LeafApi {
     return t;
   }
 
-  private context(inputs: ExecInputs, scan: ExecContext['scan'], warnings: Warning[] = []): ExecContext {
+  /** setLastInsertId: where a write keeps what LAST_INSERT_ID(expr) sets, to report it back. */
+  private context(inputs: ExecInputs, scan: ExecContext['scan'], warnings: Warning[] = [], setLastInsertId?: (id: number | bigint) => void): ExecContext {
+    let lastInsertId: number | bigint | undefined;
     return {
       slots: inputs.slots,
       params: inputs.params,
       now: inputs.now,
-      sessionValue: (name) => inputs.sessionValues[name] ?? null,
+      // The aggregator ships every session value the plan reads (planner/session-names.ts); a
+      // missing one is its bug, never a NULL to compute with.
+      sessionValue: (name) => {
+        if (name === 'last_insert_id' && lastInsertId !== undefined) return lastInsertId;
+        invariant(Object.hasOwn(inputs.sessionValues, name), `session value '${name}' was not sent with the request`);
+        return inputs.sessionValues[name] as Value;
+      },
+      ...(setLastInsertId
+        ? {
+            setLastInsertId: (id: number | bigint) => {
+              lastInsertId = id;
+              setLastInsertId(id);
+            },
+          }
+        : {}),
       warn: (code: ErrorCodeName, message: string) => warnings.push({ code: ErrorCodes[code].errno, message }),
       scan,
       gathered: () => {

@@ -51,12 +51,37 @@ export interface InsertRequest extends ExecInputs {
    * columns…] (VALUES(col) reads the inserted row). `casts` are the column types to cast to.
    */
   readonly onDuplicate?: readonly { readonly column: number; readonly expr: BoundExpr }[];
+  /** The table's AUTO_INCREMENT column: outcomes of ON DUPLICATE KEY UPDATE then carry its value in the row they met. */
+  readonly autoIncrementColumn?: number;
+  /** ON DUPLICATE KEY UPDATE: values for ON UPDATE CURRENT_TIMESTAMP columns, set when a row changes. */
+  readonly touch?: readonly ColumnValue[];
 }
 
+/** A column of the table and the value it takes. */
+export interface ColumnValue {
+  readonly column: number;
+  readonly value: Value;
+}
+
+/** What became of one row of an INSERT request (MySQL's insert id and counts follow from it). */
+export type InsertOutcome =
+  | { readonly kind: 'inserted' }
+  /** REPLACE: inserted after deleting the rows it conflicted with. */
+  | { readonly kind: 'replaced'; readonly deleted: number }
+  /** ON DUPLICATE KEY UPDATE changed (or left as it was) the conflicting row, whose AUTO_INCREMENT value is `autoValue`. */
+  | { readonly kind: 'updated' | 'unchanged'; readonly autoValue: Value }
+  /** INSERT IGNORE: a duplicate, not written. */
+  | { readonly kind: 'skipped' };
+
 export interface InsertResult {
+  /** Affected rows as MySQL counts them without CLIENT_FOUND_ROWS (an unchanged row counts 0). */
   readonly affectedRows: number;
+  /** One per row of the request, in order. */
+  readonly outcomes: readonly InsertOutcome[];
   /** Rows skipped by INSERT IGNORE, with the duplicate message. */
   readonly warnings: readonly { readonly code: number; readonly message: string }[];
+  /** The last value LAST_INSERT_ID(expr) set while the leaf evaluated the request. */
+  readonly lastInsertId?: number | bigint;
 }
 
 /** UPDATE or DELETE of the rows of one table matching `filter`, in the given partitions. */
@@ -77,12 +102,16 @@ export interface ModifyRequest extends ExecInputs {
   /** ORDER BY … LIMIT n within the partition (the aggregator only sends it for one partition). */
   readonly orderBy?: readonly { readonly expr: BoundExpr; readonly desc: boolean }[];
   readonly limit?: number;
+  /** UPDATE: ON UPDATE CURRENT_TIMESTAMP columns the statement does not assign, set when a row changes. */
+  readonly touch?: readonly ColumnValue[];
 }
 
 export interface ModifyResult {
   readonly matched: number;
   readonly changed: number;
   readonly warnings: readonly { readonly code: number; readonly message: string }[];
+  /** The last value LAST_INSERT_ID(expr) set while the leaf evaluated the request. */
+  readonly lastInsertId?: number | bigint;
 }
 
 export interface TransactionOptions {

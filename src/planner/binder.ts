@@ -4,6 +4,7 @@ import type { Value } from '../common/value.js';
 import type { BoundExpr, CompareKind } from '../common/ir/expr.js';
 import type { AggFunc, AggSpec, SortKey } from '../common/ir/physical.js';
 import { SqlError } from '../common/errors.js';
+import { Decimal } from '../common/decimal.js';
 import { assertNever } from '../common/assert.js';
 import type { CatalogView, TableDef } from '../cluster/catalog.js';
 import type { LogicalPlan, OutputColumn } from './logical.js';
@@ -611,6 +612,11 @@ export class Binder {
         switch (e.op) {
           case '-':
             if (arg.kind === 'const' && typeof arg.value === 'number' && arg.value === 0) return arg;
+            // -18446744073709551615 is a DECIMAL literal, -9223372036854775808 still a BIGINT (MySQL).
+            if (arg.kind === 'const' && typeof arg.value === 'bigint' && arg.type.kind === 'int' && arg.type.unsigned) {
+              const v = -arg.value;
+              return v >= -(1n << 63n) ? { kind: 'const', value: v, type: BIGINT } : { kind: 'const', value: new Decimal(v, 0), type: { kind: 'decimal', precision: 20, scale: 0 } };
+            }
             return { kind: 'neg', arg, type: negType(arg.type) };
           case '+':
             return arg;
@@ -820,7 +826,21 @@ export class Binder {
       }
       return { kind: 'session', name: name.toLowerCase(), type: sessionType };
     }
-    if (name === 'VALUES') throw new SqlError('ER_UNKNOWN_ERROR', 'VALUES() is allowed only in INSERT … ON DUPLICATE KEY UPDATE');
+    if (name === 'VALUES') {
+      // ON DUPLICATE KEY UPDATE: VALUES(col) is the column of the row being inserted, anywhere in
+      // the expression (inside IN, BETWEEN, CASE, function arguments, subqueries).
+      const arg = e.args[0];
+      if (e.args.length === 1 && arg?.kind === 'column' && seesInsertedRow(scope)) {
+        try {
+          return this.resolveColumn({ kind: 'column', table: INSERTED_ROW, name: arg.name }, scope, clause);
+        } catch (err) {
+          // The inserted row's hidden table name is no name to show the user.
+          if (err instanceof SqlError && err.code === 'ER_BAD_FIELD') throw new SqlError('ER_BAD_FIELD', `Unknown column '${arg.name}' in '${clause}'`);
+          throw err;
+        }
+      }
+      throw new SqlError('ER_PARSE', 'You have an error in your SQL syntax; VALUES() is allowed only in INSERT … ON DUPLICATE KEY UPDATE');
+    }
     const fn = this.ctx.lookupFunction(name);
     if (!fn) {
       throw new SqlError('ER_SP_DOES_NOT_EXIST', `FUNCTION ${this.ctx.db ?? 'tessera'}.${e.name.toLowerCase()} does not exist`);
@@ -834,10 +854,15 @@ export class Binder {
     // The result type depends on constant arguments (ROUND's digits, DATE_ADD's unit): bake them.
     const consts = e.args.map((a, i) => {
       if (a.kind === 'timeUnit') return a.unit;
-      if (a.kind !== 'literal') return undefined;
-      if (a.slot >= 0) this.ctx.baked.add(a.slot);
+      // A negated number is a constant too (ROUND(x, -2) has no decimals).
+      const negated = a.kind === 'unary' && a.op === '-' && a.operand.kind === 'literal';
+      const lit = negated ? (a.operand as A.Expr & { kind: 'literal' }) : a.kind === 'literal' ? a : undefined;
+      if (lit === undefined) return undefined;
+      if (lit.slot >= 0) this.ctx.baked.add(lit.slot);
       const b = args[i]!;
-      return b.kind === 'const' ? b.value : literalValue(a.value);
+      if (b.kind === 'const') return b.value;
+      const v = literalValue(lit.value);
+      return negated ? negatedConstant(v) : v;
     });
     return { kind: 'func', name, args, type: fn.constReturnType(types, consts) };
   }
@@ -925,6 +950,17 @@ function countTables(from: A.TableRef, limit: number): number {
   return count;
 }
 
+/**
+ * The table name of the row an INSERT is inserting, in the scope of its ON DUPLICATE KEY UPDATE
+ * (next to the existing row's columns); no SQL name can spell it, so only VALUES(col) reaches it.
+ */
+export const INSERTED_ROW = '\u0000values';
+
+function seesInsertedRow(scope: Scope | null): boolean {
+  for (let s = scope; s; s = s.parent) if (s.columns.some((c) => c.table === INSERTED_ROW)) return true;
+  return false;
+}
+
 type ExpandedItem =
   | { kind: 'bound'; bound: BoundExpr; name: string; alias?: string; source?: ScopeColumn }
   | { kind: 'expr'; expr: A.Expr; name: string; alias?: string; source?: ScopeColumn };
@@ -990,6 +1026,14 @@ function defaultName(it: A.SelectItem & { kind: 'expr' }): string {
   if (it.expr.kind === 'column') return it.expr.name;
   if (it.expr.kind === 'literal' && it.expr.value.type === 'string') return it.expr.value.value;
   return it.text;
+}
+
+/** The value of -v for a numeric literal's value (for result types only: undefined when not a number). */
+function negatedConstant(v: Value): Value | undefined {
+  if (typeof v === 'number') return -v;
+  if (typeof v === 'bigint') return -v;
+  if (v instanceof Decimal) return v.neg();
+  return undefined;
 }
 
 function negType(t: SqlType): SqlType {
@@ -1247,8 +1291,15 @@ function castUnionInputs(plan: LogicalPlan, types: readonly SqlType[]): LogicalP
   }
 }
 
-/** A short text of an AST expression for messages (BIGINT overflow names the expression). */
-function exprText(e: A.Expr): string {
+/**
+ * A short text of an AST expression for messages (BIGINT overflow names the expression), cut
+ * short ('…') past about EXPR_TEXT_MAX characters: every arithmetic node computes its text, so a
+ * long chain must not cost the square of its length.
+ */
+const EXPR_TEXT_MAX = 200;
+
+function exprText(e: A.Expr, budget = EXPR_TEXT_MAX): string {
+  if (budget <= 0) return '…';
   switch (e.kind) {
     case 'column':
       return `\`${e.table ? `${e.table}\`.\`` : ''}${e.name}\``;
@@ -1263,10 +1314,13 @@ function exprText(e: A.Expr): string {
         default:
           return '?';
       }
-    case 'binary':
-      return `(${exprText(e.left)} ${e.op.toLowerCase()} ${exprText(e.right)})`;
+    case 'binary': {
+      // Halving the budget per level bounds the work by the text, not by the chain.
+      const left = exprText(e.left, budget >> 1);
+      return `(${left} ${e.op.toLowerCase()} ${exprText(e.right, (budget - left.length) >> 1)})`;
+    }
     case 'unary':
-      return `-${exprText(e.operand)}`;
+      return `-${exprText(e.operand, budget >> 1)}`;
     default:
       return e.kind;
   }

@@ -13,6 +13,7 @@ import { assertNever } from '../common/assert.js';
 import { ParseError, SqlError, UnsupportedError } from '../common/errors.js';
 import { AGGREGATES, isTimeUnit, NILADIC, RESERVED, RESERVED_FUNCTIONS } from './keywords.js';
 import { cacheKeyOf, invalidNameError, splitTokens, tokenize, type Token } from './lexer.js';
+import { treeDepth } from './depth.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -47,10 +48,38 @@ const UNSUPPORTED_SHOW = new Set([
   'REPLICAS', 'BINARY', 'BINLOG', 'RELAYLOG', 'PROFILES', 'PROFILE', 'ENGINE', 'COUNT',
 ]);
 
+/**
+ * How deeply a statement may nest. MariaDB allows 64 levels of SELECT (error 1473 beyond) and
+ * runs out of stack (1436) near 600 levels of nested expressions. Tessera checks both before
+ * anything walks the tree: every later pass (binder, planner, executor, EXPLAIN) recurses over
+ * it, and these bounds keep each of them within Node's stack.
+ */
+export const MAX_SELECT_NESTING = 64;
+/** Expressions inside expressions: function arguments, CASE, subqueries, parentheses around operators. */
+export const MAX_EXPRESSION_NESTING = 256;
+/** Levels of the whole statement's tree, operator chains such as 1 + 1 + … included (sql/depth.ts). */
+export const MAX_TREE_DEPTH = 1000;
+
+function tooDeep(): SqlError {
+  return new SqlError(
+    'ER_STACK_OVERRUN_NEED_MORE',
+    `Thread stack overrun: the statement nests too deeply (at most ${MAX_EXPRESSION_NESTING} levels of nested expressions and ${MAX_TREE_DEPTH} of operators); simplify it`,
+  );
+}
+
 /** Reads one statement: tokens [start, end) of the shared token array. */
 class Parser {
   private pos: number;
   private params = 0;
+  /** expr() calls in progress: how deeply the expression being read is nested. */
+  private nesting = 0;
+  /** SELECTs being read: 1 in the statement's own, 2 in a subquery of it, … */
+  private selects = 0;
+  /**
+   * An operand already read that the next primary() returns: the inside of `(…)` when the
+   * expression continues around it (see parenthesized).
+   */
+  private pending: Expr | null = null;
 
   constructor(
     private readonly src: string,
@@ -484,6 +513,13 @@ class Parser {
   }
 
   private selectCore(): Select {
+    if (++this.selects > MAX_SELECT_NESTING) throw new SqlError('ER_TOO_HIGH_LEVEL_OF_NESTING_FOR_SELECT', 'Too high level of nesting for select');
+    const s = this.selectBody();
+    this.selects--;
+    return s;
+  }
+
+  private selectBody(): Select {
     this.expect('SELECT');
     let distinct = false;
     let calcFoundRows = false;
@@ -507,7 +543,11 @@ class Parser {
     while (this.acceptOp(','));
     if (this.isWord('INTO')) this.unsupported('SELECT … INTO');
     const s: Mutable<Select> = { kind: 'select', distinct, items, from: null };
-    if (calcFoundRows) s.calcFoundRows = true;
+    if (calcFoundRows) {
+      // FOUND_ROWS() counts the rows of the statement's own SELECT only (MySQL's 1234 elsewhere).
+      if (this.selects > 1) throw new SqlError('ER_CANT_USE_OPTION_HERE', "Incorrect usage/placement of 'SQL_CALC_FOUND_ROWS'");
+      s.calcFoundRows = true;
+    }
     if (this.accept('FROM')) {
       if (!this.accept('DUAL')) s.from = this.tableRefs();
     }
@@ -753,35 +793,48 @@ class Parser {
   // ───────────── expressions ─────────────
 
   expr(): Expr {
-    return this.orExpr();
+    if (++this.nesting > MAX_EXPRESSION_NESTING) throw tooDeep();
+    const e = this.orExpr();
+    this.nesting--;
+    return e;
   }
 
+  // AND, OR and XOR chains (a WHERE of thousands of terms) are read in a loop and kept as a
+  // balanced tree: associative operators, evaluated left to right once the binder flattens them,
+  // and no pass over the tree recurses deeper than log2 of their length.
+
   private orExpr(): Expr {
-    let left = this.xorExpr();
+    const first = this.xorExpr();
+    if (!this.isWord('OR') && !this.isOp('||')) return first;
+    const terms = [first];
     while (this.isWord('OR') || this.isOp('||')) {
       this.next();
-      left = { kind: 'binary', op: 'OR', left, right: this.xorExpr() };
+      terms.push(this.xorExpr());
     }
-    return left;
+    return balanced('OR', terms, 0, terms.length);
   }
 
   private xorExpr(): Expr {
-    let left = this.andExpr();
-    while (this.accept('XOR')) left = { kind: 'binary', op: 'XOR', left, right: this.andExpr() };
-    return left;
+    const first = this.andExpr();
+    if (!this.isWord('XOR')) return first;
+    const terms = [first];
+    while (this.accept('XOR')) terms.push(this.andExpr());
+    return balanced('XOR', terms, 0, terms.length);
   }
 
   private andExpr(): Expr {
-    let left = this.notExpr();
+    const first = this.notExpr();
+    if (!this.isWord('AND') && !this.isOp('&&')) return first;
+    const terms = [first];
     while (this.isWord('AND') || this.isOp('&&')) {
       this.next();
-      left = { kind: 'binary', op: 'AND', left, right: this.notExpr() };
+      terms.push(this.notExpr());
     }
-    return left;
+    return balanced('AND', terms, 0, terms.length);
   }
 
   private notExpr(): Expr {
-    if (this.accept('NOT')) return { kind: 'unary', op: 'NOT', operand: this.notExpr() };
+    if (this.pending === null && this.accept('NOT')) return { kind: 'unary', op: 'NOT', operand: this.notExpr() };
     return this.boolPrimary();
   }
 
@@ -953,6 +1006,7 @@ class Parser {
   }
 
   private unary(): Expr {
+    if (this.pending !== null) return this.collate();
     const t = this.peek();
     if (t.kind === 'op') {
       if (t.text === '-' || t.text === '+' || t.text === '~') {
@@ -1003,6 +1057,11 @@ class Parser {
   }
 
   private primary(): Expr {
+    if (this.pending !== null) {
+      const e = this.pending;
+      this.pending = null;
+      return e;
+    }
     const t = this.peek();
     switch (t.kind) {
       case 'lit':
@@ -1013,6 +1072,9 @@ class Parser {
         return { kind: 'param', index: this.params++ };
       case 'uvar':
         this.next();
+        if (this.isOp(':=')) {
+          throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support assigning a user variable inside an expression (@x := …, deprecated in MySQL 8); use SET @x = … instead");
+        }
         return { kind: 'variable', name: t.text, scope: 'user' };
       case 'svar':
         this.next();
@@ -1023,15 +1085,11 @@ class Parser {
         return this.wordPrimary(t);
       case 'op':
         if (t.text === '(') {
+          if (!this.startsQuery(1)) return this.parenthesized();
           this.next();
-          if (this.startsQuery()) {
-            const query = this.query();
-            this.expectOp(')');
-            return { kind: 'subquery', query };
-          }
-          const items = this.exprList();
+          const query = this.query();
           this.expectOp(')');
-          return items.length === 1 ? items[0]! : { kind: 'row', items };
+          return { kind: 'subquery', query };
         }
         return this.fail();
       case 'bad':
@@ -1040,6 +1098,32 @@ class Parser {
       default:
         return assertNever(t.kind, 'token kind');
     }
+  }
+
+  /**
+   * `((…))`: a run of opening parentheses is read in a loop, innermost contents first, each
+   * outer level continuing the expression around what is inside it (this.pending), so that 2,000
+   * nested parentheses cost no more stack than one.
+   */
+  private parenthesized(): Expr {
+    let open = 0;
+    while (this.isOp('(') && !this.startsQuery(1)) {
+      this.next();
+      open++;
+    }
+    let e = this.parenContents();
+    for (let level = 1; level < open; level++) {
+      this.pending = e;
+      e = this.parenContents();
+    }
+    return e;
+  }
+
+  /** What is inside one pair of parentheses, up to and including the `)`: an expression or a row. */
+  private parenContents(): Expr {
+    const items = this.exprList();
+    this.expectOp(')');
+    return items.length === 1 ? items[0]! : { kind: 'row', items };
   }
 
   private columnRef(): Expr {
@@ -2707,7 +2791,16 @@ function parseSegment(sql: string, toks: readonly Token[], seg: Segment): Parsed
   const p = new Parser(sql, toks, seg.s, seg.e, eof, te, baseLine);
   const statement = p.statement();
   if (!p.atEnd()) p.fail();
+  // Every node takes a token at least: a short statement cannot be deep.
+  if (seg.e - seg.s > MAX_TREE_DEPTH && treeDepth(statement) > MAX_TREE_DEPTH) throw tooDeep();
   return { statement, ...keyParts(toks, seg), text };
+}
+
+/** A balanced tree of `op` over terms[lo, hi) (left to right in order). */
+function balanced(op: 'AND' | 'OR' | 'XOR', terms: readonly Expr[], lo: number, hi: number): Expr {
+  if (hi - lo === 1) return terms[lo]!;
+  const mid = (lo + hi) >>> 1;
+  return { kind: 'binary', op, left: balanced(op, terms, lo, mid), right: balanced(op, terms, mid, hi) };
 }
 
 function eofAt(pos: number): Token {

@@ -532,6 +532,42 @@ export interface TableStats {
   nextAutoIncrement?(t: TableDef): bigint | undefined;
 }
 
+/**
+ * Avg_row_length: an estimate from the declared column types (MySQL's storage sizes; a
+ * variable-length column counts at a nominal width), not a measurement of the stored rows.
+ */
+export function estimatedRowLength(t: TableDef): number {
+  let n = 0;
+  for (const c of t.columns) n += columnWidth(c.type);
+  return n;
+}
+
+function columnWidth(t: SqlType): number {
+  switch (t.kind) {
+    case 'int': return t.bytes;
+    case 'decimal': return Math.ceil(t.precision / 2) + 1;
+    case 'float': return 4;
+    case 'double': return 8;
+    case 'date': return 3;
+    case 'datetime': return 5 + Math.ceil(t.fsp / 2);
+    case 'timestamp': return 4 + Math.ceil(t.fsp / 2);
+    case 'time': return 3 + Math.ceil(t.fsp / 2);
+    case 'year': return 1;
+    case 'enum': return t.values.length > 255 ? 2 : 1;
+    case 'string': return t.family === 'char' ? t.length : 2 + Math.min(t.length, 32);
+    case 'json': return 32;
+    case 'null': return 0;
+  }
+}
+
+/** Rows, Avg_row_length and Data_length of a table (the latter two estimated). */
+export function sizeOf(t: TableDef, stats: TableStats): [rows: number | bigint, avgRowLength: number, dataLength: number | bigint] {
+  const rows = stats.rowCount?.(t) ?? 0;
+  if (rows === 0 || rows === 0n) return [0, 0, 0];
+  const avg = estimatedRowLength(t);
+  return [rows, avg, typeof rows === 'bigint' ? rows * BigInt(avg) : rows * avg];
+}
+
 function autoIncrementOf(t: TableDef, stats: TableStats): Value {
   if (!t.columns.some((c) => c.autoIncrement)) return null;
   const v = stats.nextAutoIncrement?.(t);
@@ -565,9 +601,7 @@ export function showTableStatus(db: DatabaseDef, opts: { like?: string } & Table
     t.engine,
     10,
     'Dynamic',
-    opts.rowCount?.(t) ?? 0,
-    0,
-    0,
+    ...sizeOf(t, opts),
     0,
     0,
     0,

@@ -97,6 +97,8 @@ function floorCeil(name: string, up: boolean): ScalarFunction {
   });
 }
 
+const MAX_DECIMAL_DIGITS = 65;
+
 /** PI() shows 6 decimals (MySQL's Item_func_pi). */
 const PI_TYPE = doubleWithDecimals(6);
 
@@ -114,9 +116,14 @@ function roundType(a: readonly SqlType[], d: number | undefined): SqlType {
 
 function constInt(v: Value | undefined): number | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v === 'number') return Math.trunc(v);
+  if (typeof v === 'number') return Math.round(v);
   if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Decimal) return Number(v.toBigInt());
+  if (v instanceof Decimal) return Number(v.round(0).toBigInt());
+  // ROUND(x, '1'): a string constant is read as the number it starts with.
+  if (typeof v === 'string') {
+    const m = /^\s*([+-]?\d+)/.exec(v);
+    return m ? Number(m[1]) : 0;
+  }
   return undefined;
 }
 
@@ -132,7 +139,8 @@ function roundFn(name: string, truncate: boolean, minArgs: number): ScalarFuncti
       if ((typeof v === 'number' || typeof v === 'bigint') && isExactInt(t)) return roundInt(v, d, truncate);
       if (t.kind === 'decimal' || (isExactInt(t) && v instanceof Decimal)) {
         const x = dec(v, t);
-        const s = Math.min(d, MAX_DECIMAL_SCALE);
+        // No DECIMAL has digits beyond 10^65: rounding further left is 0, and cheap.
+        const s = Math.max(-(MAX_DECIMAL_DIGITS + 1), Math.min(d, MAX_DECIMAL_SCALE));
         return truncate ? x.truncate(s) : x.round(s);
       }
       return roundDouble(dbl(v, t), d, truncate);

@@ -45,6 +45,19 @@ export function uuidV1(): string {
 
 const uuid = def({ name: 'UUID', min: 0, max: 0, deterministic: false, ret: varchar(36), eval: () => uuidV1() });
 
+/**
+ * LAST_INSERT_ID(expr) (the binder names it LAST_INSERT_ID_SET): returns expr as BIGINT UNSIGNED
+ * and makes it what LAST_INSERT_ID() returns from then on; NULL returns NULL and sets 0.
+ */
+const lastInsertIdSet = def({
+  name: 'LAST_INSERT_ID_SET', min: 1, max: 1, nullIfAnyNull: false, deterministic: false, ret: { kind: 'int', bytes: 8, unsigned: true },
+  eval: ([v], [t], ctx) => {
+    const id = v === null ? 0 : toInteger(v, t!, true, (code, message) => ctx.warn(code, message)) ?? 0;
+    ctx.setLastInsertId?.(id);
+    return v === null ? null : id;
+  },
+});
+
 const isnull = def({
   name: 'ISNULL', min: 1, max: 1, nullIfAnyNull: false, ret: INT,
   eval: ([v]) => (v === null ? 1 : 0),
@@ -246,5 +259,5 @@ const jsonValid = def({
 });
 
 export const miscFunctions: readonly ScalarFunction[] = [
-  version, uuid, isnull, inetAtonFn, inetNtoa, bitCount, jsonExtract, jsonUnquoteFn, jsonObject, jsonArray, jsonValid,
+  version, uuid, lastInsertIdSet, isnull, inetAtonFn, inetNtoa, bitCount, jsonExtract, jsonUnquoteFn, jsonObject, jsonArray, jsonValid,
 ];

@@ -12,9 +12,9 @@ import { collationKey, compareBytes, compareStrings, indexOfCollated } from '../
 import { compareValues } from '../../common/compare.js';
 import { stringToBytes } from '../../common/cast.js';
 import { utf8ByteLength } from '../../common/charset.js';
-import type { ScalarFunction } from './types.js';
+import type { EvalContext, ScalarFunction } from './types.js';
 import {
-  BIGINT, INT, LONGTEXT, alias, bytes, charCount, charLen, charSlice, codePoints, dec, def, intArg,
+  BIGINT, INT, LONGTEXT, alias, bytes, charCount, charLen, charSlice, codePoints, dec, def, int32Arg, int64Arg, intArg,
   isBinaryType, str, varchar,
 } from './util.js';
 
@@ -123,6 +123,12 @@ function repeatPad(pad: string, n: number): string {
 }
 
 const MAX_ALLOWED_PACKET = 16 * 1024 * 1024;
+
+/** A result longer than max_allowed_packet is NULL with MySQL's warning 1301. */
+function packetOverflow(ctx: EvalContext, fn: string): null {
+  ctx.warn('ER_WARN_ALLOWED_PACKET_OVERFLOWED', `Result of ${fn}() was larger than max_allowed_packet (${MAX_ALLOWED_PACKET}) - truncated`);
+  return null;
+}
 
 function trimLeading(s: string, rem: string): string {
   if (rem === '') return s;
@@ -300,10 +306,7 @@ const repeat = def({
     const k = intArg(n!, nt!);
     const s = str(v!, t!);
     if (k <= 0 || s === '') return out('', isBinaryType(t!));
-    if (s.length * k > MAX_ALLOWED_PACKET) {
-      ctx.warn('ER_WARN_ALLOWED_PACKET_OVERFLOWED', `Result of repeat() was larger than max_allowed_packet (${MAX_ALLOWED_PACKET}) - truncated`);
-      return null;
-    }
+    if (s.length * k > MAX_ALLOWED_PACKET) return packetOverflow(ctx, 'repeat');
     return out(s.repeat(k), isBinaryType(t!));
   },
 });
@@ -311,9 +314,10 @@ const repeat = def({
 function pad(name: string, leftSide: boolean): ScalarFunction {
   return def({
     name, min: 3, max: 3, ret: (a) => varchar(Math.max(charLen(a[0]!), 255), isBinaryType(a[0]!)),
-    eval: ([v, n, p], [t, nt, pt]) => {
+    eval: ([v, n, p], [t, nt, pt], ctx) => {
       const len = intArg(n!, nt!);
-      if (len < 0 || len > MAX_ALLOWED_PACKET) return null;
+      if (len < 0) return null;
+      if (len > MAX_ALLOWED_PACKET) return packetOverflow(ctx, name.toLowerCase());
       const s = str(v!, t!);
       const cur = charCount(s);
       if (len <= cur) return out(charSlice(s, 0, len), isBinaryType(t!));
@@ -374,7 +378,7 @@ const charFn = def({
     const out: number[] = [];
     for (let i = 0; i < args.length; i++) {
       if (args[i] === null) continue;
-      let n = BigInt.asUintN(32, BigInt(intArg(args[i]!, types[i]!)));
+      let n = BigInt.asUintN(32, int64Arg(args[i]!, types[i]!));
       const part: number[] = [];
       do {
         part.unshift(Number(n & 0xffn));
@@ -416,9 +420,9 @@ const unhex = def({
 
 const space = def({
   name: 'SPACE', min: 1, max: 1, ret: LONGTEXT,
-  eval: ([n], [nt]) => {
+  eval: ([n], [nt], ctx) => {
     const k = intArg(n!, nt!);
-    if (k > MAX_ALLOWED_PACKET) return null;
+    if (k > MAX_ALLOWED_PACKET) return packetOverflow(ctx, 'space');
     return k <= 0 ? '' : ' '.repeat(k);
   },
 });
@@ -458,7 +462,7 @@ const elt = def({
   ret: (a) => varchar(Math.max(...a.slice(1).map(charLen)), anyBinary(a.slice(1))),
   eval: (args, types) => {
     if (args[0] === null) return null;
-    const n = intArg(args[0], types[0]!);
+    const n = int32Arg(args[0], types[0]!);
     if (n < 1 || n >= args.length) return null;
     const v = args[n]!;
     return v === null ? null : out(str(v, types[n]!), anyBinary(types.slice(1)));
@@ -476,7 +480,7 @@ const strcmp = def({
 const format = def({
   name: 'FORMAT', min: 2, max: 3, ret: (a) => varchar(charLen(a[0]!) + 40),
   eval: (args, types) => {
-    const d = intArg(args[1]!, types[1]!);
+    const d = int32Arg(args[1]!, types[1]!);
     const t = types[0]!;
     let x: Decimal;
     if (t.kind === 'double' || t.kind === 'float') {
@@ -569,7 +573,7 @@ const convFn = def({
   name: 'CONV', min: 3, max: 3, ret: varchar(64),
   eval: ([n, f, t0], [nt, ft, tt]) => {
     const text = typeof n === 'number' && !Number.isInteger(n) ? String(Math.trunc(n)) : n instanceof Decimal ? n.truncate(0).toString() : str(n!, nt!);
-    return conv(text, intArg(f!, ft!), intArg(t0!, tt!));
+    return conv(text, int32Arg(f!, ft!), int32Arg(t0!, tt!));
   },
 });
 
@@ -578,7 +582,7 @@ const substringIndex = def({
   eval: ([v, d, c], [t, dt, ct]) => {
     const s = str(v!, t!);
     const delim = str(d!, dt!);
-    const count = intArg(c!, ct!);
+    const count = int32Arg(c!, ct!);
     if (delim === '' || count === 0) return out('', isBinaryType(t!));
     const parts = s.split(delim);
     const res = count > 0 ? parts.slice(0, count).join(delim) : parts.slice(Math.max(0, parts.length + count)).join(delim);

@@ -9,6 +9,11 @@ export interface EvalContext {
   /** Statement start time (NOW() is fixed per statement), as canonical 'YYYY-MM-DD hh:mm:ss.ffffff' UTC. */
   readonly now: string;
   warn(code: import('../../common/error-codes.js').ErrorCodeName, message: string): void;
+  /**
+   * LAST_INSERT_ID(expr): the value later LAST_INSERT_ID() calls return (the host keeps it for
+   * the session; a leaf reports it back with its result). Absent where nothing can keep it.
+   */
+  readonly setLastInsertId?: (id: number | bigint) => void;
   /** RAND() state etc. may live here later. */
 }
 

@@ -61,13 +61,33 @@ export function bytes(v: Value, t: SqlType): Uint8Array {
   return v instanceof Uint8Array ? v : stringToBytes(str(v, t));
 }
 
-/** Integer argument as a JS number (saturated to the safe range: used for lengths and positions). */
+/**
+ * Integer argument by its value, saturated to the safe range: lengths, counts, positions and
+ * ROUND's places. An unsigned 18446744073709551615 is huge, not -1 (MySQL reads these with the
+ * argument's unsigned flag).
+ */
 export function intArg(v: Value, t: SqlType, warn?: WarnFn): number {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
-  const i = toInteger(v, t, false, warn);
+  const i = typeof v === 'bigint' ? v : toInteger(v, t, false, warn);
   if (i === null) return 0;
-  if (typeof i === 'bigint') return i > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
+  if (typeof i === 'bigint') return i > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : i < BigInt(Number.MIN_SAFE_INTEGER) ? Number.MIN_SAFE_INTEGER : Number(i);
   return i;
+}
+
+/** The argument as MySQL's 64-bit val_int(): exact for integers, DECIMAL and DOUBLE rounded and saturated. */
+export function int64Arg(v: Value, t: SqlType, warn?: WarnFn): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+  const i = toInteger(v, t, false, warn);
+  return i === null ? 0n : BigInt(i);
+}
+
+/**
+ * `(int) val_int()`: the 64-bit value cut to 32 bits, as MySQL's FORMAT, ELT, CONV and
+ * SUBSTRING_INDEX read their integer arguments (18446744073709551614 is -2 there).
+ */
+export function int32Arg(v: Value, t: SqlType, warn?: WarnFn): number {
+  return Number(BigInt.asIntN(32, int64Arg(v, t, warn)));
 }
 
 export function dbl(v: Value, t: SqlType, warn?: WarnFn): number {
