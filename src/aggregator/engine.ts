@@ -138,14 +138,20 @@ export class Engine implements SessionFactory {
     return [...this.sessions.values()].map((s) => s.processInfo());
   }
 
+  /** KILL [QUERY | CONNECTION] id: stops the statement it runs (and with CONNECTION closes it). */
   kill(id: number, queryOnly: boolean): void {
     const s = this.sessions.get(id);
     if (!s) throw new SqlError('ER_NO_SUCH_THREAD', `Unknown thread id: ${id}`);
     if (queryOnly) {
-      s.interrupt();
+      s.interrupt('query');
       return;
     }
-    s.interrupt();
+    s.interrupt('connection');
     this.killConnection(id);
+  }
+
+  /** Server shutdown: every running statement stops at its next check (within a slice or a lock wait). */
+  stopAllStatements(): void {
+    for (const s of this.sessions.values()) s.interrupt('shutdown');
   }
 }

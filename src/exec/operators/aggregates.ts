@@ -11,6 +11,7 @@ import { aggStateTypes, type AggSpec } from '../../common/ir/physical.js';
 import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { gatherVector, valuesOf, type TypedVector, type Vector } from '../../common/vector.js';
+import { keyBytes, valueBytes } from '../memory.js';
 import { compositeKey } from './row-keys.js';
 import { valueComparator } from './sort-keys.js';
 
@@ -30,6 +31,9 @@ export interface AggEnv {
   /** group_concat_max_len, in bytes. */
   readonly groupConcatMaxLen: number;
   warn: WarnFn;
+  /** Counts working memory an accumulator holds beyond its per-group slots (lists, sets); throws past the statement's budget. */
+  reserve(bytes: number): void;
+  release(bytes: number): void;
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -554,23 +558,50 @@ interface ConcatEntry {
   readonly keys: readonly Value[];
 }
 
+/** Bytes an entry holds: its text, its ORDER BY keys and the list slot. */
+function entryBytes(e: ConcatEntry): number {
+  let s = 48 + e.text.length * 2;
+  for (const k of e.keys) s += valueBytes(k);
+  return s;
+}
+
+/**
+ * GROUP_CONCAT keeps only what can reach its result, which group_concat_max_len cuts: without
+ * ORDER BY, rows stop being added once a group's text is longer than the limit; with ORDER BY,
+ * a group keeps its first max_len + 2 entries in order (every entry adds at least one byte, as
+ * empty ones are dropped when the separator is empty too), trimmed whenever the list doubles.
+ */
 class GroupConcat implements Accumulator {
   private readonly entries: (ConcatEntry[] | undefined)[] = [];
+  /** Characters so far, per group (no ORDER BY): past the limit, the rest is cut anyway. */
+  private readonly chars: number[] = [];
   private readonly orderCmps: ((a: Value, b: Value) => number)[];
   private readonly signs: number[];
+  private readonly sep: string;
+  /** Entries enough for a full result under ORDER BY. */
+  private readonly keep: number;
   constructor(private readonly spec: AggSpec, private readonly env: AggEnv) {
     const ob = spec.orderBy ?? [];
     this.orderCmps = ob.map((k) => valueComparator(k.expr.type));
     this.signs = ob.map((k) => (k.desc ? -1 : 1));
+    this.sep = spec.separator ?? ',';
+    // Every entry past the first adds at least one byte, so max_len + 2 of them are always cut.
+    this.keep = env.groupConcatMaxLen + 2;
   }
   grow(n: number): void {
     growArr(this.entries, n, undefined);
+    growArr(this.chars, n, 0);
   }
   update(gids: Int32Array, args: readonly Vector[], n: number): void {
     const nArgs = this.spec.args.length;
     const types = this.spec.args.map((a) => a.type);
     const cols = args.map((v) => valuesOf(v, n));
+    const ordered = this.orderCmps.length > 0;
+    const max = this.env.groupConcatMaxLen;
+    let bytes = 0;
     rows: for (let i = 0; i < n; i++) {
+      const g = gids[i]!;
+      if (!ordered && this.chars[g]! > max) continue; // already past the cut
       let text = '';
       for (let k = 0; k < nArgs; k++) {
         const v = cols[k]![i]!;
@@ -579,9 +610,40 @@ class GroupConcat implements Accumulator {
       }
       const keys: Value[] = [];
       for (let k = nArgs; k < cols.length; k++) keys.push(cols[k]![i]!);
-      const g = gids[i]!;
-      (this.entries[g] ??= []).push({ text, keys });
+      const list = (this.entries[g] ??= []);
+      // An empty entry with an empty separator adds nothing but the fact that the group has one.
+      if (text === '' && this.sep === '' && list.length > 0) continue;
+      const e = { text, keys };
+      list.push(e);
+      bytes += entryBytes(e);
+      if (!ordered) this.chars[g]! += text.length + (list.length > 1 ? this.sep.length : 0);
+      else if (list.length >= 2 * this.keep) bytes -= this.trim(list);
     }
+    if (bytes > 0) this.env.reserve(bytes);
+    else if (bytes < 0) this.env.release(-bytes);
+  }
+  /** Sorts a group's list and keeps its first `keep` entries; returns the bytes given back. */
+  private trim(list: ConcatEntry[]): number {
+    this.sortEntries(list);
+    let freed = 0;
+    for (let i = this.keep; i < list.length; i++) freed += entryBytes(list[i]!);
+    list.length = this.keep;
+    return freed;
+  }
+  private sortEntries(list: ConcatEntry[]): void {
+    const cmps = this.orderCmps;
+    const signs = this.signs;
+    // Array.prototype.sort is stable: equal keys keep their arrival order.
+    list.sort((a, b) => {
+      for (let k = 0; k < cmps.length; k++) {
+        const x = a.keys[k]!;
+        const y = b.keys[k]!;
+        if (x === y) continue;
+        const c = x === null ? -1 : y === null ? 1 : cmps[k]!(x, y);
+        if (c !== 0) return c * signs[k]!;
+      }
+      return 0;
+    });
   }
   merge(): void {
     invariant(false, 'GROUP_CONCAT is not split into partial and final aggregates');
@@ -589,21 +651,8 @@ class GroupConcat implements Accumulator {
   result(g: number): Value {
     const list = this.entries[g];
     if (!list || list.length === 0) return null;
-    if (this.orderCmps.length > 0) {
-      const cmps = this.orderCmps;
-      const signs = this.signs;
-      list.sort((a, b) => {
-        for (let k = 0; k < cmps.length; k++) {
-          const x = a.keys[k]!;
-          const y = b.keys[k]!;
-          if (x === y) continue;
-          const c = x === null ? -1 : y === null ? 1 : cmps[k]!(x, y);
-          if (c !== 0) return c * signs[k]!;
-        }
-        return 0;
-      });
-    }
-    const sep = this.spec.separator ?? ',';
+    if (this.orderCmps.length > 0) this.sortEntries(list);
+    const sep = this.sep;
     let s = '';
     for (let i = 0; i < list.length; i++) s += (i > 0 ? sep : '') + list[i]!.text;
     const max = this.env.groupConcatMaxLen;
@@ -640,7 +689,7 @@ function cutUtf8(s: string, max: number): string {
  */
 class DistinctAgg implements Accumulator {
   private readonly seen: (Set<string | number> | undefined)[] = [];
-  constructor(private readonly inner: Accumulator, private readonly types: readonly SqlType[]) {}
+  constructor(private readonly inner: Accumulator, private readonly types: readonly SqlType[], private readonly env: AggEnv) {}
   grow(n: number): void {
     growArr(this.seen, n, undefined);
     this.inner.grow(n);
@@ -651,6 +700,7 @@ class DistinctAgg implements Accumulator {
     let m = 0;
     const parts: (string | number)[] = new Array(nKey);
     const cols = args.map((v) => valuesOf(v, n));
+    let bytes = 0;
     rows: for (let i = 0; i < n; i++) {
       for (let k = 0; k < nKey; k++) {
         const v = cols[k]![i]!;
@@ -662,8 +712,10 @@ class DistinctAgg implements Accumulator {
       const set = (this.seen[g] ??= new Set());
       if (set.has(key)) continue;
       set.add(key);
+      bytes += keyBytes(key);
       keep[m++] = i;
     }
+    this.env.reserve(bytes);
     if (m === n) {
       this.inner.update(gids, args, n, w);
       return;
@@ -725,7 +777,7 @@ export function makeAccumulator(spec: AggSpec, env: AggEnv): Accumulator {
     default:
       return assertNever(spec.fn, 'aggregate');
   }
-  return spec.distinct ? new DistinctAgg(acc, spec.args.map((a) => a.type)) : acc;
+  return spec.distinct ? new DistinctAgg(acc, spec.args.map((a) => a.type), env) : acc;
 }
 
 const BIGINT: SqlType = { kind: 'int', bytes: 8, unsigned: false };
