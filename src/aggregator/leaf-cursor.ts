@@ -204,11 +204,15 @@ class GatherStream {
   take(): Operator {
     invariant(!this.taken, 'a streamed gather read twice');
     this.taken = true;
-    let first = true;
+    // Like a scan: pause when the slice is used up, but never twice in a row.
+    let paused = true;
     return {
       next: () => {
-        if (!first && this.pos < this.batches.length && this.pacer.shouldPause()) return PAUSE;
-        first = false;
+        if (!paused && this.pos < this.batches.length && this.pacer.shouldPause()) {
+          paused = true;
+          return PAUSE;
+        }
+        paused = false;
         return this.pull();
       },
     };

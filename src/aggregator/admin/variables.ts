@@ -246,7 +246,8 @@ export const VARIABLES: readonly VariableSpec[] = [
 
 /**
  * A quarter of what the process can hold (its heap limit, or the machine's memory if smaller),
- * at least 64 MiB, in whole MiB: a few statements at the limit still leave the server room.
+ * at least 64 MiB, in whole MiB: a few statements at the limit still leave the server room
+ * (and past 85% of the heap the growing statement is stopped anyway, see Pacer.reserve).
  */
 export function defaultQueryMemoryLimit(): number {
   const mib = 1024 * 1024;

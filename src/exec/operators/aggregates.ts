@@ -12,6 +12,7 @@ import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { gatherVector, valuesOf, type TypedVector, type Vector } from '../../common/vector.js';
 import { keyBytes, valueBytes } from '../memory.js';
+import { KeySet } from './key-map.js';
 import { compositeKey } from './row-keys.js';
 import { valueComparator } from './sort-keys.js';
 
@@ -569,7 +570,9 @@ function entryBytes(e: ConcatEntry): number {
  * GROUP_CONCAT keeps only what can reach its result, which group_concat_max_len cuts: without
  * ORDER BY, rows stop being added once a group's text is longer than the limit; with ORDER BY,
  * a group keeps its first max_len + 2 entries in order (every entry adds at least one byte, as
- * empty ones are dropped when the separator is empty too), trimmed whenever the list doubles.
+ * empty ones are dropped when the separator is empty too): the list is trimmed back to them when
+ * it grows by half, and after a trim a row that does not sort before the last kept entry is
+ * dropped at once (ties go to the earlier row, as in a stable sort).
  */
 class GroupConcat implements Accumulator {
   private readonly entries: (ConcatEntry[] | undefined)[] = [];
@@ -578,8 +581,11 @@ class GroupConcat implements Accumulator {
   private readonly orderCmps: ((a: Value, b: Value) => number)[];
   private readonly signs: number[];
   private readonly sep: string;
-  /** Entries enough for a full result under ORDER BY. */
+  /** Entries enough for a full result under ORDER BY, and the list length that triggers a trim. */
   private readonly keep: number;
+  private readonly trimAt: number;
+  /** Per group, after a trim: the last kept entry, which a new one must sort before. */
+  private readonly bound: (ConcatEntry | undefined)[] = [];
   constructor(private readonly spec: AggSpec, private readonly env: AggEnv) {
     const ob = spec.orderBy ?? [];
     this.orderCmps = ob.map((k) => valueComparator(k.expr.type));
@@ -587,10 +593,12 @@ class GroupConcat implements Accumulator {
     this.sep = spec.separator ?? ',';
     // Every entry past the first adds at least one byte, so max_len + 2 of them are always cut.
     this.keep = env.groupConcatMaxLen + 2;
+    this.trimAt = this.keep + Math.max(64, Math.floor(this.keep / 2));
   }
   grow(n: number): void {
     growArr(this.entries, n, undefined);
     growArr(this.chars, n, 0);
+    if (this.orderCmps.length > 0) growArr(this.bound, n, undefined);
   }
   update(gids: Int32Array, args: readonly Vector[], n: number): void {
     const nArgs = this.spec.args.length;
@@ -614,10 +622,17 @@ class GroupConcat implements Accumulator {
       // An empty entry with an empty separator adds nothing but the fact that the group has one.
       if (text === '' && this.sep === '' && list.length > 0) continue;
       const e = { text, keys };
+      if (ordered) {
+        const b = this.bound[g];
+        if (b !== undefined && this.compareEntries(e, b) >= 0) continue;
+      }
       list.push(e);
       bytes += entryBytes(e);
       if (!ordered) this.chars[g]! += text.length + (list.length > 1 ? this.sep.length : 0);
-      else if (list.length >= 2 * this.keep) bytes -= this.trim(list);
+      else if (list.length >= this.trimAt) {
+        bytes -= this.trim(list);
+        this.bound[g] = list[list.length - 1];
+      }
     }
     if (bytes > 0) this.env.reserve(bytes);
     else if (bytes < 0) this.env.release(-bytes);
@@ -630,20 +645,20 @@ class GroupConcat implements Accumulator {
     list.length = this.keep;
     return freed;
   }
-  private sortEntries(list: ConcatEntry[]): void {
+  private compareEntries(a: ConcatEntry, b: ConcatEntry): number {
     const cmps = this.orderCmps;
-    const signs = this.signs;
+    for (let k = 0; k < cmps.length; k++) {
+      const x = a.keys[k]!;
+      const y = b.keys[k]!;
+      if (x === y) continue;
+      const c = x === null ? -1 : y === null ? 1 : cmps[k]!(x, y);
+      if (c !== 0) return c * this.signs[k]!;
+    }
+    return 0;
+  }
+  private sortEntries(list: ConcatEntry[]): void {
     // Array.prototype.sort is stable: equal keys keep their arrival order.
-    list.sort((a, b) => {
-      for (let k = 0; k < cmps.length; k++) {
-        const x = a.keys[k]!;
-        const y = b.keys[k]!;
-        if (x === y) continue;
-        const c = x === null ? -1 : y === null ? 1 : cmps[k]!(x, y);
-        if (c !== 0) return c * signs[k]!;
-      }
-      return 0;
-    });
+    list.sort((a, b) => this.compareEntries(a, b));
   }
   merge(): void {
     invariant(false, 'GROUP_CONCAT is not split into partial and final aggregates');
@@ -688,7 +703,7 @@ function cutUtf8(s: string, max: number): string {
  * argument, which no DISTINCT aggregate counts) before the inner accumulator sees them.
  */
 class DistinctAgg implements Accumulator {
-  private readonly seen: (Set<string | number> | undefined)[] = [];
+  private readonly seen: (KeySet | undefined)[] = [];
   constructor(private readonly inner: Accumulator, private readonly types: readonly SqlType[], private readonly env: AggEnv) {}
   grow(n: number): void {
     growArr(this.seen, n, undefined);
@@ -709,9 +724,8 @@ class DistinctAgg implements Accumulator {
       }
       const key = nKey === 1 ? parts[0]! : compositeKey(parts);
       const g = gids[i]!;
-      const set = (this.seen[g] ??= new Set());
-      if (set.has(key)) continue;
-      set.add(key);
+      const set = (this.seen[g] ??= new KeySet());
+      if (!set.add(key)) continue;
       bytes += keyBytes(key);
       keep[m++] = i;
     }

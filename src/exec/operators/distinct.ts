@@ -3,12 +3,13 @@ import { valuesOf } from '../../common/vector.js';
 import { selectRows } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { keyBytes } from '../memory.js';
+import { KeySet } from './key-map.js';
 import { PAUSE, type Operator } from './operator.js';
 import { rowGroupKey } from './row-keys.js';
 
 /** Drops rows equal to an earlier row (NULLs equal each other, strings by collation). */
 export function distinct(node: Extract<PhysicalPlan, { kind: 'distinct' }>, input: Operator, ctx: ExecContext): Operator {
-  const seen = new Set<string | number>();
+  const seen = new KeySet();
   const types = node.types;
   let sel: number[] = [];
   return {
@@ -22,8 +23,7 @@ export function distinct(node: Extract<PhysicalPlan, { kind: 'distinct' }>, inpu
         const cols = b.cols.map((c) => valuesOf(c, b.length));
         for (let i = 0; i < b.length; i++) {
           const key = rowGroupKey(cols, types, i);
-          if (seen.has(key)) continue;
-          seen.add(key);
+          if (!seen.add(key)) continue;
           bytes += keyBytes(key);
           sel[m++] = i;
         }

@@ -9,6 +9,7 @@ import type { ExecContext } from '../context.js';
 import { compileExpr, warnOf, type CompiledExpr } from '../eval.js';
 import { valueBytes } from '../memory.js';
 import { makeAccumulator, type Accumulator, type AggEnv } from './aggregates.js';
+import { KeyMap } from './key-map.js';
 import { PAUSE, fromGenerator, type Operator, type Pause } from './operator.js';
 
 /** Working memory of one group besides its key values: the Map entry and each aggregate's state slots. */
@@ -59,7 +60,7 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
     const env: AggEnv = { groupConcatMaxLen: groupConcatMaxLen(ctx), warn: w, reserve: (n) => pacer.reserve(n), release: (n) => pacer.release(n) };
     const accs: Accumulator[] = aggs.map((a) => makeAccumulator(a, env));
     const groupVals: Value[][] = groupTypes.map(() => []);
-    const ids = new Map<string | number, number>();
+    const ids = new KeyMap<number>();
     let dense: Int32Array | null = null;
     let ngroups = 0;
     let capacity = 0;
@@ -117,7 +118,7 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
           let g = ids.get(key);
           if (g === undefined) {
             g = ngroups++;
-            ids.set(key, g);
+            ids.add(key, g);
             vals.push(v);
           }
           gids[i] = g;
@@ -134,7 +135,7 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
           let g = ids.get(key);
           if (g === undefined) {
             g = ngroups++;
-            ids.set(key, g);
+            ids.add(key, g);
             for (let c = 0; c < k; c++) groupVals[c]!.push(cols[c]![i]!);
           }
           gids[i] = g;
@@ -157,6 +158,8 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
       }
     }
 
+    // Some results take long to make (GROUP_CONCAT … ORDER BY sorts its group): pause between groups too.
+    const slow = aggs.some((a) => a.fn === 'groupConcat');
     for (let start = 0; start < ngroups; start += BATCH_SIZE) {
       if (start > 0 && pacer.shouldPause()) yield PAUSE;
       const end = Math.min(ngroups, start + BATCH_SIZE);
@@ -173,7 +176,10 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
           cols.push(...sc);
         } else {
           const rc: Value[] = new Array(end - start);
-          for (let g = start; g < end; g++) rc[g - start] = acc.result(g);
+          for (let g = start; g < end; g++) {
+            if (slow && (g & 15) === 15 && pacer.shouldPause()) yield PAUSE;
+            rc[g - start] = acc.result(g);
+          }
           cols.push(rc);
         }
       }

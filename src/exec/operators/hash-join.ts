@@ -5,6 +5,7 @@ import { BATCH_SIZE, ColumnBuffer, selectRows, type Batch } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { compileExpr, isTrue, warnOf } from '../eval.js';
 import { batchBytes, keyBytes } from '../memory.js';
+import { KeyMap } from './key-map.js';
 import { PAUSE, fromGenerator, type Operator, type Pause } from './operator.js';
 import { joinDomain, joinKey } from './row-keys.js';
 
@@ -45,7 +46,7 @@ export function hashJoin(node: Extract<PhysicalPlan, { kind: 'hashJoin' }>, left
 
     // Build: all right rows, and key → row numbers (the statement's working memory).
     const build = new ColumnBuffer(rightWidth);
-    const table = new Map<string | number, number[]>();
+    const table = new KeyMap<number[]>();
     for (;;) {
       const b = right.next();
       if (b === null) break;
@@ -63,7 +64,7 @@ export function hashJoin(node: Extract<PhysicalPlan, { kind: 'hashJoin' }>, left
         const list = table.get(key);
         if (list) list.push(base + i);
         else {
-          table.set(key, [base + i]);
+          table.add(key, [base + i]);
           bytes += keyBytes(key) + 32;
         }
       }
