@@ -8,7 +8,7 @@ import { castToType } from '../common/cast.js';
 import type { ErrorCodeName } from '../common/error-codes.js';
 import type { TableDef, ColumnDef } from '../cluster/catalog.js';
 import { partitionOf } from '../cluster/sharding.js';
-import { evalConst } from '../exec/index.js';
+import { batchRows, evalConst } from '../exec/index.js';
 import { Binder, tableScopeColumns, walkAst, type BindContext } from '../planner/binder.js';
 import { chooseAccess, chooseRouting, leafSafe } from '../planner/distribute.js';
 import type { StatementResult } from './mysql/session-api.js';
@@ -51,6 +51,7 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
   let targets: number[];
   let rows: Value[][];
   let rowTypes: SqlType[][];
+  let query: ReturnType<Session['subquery']> | null = null;
   const src = st.source;
   if (src.kind === 'set') {
     targets = src.assignments.map((a) => columnIndex(t, a.column.name));
@@ -73,11 +74,11 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
         rowTypes.push(r.types);
       });
     } else {
-      const q = await session.runSubquery(ps, src.query, params);
-      if (q.columns.length !== targets.length) throw new SqlError('ER_WRONG_VALUE_COUNT_ON_ROW', `Column count doesn't match value count at row 1`);
-      rows = q.rows;
-      const types = q.columns.map((c) => c.type);
-      rowTypes = rows.map(() => types);
+      // INSERT … SELECT: rows are inserted a batch at a time as the SELECT makes them (below).
+      query = session.subquery(ps, src.query, params);
+      if (query.columns.length !== targets.length) throw new SqlError('ER_WRONG_VALUE_COUNT_ON_ROW', `Column count doesn't match value count at row 1`);
+      rows = [];
+      rowTypes = [];
     }
   }
   const seen = new Set<number>();
@@ -90,37 +91,46 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
   const strict = session.strict && !st.ignore;
   const autoCol = t.columns.findIndex((c) => c.autoIncrement);
   let firstGenerated: bigint | null = null;
-  const full: Value[][] = [];
   const warnFn = (code: ErrorCodeName, msg: string): void => session.warn(code, msg);
-  rows.forEach((r, n) => {
-    const row: Value[] = t.columns.map(() => undefined as unknown as Value);
-    targets.forEach((c, i) => {
-      const col = t.columns[c]!;
-      const v = r[i]!;
-      row[c] = v === DEFAULT_MARK ? defaultValue(session, col, now) : castValue(v, rowTypes[n]![i]!, col, strict, n + 1, warnFn, now);
-    });
-    t.columns.forEach((col, c) => {
-      if (row[c] === undefined) row[c] = defaultValue(session, col, now);
-    });
-    if (autoCol >= 0) {
-      const v = row[autoCol];
-      if (v === null || v === 0 || v === 0n) {
-        const id = session.engine.takeAutoIncrement(t, 1);
-        firstGenerated ??= id;
-        row[autoCol] = id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id;
-      } else if (typeof v === 'number' || typeof v === 'bigint') {
-        session.engine.observeAutoIncrement(t, BigInt(v));
+  // A single-row INSERT … VALUES fails on a NULL for a NOT NULL column; with several rows (or a SELECT) it is a warning.
+  const singleRow = query === null && rows.length === 1 && !st.ignore;
+  /** Rows made full so far (row numbers in messages count on across INSERT … SELECT's batches). */
+  let total = 0;
+  const fullRows = (rows: readonly Value[][], rowTypes: readonly (readonly SqlType[])[]): Value[][] => {
+    const full: Value[][] = [];
+    rows.forEach((r, j) => {
+      const n = total + j;
+      const row: Value[] = t.columns.map(() => undefined as unknown as Value);
+      targets.forEach((c, i) => {
+        const col = t.columns[c]!;
+        const v = r[i]!;
+        row[c] = v === DEFAULT_MARK ? defaultValue(session, col, now) : castValue(v, rowTypes[j]![i]!, col, strict, n + 1, warnFn, now);
+      });
+      t.columns.forEach((col, c) => {
+        if (row[c] === undefined) row[c] = defaultValue(session, col, now);
+      });
+      if (autoCol >= 0) {
+        const v = row[autoCol];
+        if (v === null || v === 0 || v === 0n) {
+          const id = session.engine.takeAutoIncrement(t, 1);
+          firstGenerated ??= id;
+          row[autoCol] = id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id;
+        } else if (typeof v === 'number' || typeof v === 'bigint') {
+          session.engine.observeAutoIncrement(t, BigInt(v));
+        }
       }
-    }
-    t.columns.forEach((col, c) => {
-      if (row[c] === null && !col.nullable) {
-        if (strict || rows.length === 1 && !st.ignore) throw new SqlError('ER_BAD_NULL', `Column '${col.name}' cannot be null`);
-        session.warn('ER_BAD_NULL', `Column '${col.name}' cannot be null`);
-        row[c] = implicitDefault(col.type);
-      }
+      t.columns.forEach((col, c) => {
+        if (row[c] === null && !col.nullable) {
+          if (strict || singleRow) throw new SqlError('ER_BAD_NULL', `Column '${col.name}' cannot be null`);
+          session.warn('ER_BAD_NULL', `Column '${col.name}' cannot be null`);
+          row[c] = implicitDefault(col.type);
+        }
+      });
+      full.push(row);
     });
-    full.push(row);
-  });
+    total += rows.length;
+    return full;
+  };
 
   // ON DUPLICATE KEY UPDATE: assignments over [existing row…, inserted row…].
   let onDuplicate: { column: number; expr: BoundExpr }[] | undefined;
@@ -138,26 +148,36 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
   // Route rows to partitions by shard key.
   const db = session.engine.catalog.database(t.db)!;
   const shardTypes = t.shardKey.map((c) => t.columns[c]!.type);
-  const byPartition = new Map<number, Value[][]>();
-  full.forEach((row, i) => {
-    const p = t.singlePartition ? 0 : t.shardKey.length === 0 ? (i + Math.floor(Math.random() * db.partitions)) % db.partitions : partitionOf(t.shardKey.map((c) => row[c]!), shardTypes, db.partitions);
-    let list = byPartition.get(p);
-    if (!list) byPartition.set(p, (list = []));
-    list.push(row);
-  });
   const mode = st.replace ? 'replace' : st.ignore ? 'ignore' : 'insert';
   let affected = 0;
   let duplicates = 0;
-  for (const [p, prow] of [...byPartition].sort((a, b) => a[0] - b[0])) {
-    const leaf = session.engine.partitionMap.leafFor(t.db, p);
-    const res = await leaf.insert({ ...inputs, txnId: session.txnId, db: t.db, partition: p, tableId: t.id, rows: prow, mode, ...(onDuplicate ? { onDuplicate } : {}) });
-    affected += res.affectedRows;
-    duplicates += res.warnings.length;
-    for (const w of res.warnings) session.warn('ER_DUP_ENTRY', w.message);
+  const insertFull = async (full: readonly Value[][]): Promise<void> => {
+    const byPartition = new Map<number, Value[][]>();
+    full.forEach((row, i) => {
+      const p = t.singlePartition ? 0 : t.shardKey.length === 0 ? (i + Math.floor(Math.random() * db.partitions)) % db.partitions : partitionOf(t.shardKey.map((c) => row[c]!), shardTypes, db.partitions);
+      let list = byPartition.get(p);
+      if (!list) byPartition.set(p, (list = []));
+      list.push(row);
+    });
+    for (const [p, prow] of [...byPartition].sort((a, b) => a[0] - b[0])) {
+      const leaf = session.engine.partitionMap.leafFor(t.db, p);
+      const res = await leaf.insert({ ...inputs, txnId: session.txnId, db: t.db, partition: p, tableId: t.id, rows: prow, mode, ...(onDuplicate ? { onDuplicate } : {}) });
+      affected += res.affectedRows;
+      duplicates += res.warnings.length;
+      for (const w of res.warnings) session.warn('ER_DUP_ENTRY', w.message);
+    }
+  };
+  await insertFull(fullRows(rows, rowTypes));
+  if (query !== null) {
+    const types = query.columns.map((c) => c.type);
+    await query.forEachBatch(async (b) => {
+      const chunk = batchRows(b);
+      await insertFull(fullRows(chunk, chunk.map(() => types)));
+    });
   }
   if (firstGenerated !== null) session.lastInsertId = firstGenerated <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(firstGenerated) : firstGenerated;
   session.rowCount = affected;
-  const info = full.length > 1 || src.kind === 'query' ? `Records: ${full.length}  Duplicates: ${st.replace ? Math.max(0, affected - full.length) : duplicates}  Warnings: ${session.warnings.length}` : undefined;
+  const info = total > 1 || src.kind === 'query' ? `Records: ${total}  Duplicates: ${st.replace ? Math.max(0, affected - total) : duplicates}  Warnings: ${session.warnings.length}` : undefined;
   return ok(affected, { insertId: firstGenerated ?? 0, warnings: session.warnings.length, ...(info ? { info } : {}) });
 }
 
@@ -315,7 +335,10 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
       ...(st.limit ? { limit: st.limit } : {}),
     };
     const picked = await session.runSubquery(ps, q, params);
+    const pacer = session.pacer;
     for (const keyRow of picked.rows) {
+      // One leaf call per row: share the thread, and stop here when the statement is stopped.
+      if (pacer.shouldPause()) await pacer.resume();
       const keys = keyRow.map((v, i): BoundExpr => ({ kind: 'const', value: v, type: t.columns[pk.columns[i]!]!.type }));
       const p = t.shardKey.every((c) => pk.columns.includes(c))
         ? partitionOf(t.shardKey.map((c) => keyRow[pk.columns.indexOf(c)]!), shardTypes, db.partitions)

@@ -681,12 +681,24 @@ export class Session implements ServerSession {
     };
   }
 
-  /** Runs a SELECT-shaped AST (INSERT … SELECT, two-phase UPDATE) and returns typed rows. */
+  /** Runs a SELECT-shaped AST (two-phase UPDATE, CREATE TABLE … SELECT) and returns typed rows. */
   async runSubquery(ps: A.ParsedStatement, q: A.Query, params: Params): Promise<{ rows: Value[][]; columns: readonly OutputColumn[] }> {
+    const sub = this.subquery(ps, q, params);
+    const rows: Value[][] = [];
+    await sub.forEachBatch(async (b, pacer) => {
+      pacer.reserve(batchBytes(b));
+      for (const r of batchRows(b)) rows.push(r);
+    });
+    return { rows, columns: sub.columns };
+  }
+
+  /** A SELECT-shaped AST bound and planned; its rows come a batch at a time (INSERT … SELECT inserts them so). */
+  subquery(ps: A.ParsedStatement, q: A.Query, params: Params): { columns: readonly OutputColumn[]; forEachBatch(each: (b: Batch, pacer: Pacer) => Promise<void>): Promise<void> } {
     const ctx = this.bindContext(ps, params.types);
     const bound = new Binder(ctx).bindQuery(q);
-    const qp: QueryPlan = { plan: distribute(bound.plan), columns: bound.columns, sessionNames: [] };
-    return { rows: await this.executePlan({ ...qp, sessionNames: sessionNamesOf(qp.plan) }, ps, params, isLockingRead(q)), columns: bound.columns };
+    const plan = distribute(bound.plan);
+    const qp: QueryPlan = { plan, columns: bound.columns, sessionNames: sessionNamesOf(plan) };
+    return { columns: bound.columns, forEachBatch: (each) => this.forEachBatch(qp, ps, params, isLockingRead(q), each) };
   }
 
   sessionValue(name: string): Value {
