@@ -191,4 +191,19 @@ describe('working memory', () => {
       }
     }
   });
+
+  it('GROUP_CONCAT … ORDER BY with ties keeps arrival order among equal keys (a stable sort), however often it trims', () => {
+    const data = Array.from({ length: 50_000 }, (_, i) => [i % 2, `${i % 7}`, `e${i}`]);
+    const tb = table(7, [INT, VARCHAR, VARCHAR], data);
+    const spec: AggSpec = { fn: 'groupConcat', args: [col(2, VARCHAR)], distinct: false, type: TEXT, separator: ';', orderBy: [{ expr: col(1, VARCHAR), desc: true }] };
+    const plan: PhysicalPlan = { kind: 'hashAgg', input: tb.plan, mode: 'single', groupBy: [col(0, INT)], aggs: [spec], types: [INT, TEXT] };
+    const ctx = fakeContext({ scans: new Map([[7, tb.batches]]) });
+    ctx.session.set('@@group_concat_max_len', 300);
+    const out = collectRows(plan, ctx);
+    for (const g of [0, 1]) {
+      const mine = data.filter((r) => r[0] === g);
+      const sorted = mine.map((r, i) => ({ k: r[1] as string, t: r[2] as string, i })).sort((x, y) => (x.k < y.k ? 1 : x.k > y.k ? -1 : x.i - y.i));
+      expect(out.find((r) => r[0] === g)![1]).toBe(sorted.map((e) => e.t).join(';').slice(0, 300));
+    }
+  });
 });
