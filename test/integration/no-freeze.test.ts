@@ -53,7 +53,10 @@ async function probed<T = Record<string, unknown>>(sql: string, conn: mysql.Conn
   return { rows: result, live: liveness };
 }
 
-function expectLive(live: LivenessReport, what: string): void {
+async function expectLive(live: LivenessReport, what: string): Promise<void> {
+  // A miss may be the machine's noise having grown since it was measured (another test file
+  // running beside this one): measure it again before judging. A frozen server misses by seconds.
+  if (live.worstMs >= LIVE_MS + noiseMs) noiseMs = Math.max(noiseMs, (await idleLatency(probeOpts())).worstMs);
   expect(live.worstMs, `${what}: worst SELECT 1 latency (ms) over ${live.samples} probes (bound ${LIVE_MS} + idle noise ${noiseMs.toFixed(0)})`).toBeLessThan(LIVE_MS + noiseMs);
   // The probe ran while the statement did (so the bound is about the statement, not an idle server).
   expect(live.samples, `${what}: probes answered meanwhile`).toBeGreaterThan(2);
@@ -124,7 +127,7 @@ describe('no statement holds the server', () => {
     expect(result.err).toBe('');
     const ids = (N * (N + 1)) / 2;
     expect(result.out).toBe(`${N * N} ${(N + 1) * ids * N + ids * N}`);
-    expectLive(liveness, 'streaming 9M rows');
+    await expectLive(liveness, 'streaming 9M rows');
     // Streamed, not held: the server did not grow by the result's size (9M rows ≈ 1 GB held).
     expect(rssMb(server.pid) - before).toBeLessThan(300);
   }, 120_000);
@@ -157,7 +160,7 @@ describe('no statement holds the server', () => {
       expect(rssMb(server.pid) - before).toBeLessThan(100);
       await other.query(`KILL QUERY ${id}`);
       const live = await probe.stop();
-      expectLive(live, 'a stalled reader');
+      await expectLive(live, 'a stalled reader');
       slow.resume();
       const end = await ended;
       expect(end.how).toBe('error');
@@ -177,7 +180,7 @@ describe('no statement holds the server', () => {
     expect(r.length).toBe(100 * 100);
     expect(new Set(r.map((x) => `${x.ag}/${x.bg}`)).size).toBe(10_000);
     expect(r.every((x) => x.n === String((N / 100) ** 2))).toBe(true);
-    expectLive(live, 'GROUP BY over 9M rows');
+    await expectLive(live, 'GROUP BY over 9M rows');
   }, 60_000);
 
   it('GROUP_CONCAT over a 9M-row cross join, cut at group_concat_max_len', async () => {
@@ -187,7 +190,7 @@ describe('no statement holds the server', () => {
     const warnings = await rows<{ Code: number; Message: string }>(c, 'SHOW WARNINGS');
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings[0]).toMatchObject({ Code: 1260, Message: expect.stringMatching(/^Row \d+ was cut by GROUP_CONCAT\(\)$/) });
-    expectLive(live, 'GROUP_CONCAT over 9M rows');
+    await expectLive(live, 'GROUP_CONCAT over 9M rows');
   }, 60_000);
 
   it('GROUP_CONCAT … ORDER BY over a 3M-row cross join keeps the first values in order', async () => {
@@ -195,16 +198,16 @@ describe('no statement holds the server', () => {
     const full = Array.from({ length: N }, (_, i) => N - i).join('-');
     expect(r.length).toBe(1000);
     expect(r.every((x) => x.s === full.slice(0, 1024))).toBe(true);
-    expectLive(live, 'GROUP_CONCAT … ORDER BY');
+    await expectLive(live, 'GROUP_CONCAT … ORDER BY');
   }, 60_000);
 
   it('DISTINCT and ORDER BY … LIMIT over a 9M-row cross join', async () => {
     const d = await probed<{ ag: number; bg: number }>('SELECT DISTINCT a.g AS ag, b.g AS bg FROM t a, t b');
     expect(d.rows.length).toBe(10_000);
-    expectLive(d.live, 'DISTINCT over 9M rows');
+    await expectLive(d.live, 'DISTINCT over 9M rows');
     const o = await probed<{ x: number; y: number }>('SELECT a.id AS x, b.id AS y FROM t a, t b ORDER BY a.g DESC, b.id DESC, a.id LIMIT 3');
     expect(o.rows).toEqual([{ x: 99, y: N }, { x: 199, y: N }, { x: 299, y: N }]);
-    expectLive(o.live, 'ORDER BY … LIMIT over 9M rows');
+    await expectLive(o.live, 'ORDER BY … LIMIT over 9M rows');
   }, 60_000);
 
   it('a full sort of a big table, streamed in order', async () => {
@@ -215,7 +218,7 @@ describe('no statement holds the server', () => {
       const b = r[i]!;
       expect(a.v > b.v || (a.v === b.v && a.id < b.id)).toBe(true);
     }
-    expectLive(live, 'a sort of 100K rows');
+    await expectLive(live, 'a sort of 100K rows');
   }, 60_000);
 
   it('a big hash join on the aggregator', async () => {
@@ -225,7 +228,7 @@ describe('no statement holds the server', () => {
     // Every k holds two rows, so each row pairs with two: 2 × BIG pairs, each id counted twice per side.
     expect(r[0]!.n).toBe(String(2 * BIG));
     expect(r[0]!.s).toBe(String(2 * 2 * ((BIG * (BIG + 1)) / 2)));
-    expectLive(live, 'a hash join of 100K × 100K rows');
+    await expectLive(live, 'a hash join of 100K × 100K rows');
   }, 60_000);
 
   it('INSERT … SELECT, UPDATE and DELETE of 100K rows', async () => {
@@ -236,13 +239,13 @@ describe('no statement holds the server', () => {
       await c.query('BEGIN');
       const ins = await whileProbing(probeOpts(), () => c.query('INSERT INTO copy SELECT * FROM big'));
       expect((ins.result[0] as mysql.ResultSetHeader).affectedRows).toBe(BIG);
-      expectLive(ins.liveness, 'INSERT … SELECT of 100K rows');
+      await expectLive(ins.liveness, 'INSERT … SELECT of 100K rows');
       const upd = await whileProbing(probeOpts(), () => c.query('UPDATE copy SET k = k + 1'));
       expect((upd.result[0] as mysql.ResultSetHeader).affectedRows).toBe(BIG);
-      expectLive(upd.liveness, 'UPDATE of 100K rows');
+      await expectLive(upd.liveness, 'UPDATE of 100K rows');
       const del = await whileProbing(probeOpts(), () => c.query('DELETE FROM copy WHERE id % 2 = 0'));
       expect((del.result[0] as mysql.ResultSetHeader).affectedRows).toBe(BIG / 2);
-      expectLive(del.liveness, 'DELETE of 50K rows');
+      await expectLive(del.liveness, 'DELETE of 50K rows');
       expect(await rows(c, 'SELECT COUNT(*) AS n, SUM(k) AS s FROM copy')).toEqual([{ n: String(BIG / 2), s: expect.any(String) }]);
       await c.query('ROLLBACK');
       expect(await rows(c, 'SELECT COUNT(*) AS n FROM copy')).toEqual([{ n: '0' }]);
@@ -257,7 +260,8 @@ describe('no statement holds the server', () => {
     for (const sql of ['ALTER TABLE big ADD COLUMN z INT DEFAULT 5', 'CREATE TABLE big_copy AS SELECT * FROM big']) {
       const { result, liveness } = await whileProbing(probeOpts(), async () => {
         const run = errorOf(c.query(sql));
-        await sleep(300);
+        // Kill it once it is surely copying (it runs for seconds; the kill must find it running).
+        await sleep(150);
         const killedAt = performance.now();
         await other.query(`KILL QUERY ${id}`);
         const err = await run;
@@ -265,7 +269,7 @@ describe('no statement holds the server', () => {
       });
       expect(result.err).toMatchObject({ errno: 1317, sqlState: '70100' });
       expect(result.afterKill).toBeLessThan(1000);
-      expectLive(liveness, sql);
+      await expectLive(liveness, sql);
     }
     expect((await rows<{ Field: string }>(c, 'DESCRIBE big')).map((r) => r.Field)).toEqual(['id', 'k', 'v']);
     expect(await rows(c, 'SELECT COUNT(*) AS n FROM big')).toEqual([{ n: String(BIG) }]);
@@ -390,7 +394,7 @@ describe('memory', () => {
       clearInterval(sampler);
       expect(err).toMatchObject({ errno: 1038, sqlState: 'HY001', message: expect.stringContaining('more than 32 MB of working memory (tessera_query_memory_limit)') });
       expect(peak - before).toBeLessThan(400);
-      expectLive(liveness, 'a GROUP BY stopped at its memory limit');
+      await expectLive(liveness, 'a GROUP BY stopped at its memory limit');
       // GROUP_CONCAT keeps about group_concat_max_len per group, so 9M rows fit in that limit.
       await s.query('SET SESSION group_concat_max_len = 10');
       expect(await rows(s, 'SELECT a.g, GROUP_CONCAT(b.id ORDER BY b.id) AS s FROM t a, t b WHERE a.g = 7 GROUP BY a.g')).toEqual([{ g: 7, s: '1,1,1,1,1,' }]);
