@@ -16,7 +16,7 @@ import { Binder, type BindContext } from '../planner/binder.js';
 import { distribute } from '../planner/distribute.js';
 import { literalValue } from '../planner/literals.js';
 import type { OutputColumn } from '../planner/logical.js';
-import { varchar, BIGINT, UBIGINT, DOUBLE } from '../planner/typing.js';
+import { varchar, BIGINT, UBIGINT, DOUBLE, GROUP_CONCAT_RESULT, groupConcatResultType } from '../planner/typing.js';
 import { SystemVariables } from './admin/variables.js';
 import type { Diagnostic, ProcessInfo, Rowset } from './admin/show.js';
 import { informationSchemaTable, INFORMATION_SCHEMA } from './admin/information-schema.js';
@@ -176,7 +176,7 @@ export class Session implements ServerSession {
     if (st.kind === 'select' || st.kind === 'union') {
       try {
         const types = Array.from({ length: parsed.paramCount }, () => varchar(255));
-        columns = this.planQuery(parsed, types).columns;
+        columns = this.resultColumns(this.planQuery(parsed, types).columns);
       } catch {
         columns = [];
       }
@@ -568,19 +568,20 @@ export class Session implements ServerSession {
     const run = await this.startPlan(qp, ps, params, lockRows);
     const r = this.running!;
     const types = qp.columns.map((c) => c.type);
+    const columns = this.resultColumns(qp.columns);
     const rows: ResultValue[][] = [];
     try {
       for (;;) {
         const b = run.op.next();
         if (b === null) break;
         if (b === PAUSE) {
-          if (!lockRows) return this.streamResult(qp.columns, new QueryRows(this, r, run, types, rows));
+          if (!lockRows) return this.streamResult(columns, new QueryRows(this, r, run, types, rows));
           await r.pacer.resume();
           continue;
         }
         if (lockRows) r.pacer.reserve(batchBytes(b));
         formatRows(b, types, rows);
-        if (!lockRows && rows.length >= STREAM_AFTER_ROWS) return this.streamResult(qp.columns, new QueryRows(this, r, run, types, rows));
+        if (!lockRows && rows.length >= STREAM_AFTER_ROWS) return this.streamResult(columns, new QueryRows(this, r, run, types, rows));
       }
     } catch (e) {
       run.close();
@@ -588,7 +589,14 @@ export class Session implements ServerSession {
     }
     run.close();
     this.foundRows = rows.length;
-    return { kind: 'rows', columns: qp.columns, rows, warnings: this.warnings.length };
+    return { kind: 'rows', columns, rows, warnings: this.warnings.length };
+  }
+
+  /** A query's columns as the client is told them: a GROUP_CONCAT column's type follows group_concat_max_len. */
+  private resultColumns(columns: readonly OutputColumn[]): readonly OutputColumn[] {
+    if (!columns.some((c) => c.type === GROUP_CONCAT_RESULT)) return columns;
+    const t = groupConcatResultType(Number(this.vars.get('group_concat_max_len')));
+    return columns.map((c) => (c.type === GROUP_CONCAT_RESULT ? { ...c, type: t } : c));
   }
 
   private streamResult(columns: readonly ColumnInfo[], rows: RowStream): StatementResult {

@@ -399,6 +399,11 @@ describe('memory', () => {
       await s.query('SET SESSION group_concat_max_len = 10');
       expect(await rows(s, 'SELECT a.g, GROUP_CONCAT(b.id ORDER BY b.id) AS s FROM t a, t b WHERE a.g = 7 GROUP BY a.g')).toEqual([{ g: 7, s: '1,1,1,1,1,' }]);
       expect(await rows(s, 'SHOW WARNINGS')).toEqual([{ Level: 'Warning', Code: 1260, Message: 'Row 1 was cut by GROUP_CONCAT()' }]);
+      // The column is typed as MySQL types it from group_concat_max_len: VARCHAR up to 512, else TEXT (BLOB on the wire).
+      const [, short] = await s.query('SELECT GROUP_CONCAT(v) AS s FROM t');
+      expect(short![0]).toMatchObject({ columnType: 253, columnLength: 40 });
+      const [, long] = await other.query('SELECT GROUP_CONCAT(v) AS s FROM t');
+      expect(long![0]).toMatchObject({ columnType: 252, columnLength: 4096 });
       expect(await rows(s, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
       s.destroy();
