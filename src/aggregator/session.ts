@@ -96,6 +96,8 @@ export class Session implements ServerSession {
   private nextStmtId = 1;
   private multiStatements: boolean;
   private running: Running | null = null;
+  /** The session's statement limits, read once and again after any SET (the only way they change). */
+  private limits: { memory: number; executionMs: number; statementS: number } | null = null;
   private command = 'Sleep';
   private info: string | null = null;
   private stateSince = Date.now();
@@ -336,6 +338,7 @@ export class Session implements ServerSession {
     const r = this.beginStatement(ps);
     let streaming = false;
     try {
+      if (st.kind === 'set') this.limits = null;
       const result = await this.dispatch(ps, params);
       if (result.kind === 'stream') {
         // The statement goes on while the client reads; it ends with the stream.
@@ -352,12 +355,17 @@ export class Session implements ServerSession {
 
   /** Starts the statement's pacer: its memory limit and, if any applies, its deadline. */
   private beginStatement(ps: A.ParsedStatement): Running {
-    const limit = Number(this.vars.get('tessera_query_memory_limit'));
-    const deadline = this.deadlineOf(ps);
-    const pacer = new Pacer({
-      ...(limit > 0 ? { memoryLimit: limit } : {}),
-      ...(deadline !== null ? { deadline: { at: performance.now() + deadline.ms, error: deadline.error } } : {}),
+    const limits = (this.limits ??= {
+      memory: Number(this.vars.get('tessera_query_memory_limit')),
+      executionMs: Number(this.vars.get('max_execution_time')),
+      statementS: Number(this.vars.get('max_statement_time')),
     });
+    const deadline = this.deadlineOf(ps, limits);
+    const pacer = new Pacer(
+      deadline === null
+        ? { memoryLimit: limits.memory > 0 ? limits.memory : Infinity }
+        : { memoryLimit: limits.memory > 0 ? limits.memory : Infinity, deadline: { at: performance.now() + deadline.ms, error: deadline.error } },
+    );
     const r: Running = { pacer, queryId: nextQueryId++, text: ps.text, timer: null };
     // The pacer sees the deadline at its checks; the timer reaches a statement that waits (a lock, a leaf).
     if (deadline !== null) r.timer = setTimeout(() => this.stopRunning(r, deadline.error()), deadline.ms);
@@ -369,14 +377,14 @@ export class Session implements ServerSession {
    * MySQL's max_execution_time (or the MAX_EXECUTION_TIME(n) hint) bounds a SELECT, ending it
    * with 3024; MariaDB's max_statement_time bounds any statement, with 1969. The nearer wins.
    */
-  private deadlineOf(ps: A.ParsedStatement): { ms: number; error: () => SqlError } | null {
+  private deadlineOf(ps: A.ParsedStatement, limits: { executionMs: number; statementS: number }): { ms: number; error: () => SqlError } | null {
     const kind = ps.statement.kind;
     let best: { ms: number; error: () => SqlError } | null = null;
     if (kind === 'select' || kind === 'union') {
-      const ms = maxExecutionTimeHint(ps.text) ?? Number(this.vars.get('max_execution_time'));
+      const ms = maxExecutionTimeHint(ps.text) ?? limits.executionMs;
       if (ms > 0) best = { ms, error: () => new SqlError('ER_QUERY_TIMEOUT', 'Query execution was interrupted, maximum statement execution time exceeded') };
     }
-    const seconds = Number(this.vars.get('max_statement_time'));
+    const seconds = limits.statementS;
     if (seconds > 0 && (best === null || seconds * 1000 < best.ms)) {
       best = { ms: seconds * 1000, error: () => new SqlError('ER_STATEMENT_TIMEOUT', 'Query execution was interrupted (max_statement_time exceeded)') };
     }
