@@ -39,6 +39,7 @@ import { runInsert, runModify } from './dml.js';
 import { runDdl, isDdl } from './ddl.js';
 import { runAdmin } from './admin-statements.js';
 import type { PlanRun } from './leaf-cursor.js';
+import { QueryRows, drainStream, formatRows } from './query-rows.js';
 import { maxExecutionTimeHint } from './optimizer-hints.js';
 
 export interface QueryPlan {
@@ -583,13 +584,13 @@ export class Session implements ServerSession {
         const b = run.op.next();
         if (b === null) break;
         if (b === PAUSE) {
-          if (!lockRows) return this.streamResult(columns, new QueryRows(this, r, run, types, rows));
+          if (!lockRows) return this.streamResult(columns, new QueryRows(r.pacer, run, types, rows, () => this.warnings.length, (n, e) => this.finishStream(r, n, e)));
           await r.pacer.resume();
           continue;
         }
         if (lockRows) r.pacer.reserve(batchBytes(b));
         formatRows(b, types, rows);
-        if (!lockRows && rows.length >= STREAM_AFTER_ROWS) return this.streamResult(columns, new QueryRows(this, r, run, types, rows));
+        if (!lockRows && rows.length >= STREAM_AFTER_ROWS) return this.streamResult(columns, new QueryRows(r.pacer, run, types, rows, () => this.warnings.length, (n, e) => this.finishStream(r, n, e)));
       }
     } catch (e) {
       run.close();
@@ -805,90 +806,6 @@ export class Session implements ServerSession {
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-/** A batch's rows in the text form results carry, appended to `out`. */
-function formatRows(b: Batch, types: readonly SqlType[], out: ResultValue[][]): void {
-  for (const row of batchRows(b)) {
-    const f = row as unknown as ResultValue[];
-    for (let i = 0; i < row.length; i++) f[i] = formatForClient(row[i]!, types[i]!) as ResultValue;
-    out.push(f);
-  }
-}
-
-/**
- * The rows of a SELECT that streams: the rows made so far, then a batch at a time as the
- * writer asks. Between batches the statement lets the event loop run when its slice is used up.
- */
-class QueryRows implements RowStream {
-  private buffered: ResultValue[][] | null;
-  private count: number;
-  private done = false;
-  readonly stopped: Promise<void>;
-
-  constructor(
-    private readonly session: Session,
-    private readonly r: Running,
-    private readonly run: PlanRun,
-    private readonly types: readonly SqlType[],
-    first: ResultValue[][],
-  ) {
-    this.buffered = first.length > 0 ? first : null;
-    this.count = first.length;
-    this.stopped = new Promise<void>((resolve) => r.pacer.whenStopped(() => resolve()));
-  }
-
-  async next(): Promise<readonly (readonly ResultValue[])[] | null> {
-    if (this.buffered !== null) {
-      const rows = this.buffered;
-      this.buffered = null;
-      return rows;
-    }
-    if (this.done) return null;
-    const pacer = this.r.pacer;
-    try {
-      for (;;) {
-        if (pacer.shouldPause()) await pacer.resume();
-        const b = this.run.op.next();
-        if (b === PAUSE) {
-          await pacer.resume();
-          continue;
-        }
-        if (b === null) {
-          this.finish(undefined);
-          return null;
-        }
-        if (b.length === 0) continue;
-        this.count += b.length;
-        const rows: ResultValue[][] = [];
-        formatRows(b, this.types, rows);
-        return rows;
-      }
-    } catch (e) {
-      throw this.finish(e);
-    }
-  }
-
-  warnings(): number {
-    return this.session.warnings.length;
-  }
-
-  close(): void {
-    if (!this.done) this.finish(new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted'));
-  }
-
-  private finish(e: unknown): unknown {
-    if (this.done) return e;
-    this.done = true;
-    this.run.close();
-    return this.session.finishStream(this.r, this.count, e);
-  }
-}
-
-/** A streamed result read to its end, as a result held whole (internal callers of query()). */
-async function drainStream(r: Extract<StatementResult, { kind: 'stream' }>): Promise<StatementResult> {
-  const rows: (readonly ResultValue[])[] = [];
-  for (let chunk = await r.rows.next(); chunk !== null; chunk = await r.rows.next()) rows.push(...chunk);
-  return { kind: 'rows', columns: r.columns, rows, warnings: r.rows.warnings() };
-}
 
 export function ok(affectedRows: number | bigint = 0, opts: { insertId?: number | bigint; info?: string; warnings?: number } = {}): StatementResult {
   return { kind: 'ok', affectedRows, insertId: opts.insertId ?? 0, warnings: opts.warnings ?? 0, ...(opts.info !== undefined ? { info: opts.info } : {}) };
