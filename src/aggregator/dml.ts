@@ -8,7 +8,7 @@ import { castToType } from '../common/cast.js';
 import type { ErrorCodeName } from '../common/error-codes.js';
 import type { TableDef, ColumnDef } from '../cluster/catalog.js';
 import { partitionOf } from '../cluster/sharding.js';
-import { evalConst } from '../exec/index.js';
+import { batchRows, evalConst } from '../exec/index.js';
 import { Binder, INSERTED_ROW, mapChildren, tableScopeColumns, type BindContext } from '../planner/binder.js';
 import { chooseAccess, chooseRouting, distribute } from '../planner/distribute.js';
 import type { LogicalPlan } from '../planner/logical.js';
@@ -76,6 +76,7 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
   let rows: Value[][];
   let rowTypes: SqlType[][];
   const deferred: DeferredValue[] = [];
+  let query: ReturnType<Session['subquery']> | null = null;
   const src = st.source;
   if (src.kind === 'set') {
     targets = src.assignments.map((a) => columnIndex(t, a.column.name));
@@ -98,11 +99,11 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
         rowTypes.push(r.types);
       });
     } else {
-      const q = await session.runSubquery(ps, src.query, params);
-      if (q.columns.length !== targets.length) throw new SqlError('ER_WRONG_VALUE_COUNT_ON_ROW', `Column count doesn't match value count at row 1`);
-      rows = q.rows;
-      const types = q.columns.map((c) => c.type);
-      rowTypes = rows.map(() => types);
+      // INSERT … SELECT: rows are inserted a batch at a time as the SELECT makes them (below).
+      query = session.subquery(ps, src.query, params);
+      if (query.columns.length !== targets.length) throw new SqlError('ER_WRONG_VALUE_COUNT_ON_ROW', `Column count doesn't match value count at row 1`);
+      rows = [];
+      rowTypes = [];
     }
   }
   if (deferred.length > 0) {
@@ -120,77 +121,98 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
   // Full, cast rows with defaults and auto-increment ids.
   const strict = session.strict && !st.ignore;
   const autoCol = t.columns.findIndex((c) => c.autoIncrement);
-  const generated: boolean[] = [];
-  const full: Value[][] = [];
   const warnFn = (code: ErrorCodeName, msg: string): void => session.warn(code, msg);
-  rows.forEach((r, n) => {
-    const row: Value[] = t.columns.map(() => undefined as unknown as Value);
-    targets.forEach((c, i) => {
-      const col = t.columns[c]!;
-      const v = r[i]!;
-      row[c] = v === DEFAULT_MARK ? defaultValue(session, col, now) : castValue(v, rowTypes[n]![i]!, col, strict, n + 1, warnFn, now);
-    });
-    t.columns.forEach((col, c) => {
-      if (row[c] === undefined) row[c] = defaultValue(session, col, now);
-    });
-    let made = false;
-    if (autoCol >= 0) {
-      const v = row[autoCol];
-      // 0 asks for a new id too, unless sql_mode has NO_AUTO_VALUE_ON_ZERO (what dumps restore with).
-      if (v === null || ((v === 0 || v === 0n) && !noAutoValueOnZero(session))) {
-        const id = session.engine.takeAutoIncrement(t, 1);
-        row[autoCol] = id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id;
-        made = true;
-      } else if (typeof v === 'number' || typeof v === 'bigint') {
-        session.engine.observeAutoIncrement(t, BigInt(v));
+  // A single-row INSERT … VALUES fails on a NULL for a NOT NULL column; with several rows (or a SELECT) it is a warning.
+  const singleRow = query === null && rows.length === 1 && !st.ignore;
+  /** Rows made full so far (row numbers in messages count on across INSERT … SELECT's batches). */
+  let total = 0;
+  /** Full rows, and which of them got a generated AUTO_INCREMENT id. */
+  const fullRows = (rows: readonly Value[][], rowTypes: readonly (readonly SqlType[])[]): { full: Value[][]; generated: boolean[] } => {
+    const full: Value[][] = [];
+    const generated: boolean[] = [];
+    rows.forEach((r, j) => {
+      const n = total + j;
+      const row: Value[] = t.columns.map(() => undefined as unknown as Value);
+      targets.forEach((c, i) => {
+        const col = t.columns[c]!;
+        const v = r[i]!;
+        row[c] = v === DEFAULT_MARK ? defaultValue(session, col, now) : castValue(v, rowTypes[j]![i]!, col, strict, n + 1, warnFn, now);
+      });
+      t.columns.forEach((col, c) => {
+        if (row[c] === undefined) row[c] = defaultValue(session, col, now);
+      });
+      let made = false;
+      if (autoCol >= 0) {
+        const v = row[autoCol];
+        // 0 asks for a new id too, unless sql_mode has NO_AUTO_VALUE_ON_ZERO (what dumps restore with).
+        if (v === null || ((v === 0 || v === 0n) && !noAutoValueOnZero(session))) {
+          const id = session.engine.takeAutoIncrement(t, 1);
+          row[autoCol] = id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id;
+          made = true;
+        } else if (typeof v === 'number' || typeof v === 'bigint') {
+          session.engine.observeAutoIncrement(t, BigInt(v));
+        }
       }
-    }
-    t.columns.forEach((col, c) => {
-      if (row[c] === null && !col.nullable) {
-        if (strict || rows.length === 1 && !st.ignore) throw new SqlError('ER_BAD_NULL', `Column '${col.name}' cannot be null`);
-        session.warn('ER_BAD_NULL', `Column '${col.name}' cannot be null`);
-        row[c] = implicitDefault(col.type);
-      }
+      t.columns.forEach((col, c) => {
+        if (row[c] === null && !col.nullable) {
+          if (strict || singleRow) throw new SqlError('ER_BAD_NULL', `Column '${col.name}' cannot be null`);
+          session.warn('ER_BAD_NULL', `Column '${col.name}' cannot be null`);
+          row[c] = implicitDefault(col.type);
+        }
+      });
+      full.push(row);
+      generated.push(made);
     });
-    full.push(row);
-    generated.push(made);
-  });
+    total += rows.length;
+    return { full, generated };
+  };
 
   const onDuplicate = st.onDuplicate ? await bindOnDuplicate(session, ps, params, binder, t, st) : undefined;
   const touch = onDuplicate ? touchedColumns(t, onDuplicate, now) : [];
   const leafInputs = onDuplicate ? { ...inputs, sessionValues: session.sessionValues(new SessionNames().exprs(onDuplicate.map((a) => a.expr)).list()) } : inputs;
 
-  // Route rows to partitions by shard key.
+  // Route rows to partitions by shard key, a batch at a time (INSERT … SELECT never holds its source).
   const db = session.engine.catalog.database(t.db)!;
   const shardTypes = t.shardKey.map((c) => t.columns[c]!.type);
-  const byPartition = new Map<number, number[]>();
-  full.forEach((row, i) => {
-    const p = t.singlePartition ? 0 : t.shardKey.length === 0 ? (i + Math.floor(Math.random() * db.partitions)) % db.partitions : partitionOf(t.shardKey.map((c) => row[c]!), shardTypes, db.partitions);
-    let list = byPartition.get(p);
-    if (!list) byPartition.set(p, (list = []));
-    list.push(i);
-  });
   const mode = st.replace ? 'replace' : st.ignore ? 'ignore' : 'insert';
-  const outcomes: InsertOutcome[] = new Array<InsertOutcome>(full.length);
-  for (const [p, indexes] of [...byPartition].sort((a, b) => a[0] - b[0])) {
-    const leaf = session.engine.partitionMap.leafFor(t.db, p);
-    const res = await leaf.insert({
-      ...leafInputs,
-      txnId: session.txnId,
-      db: t.db,
-      partition: p,
-      tableId: t.id,
-      rows: indexes.map((i) => full[i]!),
-      mode,
-      ...(onDuplicate ? { onDuplicate } : {}),
-      ...(onDuplicate && autoCol >= 0 ? { autoIncrementColumn: autoCol } : {}),
-      ...(touch.length > 0 ? { touch } : {}),
+  const counts = newInsertCounts();
+  const insertFull = async ({ full, generated }: { full: Value[][]; generated: boolean[] }): Promise<void> => {
+    const byPartition = new Map<number, number[]>();
+    full.forEach((row, i) => {
+      const p = t.singlePartition ? 0 : t.shardKey.length === 0 ? (i + Math.floor(Math.random() * db.partitions)) % db.partitions : partitionOf(t.shardKey.map((c) => row[c]!), shardTypes, db.partitions);
+      let list = byPartition.get(p);
+      if (!list) byPartition.set(p, (list = []));
+      list.push(i);
     });
-    indexes.forEach((i, k) => (outcomes[i] = res.outcomes[k]!));
-    for (const w of res.warnings) session.warn('ER_DUP_ENTRY', w.message);
-    if (res.lastInsertId !== undefined) session.setInsertIdArg(res.lastInsertId);
+    const outcomes: InsertOutcome[] = new Array<InsertOutcome>(full.length);
+    for (const [p, indexes] of [...byPartition].sort((a, b) => a[0] - b[0])) {
+      const leaf = session.engine.partitionMap.leafFor(t.db, p);
+      const res = await leaf.insert({
+        ...leafInputs,
+        txnId: session.txnId,
+        db: t.db,
+        partition: p,
+        tableId: t.id,
+        rows: indexes.map((i) => full[i]!),
+        mode,
+        ...(onDuplicate ? { onDuplicate } : {}),
+        ...(onDuplicate && autoCol >= 0 ? { autoIncrementColumn: autoCol } : {}),
+        ...(touch.length > 0 ? { touch } : {}),
+      });
+      indexes.forEach((i, k) => (outcomes[i] = res.outcomes[k]!));
+      for (const w of res.warnings) session.warn('ER_DUP_ENTRY', w.message);
+      if (res.lastInsertId !== undefined) session.setInsertIdArg(res.lastInsertId);
+    }
+    countInsert(counts, outcomes, full, generated, autoCol);
+  };
+  await insertFull(fullRows(rows, rowTypes));
+  if (query !== null) {
+    const types = query.columns.map((c) => c.type);
+    await query.forEachBatch(async (b) => {
+      const chunk = batchRows(b);
+      await insertFull(fullRows(chunk, chunk.map(() => types)));
+    });
   }
-  const counts = countInsert(outcomes, full, generated, autoCol);
   if (counts.firstGenerated !== null) session.lastInsertId = counts.firstGenerated;
   // MySQL's insert id: the first id generated for a row that was written; else what
   // LAST_INSERT_ID(expr) set; else, when rows were written, the AUTO_INCREMENT value of the
@@ -199,8 +221,8 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
   const found = foundRows(session);
   const dupUpdates = found ? counts.touched : counts.updated;
   const affected = counts.copied + counts.deleted + dupUpdates;
-  const duplicates = st.ignore ? full.length - counts.copied : counts.deleted + dupUpdates;
-  const info = full.length > 1 || src.kind === 'query' ? `Records: ${full.length}  Duplicates: ${duplicates}  Warnings: ${session.warnings.length}` : undefined;
+  const duplicates = st.ignore ? total - counts.copied : counts.deleted + dupUpdates;
+  const info = total > 1 || src.kind === 'query' ? `Records: ${total}  Duplicates: ${duplicates}  Warnings: ${session.warnings.length}` : undefined;
   return ok(affected, { insertId, warnings: session.warnings.length, ...(info ? { info } : {}) });
 }
 
@@ -209,40 +231,47 @@ export async function runInsert(session: Session, ps: A.ParsedStatement, st: A.S
  * changed by ON DUPLICATE KEY UPDATE), deleted = rows REPLACE removed, updated / touched = rows
  * ON DUPLICATE KEY UPDATE changed / met at all.
  */
-function countInsert(outcomes: readonly InsertOutcome[], rows: readonly (readonly Value[])[], generated: readonly boolean[], autoCol: number) {
-  let copied = 0;
-  let deleted = 0;
-  let updated = 0;
-  let touched = 0;
-  let firstGenerated: number | bigint | null = null;
-  let lastAutoValue: Value = null;
+interface InsertCounts {
+  copied: number;
+  deleted: number;
+  updated: number;
+  touched: number;
+  firstGenerated: number | bigint | null;
+  lastAutoValue: Value;
+}
+
+function newInsertCounts(): InsertCounts {
+  return { copied: 0, deleted: 0, updated: 0, touched: 0, firstGenerated: null, lastAutoValue: null };
+}
+
+/** Adds one batch's outcomes to the counts (INSERT … SELECT counts batch by batch). */
+function countInsert(c: InsertCounts, outcomes: readonly InsertOutcome[], rows: readonly (readonly Value[])[], generated: readonly boolean[], autoCol: number): void {
   outcomes.forEach((o, i) => {
     const own = autoCol >= 0 ? rows[i]![autoCol]! : null;
     switch (o.kind) {
       case 'replaced':
       case 'inserted':
         // REPLACE inserts the row after deleting those it conflicted with.
-        if (o.kind === 'replaced') deleted += o.deleted;
-        copied++;
-        if (generated[i] && firstGenerated === null) firstGenerated = insertIdOf(own);
-        lastAutoValue = own;
+        if (o.kind === 'replaced') c.deleted += o.deleted;
+        c.copied++;
+        if (generated[i] && c.firstGenerated === null) c.firstGenerated = insertIdOf(own);
+        c.lastAutoValue = own;
         return;
       case 'updated':
-        copied++;
-        updated++;
-        touched++;
-        lastAutoValue = o.autoValue;
+        c.copied++;
+        c.updated++;
+        c.touched++;
+        c.lastAutoValue = o.autoValue;
         return;
       case 'unchanged':
-        touched++;
-        lastAutoValue = o.autoValue;
+        c.touched++;
+        c.lastAutoValue = o.autoValue;
         return;
       case 'skipped':
-        lastAutoValue = own;
+        c.lastAutoValue = own;
         return;
     }
   });
-  return { copied, deleted, updated, touched, firstGenerated, lastAutoValue };
 }
 
 /**
@@ -524,7 +553,10 @@ async function modifyInTwoPhases(session: Session, ps: A.ParsedStatement, params
   const recheck = m.filter !== null && !hasSubquery(m.filter) ? m.filter : null;
   let matched = 0;
   let changed = 0;
+  const pacer = session.pacer;
   for (const row of rows) {
+    // One leaf call per row: share the thread, and stop here when the statement is stopped.
+    if (pacer.shouldPause()) await pacer.resume();
     const keys = key.columns.map((c, i): BoundExpr => ({ kind: 'const', value: row[i]!, type: types[c]! }));
     const parts = placedByKey ? [partitionOf(row.slice(k, k + s), shardTypes, db.partitions)] : m.partitions;
     const values = new Map<BoundExpr, BoundExpr>(nodes.map((n, i) => [n, constOf(n, row[k + s + i]!)]));

@@ -175,16 +175,24 @@ export class Engine implements SessionFactory {
     return [...this.sessions.values()].map((s) => s.processInfo());
   }
 
-  /** KILL [QUERY] id, by `by`: another user's thread needs SUPER or CONNECTION_ADMIN (1095). */
+  /**
+   * KILL [QUERY | CONNECTION] id, by `by`: stops the statement it runs (and with CONNECTION closes
+   * it); another user's thread needs SUPER or CONNECTION_ADMIN (1095).
+   */
   kill(id: number, queryOnly: boolean, by: SessionPrivileges): void {
     const s = this.sessions.get(id);
     if (!s) throw new SqlError('ER_NO_SUCH_THREAD', `Unknown thread id: ${id}`);
     if (!by.canKillThreadOf(s.conn.user)) throw new SqlError('ER_KILL_DENIED', `You are not owner of thread ${id}`);
     if (queryOnly) {
-      s.interrupt();
+      s.interrupt('query');
       return;
     }
-    s.interrupt();
+    s.interrupt('connection');
     this.killConnection(id);
+  }
+
+  /** Server shutdown: every running statement stops at its next check (within a slice or a lock wait). */
+  stopAllStatements(): void {
+    for (const s of this.sessions.values()) s.interrupt('shutdown');
   }
 }

@@ -31,6 +31,8 @@ interface Waiter {
   readonly owner: LockOwner;
   readonly mode: LockMode;
   readonly grant: () => void;
+  /** Gives up the wait with `err` (its statement was killed). */
+  readonly cancel: (err: Error) => void;
 }
 
 interface TableLock {
@@ -84,6 +86,11 @@ export class MetadataLocks {
     }
   }
 
+  /** Fails every wait of `owner` with `err` (KILL, timeout or shutdown of its statement). */
+  cancelWaits(owner: LockOwner, err: Error): void {
+    for (const lock of this.tables.values()) for (const w of lock.queue.filter((x) => x.owner === owner)) w.cancel(err);
+  }
+
   /** Whether `owner` holds anything (tests and SHOW PROCESSLIST-style diagnostics). */
   holds(owner: LockOwner): boolean {
     return (this.held.get(owner)?.size ?? 0) > 0;
@@ -116,13 +123,16 @@ export class MetadataLocks {
     // lock_wait_timeout defaults to a year; timers take at most 2^31-1 ms (about 24 days).
     const ms = Math.min(timeoutMs, MAX_TIMER_MS);
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const giveUp = (err: Error): void => {
+        clearTimeout(timer);
         const i = lock.queue.indexOf(waiter);
         if (i >= 0) lock.queue.splice(i, 1);
         this.pump(lock, key); // a shared request behind a timed-out DDL may go now
-        reject(new SqlError('ER_LOCK_WAIT_TIMEOUT', 'Lock wait timeout exceeded; try restarting transaction'));
-      }, ms);
+        reject(err);
+      };
+      const timer = setTimeout(() => giveUp(new SqlError('ER_LOCK_WAIT_TIMEOUT', 'Lock wait timeout exceeded; try restarting transaction')), ms);
       const waiter: Waiter = {
+        cancel: giveUp,
         owner,
         mode,
         grant: () => {

@@ -10,14 +10,14 @@ import { formatForClient } from '../common/format.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import type { TableDef } from '../cluster/catalog.js';
 import type { ExecInputs } from '../net/leaf-api.js';
-import { batchRows, type ExecContext } from '../exec/index.js';
+import { PAUSE, Pacer, batchBytes, batchRows, batchesOperator, type Batch, type ExecContext, type Operator } from '../exec/index.js';
 import { lookupFunction } from '../exec/functions/registry.js';
 import { Binder, type BindContext } from '../planner/binder.js';
 import { distribute } from '../planner/distribute.js';
 import { sessionNamesOf } from '../planner/session-names.js';
 import { literalValue } from '../planner/literals.js';
 import type { LogicalPlan, OutputColumn } from '../planner/logical.js';
-import { varchar, BIGINT, UBIGINT, DOUBLE } from '../planner/typing.js';
+import { varchar, BIGINT, UBIGINT, DOUBLE, GROUP_CONCAT_RESULT, groupConcatResultType } from '../planner/typing.js';
 import { SystemVariables } from './admin/variables.js';
 import type { Diagnostic, ProcessInfo, Rowset } from './admin/show.js';
 import { informationSchemaTable, INFORMATION_SCHEMA } from './admin/information-schema.js';
@@ -27,7 +27,9 @@ import type {
   ConnectionInfo,
   PreparedInfo,
   QueryOutcome,
+  ResultReply,
   ResultValue,
+  RowStream,
   ServerSession,
   SessionCharsets,
   StatementResult,
@@ -45,6 +47,9 @@ import { runAccountStatement } from './privileges/account-statements.js';
 import { isAccountStatement } from './privileges/requirements.js';
 import { privilegeTableRows } from './privileges/grant-listing.js';
 import { sameAccount } from '../cluster/accounts.js';
+import type { PlanRun } from './leaf-cursor.js';
+import { QueryRows, drainStream, formatRows } from './query-rows.js';
+import { maxExecutionTimeHint } from './optimizer-hints.js';
 
 export interface QueryPlan {
   readonly plan: PhysicalPlan;
@@ -68,6 +73,21 @@ export interface Params {
 }
 
 const NO_PARAMS: Params = { values: [], types: [] };
+
+/** The statement a session runs now: what stops it (KILL, deadline, memory) and its id on the leaves. */
+interface Running {
+  readonly pacer: Pacer;
+  readonly queryId: number;
+  /** The statement's text, for the log line of one stopped over its memory limit. */
+  readonly text: string;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+/** Query ids name statements on the leaves (cancelQuery); unique within the process. */
+let nextQueryId = 1;
+
+/** A SELECT whose result passes this many rows streams to the client instead of being held whole. */
+const STREAM_AFTER_ROWS = 4096;
 
 /** One client connection's state: database, variables, transaction, prepared statements. */
 export class Session implements ServerSession {
@@ -96,7 +116,9 @@ export class Session implements ServerSession {
   private readonly prepared = new Map<number, Prepared>();
   private nextStmtId = 1;
   private multiStatements: boolean;
-  private interrupted = false;
+  private running: Running | null = null;
+  /** The session's statement limits, read once and again after any SET (the only way they change). */
+  private limits: { memory: number; executionMs: number; statementS: number } | null = null;
   private command = 'Sleep';
   private info: string | null = null;
   private stateSince = Date.now();
@@ -126,34 +148,31 @@ export class Session implements ServerSession {
   // ───────────────────────────── ServerSession ─────────────────────────────
 
   async query(sql: string): Promise<QueryOutcome> {
-    this.engine.counters.questions++;
-    const fast = this.cachedSelect(sql);
-    if (fast !== null) {
-      try {
-        return { results: [await this.runStatement(fast, NO_PARAMS)] };
-      } catch (e) {
-        return { results: [], error: toSqlError(e, this.engine) };
-      }
-    }
     const results: StatementResult[] = [];
-    let statements: A.ParsedStatement[];
+    const error = await this.run(sql, async (r) => {
+      results.push(r.kind === 'stream' ? await drainStream(r) : r);
+    });
+    return error === undefined ? { results } : { results, error };
+  }
+
+  async run(sql: string, reply: ResultReply): Promise<SqlError | undefined> {
+    this.engine.counters.questions++;
     try {
-      statements = parse(sql);
-    } catch (e) {
-      return { results, error: toSqlError(e, this.engine) };
-    }
-    if (statements.length > 1 && !this.multiStatements) {
-      const second = statements[1]!.text;
-      return { results, error: new ParseError(`You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '${second.slice(0, 80)}' at line 1`) };
-    }
-    for (const st of statements) {
-      try {
-        results.push(await this.runStatement(st, NO_PARAMS));
-      } catch (e) {
-        return { results, error: toSqlError(e, this.engine) };
+      const fast = this.cachedSelect(sql);
+      if (fast !== null) {
+        await reply(await this.runStatement(fast, NO_PARAMS), false);
+        return undefined;
       }
+      const statements = parse(sql);
+      if (statements.length > 1 && !this.multiStatements) {
+        const second = statements[1]!.text;
+        return new ParseError(`You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '${second.slice(0, 80)}' at line 1`);
+      }
+      for (let i = 0; i < statements.length; i++) await reply(await this.runStatement(statements[i]!, NO_PARAMS), i < statements.length - 1);
+      return undefined;
+    } catch (e) {
+      return toSqlError(e, this.engine);
     }
-    return { results };
   }
 
   /**
@@ -200,7 +219,7 @@ export class Session implements ServerSession {
     if (st.kind === 'select' || st.kind === 'union') {
       try {
         const types = Array.from({ length: parsed.paramCount }, () => varchar(255));
-        columns = this.planQuery(parsed, types).columns;
+        columns = this.resultColumns(this.planQuery(parsed, types).columns);
       } catch {
         columns = [];
       }
@@ -350,8 +369,30 @@ export class Session implements ServerSession {
     return Number(this.vars.get('innodb_lock_wait_timeout') ?? 50) * 1000;
   }
 
-  interrupt(): void {
-    this.interrupted = true;
+  /** KILL QUERY / KILL CONNECTION / server shutdown: stops the running statement, if any. */
+  interrupt(why: 'query' | 'connection' | 'shutdown'): void {
+    const r = this.running;
+    if (r === null) return;
+    const err =
+      why === 'query'
+        ? new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted')
+        : why === 'connection'
+          ? new SqlError('ER_CONNECTION_KILLED', 'Connection was killed')
+          : new SqlError('ER_SERVER_SHUTDOWN', 'Server shutdown in progress');
+    this.stopRunning(r, err);
+  }
+
+  /** Stops a statement wherever it is: its operators, its leaves' work and its lock waits. */
+  private stopRunning(r: Running, err: SqlError): void {
+    if (r.pacer.stopped !== null) return;
+    r.pacer.stop(err);
+    for (const leaf of this.engine.partitionMap.leaves()) leaf.cancelQuery(r.queryId).catch(() => undefined);
+    this.engine.mdl.cancelWaits(this, err);
+  }
+
+  /** The running statement's pacer; statement-less work (tests, recovery) gets one that never stops. */
+  get pacer(): Pacer {
+    return this.running?.pacer ?? new Pacer();
   }
 
   processInfo(): ProcessInfo {
@@ -388,7 +429,6 @@ export class Session implements ServerSession {
 
   private async runStatement(ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
     const st = ps.statement;
-    this.interrupted = false;
     this.command = 'Query';
     // Passwords in account statements never show in SHOW PROCESSLIST.
     this.info = (isAccountStatement(st) ? printAccountStatement(st, { redact: true }) : ps.text).slice(0, 100);
@@ -396,26 +436,89 @@ export class Session implements ServerSession {
     const keepWarnings = st.kind === 'showWarnings';
     if (!keepWarnings) this.warnings = [];
     this.insertIdArg = null;
+    const r = this.beginStatement(ps);
+    let streaming = false;
     try {
+      if (st.kind === 'set') this.limits = null;
       const result = await this.dispatch(ps, params);
       // ROW_COUNT(): the affected rows of the statement before, -1 after one that returned rows
       // (FOUND_ROWS() then counts them; a SELECT sets it itself, see runQuery).
       if (result.kind === 'ok') this.rowCount = result.affectedRows;
       else {
         this.rowCount = -1;
-        if (st.kind !== 'select' && st.kind !== 'union') this.foundRows = result.rows.length;
+        if (result.kind === 'rows' && st.kind !== 'select' && st.kind !== 'union') this.foundRows = result.rows.length;
+      }
+      if (result.kind === 'stream') {
+        // The statement goes on while the client reads; it ends with the stream.
+        streaming = true;
       }
       return result;
     } catch (e) {
       this.rowCount = -1;
-      throw e;
+      throw this.stopReason(r, e);
     } finally {
-      // Outside a transaction a statement's metadata locks end with it (see metadata-locks.ts).
-      if (this.txnId === null) this.engine.mdl.release(this);
-      this.command = 'Sleep';
-      this.info = null;
-      this.stateSince = Date.now();
+      if (!streaming) this.endStatement(r);
     }
+  }
+
+  /** Starts the statement's pacer: its memory limit and, if any applies, its deadline. */
+  private beginStatement(ps: A.ParsedStatement): Running {
+    const limits = (this.limits ??= {
+      memory: Number(this.vars.get('tessera_query_memory_limit')),
+      executionMs: Number(this.vars.get('max_execution_time')),
+      statementS: Number(this.vars.get('max_statement_time')),
+    });
+    const deadline = this.deadlineOf(ps, limits);
+    const pacer = new Pacer(
+      deadline === null
+        ? { memoryLimit: limits.memory > 0 ? limits.memory : Infinity }
+        : { memoryLimit: limits.memory > 0 ? limits.memory : Infinity, deadline: { at: performance.now() + deadline.ms, error: deadline.error } },
+    );
+    const r: Running = { pacer, queryId: nextQueryId++, text: ps.text, timer: null };
+    // The pacer sees the deadline at its checks; the timer reaches a statement that waits (a lock, a leaf).
+    if (deadline !== null) r.timer = setTimeout(() => this.stopRunning(r, deadline.error()), deadline.ms);
+    this.running = r;
+    return r;
+  }
+
+  /**
+   * MySQL's max_execution_time (or the MAX_EXECUTION_TIME(n) hint) bounds a SELECT, ending it
+   * with 3024; MariaDB's max_statement_time bounds any statement, with 1969. The nearer wins.
+   */
+  private deadlineOf(ps: A.ParsedStatement, limits: { executionMs: number; statementS: number }): { ms: number; error: () => SqlError } | null {
+    const kind = ps.statement.kind;
+    let best: { ms: number; error: () => SqlError } | null = null;
+    if (kind === 'select' || kind === 'union') {
+      const ms = maxExecutionTimeHint(ps.text) ?? limits.executionMs;
+      if (ms > 0) best = { ms, error: () => new SqlError('ER_QUERY_TIMEOUT', 'Query execution was interrupted, maximum statement execution time exceeded') };
+    }
+    const seconds = limits.statementS;
+    if (seconds > 0 && (best === null || seconds * 1000 < best.ms)) {
+      best = { ms: seconds * 1000, error: () => new SqlError('ER_STATEMENT_TIMEOUT', 'Query execution was interrupted (max_statement_time exceeded)') };
+    }
+    return best;
+  }
+
+  /** A stopped statement fails with why it was stopped, whatever error the stop caused on the way out. */
+  private stopReason(r: Running, e: unknown): unknown {
+    const err = r.pacer.stopped ?? e;
+    if (isSqlError(err) && err.code === 'ER_QUERY_MEMORY_LIMIT') {
+      this.engine.log.warn(
+        { conn: this.conn.connectionId, user: this.conn.user, statement: r.text.slice(0, 200), memoryLimit: r.pacer.memoryLimit, memoryPeak: r.pacer.memoryPeak },
+        'statement stopped: over its working-memory limit',
+      );
+    }
+    return err;
+  }
+
+  private endStatement(r: Running): void {
+    if (r.timer !== null) clearTimeout(r.timer);
+    if (this.running === r) this.running = null;
+    // Outside a transaction a statement's metadata locks end with it (see metadata-locks.ts).
+    if (this.txnId === null) this.engine.mdl.release(this);
+    this.command = 'Sleep';
+    this.info = null;
+    this.stateSince = Date.now();
   }
 
   private async dispatch(ps: A.ParsedStatement, params: Params): Promise<StatementResult> {
@@ -643,17 +746,41 @@ export class Session implements ServerSession {
     return t;
   }
 
+  /**
+   * Runs a SELECT. A small result is returned whole; once it passes STREAM_AFTER_ROWS rows, or
+   * the statement has to pause (it is long), the result becomes a stream the client reads as it
+   * is made. A locking read is held whole: its transaction commits when this returns.
+   */
   private async runQuery(ps: A.ParsedStatement, params: Params, lockRows = false): Promise<StatementResult> {
     const qp = this.planQuery(ps, params.types);
-    const rows = await this.executePlan(qp, ps, params, lockRows);
     const q = ps.statement as A.Query;
-    this.foundRows = calcFoundRows(q) && q.limit !== undefined ? await this.countWithoutLimit(ps, params) : rows.length;
-    return {
-      kind: 'rows',
-      columns: qp.columns,
-      rows: rows.map((r) => r.map((v, i) => formatForClient(v, qp.columns[i]!.type) as ResultValue)),
-      warnings: this.warnings.length,
-    };
+    // SQL_CALC_FOUND_ROWS … LIMIT: FOUND_ROWS() is the count without the LIMIT, counted first.
+    const calcFound = calcFoundRows(q) && q.limit !== undefined ? await this.countWithoutLimit(ps, params) : null;
+    const run = await this.startPlan(qp, ps, params, lockRows);
+    const r = this.running!;
+    const types = qp.columns.map((c) => c.type);
+    const columns = this.resultColumns(qp.columns);
+    const rows: ResultValue[][] = [];
+    try {
+      for (;;) {
+        const b = run.op.next();
+        if (b === null) break;
+        if (b === PAUSE) {
+          if (!lockRows) return this.streamResult(columns, new QueryRows(r.pacer, run, types, rows, () => this.warnings.length, (n, e) => this.finishStream(r, calcFound ?? n, e)));
+          await r.pacer.resume();
+          continue;
+        }
+        if (lockRows) r.pacer.reserve(batchBytes(b));
+        formatRows(b, types, rows);
+        if (!lockRows && rows.length >= STREAM_AFTER_ROWS) return this.streamResult(columns, new QueryRows(r.pacer, run, types, rows, () => this.warnings.length, (n, e) => this.finishStream(r, calcFound ?? n, e)));
+      }
+    } catch (e) {
+      run.close();
+      throw e;
+    }
+    run.close();
+    this.foundRows = calcFound ?? rows.length;
+    return { kind: 'rows', columns, rows, warnings: this.warnings.length };
   }
 
   /**
@@ -681,17 +808,64 @@ export class Session implements ServerSession {
     return typeof n === 'number' || typeof n === 'bigint' ? n : 0;
   }
 
-  /** Runs a query plan and returns its rows. */
-  async executePlan(qp: QueryPlan, ps: A.ParsedStatement, params: Params, lockRows = false): Promise<Value[][]> {
+  /** A query's columns as the client is told them: a GROUP_CONCAT column's type follows group_concat_max_len. */
+  private resultColumns(columns: readonly OutputColumn[]): readonly OutputColumn[] {
+    if (!columns.some((c) => c.type === GROUP_CONCAT_RESULT)) return columns;
+    const t = groupConcatResultType(Number(this.vars.get('group_concat_max_len')));
+    return columns.map((c) => (c.type === GROUP_CONCAT_RESULT ? { ...c, type: t } : c));
+  }
+
+  private streamResult(columns: readonly ColumnInfo[], rows: RowStream): StatementResult {
+    return { kind: 'stream', columns, rows };
+  }
+
+  /** A streamed SELECT ended (read to its end, failed or closed): its statement ends. Returns the error to report. */
+  finishStream(r: Running, rows: number | bigint, e: unknown): unknown {
+    this.foundRows = rows;
+    const err = e === undefined ? undefined : this.stopReason(r, e);
+    this.endStatement(r);
+    return err;
+  }
+
+  /** Starts a query plan on the leaves and the aggregator (see LeafCursor.start). */
+  private startPlan(qp: QueryPlan, ps: A.ParsedStatement, params: Params, lockRows: boolean): Promise<PlanRun> {
     const base = this.execInputs(ps, params, qp.sessionNames);
     const inputs = lockRows ? { ...base, lockRows } : base;
-    const batches = await this.engine.cursor.execute(qp.plan, inputs, (gathered) => this.execContext(inputs, gathered));
+    return this.engine.cursor.start(qp.plan, inputs, (gathered) => this.execContext(inputs, gathered));
+  }
+
+  /** Runs a query plan and returns its rows (held whole: they count as the statement's working memory). */
+  async executePlan(qp: QueryPlan, ps: A.ParsedStatement, params: Params, lockRows = false): Promise<Value[][]> {
     const rows: Value[][] = [];
-    for (const b of batches) for (const r of batchRows(b)) rows.push(r);
+    await this.forEachBatch(qp, ps, params, lockRows, async (b, pacer) => {
+      pacer.reserve(batchBytes(b));
+      for (const r of batchRows(b)) rows.push(r);
+    });
     return rows;
   }
 
+  /** Runs a query plan, handing its batches to `each` as they come; shares the thread between them. */
+  async forEachBatch(qp: QueryPlan, ps: A.ParsedStatement, params: Params, lockRows: boolean, each: (b: Batch, pacer: Pacer) => Promise<void>): Promise<void> {
+    const run = await this.startPlan(qp, ps, params, lockRows);
+    const pacer = this.pacer;
+    try {
+      for (;;) {
+        const b = run.op.next();
+        if (b === null) return;
+        if (b === PAUSE) {
+          await pacer.resume();
+          continue;
+        }
+        if (b.length > 0) await each(b, pacer);
+        if (pacer.shouldPause()) await pacer.resume();
+      }
+    } finally {
+      run.close();
+    }
+  }
+
   execInputs(ps: A.ParsedStatement, params: Params, sessionNames: readonly string[]): ExecInputs {
+    const r = this.running;
     return {
       slots: ps.literals.map(literalValue),
       params: params.values,
@@ -699,6 +873,8 @@ export class Session implements ServerSession {
       sessionValues: this.sessionValues(sessionNames),
       txnId: this.txnId,
       lockWaitTimeoutMs: this.lockWaitTimeoutMs,
+      queryId: r?.queryId,
+      memoryLimit: r?.pacer.memoryLimit,
     };
   }
 
@@ -709,7 +885,14 @@ export class Session implements ServerSession {
     return values;
   }
 
-  execContext(inputs: ExecInputs, gathered: ExecContext['gathered']): ExecContext {
+  /** The running statement's ids for leaf requests built by hand, so KILL, timeouts and the memory limit reach them. */
+  statementIds(): Pick<ExecInputs, 'queryId' | 'memoryLimit'> {
+    const r = this.running;
+    return { queryId: r?.queryId, memoryLimit: r?.pacer.memoryLimit };
+  }
+
+  /** The executor's context for a statement; `gathered` reads its gathers (batches held whole, or a stream). */
+  execContext(inputs: ExecInputs, gathered: (node: Extract<PhysicalPlan, { kind: 'gather' }>) => Operator | readonly Batch[]): ExecContext {
     return {
       slots: inputs.slots,
       params: inputs.params,
@@ -724,19 +907,32 @@ export class Session implements ServerSession {
       scan: () => {
         throw new SqlError('ER_INTERNAL_ERROR', 'a scan cannot run on an aggregator');
       },
-      gathered,
-      checkInterrupted: () => {
-        if (this.interrupted) throw new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted');
+      gathered: (node) => {
+        const g = gathered(node);
+        return Array.isArray(g) ? batchesOperator(g) : (g as Operator);
       },
+      pacer: this.pacer,
     };
   }
 
-  /** Runs a SELECT-shaped AST (INSERT … SELECT, two-phase UPDATE) and returns typed rows. */
+  /** Runs a SELECT-shaped AST (two-phase UPDATE, CREATE TABLE … SELECT) and returns typed rows. */
   async runSubquery(ps: A.ParsedStatement, q: A.Query, params: Params): Promise<{ rows: Value[][]; columns: readonly OutputColumn[] }> {
+    const sub = this.subquery(ps, q, params);
+    const rows: Value[][] = [];
+    await sub.forEachBatch(async (b, pacer) => {
+      pacer.reserve(batchBytes(b));
+      for (const r of batchRows(b)) rows.push(r);
+    });
+    return { rows, columns: sub.columns };
+  }
+
+  /** A SELECT-shaped AST bound and planned; its rows come a batch at a time (INSERT … SELECT inserts them so). */
+  subquery(ps: A.ParsedStatement, q: A.Query, params: Params): { columns: readonly OutputColumn[]; forEachBatch(each: (b: Batch, pacer: Pacer) => Promise<void>): Promise<void> } {
     const ctx = this.bindContext(ps, params.types);
     const bound = new Binder(ctx).bindQuery(q);
     const plan = distribute(bound.plan);
-    return { rows: await this.executePlan({ plan, columns: bound.columns, sessionNames: sessionNamesOf(plan) }, ps, params, isLockingRead(q)), columns: bound.columns };
+    const qp: QueryPlan = { plan, columns: bound.columns, sessionNames: sessionNamesOf(plan) };
+    return { columns: bound.columns, forEachBatch: (each) => this.forEachBatch(qp, ps, params, isLockingRead(q), each) };
   }
 
   /** LAST_INSERT_ID(expr), evaluated here or reported by a leaf: the session's value from now on. */

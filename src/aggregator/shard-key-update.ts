@@ -85,7 +85,10 @@ export async function updateMovingRows(session: Session, ps: A.ParsedStatement, 
   const base = { ...u.inputs, txnId: session.txnId, db: t.db, tableId: t.id, columnNames: t.columns.map((c) => c.name), shardKey: t.shardKey, strict: u.strict };
   let matched = 0;
   let changed = 0;
+  const pacer = session.pacer;
   for (const old of picked.rows) {
+    // Row by row, each a leaf call: the loop shares the thread and stops when the statement is stopped.
+    if (pacer.shouldPause()) await pacer.resume();
     const n = matched + 1;
     const updated = [...old];
     for (const a of assigns) {

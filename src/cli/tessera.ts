@@ -124,14 +124,21 @@ async function start(argv: string[]): Promise<void> {
 
   let stopping = false;
   const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: no new connections, closing sessions');
-    // Bounded: a shutdown that hangs is ended after 30 s (the logs are flushed by then or never).
-    setTimeout(() => {
-      logger.error('shutdown did not finish in 30 s; exiting');
+    if (stopping) {
+      // A second signal: the operator wants out now.
+      logger.warn({ signal }, 'second signal during shutdown: exiting at once');
       process.exit(1);
-    }, 30_000).unref();
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: stopping statements, no new connections, closing sessions');
+    // Bounded: a shutdown that hangs is ended after 10 s (the logs are flushed by then or never).
+    setTimeout(() => {
+      logger.error('shutdown did not finish in 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+    // Running statements stop at their next check (a few ms; lock and metadata-lock waits at once),
+    // so closing the sessions below does not wait for a long query to finish.
+    engine.stopAllStatements();
     // Commits still waiting for a disk that stopped answering are failed after a grace period, so sessions can end.
     store.beginShutdown();
     server

@@ -80,6 +80,15 @@ export const ErrorCodes = {
   ER_HANDSHAKE_ERROR: { errno: 1043, sqlState: '08S01' },
   ER_NO_SUCH_THREAD: { errno: 1094, sqlState: 'HY000' },
   ER_QUERY_INTERRUPTED: { errno: 1317, sqlState: '70100' },
+  /** MariaDB's for a statement whose connection was killed (KILL CONNECTION). */
+  ER_CONNECTION_KILLED: { errno: 1927, sqlState: '70100' },
+  ER_NET_ERROR_ON_WRITE: { errno: 1160, sqlState: '08S01' },
+  /** MySQL's max_execution_time / MAX_EXECUTION_TIME() hint. */
+  ER_QUERY_TIMEOUT: { errno: 3024, sqlState: 'HY000' },
+  /** MariaDB's max_statement_time. */
+  ER_STATEMENT_TIMEOUT: { errno: 1969, sqlState: '70100' },
+  /** A statement past tessera_query_memory_limit (MySQL's ER_OUT_OF_SORTMEMORY: a per-statement memory bound). */
+  ER_QUERY_MEMORY_LIMIT: { errno: 1038, sqlState: 'HY001' },
   ER_NOT_SUPPORTED_YET: { errno: 1235, sqlState: '42000' },
   ER_FEATURE_DISABLED: { errno: 1289, sqlState: 'HY000' },
   ER_UNKNOWN_CHARACTER_SET: { errno: 1115, sqlState: '42000' },

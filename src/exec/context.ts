@@ -2,6 +2,8 @@ import type { ErrorCodeName } from '../common/error-codes.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import type { Value } from '../common/value.js';
 import type { Batch } from './batch.js';
+import type { Pacer } from './pacer.js';
+import type { Operator } from './operators/operator.js';
 
 /** Everything an execution needs from its host (the leaf or the aggregator). */
 export interface ExecContext {
@@ -17,10 +19,13 @@ export interface ExecContext {
   readonly warn: (code: ErrorCodeName, message: string) => void;
   /** Leaf: the rows of a scan node in the partition(s) being run, in chunks. */
   scan(node: Extract<PhysicalPlan, { kind: 'scan' }>, ctx: ExecContext): Iterable<Batch>;
-  /** Aggregator: the prefetched result of a gather node. */
-  gathered(node: Extract<PhysicalPlan, { kind: 'gather' }>): readonly Batch[];
-  /** Throws ER_QUERY_INTERRUPTED when the query was killed; called once per batch. */
-  checkInterrupted(): void;
+  /**
+   * Aggregator: a reader of a gather node's rows, from the start. Called once per instantiation
+   * (a correlated subquery instantiates its plan once per outer row and reads its gathers again).
+   */
+  gathered(node: Extract<PhysicalPlan, { kind: 'gather' }>): Operator;
+  /** The statement's time slices, stop checks (KILL, deadline) and working-memory budget. */
+  readonly pacer: Pacer;
   /** LAST_INSERT_ID(expr) sets the session's value (functions/types.ts EvalContext). */
   readonly setLastInsertId?: (id: number | bigint) => void;
   /**
@@ -57,7 +62,7 @@ export function withOuterRow(ctx: ExecContext, row: readonly Value[]): ExecConte
     warn: (code, message) => root.warn(code, message),
     scan: (node, c) => root.scan(node, c),
     gathered: (node) => root.gathered(node),
-    checkInterrupted: () => root.checkInterrupted(),
+    pacer: root.pacer,
     ...(root.setLastInsertId ? { setLastInsertId: root.setLastInsertId } : {}),
   };
   return derived;

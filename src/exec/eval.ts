@@ -22,7 +22,8 @@ import { executionMemo, withOuterRow, type ExecContext } from './context.js';
 import { lookupFunction } from './functions/registry.js';
 import { compileLike, likeMatches } from './functions/like.js';
 import { compileRegexp, regexpMatches } from './functions/regexp.js';
-import { instantiate } from './instantiate.js';
+import { drainSync, instantiate } from './instantiate.js';
+import { vectorBytes } from './memory.js';
 
 /** One value per row of the batch. The returned vector is read-only for the caller. */
 export type CompiledExpr = (batch: Batch, ctx: ExecContext) => Vector;
@@ -1110,22 +1111,23 @@ function outerRowCtx(b: Batch, i: number, ctx: ExecContext): ExecContext {
 }
 
 function runScalar(plan: PhysicalPlan, ctx: ExecContext): Value {
-  const op = instantiate(plan, ctx);
   let value: Value = null;
   let rows = 0;
-  for (let batch = op.next(); batch; batch = op.next()) {
-    if (batch.length === 0) continue;
+  drainSync(instantiate(plan, ctx), ctx, (batch) => {
     rows += batch.length;
     if (rows > 1) throw new SqlError('ER_SUBQUERY_NO_1_ROW', 'Subquery returns more than 1 row');
     value = valueAt(batch.cols[0]!, 0);
-  }
+  });
   return value;
 }
 
 function runExists(plan: PhysicalPlan, ctx: ExecContext): Value {
-  const op = instantiate(plan, ctx);
-  for (let batch = op.next(); batch; batch = op.next()) if (batch.length > 0) return 1;
-  return 0;
+  let found: Value = 0;
+  drainSync(instantiate(plan, ctx), ctx, () => {
+    found = 1;
+    return false;
+  });
+  return found;
 }
 
 function buildSubquery(e: Extract<BoundExpr, { kind: 'subquery' }>): Node {
@@ -1169,6 +1171,8 @@ interface InSet {
   readonly max: Value;
   readonly hasNull: boolean;
   readonly empty: boolean;
+  /** Working memory the set holds (counted against the statement's budget while it lives). */
+  readonly bytes: number;
 }
 
 const TRUE_OF: Record<QuantifiedOp, (c: number) => boolean> = {
@@ -1235,14 +1239,20 @@ function buildInSubquery(e: Extract<BoundExpr, { kind: 'inSubquery' }>): Node {
   const load = (ctx: ExecContext): InSet => {
     const w = warnOf(ctx);
     const op = instantiate(plan, ctx);
+    const pacer = ctx.pacer;
+    let bytes = 0;
     const values: Value[] = [];
     let hasNull = false;
     let empty = true;
     let min: Value = null;
     let max: Value = null;
     const keys = hashable ? new Set<string | number>() : null;
-    for (let batch = op.next(); batch; batch = op.next()) {
+    drainSync(op, ctx, (batch) => {
       const col = valuesOf(batch.cols[0]!, batch.length);
+      // The set is the working memory of this subquery.
+      const b = vectorBytes(batch.cols[0]!, batch.length) * 2;
+      pacer.reserve(b);
+      bytes += b;
       for (let i = 0; i < batch.length; i++) {
         empty = false;
         const v = col[i]!;
@@ -1255,8 +1265,8 @@ function buildInSubquery(e: Extract<BoundExpr, { kind: 'inSubquery' }>): Node {
         if (keys) keys.add(domainKey(v, vt, kind, w)!);
         else if (e.op === '=' || e.op === '<>') values.push(v);
       }
-    }
-    return { keys, values, min, max, hasNull, empty };
+    });
+    return { keys, values, min, max, hasNull, empty, bytes };
   };
   const test = (x: Value, s: InSet, w: WarnFn): Value => {
     const r = quantifiedTest(e.op, all, x, s, () => domainKey(x, at, kind, w)!, cmp, w);
@@ -1280,7 +1290,11 @@ function buildInSubquery(e: Extract<BoundExpr, { kind: 'inSubquery' }>): Node {
         for (let i = 0; i < n; i++) out[i] = test(xs[i]!, s, w);
         return valuesVector(out);
       }
-      for (let i = 0; i < n; i++) out[i] = test(xs[i]!, load(outerRowCtx(b, i, ctx)), w);
+      for (let i = 0; i < n; i++) {
+        const s = load(outerRowCtx(b, i, ctx));
+        out[i] = test(xs[i]!, s, w);
+        ctx.pacer.release(s.bytes);
+      }
       return valuesVector(out);
     },
   };

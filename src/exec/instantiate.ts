@@ -10,7 +10,8 @@ import { hashAgg } from './operators/hash-agg.js';
 import { hashJoin } from './operators/hash-join.js';
 import { limit } from './operators/limit.js';
 import { nestedLoopJoin } from './operators/nested-loop-join.js';
-import type { Operator } from './operators/operator.js';
+import { PAUSE, type Operator } from './operators/operator.js';
+import { invariant } from '../common/assert.js';
 import { project } from './operators/project.js';
 import { rowset } from './operators/rowset.js';
 import { scan } from './operators/scan.js';
@@ -37,7 +38,7 @@ export function instantiate(plan: PhysicalPlan, ctx: ExecContext): Operator {
     case 'sort': return sort(plan, instantiate(plan.input, ctx), ctx);
     case 'topN': return topN(plan, instantiate(plan.input, ctx), ctx);
     case 'limit': return limit(plan, instantiate(plan.input, ctx), ctx);
-    case 'distinct': return distinct(plan, instantiate(plan.input, ctx));
+    case 'distinct': return distinct(plan, instantiate(plan.input, ctx), ctx);
     case 'hashJoin': return hashJoin(plan, instantiate(plan.left, ctx), instantiate(plan.right, ctx), ctx);
     case 'nestedLoopJoin': return nestedLoopJoin(plan, instantiate(plan.left, ctx), instantiate(plan.right, ctx), ctx);
     case 'unionAll': return unionAll(plan.inputs.map((p) => instantiate(p, ctx)));
@@ -45,11 +46,28 @@ export function instantiate(plan: PhysicalPlan, ctx: ExecContext): Operator {
   }
 }
 
-/** Runs a plan to completion. */
+/**
+ * Runs an operator to its end without pausing: a subquery inside an expression cannot be
+ * suspended, so only the statement's stop checks (KILL, deadline, memory) fire inside it. `each`
+ * returns false to stop early.
+ */
+export function drainSync(op: Operator, ctx: ExecContext, each: (b: Batch) => boolean | void): void {
+  ctx.pacer.synchronously(() => {
+    for (;;) {
+      const b = op.next();
+      if (b === null) return;
+      invariant(b !== PAUSE, 'a synchronous run paused: its gathers must be fetched whole first');
+      if (b.length > 0 && each(b) === false) return;
+    }
+  });
+}
+
+/** Runs a plan to completion, synchronously (tests, small internal plans). */
 export function collect(plan: PhysicalPlan, ctx: ExecContext): Batch[] {
-  const op = instantiate(plan, ctx);
   const out: Batch[] = [];
-  for (let b = op.next(); b; b = op.next()) if (b.length > 0) out.push(b);
+  drainSync(instantiate(plan, ctx), ctx, (b) => {
+    out.push(b);
+  });
   return out;
 }
 

@@ -9,13 +9,15 @@ import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 import type { Batch } from './batch.js';
 import type { ExecContext } from './context.js';
+import { batchesOperator } from './operators/gather.js';
+import { Pacer } from './pacer.js';
 
 export interface FakeContext extends ExecContext {
   readonly warnings: { code: ErrorCodeName; message: string }[];
   readonly session: Map<string, Value>;
 }
 
-export function fakeContext(opts: { slots?: Value[]; params?: Value[]; scans?: Map<number, Batch[]>; gathers?: Map<PhysicalPlan, Batch[]> } = {}): FakeContext {
+export function fakeContext(opts: { slots?: Value[]; params?: Value[]; scans?: Map<number, Batch[]>; gathers?: Map<PhysicalPlan, Batch[]>; pacer?: Pacer } = {}): FakeContext {
   const warnings: { code: ErrorCodeName; message: string }[] = [];
   const session = new Map<string, Value>();
   return {
@@ -29,8 +31,8 @@ export function fakeContext(opts: { slots?: Value[]; params?: Value[]; scans?: M
       warnings.push({ code, message });
     },
     scan: (node) => opts.scans?.get(node.tableId) ?? [],
-    gathered: (node) => opts.gathers?.get(node) ?? [],
-    checkInterrupted: () => {},
+    gathered: (node) => batchesOperator(opts.gathers?.get(node) ?? []),
+    pacer: opts.pacer ?? new Pacer(),
   };
 }
 

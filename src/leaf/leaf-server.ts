@@ -16,12 +16,14 @@ import { ErrorCodes } from '../common/error-codes.js';
 import { Partition, TxnManager, formatKeyForError } from '../storage/index.js';
 import type { LeafStore } from '../storage/index.js';
 import type { ReadView, RowTable, Txn, KeyBound, InsertResult as StorageInsertResult, TableSchema } from '../storage/index.js';
-import type { ExecContext, Batch } from '../exec/index.js';
-import { collect, compileExpr, evalConst, isTrue, rowBatch, typedBatch } from '../exec/index.js';
+import type { ExecContext, Batch, Operator } from '../exec/index.js';
+import { Pacer, compileExpr, evalConst, instantiate, isTrue, rowBatch, typedBatch, valueBytes } from '../exec/index.js';
+import { FragmentRun, readAll } from './fragment-run.js';
 import { valueAt, valuesOf } from '../common/vector.js';
 import { compareValues } from '../common/compare.js';
 import type {
   ExecInputs,
+  FragmentChunk,
   FragmentRequest,
   InsertOutcome,
   InsertRequest,
@@ -53,6 +55,10 @@ export class LeafServer implements LeafApi {
   private readonly schemas = new Map<string, Map<number, LeafTableSchema>>();
   /** Aggregator transaction id → storage transaction on this leaf. */
   private readonly open = new Map<number, Txn>();
+  /** Statement (query id) → pacers of what runs for it here: cancelQuery stops them. */
+  private readonly running = new Map<number, Set<Pacer>>();
+  /** Recently cancelled query ids, oldest first: a request that arrives after its cancel fails at once. */
+  private readonly cancelled = new Set<number>();
 
   constructor(
     readonly nodeId: string,
@@ -72,8 +78,9 @@ export class LeafServer implements LeafApi {
     }
   }
 
-  /** Shutdown: aborts open transactions, flushes the logs. */
+  /** Shutdown: stops what runs, aborts open transactions, flushes the logs. */
   async close(): Promise<void> {
+    for (const pacers of this.running.values()) for (const p of pacers) p.stop(new SqlError('ER_SERVER_SHUTDOWN', 'Server shutdown in progress'));
     for (const txn of this.open.values()) txn.rollback();
     this.open.clear();
     await this.store?.close();
@@ -158,48 +165,82 @@ export class LeafServer implements LeafApi {
   // ───────────────────────────── reads ─────────────────────────────
 
   async runFragment(req: FragmentRequest): Promise<WireBatch[]> {
+    return readAll(await this.openFragment(req));
+  }
+
+  /**
+   * Starts a fragment: one instantiation of its operators, run a chunk at a time as the
+   * aggregator asks (FragmentRun), pausing whenever its slice is used up so short statements are
+   * not stuck behind an analytical one. The read view is taken once, so every chunk reads the
+   * same snapshot; storage iterators re-seek after concurrent writes.
+   */
+  async openFragment(req: FragmentRequest): Promise<FragmentChunk> {
     const txn = req.txnId === null ? null : this.txnFor(req.txnId, req.lockWaitTimeoutMs);
-    const parts = this.dbPartitions(req.db);
-    const partitions = req.partitions.map((pid) => {
-      const partition = parts.get(pid);
-      invariant(partition, `partition ${pid} of ${req.db} is not on leaf ${this.nodeId}`);
-      return partition;
-    });
-    const locked = req.lockRows === true && txn !== null ? await this.lockRows(req, partitions, txn) : null;
-    // One view serves every partition: they share this leaf's commit clock. A locking read returns
-    // the latest versions it locked; a plain read its transaction's consistent view.
-    const view = locked !== null ? this.txns.currentView(txn!) : this.txns.view(txn);
+    const pacer = this.startQuery(req, txn);
+    let view: ReadView | null = null;
+    const end = (): void => {
+      // A released view stops holding back version garbage collection.
+      if (view !== null) this.txns.release(view);
+      view = null;
+      this.endQuery(req, pacer);
+    };
     try {
-      const out: WireBatch[] = [];
+      const parts = this.dbPartitions(req.db);
+      const partitions = req.partitions.map((pid) => {
+        const partition = parts.get(pid);
+        invariant(partition, `partition ${pid} of ${req.db} is not on leaf ${this.nodeId}`);
+        return partition;
+      });
+      const locked = req.lockRows === true && txn !== null ? await this.lockRows(req, partitions, txn, pacer) : null;
+      // One view serves every partition: they share this leaf's commit clock. A locking read returns
+      // the latest versions it locked; a plain read its transaction's consistent view.
+      const v = (view = locked !== null ? this.txns.currentView(txn!) : this.txns.view(txn));
+      const over = (group: readonly Partition[]): Operator => instantiate(req.fragment, this.context(req, pacer, (node, c) => this.scanRows(group, node, v, c, locked)));
       // A single-table fragment runs over the union of its partitions (one instantiation; partial
       // aggregates, top-N and limits cut across them); anything with several scans (a co-located
       // join) must pair rows partition by partition.
-      const groups = scanCount(req.fragment) <= 1 ? [partitions] : partitions.map((p) => [p]);
-      for (const group of groups) {
-        const source = new SlicedScan((node, c) => this.scanRows(group, node, view, c, locked));
-        // Long scans run in slices of SLICE_MS with the event loop free in between, so short
-        // statements are not stuck behind an analytical query. Each slice is a complete run of the
-        // fragment over the next rows: its partial results merge on the aggregator like another
-        // partition's would.
-        for (;;) {
-          source.startSlice(performance.now() + SLICE_MS);
-          const ctx = this.context(req, (node, c) => source.rows(node, c));
-          for (const b of collect(req.fragment, ctx)) if (b.length > 0) out.push(b);
-          if (!source.stoppedEarly) break;
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          if (txn !== null && txn.state !== 'active') throw new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted');
-        }
-      }
-      return out;
-    } finally {
-      // A released view stops holding back version garbage collection.
-      this.txns.release(view);
+      const op = scanCount(req.fragment) <= 1 ? over(partitions) : concat(partitions.map((p) => () => over([p])));
+      // A transaction rolled back while the fragment waited (its session closed) ends it.
+      const alive = (): void => {
+        if (txn !== null && txn.state !== 'active') throw interrupted();
+      };
+      return await new FragmentRun(op, pacer, end, alive).next();
+    } catch (e) {
+      end();
+      throw e;
     }
   }
 
+  async cancelQuery(queryId: number): Promise<void> {
+    this.cancelled.add(queryId);
+    if (this.cancelled.size > CANCELLED_KEPT) this.cancelled.delete(this.cancelled.values().next().value!);
+    for (const p of this.running.get(queryId) ?? []) p.stop(interrupted());
+  }
+
+  /** The pacer of a request, registered under its query id so cancelQuery reaches it. */
+  private startQuery(inputs: ExecInputs, txn: Txn | null): Pacer {
+    if (inputs.queryId !== undefined && this.cancelled.has(inputs.queryId)) throw interrupted();
+    const pacer = new Pacer(inputs.memoryLimit !== undefined ? { memoryLimit: inputs.memoryLimit } : {});
+    if (inputs.queryId !== undefined) {
+      let set = this.running.get(inputs.queryId);
+      if (set === undefined) this.running.set(inputs.queryId, (set = new Set()));
+      set.add(pacer);
+    }
+    // A stopped statement waiting for a row lock stops waiting.
+    if (txn !== null) pacer.whenStopped((err) => this.txns.cancelLockWait(txn, err));
+    return pacer;
+  }
+
+  private endQuery(inputs: ExecInputs, pacer: Pacer): void {
+    if (inputs.queryId === undefined) return;
+    const set = this.running.get(inputs.queryId);
+    set?.delete(pacer);
+    if (set?.size === 0) this.running.delete(inputs.queryId);
+  }
+
   /** Pass 1 of a locking read (see locking-read.ts). */
-  private lockRows(req: FragmentRequest, partitions: readonly Partition[], txn: Txn): Promise<LockedRows> {
-    const ctx = this.context(req, () => []);
+  private lockRows(req: FragmentRequest, partitions: readonly Partition[], txn: Txn, pacer: Pacer): Promise<LockedRows> {
+    const ctx = this.context(req, pacer, () => []);
     const tablesOf = (scan: Extract<PhysicalPlan, { kind: 'scan' }>): RowTable[] =>
       partitions.map((p) => {
         const t = p.table(scan.tableId);
@@ -300,16 +341,28 @@ export class LeafServer implements LeafApi {
 
   async insert(req: InsertRequest): Promise<InsertResult> {
     const txn = this.requireTxn(req.txnId, req.lockWaitTimeoutMs);
+    const pacer = this.startQuery(req, txn);
+    try {
+      return await this.insertRows(req, txn, pacer);
+    } finally {
+      this.endQuery(req, pacer);
+    }
+  }
+
+  private async insertRows(req: InsertRequest, txn: Txn, pacer: Pacer): Promise<InsertResult> {
     const table = this.table(req.db, req.partition, req.tableId);
     let lastInsertId: number | bigint | undefined;
-    const ctx = this.context(req, () => [], [], (id) => (lastInsertId = id));
+    const ctx = this.context(req, pacer, () => [], [], (id) => (lastInsertId = id));
     const warnings: Warning[] = [];
     const onDup = req.onDuplicate?.map((a) => ({ column: a.column, fn: compileExpr(a.expr) }));
     const types = table.schema.columns.map((c) => c.type);
     const auto = req.autoIncrementColumn;
     const outcomes: InsertOutcome[] = [];
     let affected = 0;
-    for (const row of req.rows) {
+    for (let n = 0; n < req.rows.length; n++) {
+      const row = req.rows[n]!;
+      // A long insert shares the thread and can be stopped between rows.
+      if ((n & 255) === 255 && pacer.shouldPause()) await pacer.resume();
       let res = table.insert(txn, row);
       if (res instanceof Promise) res = await res;
       if (res.ok) {
@@ -369,10 +422,24 @@ export class LeafServer implements LeafApi {
 
   async modify(req: ModifyRequest, kind: 'update' | 'delete'): Promise<ModifyResult> {
     const txn = this.requireTxn(req.txnId, req.lockWaitTimeoutMs);
+    const pacer = this.startQuery(req, txn);
+    try {
+      return await this.modifyRows(req, kind, txn, pacer);
+    } finally {
+      this.endQuery(req, pacer);
+    }
+  }
+
+  /**
+   * UPDATE / DELETE on this leaf: candidates from a snapshot, then each locked and re-checked.
+   * Both loops share the thread (pausing when the slice is used up) and stop when the statement
+   * is; the candidates are the statement's working memory.
+   */
+  private async modifyRows(req: ModifyRequest, kind: 'update' | 'delete', txn: Txn, pacer: Pacer): Promise<ModifyResult> {
     const parts = this.dbPartitions(req.db);
     const warnings: Warning[] = [];
     let lastInsertId: number | bigint | undefined;
-    const ctx = this.context(req, () => [], warnings, (id) => (lastInsertId = id));
+    const ctx = this.context(req, pacer, () => [], warnings, (id) => (lastInsertId = id));
     const filter = req.filter ? compileExpr(req.filter) : null;
     const assigns = req.assignments?.map((a) => ({ column: a.column, fn: compileExpr(a.expr) })) ?? [];
     let matched = 0;
@@ -393,10 +460,14 @@ export class LeafServer implements LeafApi {
         for (const chunk of this.accessRows(table, req.access, view, all, ctx)) {
           const batch = typedBatch(chunk.columns, types, chunk.length);
           const keep = filter ? valuesOf(filter(batch, ctx), chunk.length) : null;
+          const before = candidates.length;
           for (let i = 0; i < chunk.length; i++) {
             if (keep && !isTrue(keep[i]!)) continue;
             candidates.push({ ref: chunk.refs[i]!, row: chunk.columns.map((c) => c[i]!) });
           }
+          if (candidates.length > before) pacer.reserve((candidates.length - before) * (CANDIDATE_BYTES + rowBytes(candidates[before]!.row)));
+          // The storage iterator re-seeks after concurrent writes; the view stays fixed.
+          if (pacer.shouldPause()) await pacer.resume();
         }
       } catch (e) {
         this.txns.release(view);
@@ -405,7 +476,9 @@ export class LeafServer implements LeafApi {
       if (req.orderBy?.length) candidates = sortCandidates(candidates, req.orderBy, ctx);
       if (req.limit !== undefined) candidates = candidates.slice(0, req.limit);
       const pk = schema.indexes.findIndex((i) => i.primary);
-      for (const cand of candidates) {
+      for (let n = 0; n < candidates.length; n++) {
+        const cand = candidates[n]!;
+        if ((n & 255) === 255 && pacer.shouldPause()) await pacer.resume();
         await maybe(table.lockRow(txn, cand.ref));
         let latest = table.readLatest(txn, cand.ref);
         // Deleted and re-inserted by a transaction that committed while we waited: the key now
@@ -538,7 +611,7 @@ export class LeafServer implements LeafApi {
   }
 
   /** setLastInsertId: where a write keeps what LAST_INSERT_ID(expr) sets, to report it back. */
-  private context(inputs: ExecInputs, scan: ExecContext['scan'], warnings: Warning[] = [], setLastInsertId?: (id: number | bigint) => void): ExecContext {
+  private context(inputs: ExecInputs, pacer: Pacer, scan: ExecContext['scan'], warnings: Warning[] = [], setLastInsertId?: (id: number | bigint) => void): ExecContext {
     let lastInsertId: number | bigint | undefined;
     return {
       slots: inputs.slots,
@@ -564,47 +637,42 @@ export class LeafServer implements LeafApi {
       gathered: () => {
         throw new SqlError('ER_INTERNAL_ERROR', 'a gather cannot run on a leaf');
       },
-      checkInterrupted: () => {},
+      pacer,
     };
   }
 }
 
-/** How long a fragment runs before it lets the event loop serve others (see runFragment). */
-const SLICE_MS = 5;
+/** Cancelled query ids remembered for requests that arrive after their cancel. */
+const CANCELLED_KEPT = 1024;
+/** A modify candidate besides its row values: the object, its ref and the list slot. */
+const CANDIDATE_BYTES = 64;
 
-/**
- * The scan of a fragment run in time slices: one storage iterator, kept across slices, handed to
- * each slice's pipeline until the slice's deadline passes. Storage iterators re-seek after
- * concurrent writes, and the read view stays fixed, so resuming later reads the same snapshot.
- */
-class SlicedScan {
-  private source: Iterator<Batch> | null = null;
-  private deadline = 0;
-  /** The last slice ended at its deadline with rows left. */
-  stoppedEarly = false;
+function interrupted(): SqlError {
+  return new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted');
+}
 
-  constructor(private readonly open: (node: Extract<PhysicalPlan, { kind: 'scan' }>, ctx: ExecContext) => Iterable<Batch>) {}
+function rowBytes(row: readonly Value[]): number {
+  let s = 16;
+  for (const v of row) s += valueBytes(v);
+  return s;
+}
 
-  startSlice(deadline: number): void {
-    this.deadline = deadline;
-    this.stoppedEarly = false;
-  }
-
-  rows(node: Extract<PhysicalPlan, { kind: 'scan' }>, ctx: ExecContext): Iterable<Batch> {
-    this.source ??= this.open(node, ctx)[Symbol.iterator]();
-    const source = this.source;
-    let pulled = false;
-    const next = (): IteratorResult<Batch> => {
-      // Every slice moves on by at least one batch, however slow the machine.
-      if (pulled && performance.now() > this.deadline) {
-        this.stoppedEarly = true;
-        return { done: true, value: undefined };
+/** The operators made by each factory in turn, each made only when the one before ends. */
+function concat(parts: readonly (() => Operator)[]): Operator {
+  let i = 0;
+  let cur: Operator | null = null;
+  return {
+    next: () => {
+      while (i < parts.length) {
+        cur ??= parts[i]!();
+        const b = cur.next();
+        if (b !== null) return b; // a batch, or PAUSE
+        cur = null;
+        i++;
       }
-      pulled = true;
-      return source.next();
-    };
-    return { [Symbol.iterator]: () => ({ next }) };
-  }
+      return null;
+    },
+  };
 }
 
 function scanCount(p: PhysicalPlan): number {

@@ -31,6 +31,10 @@ export interface ExecInputs {
   readonly lockWaitTimeoutMs: number;
   /** SELECT … FOR UPDATE / LOCK IN SHARE MODE: lock the rows read (inside txnId). */
   readonly lockRows?: boolean;
+  /** The aggregator's id of the running statement: cancelQuery(queryId) stops what it runs here. */
+  readonly queryId?: number;
+  /** The statement's working-memory limit in bytes (tessera_query_memory_limit); none when absent. */
+  readonly memoryLimit?: number;
 }
 
 export interface FragmentRequest extends ExecInputs {
@@ -121,6 +125,22 @@ export interface TransactionOptions {
   readonly lockWaitTimeoutMs: number;
 }
 
+/**
+ * Rows of a running fragment, a chunk at a time: the leaf computes the next chunk only when
+ * asked, so a reader that stops reading holds the fragment, not memory.
+ */
+export interface FragmentChunk {
+  readonly batches: readonly WireBatch[];
+  /** Where the next chunk comes from; null when this one was the last. */
+  readonly rest: FragmentCursor | null;
+}
+
+export interface FragmentCursor {
+  next(): Promise<FragmentChunk>;
+  /** Stops the fragment early and releases its read view (idempotent). */
+  close(): void;
+}
+
 export interface LeafApi {
   readonly nodeId: string;
   createDatabase(db: string, partitions: readonly number[]): Promise<void>;
@@ -134,7 +154,12 @@ export interface LeafApi {
   /** The databases (lower-cased) and table ids this leaf holds: after a restart the aggregator drops what its catalog no longer names. */
   inventory(): Promise<readonly { readonly db: string; readonly tableIds: readonly number[] }[]>;
 
+  /** Runs a fragment to its end and returns every batch (small internal reads). */
   runFragment(req: FragmentRequest): Promise<WireBatch[]>;
+  /** Starts a fragment; its first chunk comes back at once (a small result is whole in it). */
+  openFragment(req: FragmentRequest): Promise<FragmentChunk>;
+  /** Stops whatever this leaf runs for the statement `queryId` (KILL, timeout, shutdown): it fails with 1317. */
+  cancelQuery(queryId: number): Promise<void>;
   insert(req: InsertRequest): Promise<InsertResult>;
   modify(req: ModifyRequest, kind: 'update' | 'delete'): Promise<ModifyResult>;
 

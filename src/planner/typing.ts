@@ -192,6 +192,21 @@ export function displayLength(t: SqlType): number {
   }
 }
 
+/**
+ * The type GROUP_CONCAT is bound with. Its length depends on group_concat_max_len when the
+ * statement runs, not when it is planned (plans are cached across sessions), so the session
+ * puts groupConcatResultType in its place in the result's column definitions; it recognises
+ * this very object.
+ */
+export const GROUP_CONCAT_RESULT: SqlType = { kind: 'string', family: 'text', length: 65535, binary: false };
+
+/** MySQL's GROUP_CONCAT column: VARCHAR(n) up to 512 characters, else TEXT of that length. */
+export function groupConcatResultType(maxLen: number): SqlType {
+  if (maxLen <= 512) return { kind: 'string', family: 'varchar', length: maxLen, binary: false };
+  const length = Math.min(maxLen, 4294967295);
+  return { kind: 'string', family: length <= 65535 ? 'text' : length <= 16777215 ? 'mediumtext' : 'longtext', length, binary: false };
+}
+
 /** Result type of an aggregate over an argument type. */
 export function aggType(fn: AggFunc, arg: SqlType | undefined): SqlType {
   switch (fn) {
@@ -222,6 +237,6 @@ export function aggType(fn: AggFunc, arg: SqlType | undefined): SqlType {
     case 'variance':
       return DOUBLE;
     case 'groupConcat':
-      return { kind: 'string', family: 'text', length: 65535, binary: false };
+      return GROUP_CONCAT_RESULT;
   }
 }

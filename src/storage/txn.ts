@@ -334,6 +334,11 @@ export class TxnManager {
     }
   }
 
+  /** Fails the transaction's pending row-lock wait, if any, with `err` (its statement was killed). */
+  cancelLockWait(txn: Txn, err: Error): void {
+    this.locks.cancelWait(asTxnImpl(txn), err);
+  }
+
   /** Releases a view from view(); idempotent. */
   release(view: ReadView): void {
     if (view instanceof View) {

@@ -1,3 +1,5 @@
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { T, type SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { Decimal } from '../../common/decimal.js';
@@ -181,7 +183,10 @@ export const VARIABLES: readonly VariableSpec[] = [
   b('sql_log_bin', 'session', true),
   b('foreign_key_checks', 'both', true),
   b('unique_checks', 'both', true),
+  // ms a read-only SELECT may run before it ends with 3024 (0 = no limit); the hint MAX_EXECUTION_TIME(n) overrides it.
   i('max_execution_time', 'both', 0, 0, U32),
+  // MariaDB's: seconds any statement may run before it ends with 1969 (0 = no limit).
+  { name: 'max_statement_time', scope: 'both', type: 'double', default: 0, min: 0, max: 31536000 },
   i('div_precision_increment', 'both', 4, 0, 30),
   s('default_storage_engine', 'both', 'InnoDB'),
   s('default_tmp_storage_engine', 'both', 'InnoDB'),
@@ -245,8 +250,21 @@ export const VARIABLES: readonly VariableSpec[] = [
   i('thread_cache_size', 'global', 9, 0, 16384),
   // Tessera's own.
   i('tessera_partitions_per_database', 'global', 8, 1, 1024),
+  // Bytes of working memory (hash tables, sort buffers, join build sides, …) one statement may hold before it is stopped with 1038; 0 = no limit.
+  i('tessera_query_memory_limit', 'both', defaultQueryMemoryLimit(), 0, U64),
   s('optimizer_disable', 'both', ''),
 ];
+
+/**
+ * A quarter of what the process can hold (its heap limit, or the machine's memory if smaller),
+ * at least 64 MiB, in whole MiB: a few statements at the limit still leave the server room
+ * (and past 85% of the heap the growing statement is stopped anyway, see Pacer.reserve).
+ */
+export function defaultQueryMemoryLimit(): number {
+  const mib = 1024 * 1024;
+  const room = Math.min(getHeapStatistics().heap_size_limit, totalmem());
+  return Math.max(64, Math.floor(room / 4 / mib)) * mib;
+}
 
 /** Old names that MySQL 5.7 clients (Connector/J 5.x/6.x) still ask for. */
 const ALIASES: Readonly<Record<string, string>> = {

@@ -48,8 +48,8 @@ export async function createAndFill(session: Session, def: TableDef, produce: (e
   const txnId = engine.newTxnId();
   const timeout = session.lockWaitTimeoutMs;
   let begun = false;
-  // KILL QUERY stops a long copy between rows.
-  const interrupt = session.execContext({ slots: [], params: [], now: '', sessionValues: {}, txnId: null, lockWaitTimeoutMs: timeout }, () => []);
+  // A long copy shares the thread between rows and stops there on KILL QUERY or a timeout.
+  const pacer = session.pacer;
   try {
     for (const leaf of leaves) {
       created.push(leaf);
@@ -67,10 +67,10 @@ export async function createAndFill(session: Session, def: TableDef, produce: (e
       if (!list || list.length === 0) return;
       buffers.set(p, []);
       const leaf = engine.partitionMap.leafFor(def.db, p);
-      await leaf.insert({ slots: [], params: [], now: '', sessionValues: {}, txnId, lockWaitTimeoutMs: timeout, db: def.db, partition: p, tableId: def.id, rows: list, mode: 'insert' });
+      await leaf.insert({ slots: [], params: [], now: '', sessionValues: {}, txnId, lockWaitTimeoutMs: timeout, db: def.db, partition: p, tableId: def.id, rows: list, mode: 'insert', ...session.statementIds() });
     };
     const emit: Emit = async (row, fromPartition) => {
-      interrupt.checkInterrupted();
+      if (pacer.shouldPause()) await pacer.resume();
       let p: number;
       if (def.singlePartition) p = 0;
       else if (def.shardKey.length > 0) p = partitionOf(def.shardKey.map((c) => row[c]!), shardTypes, db.partitions);
@@ -99,15 +99,24 @@ export async function createAndFill(session: Session, def: TableDef, produce: (e
   }
 }
 
-/** The committed rows of one partition of a table (a full scan on the leaf that holds it). */
-export async function scanPartition(session: Session, t: TableDef, partition: number): Promise<Value[][]> {
+/**
+ * The committed rows of one partition of a table (a full scan on the leaf that holds it), a
+ * chunk at a time: a big table is never held whole.
+ */
+export async function scanPartition(session: Session, t: TableDef, partition: number, each: (rows: Value[][]) => Promise<void>): Promise<void> {
   const leaf = session.engine.partitionMap.leafFor(t.db, partition);
   const types = t.columns.map((c) => c.type);
   const fragment: PhysicalPlan = { kind: 'scan', db: t.db, tableId: t.id, table: t.name, columns: types.map((_, i) => i), access: { kind: 'full' }, types };
-  const batches = await leaf.runFragment({ slots: [], params: [], now: '', sessionValues: {}, txnId: null, lockWaitTimeoutMs: session.lockWaitTimeoutMs, db: t.db, partitions: [partition], fragment });
-  const rows: Value[][] = [];
-  for (const b of batches) rows.push(...batchRows(b));
-  return rows;
+  let chunk = await leaf.openFragment({ slots: [], params: [], now: '', sessionValues: {}, txnId: null, lockWaitTimeoutMs: session.lockWaitTimeoutMs, db: t.db, partitions: [partition], fragment, ...session.statementIds() });
+  try {
+    for (;;) {
+      for (const b of chunk.batches) await each(batchRows(b));
+      if (chunk.rest === null) return;
+      chunk = await chunk.rest.next();
+    }
+  } finally {
+    chunk.rest?.close();
+  }
 }
 
 /** What a column that had no value before an ALTER holds: its default, or MySQL's implicit one. */
@@ -146,34 +155,35 @@ export async function copyInto(
   const mode = opts.strict ? 'strict' : 'lenient';
   const res = await createAndFill(session, to, async (emit) => {
     for (let p = 0; p < db.partitions; p++) {
-      const rows = await scanPartition(session, from, p);
-      for (const old of rows) {
-        rowNum++;
-        const row = plan.map((c) => {
-          if (c.generate) {
-            const id = nextAuto++;
-            return id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id;
-          }
-          if (c.s === null) return c.fixed;
-          const v = old[c.s]!;
-          if (v === null) {
-            if (c.col.nullable) return null;
-            // NULL into NOT NULL: MariaDB's 1265 in strict mode, the implicit default otherwise.
-            if (opts.strict) throw new SqlError('ER_WARN_DATA_TRUNCATED', `Data truncated for column '${c.col.name}' at row ${rowNum}`);
-            warn('ER_WARN_DATA_TRUNCATED', `Data truncated for column '${c.col.name}' at row ${rowNum}`);
-            return implicitDefault(c.col.type);
-          }
-          if (c.same) return v;
-          try {
-            return castToType(v, c.fromType!, c.col.type, mode, { column: c.col.name, row: rowNum, warn, now: opts.now });
-          } catch (e) {
-            // ALTER reports a cut string as truncated data (1265), where INSERT says too long (1406).
-            if (isSqlError(e) && e.code === 'ER_DATA_TOO_LONG') throw new SqlError('ER_WARN_DATA_TRUNCATED', `Data truncated for column '${c.col.name}' at row ${rowNum}`);
-            throw e;
-          }
-        });
-        await emit(row, p);
-      }
+      await scanPartition(session, from, p, async (rows) => {
+        for (const old of rows) {
+          rowNum++;
+          const row = plan.map((c) => {
+            if (c.generate) {
+              const id = nextAuto++;
+              return id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id;
+            }
+            if (c.s === null) return c.fixed;
+            const v = old[c.s]!;
+            if (v === null) {
+              if (c.col.nullable) return null;
+              // NULL into NOT NULL: MariaDB's 1265 in strict mode, the implicit default otherwise.
+              if (opts.strict) throw new SqlError('ER_WARN_DATA_TRUNCATED', `Data truncated for column '${c.col.name}' at row ${rowNum}`);
+              warn('ER_WARN_DATA_TRUNCATED', `Data truncated for column '${c.col.name}' at row ${rowNum}`);
+              return implicitDefault(c.col.type);
+            }
+            if (c.same) return v;
+            try {
+              return castToType(v, c.fromType!, c.col.type, mode, { column: c.col.name, row: rowNum, warn, now: opts.now });
+            } catch (e) {
+              // ALTER reports a cut string as truncated data (1265), where INSERT says too long (1406).
+              if (isSqlError(e) && e.code === 'ER_DATA_TOO_LONG') throw new SqlError('ER_WARN_DATA_TRUNCATED', `Data truncated for column '${c.col.name}' at row ${rowNum}`);
+              throw e;
+            }
+          });
+          await emit(row, p);
+        }
+      });
     }
   });
   return { ...res, warnings };

@@ -171,6 +171,12 @@ export function writeBinaryRow(w: PacketWriter, encs: readonly ColumnEncoder[], 
   w.end();
 }
 
+/** A binary-protocol row writer for writeRowStream. */
+export function binaryRowWriter(columns: readonly ColumnInfo[], fmt: ResultFormat): (w: PacketWriter, row: readonly ResultValue[]) => void {
+  const encs = binaryEncoders(columns, valueCharsets(columns, fmt));
+  return (w, row) => writeBinaryRow(w, encs, row);
+}
+
 /** A binary-protocol result set (the reply of COM_STMT_EXECUTE). */
 export async function writeBinaryResultSet(
   sink: ReplySink,

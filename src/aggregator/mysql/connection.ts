@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { SqlError, isSqlError } from '../../common/errors.js';
-import { writeBinaryResultSet } from './binary-resultset.js';
+import { binaryRowWriter, writeBinaryResultSet } from './binary-resultset.js';
 import { writeColumnDef } from './column-def.js';
 import { charsetNamed, decodeText, type CharsetName } from '../../common/charset.js';
 import {
@@ -27,7 +27,7 @@ import type { ReplySink, ResultFormat } from './reply-sink.js';
 import type { RsaKeys } from './auth.js';
 import { newScramble } from './auth.js';
 import { ServerStatus, type AccountId, type ServerSession, type SessionFactory, type StatementResult } from './session-api.js';
-import { writeTextResultSet } from './text-resultset.js';
+import { textRowWriter, writeRowStream, writeTextResultSet } from './text-resultset.js';
 
 /** Coalesce replies up to this size before writing to the socket. */
 const SPILL_BYTES = 64 * 1024;
@@ -98,7 +98,7 @@ export class ClientConnection {
     this.maxPacket = opts.maxAllowedPacket ?? limits.maxAllowedPacket;
     this.connectTimeoutMs = limits.connectTimeoutMs;
     this.framer = new PacketFramer(this.maxPacket);
-    this.sink = { w: this.w, spill: () => this.spill() };
+    this.sink = { w: this.w, spill: () => this.spill(), closed: () => this.socketClosed || this.socket.destroyed };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.wakeDrainWaiters());
@@ -135,8 +135,9 @@ export class ClientConnection {
     }
   }
 
-  /** Drops the client (KILL, server shutdown). The command in flight finishes; its reply is discarded. */
+  /** Drops the client (KILL, server shutdown): the statement it runs stops, the socket closes. */
   kill(): void {
+    this.session?.interrupt('connection');
     this.socket.destroy();
   }
 
@@ -450,17 +451,18 @@ export class ClientConnection {
     }
   }
 
+  /** COM_QUERY: each statement's result is written as it comes (a big SELECT while it runs). */
   private async query(sql: string): Promise<void> {
     const session = this.liveSession;
-    const outcome = await session.query(sql);
-    this.syncCharsets(); // SET NAMES in this text applies to its own results
-    const status = this.status();
-    const n = outcome.results.length;
-    for (let i = 0; i < n; i++) {
-      const more = i < n - 1 || outcome.error !== undefined;
-      await this.writeResult(outcome.results[i]!, more ? status | ServerStatus.MORE_RESULTS_EXISTS : status, false);
-    }
-    if (outcome.error) writeErr(this.w, errFields(outcome.error));
+    let n = 0;
+    const error = await session.run(sql, async (res, more) => {
+      n++;
+      this.syncCharsets(); // SET NAMES in this text applies to its own results
+      const status = this.status();
+      await this.writeResult(res, more ? status | ServerStatus.MORE_RESULTS_EXISTS : status, false);
+    });
+    this.syncCharsets();
+    if (error) writeErr(this.w, errFields(error));
     else if (n === 0) this.ok();
   }
 
@@ -472,6 +474,9 @@ export class ClientConnection {
       case 'rows':
         if (binary) await writeBinaryResultSet(this.sink, res.columns, res.rows, this.fmt, status, res.warnings);
         else await writeTextResultSet(this.sink, res.columns, res.rows, this.fmt, status, res.warnings);
+        return;
+      case 'stream':
+        await writeRowStream(this.sink, res.columns, res.rows, this.fmt, status, binary ? binaryRowWriter(res.columns, this.fmt) : textRowWriter(res.columns, this.fmt));
         return;
     }
   }

@@ -9,6 +9,8 @@ export interface ReplySink {
    * when the socket is full and the caller must wait for 'drain' (rare), so row loops stay sync.
    */
   spill(): Promise<void> | undefined;
+  /** The client is gone: nothing written reaches it any more. */
+  closed(): boolean;
 }
 
 /** Result-set framing choices negotiated at connect, and the session's character_set_results. */

@@ -20,6 +20,7 @@ import {
   type PreparedInfo,
   type QueryOutcome,
   type ResultValue,
+  type ResultReply,
   type ServerSession,
   type SessionFactory,
   type StatementResult,
@@ -105,7 +106,7 @@ class FakeSession implements ServerSession {
     const results: StatementResult[] = [];
     for (const part of parts) {
       try {
-        results.push(await this.run(part, []));
+        results.push(await this.exec(part, []));
       } catch (e) {
         if (e instanceof SqlError) return { results, error: e };
         throw e;
@@ -114,7 +115,15 @@ class FakeSession implements ServerSession {
     return { results };
   }
 
-  private async run(sql: string, params: readonly BoundParam[]): Promise<StatementResult> {
+  async run(sql: string, reply: ResultReply): Promise<SqlError | undefined> {
+    const out = await this.query(sql);
+    for (let i = 0; i < out.results.length; i++) await reply(out.results[i]!, i < out.results.length - 1 || out.error !== undefined);
+    return out.error;
+  }
+
+  interrupt(): void {}
+
+  private async exec(sql: string, params: readonly BoundParam[]): Promise<StatementResult> {
     const lower = sql.toLowerCase();
     if (lower === 'select 1') return one('1', '1', T.bigint);
     if (lower.startsWith('select @@version_comment')) return one('@@version_comment', 'Tessera test');
@@ -159,7 +168,7 @@ class FakeSession implements ServerSession {
     const sql = this.stmts.get(id);
     if (!sql) throw new SqlError('ER_UNKNOWN_STMT_HANDLER', 'unknown');
     const plain = sql.replace(/\s*,?\s*\?/g, '').trim();
-    return this.run(plain === 'select' ? 'select ?' : plain, params);
+    return this.exec(plain === 'select' ? 'select ?' : plain, params);
   }
 
   closeStatement(id: number): void {

@@ -48,7 +48,29 @@ export type StatementResult =
       readonly columns: readonly ColumnInfo[];
       readonly rows: readonly (readonly ResultValue[])[];
       readonly warnings: number;
+    }
+  /** A big result: rows made while the client reads them. The statement ends when the stream does. */
+  | {
+      readonly kind: 'stream';
+      readonly columns: readonly ColumnInfo[];
+      readonly rows: RowStream;
     };
+
+/**
+ * The rows of a running SELECT, pulled as the reply is written, so a client that reads slowly
+ * holds its statement back instead of piling rows up in the server. Read it to its end (null)
+ * or close() it; until then the statement runs and its session runs nothing else.
+ */
+export interface RowStream {
+  /** The next rows; null at the end. Rejects with the SqlError that stopped the statement (the reply then ends with ERR after the rows sent). */
+  next(): Promise<readonly (readonly ResultValue[])[] | null>;
+  /** The statement's warning count, once next() gave null. */
+  warnings(): number;
+  /** Resolves when the statement is stopped (KILL, timeout): a writer waiting for the client stops waiting. */
+  readonly stopped: Promise<void>;
+  /** Ends the statement early (the client is gone); idempotent. */
+  close(): void;
+}
 
 /** The result of a COM_QUERY text: results of the statements that ran, then the error that stopped it, if any. */
 export interface QueryOutcome {
@@ -109,10 +131,23 @@ export interface SessionCharsets {
   readonly results: string | null;
 }
 
+/**
+ * Takes each result of a COM_QUERY text as its statement finishes (a stream: as it starts), and
+ * writes it before the next statement runs; `more` says another statement follows.
+ */
+export type ResultReply = (result: StatementResult, more: boolean) => Promise<void>;
+
 /** One per client connection, created after authentication succeeds. */
 export interface ServerSession {
-  /** COM_QUERY: one text, possibly several statements (when multi-statements is on). */
+  /** COM_QUERY: one text, possibly several statements (when multi-statements is on), every result kept. */
   query(sql: string): Promise<QueryOutcome>;
+  /**
+   * COM_QUERY as the protocol runs it: each result goes to `reply` before the next statement
+   * runs. Resolves with the error that stopped the text (a statement's, or one `reply` threw).
+   */
+  run(sql: string, reply: ResultReply): Promise<SqlError | undefined>;
+  /** KILL: stops the running statement, if any (`connection`: the connection is closing too). */
+  interrupt(why: 'query' | 'connection'): void;
   /** COM_STMT_PREPARE. Throws SqlError (ER_UNSUPPORTED_PS 1295 for statements that cannot be prepared). */
   prepare(sql: string): Promise<PreparedInfo>;
   /** COM_STMT_EXECUTE. Throws SqlError. */

@@ -1,9 +1,10 @@
 import { encodeText, encodesAsPlainUtf8, type CharsetName } from '../../common/charset.js';
+import { SqlError } from '../../common/errors.js';
 import { wireType, writeColumnDef } from './column-def.js';
 import type { PacketWriter } from './packet-writer.js';
 import { writeEof, writeResultEnd } from './generic-packets.js';
 import type { ReplySink, ResultFormat } from './reply-sink.js';
-import type { ColumnInfo, ResultValue } from './session-api.js';
+import type { ColumnInfo, ResultValue, RowStream } from './session-api.js';
 
 /** Column count, column definitions and (without DEPRECATE_EOF) the EOF that ends them. */
 export function writeResultHeader(sink: ReplySink, columns: readonly ColumnInfo[], fmt: ResultFormat, status: number): void {
@@ -41,9 +42,20 @@ export async function writeTextResultSet(
 ): Promise<void> {
   writeResultHeader(sink, columns, fmt, status);
   const w = sink.w;
+  const writeRow = textRowWriter(columns, fmt);
+  for (const row of rows) {
+    writeRow(w, row);
+    const wait = sink.spill();
+    if (wait) await wait;
+  }
+  writeResultEnd(w, fmt.deprecateEof, status, warnings);
+}
+
+/** A text-protocol row writer (for writeTextResultSet and writeRowStream). */
+export function textRowWriter(columns: readonly ColumnInfo[], fmt: ResultFormat): (w: PacketWriter, row: readonly ResultValue[]) => void {
   const n = columns.length;
   const charsets = valueCharsets(columns, fmt);
-  for (const row of rows) {
+  return (w, row) => {
     w.begin();
     for (let i = 0; i < n; i++) {
       const v = row[i];
@@ -52,8 +64,39 @@ export async function writeTextResultSet(
       else w.lenencBytes(v);
     }
     w.end();
-    const wait = sink.spill();
-    if (wait) await wait;
+  };
+}
+
+/**
+ * Writes a streamed result set: rows are written as the statement makes them, and the next ones
+ * are asked for only once the socket has taken these (a client that stops reading holds the
+ * statement, not server memory). An error before the first rows is a plain ERR (thrown before
+ * the header); one after them is thrown with the rows already sent, and the caller ends the
+ * reply with ERR, as MySQL does.
+ */
+export async function writeRowStream(
+  sink: ReplySink,
+  columns: readonly ColumnInfo[],
+  stream: RowStream,
+  fmt: ResultFormat,
+  status: number,
+  writeRow: (w: PacketWriter, row: readonly ResultValue[]) => void,
+): Promise<void> {
+  try {
+    let rows = await stream.next();
+    writeResultHeader(sink, columns, fmt, status);
+    while (rows !== null) {
+      for (const row of rows) {
+        writeRow(sink.w, row);
+        const wait = sink.spill();
+        if (wait) await Promise.race([wait, stream.stopped]);
+        if (sink.closed()) throw new SqlError('ER_NET_ERROR_ON_WRITE', 'Got an error writing communication packets');
+      }
+      rows = await stream.next();
+    }
+    writeResultEnd(sink.w, fmt.deprecateEof, status, stream.warnings());
+  } finally {
+    // Read to its end this does nothing; otherwise the statement stops here.
+    stream.close();
   }
-  writeResultEnd(w, fmt.deprecateEof, status, warnings);
 }

@@ -11,6 +11,8 @@ import { aggStateTypes, type AggSpec } from '../../common/ir/physical.js';
 import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { gatherVector, valuesOf, type TypedVector, type Vector } from '../../common/vector.js';
+import { keyBytes, valueBytes } from '../memory.js';
+import { KeySet } from './key-map.js';
 import { compositeKey } from './row-keys.js';
 import { valueComparator } from './sort-keys.js';
 
@@ -30,6 +32,9 @@ export interface AggEnv {
   /** group_concat_max_len, in bytes. */
   readonly groupConcatMaxLen: number;
   warn: WarnFn;
+  /** Counts working memory an accumulator holds beyond its per-group slots (lists, sets); throws past the statement's budget. */
+  reserve(bytes: number): void;
+  release(bytes: number): void;
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -549,63 +554,158 @@ class Variance implements Accumulator {
 
 // ---------------------------------------------------------------- GROUP_CONCAT
 
-interface ConcatEntry {
-  readonly text: string;
-  readonly keys: readonly Value[];
-}
-
+/**
+ * GROUP_CONCAT keeps only what can reach its result, which group_concat_max_len cuts: without
+ * ORDER BY, rows stop being added once a group's text is longer than the limit; with ORDER BY,
+ * a group keeps its first max_len + 2 entries in order (every entry adds at least one byte, as
+ * empty ones are dropped when the separator is empty too): the list is trimmed back to them when
+ * it grows by half, and after a trim a row that does not sort before the last kept entry is
+ * dropped at once (ties go to the earlier row, as in a stable sort). A group's entries are two
+ * flat arrays (texts, and ORDER BY keys `width` to an entry), not an object each: millions of
+ * small long-lived objects would make every young-generation collection slow.
+ */
 class GroupConcat implements Accumulator {
-  private readonly entries: (ConcatEntry[] | undefined)[] = [];
+  private readonly texts: (string[] | undefined)[] = [];
+  private readonly keys: (Value[] | undefined)[] = [];
+  /** Characters so far, per group (no ORDER BY): past the limit, the rest is cut anyway. */
+  private readonly chars: number[] = [];
+  /** Per group: 1 once the list has been trimmed; its entry keep - 1 is then the one a new entry must sort before. */
+  private readonly trimmed: number[] = [];
   private readonly orderCmps: ((a: Value, b: Value) => number)[];
   private readonly signs: number[];
+  private readonly width: number;
+  private readonly sep: string;
+  /** Entries enough for a full result under ORDER BY, and the list length that triggers a trim. */
+  private readonly keep: number;
+  private readonly trimAt: number;
   constructor(private readonly spec: AggSpec, private readonly env: AggEnv) {
     const ob = spec.orderBy ?? [];
     this.orderCmps = ob.map((k) => valueComparator(k.expr.type));
     this.signs = ob.map((k) => (k.desc ? -1 : 1));
+    this.width = ob.length;
+    this.sep = spec.separator ?? ',';
+    // Every entry past the first adds at least one byte, so max_len + 2 of them are always cut.
+    this.keep = env.groupConcatMaxLen + 2;
+    this.trimAt = this.keep + Math.max(64, Math.floor(this.keep / 2));
   }
   grow(n: number): void {
-    growArr(this.entries, n, undefined);
+    growArr(this.texts, n, undefined);
+    growArr(this.chars, n, 0);
+    if (this.width > 0) {
+      growArr(this.keys, n, undefined);
+      growArr(this.trimmed, n, 0);
+    }
   }
   update(gids: Int32Array, args: readonly Vector[], n: number): void {
     const nArgs = this.spec.args.length;
     const types = this.spec.args.map((a) => a.type);
     const cols = args.map((v) => valuesOf(v, n));
+    const width = this.width;
+    const max = this.env.groupConcatMaxLen;
+    const trimmed = width > 0 ? this.trimmed : null;
+    let bytes = 0;
     rows: for (let i = 0; i < n; i++) {
-      let text = '';
-      for (let k = 0; k < nArgs; k++) {
-        const v = cols[k]![i]!;
-        if (v === null) continue rows; // rows with a NULL argument are skipped
-        text += toStringValue(v, types[k]!)!;
-      }
-      const keys: Value[] = [];
-      for (let k = nArgs; k < cols.length; k++) keys.push(cols[k]![i]!);
       const g = gids[i]!;
-      (this.entries[g] ??= []).push({ text, keys });
+      if (width === 0 && this.chars[g]! > max) continue; // already past the cut
+      for (let k = 0; k < nArgs; k++) if (cols[k]![i] === null) continue rows; // rows with a NULL argument are skipped
+      // Most rows of a big group sort after the last kept entry: drop them before making anything.
+      if (trimmed !== null && trimmed[g] === 1 && this.compareRow(cols, nArgs, i, this.keys[g]!, (this.keep - 1) * width) >= 0) continue;
+      let text = '';
+      for (let k = 0; k < nArgs; k++) text += toStringValue(cols[k]![i]!, types[k]!)!;
+      const texts = (this.texts[g] ??= []);
+      // An empty entry with an empty separator adds nothing but the fact that the group has one.
+      if (text === '' && this.sep === '' && texts.length > 0) continue;
+      texts.push(text);
+      bytes += 8 + (text.length > 0 ? 24 + 2 * text.length : 0);
+      if (width === 0) {
+        this.chars[g]! += text.length + (texts.length > 1 ? this.sep.length : 0);
+        continue;
+      }
+      const ks = (this.keys[g] ??= []);
+      for (let k = 0; k < width; k++) {
+        const v = cols[nArgs + k]![i]!;
+        ks.push(v);
+        bytes += valueBytes(v);
+      }
+      if (texts.length >= this.trimAt) {
+        bytes -= this.trim(g);
+        trimmed![g] = 1;
+      }
     }
+    if (bytes > 0) this.env.reserve(bytes);
+    else if (bytes < 0) this.env.release(-bytes);
+  }
+  /** The entries of group g in ORDER BY order (a stable sort: ties keep their arrival order). */
+  private order(g: number): number[] {
+    const texts = this.texts[g]!;
+    const ks = this.keys[g]!;
+    const w = this.width;
+    const idx = new Array<number>(texts.length);
+    for (let i = 0; i < idx.length; i++) idx[i] = i;
+    idx.sort((a, b) => this.compareKeys(ks, a * w, ks, b * w) || a - b);
+    return idx;
+  }
+  /** Keeps group g's first `keep` entries, in order; returns the bytes given back. */
+  private trim(g: number): number {
+    const texts = this.texts[g]!;
+    const ks = this.keys[g]!;
+    const w = this.width;
+    const idx = this.order(g);
+    const nt: string[] = [];
+    const nk: Value[] = [];
+    let freed = 0;
+    for (let j = 0; j < idx.length; j++) {
+      const e = idx[j]!;
+      if (j < this.keep) {
+        nt.push(texts[e]!);
+        for (let k = 0; k < w; k++) nk.push(ks[e * w + k]!);
+        continue;
+      }
+      const t = texts[e]!;
+      freed += 8 + (t.length > 0 ? 24 + 2 * t.length : 0);
+      for (let k = 0; k < w; k++) freed += valueBytes(ks[e * w + k]!);
+    }
+    this.texts[g] = nt;
+    this.keys[g] = nk;
+    return freed;
+  }
+  private compareKeys(a: readonly Value[], ai: number, b: readonly Value[], bi: number): number {
+    const cmps = this.orderCmps;
+    for (let k = 0; k < cmps.length; k++) {
+      const x = a[ai + k]!;
+      const y = b[bi + k]!;
+      if (x === y) continue;
+      const c = x === null ? -1 : y === null ? 1 : cmps[k]!(x, y);
+      if (c !== 0) return c * this.signs[k]!;
+    }
+    return 0;
+  }
+  /** Compares row i's ORDER BY keys (columns from `first` on) with the entry whose keys start at ks[at]. */
+  private compareRow(cols: readonly (readonly Value[])[], first: number, i: number, ks: readonly Value[], at: number): number {
+    const cmps = this.orderCmps;
+    for (let k = 0; k < cmps.length; k++) {
+      const x = cols[first + k]![i]!;
+      const y = ks[at + k]!;
+      if (x === y) continue;
+      const c = x === null ? -1 : y === null ? 1 : cmps[k]!(x, y);
+      if (c !== 0) return c * this.signs[k]!;
+    }
+    return 0;
   }
   merge(): void {
     invariant(false, 'GROUP_CONCAT is not split into partial and final aggregates');
   }
   result(g: number): Value {
-    const list = this.entries[g];
-    if (!list || list.length === 0) return null;
-    if (this.orderCmps.length > 0) {
-      const cmps = this.orderCmps;
-      const signs = this.signs;
-      list.sort((a, b) => {
-        for (let k = 0; k < cmps.length; k++) {
-          const x = a.keys[k]!;
-          const y = b.keys[k]!;
-          if (x === y) continue;
-          const c = x === null ? -1 : y === null ? 1 : cmps[k]!(x, y);
-          if (c !== 0) return c * signs[k]!;
-        }
-        return 0;
-      });
-    }
-    const sep = this.spec.separator ?? ',';
+    const texts = this.texts[g];
+    if (!texts || texts.length === 0) return null;
+    const sep = this.sep;
     let s = '';
-    for (let i = 0; i < list.length; i++) s += (i > 0 ? sep : '') + list[i]!.text;
+    if (this.width > 0) {
+      const idx = this.order(g);
+      for (let i = 0; i < idx.length; i++) s += (i > 0 ? sep : '') + texts[idx[i]!]!;
+    } else {
+      for (let i = 0; i < texts.length; i++) s += (i > 0 ? sep : '') + texts[i]!;
+    }
     const max = this.env.groupConcatMaxLen;
     if (s.length > max / 4 && Buffer.byteLength(s, 'utf8') > max) {
       s = cutUtf8(s, max);
@@ -639,8 +739,8 @@ function cutUtf8(s: string, max: number): string {
  * argument, which no DISTINCT aggregate counts) before the inner accumulator sees them.
  */
 class DistinctAgg implements Accumulator {
-  private readonly seen: (Set<string | number> | undefined)[] = [];
-  constructor(private readonly inner: Accumulator, private readonly types: readonly SqlType[]) {}
+  private readonly seen: (KeySet | undefined)[] = [];
+  constructor(private readonly inner: Accumulator, private readonly types: readonly SqlType[], private readonly env: AggEnv) {}
   grow(n: number): void {
     growArr(this.seen, n, undefined);
     this.inner.grow(n);
@@ -651,6 +751,7 @@ class DistinctAgg implements Accumulator {
     let m = 0;
     const parts: (string | number)[] = new Array(nKey);
     const cols = args.map((v) => valuesOf(v, n));
+    let bytes = 0;
     rows: for (let i = 0; i < n; i++) {
       for (let k = 0; k < nKey; k++) {
         const v = cols[k]![i]!;
@@ -659,11 +760,12 @@ class DistinctAgg implements Accumulator {
       }
       const key = nKey === 1 ? parts[0]! : compositeKey(parts);
       const g = gids[i]!;
-      const set = (this.seen[g] ??= new Set());
-      if (set.has(key)) continue;
-      set.add(key);
+      const set = (this.seen[g] ??= new KeySet());
+      if (!set.add(key)) continue;
+      bytes += keyBytes(key);
       keep[m++] = i;
     }
+    this.env.reserve(bytes);
     if (m === n) {
       this.inner.update(gids, args, n, w);
       return;
@@ -725,7 +827,7 @@ export function makeAccumulator(spec: AggSpec, env: AggEnv): Accumulator {
     default:
       return assertNever(spec.fn, 'aggregate');
   }
-  return spec.distinct ? new DistinctAgg(acc, spec.args.map((a) => a.type)) : acc;
+  return spec.distinct ? new DistinctAgg(acc, spec.args.map((a) => a.type), env) : acc;
 }
 
 const BIGINT: SqlType = { kind: 'int', bytes: 8, unsigned: false };

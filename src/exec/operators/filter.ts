@@ -3,7 +3,7 @@ import type { Vector } from '../../common/vector.js';
 import { selectRows } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { compileExpr, isTrue } from '../eval.js';
-import type { Operator } from './operator.js';
+import { PAUSE, type Operator } from './operator.js';
 
 /** Keeps the rows whose predicate is true; a batch that passes whole is handed on uncopied. */
 export function filter(node: Extract<PhysicalPlan, { kind: 'filter' }>, input: Operator, ctx: ExecContext): Operator {
@@ -11,7 +11,9 @@ export function filter(node: Extract<PhysicalPlan, { kind: 'filter' }>, input: O
   let sel: number[] = [];
   return {
     next: () => {
-      for (let b = input.next(); b; b = input.next()) {
+      for (;;) {
+        const b = input.next();
+        if (b === null || b === PAUSE) return b;
         const n = b.length;
         if (n === 0) continue;
         if (sel.length < n) sel = new Array<number>(n).fill(0);
@@ -19,7 +21,6 @@ export function filter(node: Extract<PhysicalPlan, { kind: 'filter' }>, input: O
         if (m === n) return b;
         if (m > 0) return selectRows(b, sel, m);
       }
-      return null;
     },
   };
 }

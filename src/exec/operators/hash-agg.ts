@@ -7,8 +7,14 @@ import { valuesOf } from '../../common/vector.js';
 import { BATCH_SIZE, boxedBatch, type Batch } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { compileExpr, warnOf, type CompiledExpr } from '../eval.js';
-import { makeAccumulator, type Accumulator } from './aggregates.js';
-import type { Operator } from './operator.js';
+import { valueBytes } from '../memory.js';
+import { makeAccumulator, type Accumulator, type AggEnv } from './aggregates.js';
+import { KeyMap } from './key-map.js';
+import { PAUSE, fromGenerator, type Operator, type Pause } from './operator.js';
+
+/** Working memory of one group besides its key values: the Map entry and each aggregate's state slots. */
+const GROUP_BYTES = 48;
+const AGG_STATE_BYTES = 32;
 
 const DEFAULT_GROUP_CONCAT_MAX_LEN = 1024;
 
@@ -48,15 +54,13 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
     }
   }
 
-  let output: Batch[] | null = null;
-  let pos = 0;
-
-  const run = (): Batch[] => {
+  function* run(): Generator<Batch | Pause, void, undefined> {
+    const pacer = ctx.pacer;
     const w = warnOf(ctx);
-    const env = { groupConcatMaxLen: groupConcatMaxLen(ctx), warn: w };
+    const env: AggEnv = { groupConcatMaxLen: groupConcatMaxLen(ctx), warn: w, reserve: (n) => pacer.reserve(n), release: (n) => pacer.release(n) };
     const accs: Accumulator[] = aggs.map((a) => makeAccumulator(a, env));
     const groupVals: Value[][] = groupTypes.map(() => []);
-    const ids = new Map<string | number, number>();
+    const ids = new KeyMap<number>();
     let dense: Int32Array | null = null;
     let ngroups = 0;
     let capacity = 0;
@@ -71,7 +75,16 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
       ngroups = 1;
     }
     let gids = new Int32Array(BATCH_SIZE);
-    for (let b = input.next(); b; b = input.next()) {
+    /** Groups whose memory is counted. */
+    let counted = 0;
+    const perGroup = GROUP_BYTES + AGG_STATE_BYTES * aggs.length;
+    for (;;) {
+      const b = input.next();
+      if (b === null) break;
+      if (b === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
       const n = b.length;
       if (n === 0) continue;
       if (gids.length < n) gids = new Int32Array(n);
@@ -105,7 +118,7 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
           let g = ids.get(key);
           if (g === undefined) {
             g = ngroups++;
-            ids.set(key, g);
+            ids.add(key, g);
             vals.push(v);
           }
           gids[i] = g;
@@ -122,7 +135,7 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
           let g = ids.get(key);
           if (g === undefined) {
             g = ngroups++;
-            ids.set(key, g);
+            ids.add(key, g);
             for (let c = 0; c < k; c++) groupVals[c]!.push(cols[c]![i]!);
           }
           gids[i] = g;
@@ -133,10 +146,22 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
         if (mode === 'final') accs[a]!.merge(gids, stateCols[a]!.map((c) => b.cols[c]!), n, w);
         else accs[a]!.update(gids, argExprs[a]!.map((f) => f(b, ctx)), n, w);
       }
+      if (ngroups > counted) {
+        // New groups hold their key (in the Map and in groupVals) and their aggregate states.
+        let bytes = (ngroups - counted) * perGroup;
+        for (let c = 0; c < k; c++) {
+          const vals = groupVals[c]!;
+          for (let g = counted; g < ngroups; g++) bytes += 2 * valueBytes(vals[g]!);
+        }
+        counted = ngroups;
+        pacer.reserve(bytes);
+      }
     }
 
-    const out: Batch[] = [];
+    // Some results take long to make (GROUP_CONCAT … ORDER BY sorts its group): pause between groups too.
+    const slow = aggs.some((a) => a.fn === 'groupConcat');
     for (let start = 0; start < ngroups; start += BATCH_SIZE) {
+      if (start > 0 && pacer.shouldPause()) yield PAUSE;
       const end = Math.min(ngroups, start + BATCH_SIZE);
       const cols: Value[][] = [];
       for (let c = 0; c < k; c++) cols.push(groupVals[c]!.slice(start, end));
@@ -151,19 +176,16 @@ export function hashAgg(node: Extract<PhysicalPlan, { kind: 'hashAgg' }>, input:
           cols.push(...sc);
         } else {
           const rc: Value[] = new Array(end - start);
-          for (let g = start; g < end; g++) rc[g - start] = acc.result(g);
+          for (let g = start; g < end; g++) {
+            if (slow && (g & 15) === 15 && pacer.shouldPause()) yield PAUSE;
+            rc[g - start] = acc.result(g);
+          }
           cols.push(rc);
         }
       }
-      out.push(boxedBatch(cols, end - start));
+      yield boxedBatch(cols, end - start);
     }
-    return out;
-  };
+  }
 
-  return {
-    next: () => {
-      output ??= run();
-      return pos < output.length ? output[pos++]! : null;
-    },
-  };
+  return fromGenerator(run());
 }

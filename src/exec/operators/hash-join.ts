@@ -4,7 +4,9 @@ import { constVector, gatherVector, valuesOf, valuesVector, type Vector } from '
 import { BATCH_SIZE, ColumnBuffer, selectRows, type Batch } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { compileExpr, isTrue, warnOf } from '../eval.js';
-import { fromGenerator, type Operator } from './operator.js';
+import { batchBytes, keyBytes } from '../memory.js';
+import { KeyMap } from './key-map.js';
+import { PAUSE, fromGenerator, type Operator, type Pause } from './operator.js';
 import { joinDomain, joinKey } from './row-keys.js';
 
 /**
@@ -23,7 +25,8 @@ export function hashJoin(node: Extract<PhysicalPlan, { kind: 'hashJoin' }>, left
   const nk = leftKeys.length;
   const rightWidth = node.right.types.length;
 
-  function* run(): Generator<Batch, void, undefined> {
+  function* run(): Generator<Batch | Pause, void, undefined> {
+    const pacer = ctx.pacer;
     const w = warnOf(ctx);
     const keyOf = (cols: readonly (readonly Value[])[], i: number, types: readonly import('../../common/types.js').SqlType[]): string | number | null => {
       if (nk === 1) {
@@ -41,11 +44,18 @@ export function hashJoin(node: Extract<PhysicalPlan, { kind: 'hashJoin' }>, left
       return s;
     };
 
-    // Build: all right rows, and key → row numbers.
+    // Build: all right rows, and key → row numbers (the statement's working memory).
     const build = new ColumnBuffer(rightWidth);
-    const table = new Map<string | number, number[]>();
-    for (let b = right.next(); b; b = right.next()) {
+    const table = new KeyMap<number[]>();
+    for (;;) {
+      const b = right.next();
+      if (b === null) break;
+      if (b === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
       const base = build.length;
+      let bytes = batchBytes(b) + 8 * b.length;
       build.append(b);
       const kc = rightKeys.map((f) => valuesOf(f(b, ctx), b.length));
       for (let i = 0; i < b.length; i++) {
@@ -53,12 +63,22 @@ export function hashJoin(node: Extract<PhysicalPlan, { kind: 'hashJoin' }>, left
         if (key === null) continue;
         const list = table.get(key);
         if (list) list.push(base + i);
-        else table.set(key, [base + i]);
+        else {
+          table.add(key, [base + i]);
+          bytes += keyBytes(key) + 32;
+        }
       }
+      pacer.reserve(bytes);
     }
     const rcols = build.cols;
 
-    for (let lb = left.next(); lb; lb = left.next()) {
+    for (;;) {
+      const lb = left.next();
+      if (lb === null) break;
+      if (lb === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
       const n = lb.length;
       if (n === 0) continue;
       const kc = leftKeys.map((f) => valuesOf(f(lb, ctx), n));
@@ -79,7 +99,7 @@ export function hashJoin(node: Extract<PhysicalPlan, { kind: 'hashJoin' }>, left
       const matched = new Uint8Array(n);
       let li: number[] = [];
       let ri: number[] = [];
-      const flush = function* (): Generator<Batch, void, undefined> {
+      const flush = function* (): Generator<Batch | Pause, void, undefined> {
         if (li.length === 0) return;
         let pl = li;
         let pr = ri;
@@ -101,6 +121,8 @@ export function hashJoin(node: Extract<PhysicalPlan, { kind: 'hashJoin' }>, left
         }
         for (const i of pl) matched[i] = 1;
         if ((kind === 'inner' || kind === 'left') && pl.length > 0) yield combine(lb, pl, rcols, pr);
+        // Pairs the residual rejects produce nothing: the slice can still run out here.
+        else if (pacer.shouldPause()) yield PAUSE;
       };
       for (let i = 0; i < n; i++) {
         const list = matches[i];

@@ -4,7 +4,7 @@ import { toInteger } from '../../common/cast.js';
 import { sliceBatch } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { evalConst } from '../eval.js';
-import type { Operator } from './operator.js';
+import { PAUSE, type Operator } from './operator.js';
 
 /** A LIMIT/OFFSET bound as a non-negative number (the binder rejects bad literals; this only clamps). */
 export function limitValue(e: BoundExpr | null, ctx: ExecContext, dflt: number): number {
@@ -29,7 +29,7 @@ export function limit(node: Extract<PhysicalPlan, { kind: 'limit' }>, input: Ope
       }
       while (left > 0) {
         const b = input.next();
-        if (!b) return null;
+        if (b === null || b === PAUSE) return b;
         let from = 0;
         if (skip > 0) {
           if (skip >= b.length) {

@@ -5,7 +5,8 @@ import { BATCH_SIZE, ColumnBuffer, type Batch } from '../batch.js';
 import type { ExecContext } from '../context.js';
 import { compileExpr, isTrue } from '../eval.js';
 import { combine, padRight, pick } from './hash-join.js';
-import { fromGenerator, type Operator } from './operator.js';
+import { batchBytes } from '../memory.js';
+import { PAUSE, fromGenerator, type Operator, type Pause } from './operator.js';
 
 /**
  * Join on an arbitrary condition (or none: CROSS JOIN). The right input is materialized; each
@@ -16,13 +17,30 @@ export function nestedLoopJoin(node: Extract<PhysicalPlan, { kind: 'nestedLoopJo
   const kind = node.type;
   const rightWidth = node.right.types.length;
 
-  function* run(): Generator<Batch, void, undefined> {
+  function* run(): Generator<Batch | Pause, void, undefined> {
+    const pacer = ctx.pacer;
+    // The right input is held whole (the statement's working memory).
     const build = new ColumnBuffer(rightWidth);
-    for (let b = right.next(); b; b = right.next()) build.append(b);
+    for (;;) {
+      const b = right.next();
+      if (b === null) break;
+      if (b === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      pacer.reserve(batchBytes(b));
+      build.append(b);
+    }
     const rcols = build.cols;
     const rn = build.length;
 
-    for (let lb = left.next(); lb; lb = left.next()) {
+    for (;;) {
+      const lb = left.next();
+      if (lb === null) break;
+      if (lb === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
       const n = lb.length;
       const matched = new Uint8Array(n);
       let li: number[] = [];
@@ -50,7 +68,7 @@ export function nestedLoopJoin(node: Extract<PhysicalPlan, { kind: 'nestedLoopJo
             yield combine(lb, li, rcols, ri);
             li = [];
             ri = [];
-          }
+          } else if (pacer.shouldPause()) yield PAUSE; // a condition that rejects rows produces nothing for a while
         }
       }
       if (li.length > 0) yield combine(lb, li, rcols, ri);

@@ -6,6 +6,8 @@ import type { Value } from '../../common/value.js';
 import { BATCH_SIZE, batchesFromRows } from '../batch.js';
 import { collect, collectRows } from '../instantiate.js';
 import { BIGINT, DATE, DOUBLE, INT, VARCHAR, col, fakeContext, lit, rowset } from '../testing.js';
+import { Pacer } from '../pacer.js';
+import { SqlError } from '../../common/errors.js';
 
 const BOOL: SqlType = { kind: 'int', bytes: 1, unsigned: false };
 const gt = (l: BoundExpr, r: BoundExpr): BoundExpr => ({ kind: 'compare', op: '>', left: l, right: r, cmp: 'int', type: BOOL });
@@ -20,15 +22,16 @@ describe('sources', () => {
     expect(collectRows(v, fakeContext({ slots: ['s'] }))).toEqual([[1, 's']]);
   });
 
-  it('scan and gather come from the context, checking for interruption per batch', () => {
-    let checks = 0;
+  it('scan and gather come from the context; a stopped statement stops the scan', () => {
     const scan: PhysicalPlan = { kind: 'scan', db: 'd', tableId: 3, table: 't', columns: [0], access: { kind: 'full' }, types: [INT] };
     const gather: PhysicalPlan = { kind: 'gather', db: 'd', fragment: scan, routing: { kind: 'all' }, types: [INT] };
-    const ctx = { ...fakeContext({ scans: new Map([[3, batchesFromRows([[1], [2]], 1)]]) }), checkInterrupted: () => { checks++; } };
-    expect(collectRows(scan, ctx)).toEqual([[1], [2]]);
+    const scans = new Map([[3, batchesFromRows([[1], [2]], 1).concat(batchesFromRows([[3]], 1))]]);
+    expect(collectRows(scan, fakeContext({ scans }))).toEqual([[1], [2], [3]]);
     const ctx2 = fakeContext({ gathers: new Map([[gather, batchesFromRows([[5]], 1)]]) });
     expect(collectRows(gather, ctx2)).toEqual([[5]]);
-    expect(checks).toBeGreaterThan(0);
+    const pacer = new Pacer();
+    pacer.stop(new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted'));
+    expect(() => collectRows(scan, fakeContext({ scans, pacer }))).toThrow(/interrupted/);
   });
 });
 

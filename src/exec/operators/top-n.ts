@@ -2,11 +2,13 @@ import type { PhysicalPlan } from '../../common/ir/physical.js';
 import type { Value } from '../../common/value.js';
 import { Decimal } from '../../common/decimal.js';
 import { gatherVector, valuesOf, type TypedVector, type Vector } from '../../common/vector.js';
-import { BATCH_SIZE, ColumnBuffer, selectRows } from '../batch.js';
+import { BATCH_SIZE, ColumnBuffer, selectRows, type Batch } from '../batch.js';
 import type { ExecContext } from '../context.js';
-import type { Operator } from './operator.js';
+import { batchBytes } from '../memory.js';
+import { PAUSE, fromGenerator, type Operator, type Pause } from './operator.js';
 import { limitValue } from './limit.js';
 import { compileSortKeys } from './sort-keys.js';
+import { sortedOrder } from './sorted-order.js';
 
 /**
  * ORDER BY … LIMIT in one pass, keeping offset + count rows. Rows are buffered and the
@@ -16,27 +18,32 @@ import { compileSortKeys } from './sort-keys.js';
 export function topN(node: Extract<PhysicalPlan, { kind: 'topN' }>, input: Operator, ctx: ExecContext): Operator {
   const keys = compileSortKeys(node.keys);
   const width = node.types.length;
-  let out: ColumnBuffer | null = null;
-  let pos = 0;
-  let offset = 0;
 
-  const run = (): ColumnBuffer => {
+  function* run(): Generator<Batch | Pause, void, undefined> {
+    const pacer = ctx.pacer;
     const count = limitValue(node.count, ctx, Infinity);
-    offset = limitValue(node.offset, ctx, 0);
+    const offset = limitValue(node.offset, ctx, 0);
     const k = count + offset;
     let rows = new ColumnBuffer(width);
     let kb = new ColumnBuffer(keys.exprs.length);
-    if (count === 0) return rows;
-    const compact = (): void => {
-      const order: number[] = new Array(rows.length);
-      for (let i = 0; i < order.length; i++) order[i] = i;
+    if (count === 0) return;
+    /** Working memory of the kept rows (given back in proportion as compaction drops rows). */
+    let held = 0;
+    // Cuts the buffer back to its best k rows, pausing inside a big sort.
+    const compact = function* (): Generator<Pause, void, undefined> {
       const kc: Value[][] = kb.cols;
-      order.sort((i, j) => keys.compare(kc, i, kc, j) || i - j);
-      const keep = Math.min(k, order.length);
+      const order = yield* sortedOrder(rows.length, (i, j) => keys.compare(kc, i, kc, j), pacer, k);
+      const keep = order.length;
       const nr = new ColumnBuffer(width);
-      nr.append(rows.gather(order, 0, keep));
       const nk = new ColumnBuffer(keys.exprs.length);
-      nk.append(kb.gather(order, 0, keep));
+      for (let from = 0; from < keep; from += BATCH_SIZE) {
+        const to = Math.min(keep, from + BATCH_SIZE);
+        nr.append(rows.gather(order, from, to));
+        nk.append(kb.gather(order, from, to));
+      }
+      const freed = rows.length === 0 ? 0 : Math.floor(held * (1 - keep / rows.length));
+      pacer.release(freed);
+      held -= freed;
       rows = nr;
       kb = nk;
     };
@@ -44,7 +51,13 @@ export function topN(node: Extract<PhysicalPlan, { kind: 'topN' }>, input: Opera
     // it (ties go to the earlier row), so most rows cost one comparison.
     let full = false;
     let sel = new Int32Array(BATCH_SIZE);
-    for (let b = input.next(); b; b = input.next()) {
+    for (;;) {
+      const b = input.next();
+      if (b === null) break;
+      if (b === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
       const n = b.length;
       let kv: readonly Vector[] = keys.exprs.map((f) => f(b, ctx));
       let batch = b;
@@ -77,31 +90,28 @@ export function topN(node: Extract<PhysicalPlan, { kind: 'topN' }>, input: Opera
           kv = kv.map((v) => gatherVector(v, sel, m));
         }
       }
+      const bytes = batchBytes(batch) + batchBytes({ length: batch.length, cols: kv });
+      pacer.reserve(bytes);
+      held += bytes;
       rows.append(batch);
       kb.appendColumns(kv, batch.length);
       if (rows.length >= 2 * k + BATCH_SIZE) {
-        compact();
+        yield* compact();
         full = rows.length >= k;
       }
     }
-    compact();
-    return rows;
-  };
-
-  return {
-    next: () => {
-      if (!out) {
-        out = run();
-        pos = offset;
-      }
-      if (pos >= out.length) return null;
+    yield* compact();
+    const out = rows;
+    for (let pos = offset; pos < out.length; ) {
       const end = Math.min(out.length, pos + BATCH_SIZE);
       const idx: number[] = [];
       for (let i = pos; i < end; i++) idx.push(i);
       pos = end;
-      return out.gather(idx, 0, idx.length);
-    },
-  };
+      yield out.gather(idx, 0, idx.length);
+    }
+  }
+
+  return fromGenerator(run());
 }
 
 /** A kept first-key value on the grid of a typed key vector (an exact number there), or null. */

@@ -7,7 +7,7 @@ export function unionAll(inputs: readonly Operator[]): Operator {
     next: () => {
       while (i < inputs.length) {
         const b = inputs[i]!.next();
-        if (b) return b;
+        if (b !== null) return b; // a batch, or PAUSE
         i++;
       }
       return null;
