@@ -591,6 +591,8 @@ export class LeafServer implements LeafApi {
       txn = this.txns.begin({ lockWaitTimeoutMs });
       this.open.set(txnId, txn);
     }
+    // Nothing runs in a transaction while a statement rollback undoes its writes in slices.
+    if (txn.state !== 'active') throw interrupted();
     txn.lockWaitTimeoutMs = lockWaitTimeoutMs;
     return txn;
   }

@@ -1,10 +1,10 @@
 // A big commit on disk: its records are encoded in slices ahead of its commit ts (commitPart
 // records, then the commit record), appended to every partition log in one step, and a crash at
 // any moment recovers all of it or none of it.
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { T } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { Partition } from '../partition.js';
@@ -14,9 +14,19 @@ import { isLogRecord, scanFrames } from './record.js';
 import type { DurabilityLogger } from './recovery.js';
 import { LeafStore } from './store.js';
 
+// The log's fault hooks (fault.ts) read their flag-file names when first imported: set them first.
+const FAULTS = vi.hoisted(() => {
+  const base = `${process.env['TMPDIR'] ?? '/tmp'}/tessera-bigc-fault-${process.pid}`;
+  const f = { enospc: `${base}.enospc`, eio: `${base}.eio` };
+  process.env['TESSERA_FAULT_ENOSPC'] = f.enospc;
+  process.env['TESSERA_FAULT_EIO'] = f.eio;
+  return f;
+});
+
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const f of Object.values(FAULTS)) rmSync(f, { force: true });
 });
 
 function tmp(): string {
@@ -170,5 +180,51 @@ describe('a big commit on disk', () => {
       truncateSync(logFile(copy, 1), sizes[1]! + Math.floor(((end - sizes[1]!) * k) / 8));
       expect(await recovered(copy)).toEqual(expected(false));
     }
+  }, 60_000);
+});
+
+describe('a big commit whose log write fails', () => {
+  it('on a full disk is rolled back in slices with 1021: nothing of it visible or on disk, later commits go on', async () => {
+    const dir = tmp();
+    const { store, txns, parts } = await setUp(dir);
+    const txn = await bigTxn(txns, parts);
+    writeFileSync(FAULTS.enospc, dir); // only this directory's logs
+    await expect(txn.commit()).rejects.toMatchObject({ errno: 1021, message: expect.stringContaining('The transaction was rolled back') });
+    expect(txn.state).toBe('aborted');
+    expect(rows(txns, parts)).toEqual(expected(false));
+    rmSync(FAULTS.enospc);
+    // The keys are free and writes go on.
+    const again = txns.begin();
+    await parts.get(1)!.table(7)!.insert(again, [BASE + 1, 'later']);
+    await again.commit();
+    await store.close();
+    const got = await recovered(dir);
+    expect(got.size).toBe(BASE + 1);
+    expect(got.get(BASE + 1)).toBe('later');
+    expect(got.get(1)).toBe('base');
+  }, 60_000);
+
+  it('is refused, and rolled back, when the log turned read-only (EIO) while it was being encoded', async () => {
+    const dir = tmp();
+    const { store, txns, parts } = await setUp(dir);
+    const txn = await bigTxn(txns, parts);
+    const big = txn.commit();
+    const outcome = big.then(
+      () => null,
+      (e: { errno?: number }) => e.errno,
+    );
+    // While it encodes (one step per slice), a small commit's round fails with EIO.
+    await new Promise((r) => setImmediate(r));
+    expect(txn.state).toBe('committing');
+    writeFileSync(FAULTS.eio, dir);
+    const small = txns.begin();
+    await parts.get(0)!.table(7)!.insert(small, [BASE + BIG + 2, 'doubt']);
+    await expect(small.commit()).rejects.toMatchObject({ errno: 1180 });
+    expect(await outcome).toBe(1290); // read-only: nothing of it was written
+    expect(txn.state).toBe('aborted');
+    expect(rows(txns, parts)).toEqual(expected(false));
+    rmSync(FAULTS.eio);
+    await store.close().catch(() => undefined);
+    expect(await recovered(dir)).toEqual(expected(false));
   }, 60_000);
 });
