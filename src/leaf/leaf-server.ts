@@ -81,8 +81,9 @@ export class LeafServer implements LeafApi {
   /** Shutdown: stops what runs, aborts open transactions, flushes the logs. */
   async close(): Promise<void> {
     for (const pacers of this.running.values()) for (const p of pacers) p.stop(new SqlError('ER_SERVER_SHUTDOWN', 'Server shutdown in progress'));
-    for (const txn of this.open.values()) txn.rollback();
+    const open = [...this.open.values()];
     this.open.clear();
+    await Promise.all(open.map((txn) => txn.rollback()));
     await this.store?.close();
   }
 
@@ -530,7 +531,7 @@ export class LeafServer implements LeafApi {
 
   async beginTransaction(txnId: number, opts: TransactionOptions): Promise<void> {
     const old = this.open.get(txnId);
-    if (old) old.rollback(); // an id is never reused; this is only defensive
+    if (old) await old.rollback(); // an id is never reused; this is only defensive
     const txn = this.txns.begin({ lockWaitTimeoutMs: opts.lockWaitTimeoutMs, isolation: opts.isolation });
     this.open.set(txnId, txn);
     if (opts.consistentSnapshot) this.txns.takeSnapshot(txn);
@@ -541,7 +542,8 @@ export class LeafServer implements LeafApi {
   }
 
   async rollbackStatement(txnId: number): Promise<void> {
-    this.open.get(txnId)?.rollbackStatement();
+    // A statement that wrote many rows is undone in slices, sharing the thread.
+    await this.open.get(txnId)?.rollbackStatement();
   }
 
   async savepoint(txnId: number, name: string, action: 'set' | 'rollback' | 'release', lockWaitTimeoutMs: number): Promise<void> {
@@ -564,12 +566,13 @@ export class LeafServer implements LeafApi {
       try {
         this.store.checkWritable(); // a leaf whose log is in doubt writes nothing more
       } catch (e) {
-        txn.rollback();
+        await txn.rollback();
         throw e;
       }
     }
     // durability=sync: the writes become visible (and the locks go) only once their log records
     // are on disk; a failed log write rolls the transaction back and says what the client may assume.
+    // A big transaction commits in slices, sharing the thread (storage/txn.ts).
     await txn.commit();
   }
 
@@ -577,7 +580,7 @@ export class LeafServer implements LeafApi {
     const txn = this.open.get(txnId);
     if (!txn) return;
     this.open.delete(txnId);
-    txn.rollback();
+    await txn.rollback();
   }
 
   // ───────────────────────────── internals ─────────────────────────────
@@ -588,6 +591,8 @@ export class LeafServer implements LeafApi {
       txn = this.txns.begin({ lockWaitTimeoutMs });
       this.open.set(txnId, txn);
     }
+    // Nothing runs in a transaction while a statement rollback undoes its writes in slices.
+    if (txn.state !== 'active') throw interrupted();
     txn.lockWaitTimeoutMs = lockWaitTimeoutMs;
     return txn;
   }

@@ -10,7 +10,7 @@ export type {
   InsertResult,
   RowChange,
 } from './schema.js';
-export { TxnManager, type Txn, type CommitListener } from './txn.js';
+export { TxnManager, type Txn, type CommitListener, type StagedCommit } from './txn.js';
 export { LockManager } from './lock-manager.js';
 export { Partition } from './partition.js';
 export { RowTable } from './row-table.js';

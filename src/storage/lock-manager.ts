@@ -125,6 +125,15 @@ export class LockManager {
     held.length = 0;
   }
 
+  /** Releases up to `max` of the owner's locks (newest first); true when it holds none any more. */
+  releaseSome(owner: LockOwner, max: number): boolean {
+    const held = owner.heldLocks;
+    const stop = Math.max(0, held.length - max);
+    for (let i = held.length - 1; i >= stop; i--) this.grantNext(held[i]!);
+    held.length = stop;
+    return stop === 0;
+  }
+
   /** Fails the owner's pending wait, if any (the owner is being rolled back). */
   cancelWait(owner: LockOwner, err: Error): void {
     const l = owner.waitingFor;

@@ -44,13 +44,18 @@ const NO_CONFLICT = 0;
 const DUPLICATE = 1;
 const MUST_WAIT = 2;
 
-/** The version a reader sees: its own writes made before its view (seq below the view's mark), else the newest commit at or before ts. */
+/**
+ * The version a reader sees: its own writes made before its view (seq below the view's mark),
+ * else the newest commit at or before ts, stamped or not yet (a big commit is visible at its
+ * visibleAt before its versions are all stamped).
+ */
 function visibleVersion(head: Version | null, txn: TxnImpl | null, ts: number, seq: number): Version | null {
   let v = head;
   while (v !== null) {
-    if (v.txn === null) {
+    const w = v.txn;
+    if (w === null) {
       if (v.ts <= ts) return v;
-    } else if (v.txn === txn && v.seq < seq) return v;
+    } else if (w === txn ? v.seq < seq : w.visibleAt <= ts) return v;
     v = v.prev;
   }
   return null;
@@ -580,11 +585,13 @@ export class RowTable implements WriteTarget {
     this.txns.markPendingGc(this, true);
   }
 
-  collect(horizon: number): void {
+  collect(horizon: number, budget: number): boolean {
     const refs = this.gcRefs;
     const tss = this.gcTs;
     let i = this.gcHead;
-    while (i < refs.length && tss[i]! <= horizon) this.prune(refs[i++]!, horizon);
+    const stop = budget >= refs.length - i ? refs.length : i + budget;
+    while (i < stop && tss[i]! <= horizon) this.prune(refs[i++]!, horizon);
+    const more = i < refs.length && tss[i]! <= horizon;
     if (i === refs.length) {
       refs.length = 0;
       tss.length = 0;
@@ -600,6 +607,7 @@ export class RowTable implements WriteTarget {
       this.parked = [];
     }
     this.txns.markPendingGc(this, this.gcRefs.length > this.gcHead);
+    return more;
   }
 
   /** Drops versions older than the newest one committed at or before the horizon; frees a slot whose row is deleted for everyone. */

@@ -9,6 +9,19 @@
  * if the log write failed, they are undone as by a rollback. Views read at the visible ts: below
  * the oldest commit still waiting, so a view never sees a commit appear after it was taken.
  *
+ * Big transactions (more than SYNC_WRITE_LIMIT writes) commit and roll back in slices of a few
+ * ms with the event loop free in between, so one never holds the server:
+ * - commit: the log records are encoded slice by slice while the transaction is still invisible
+ *   and holds its locks (StagedCommit), then appended at a fresh ts in one synchronous step, as a
+ *   small commit's are. Once durable the transaction becomes visible in one step, by its
+ *   `visibleAt` (readers take an unstamped version of a visible transaction as committed at that
+ *   ts, as InnoDB and PostgreSQL read a transaction's state instead of rewriting its rows); the
+ *   versions are then stamped, and the locks released, slice by slice. The commit resolves when
+ *   that is done.
+ * - rollback (of the transaction, a statement or a savepoint): the versions are undone slice by
+ *   slice from the newest; they are invisible all along and stay locked until the last is undone.
+ * Version GC after a commit is bounded per step too; what is left runs in background slices.
+ *
  * Isolation: READ COMMITTED takes a fresh view per statement (TxnManager.view). REPEATABLE READ
  * fixes one read view at the transaction's first consistent read (or at START TRANSACTION WITH
  * CONSISTENT SNAPSHOT) and serves every later plain read from it. Locking reads and UPDATE /
@@ -56,8 +69,11 @@ export interface WriteTarget {
   undoWrite(ref: number, v: Version, epoch: number): void;
   /** Stamps the slot's newest version with ts and folds away the transaction's intermediate versions. */
   commitWrite(ref: number, ts: number, epoch: number): void;
-  /** Prunes versions no view can see any more. */
-  collect(horizon: number): void;
+  /**
+   * Prunes versions no view can see any more, at most `budget` of the commits waiting for it;
+   * true when more could be pruned at this horizon (the caller comes back for them).
+   */
+  collect(horizon: number, budget: number): boolean;
 }
 
 interface UndoEntry {
@@ -67,8 +83,13 @@ interface UndoEntry {
   readonly epoch: number;
 }
 
-/** `committing`: waiting for the log to make the commit durable (invisible, locks held). */
-export type TxnState = 'active' | 'committing' | 'committed' | 'aborted';
+/**
+ * `committing`: encoding its log records or waiting for the log to make them durable (invisible,
+ * locks held), or, once visible, stamping its versions and releasing its locks in slices.
+ * `rolling-back`: undoing writes in slices (all, or a statement's or savepoint's, after which it
+ * is `active` again); they stay invisible and locked until the last is undone.
+ */
+export type TxnState = 'active' | 'committing' | 'rolling-back' | 'committed' | 'aborted';
 
 /** READ UNCOMMITTED runs as READ COMMITTED, SERIALIZABLE is refused by the aggregator. */
 export type Isolation = 'read-committed' | 'repeatable-read';
@@ -78,19 +99,21 @@ export interface Txn {
   lockWaitTimeoutMs: number;
   /** Marks the start of a statement; rollbackStatement() undoes only what the statement did (MySQL statement atomicity). */
   beginStatement(): void;
-  rollbackStatement(): void;
+  /** Returns a promise when the statement wrote so much that it is undone in slices. */
+  rollbackStatement(): void | Promise<void>;
   savepoint(name: string): void;
-  /** Throws SqlError 1305 'SAVEPOINT x does not exist'. */
-  rollbackToSavepoint(name: string): void;
+  /** Throws SqlError 1305 'SAVEPOINT x does not exist'; a promise as rollbackStatement. */
+  rollbackToSavepoint(name: string): void | Promise<void>;
   releaseSavepoint(name: string): void;
   /**
    * Makes every write visible atomically at a new commit ts, releases locks, wakes waiters. When
-   * the transaction log has to make the commit durable first, returns a promise that settles once
-   * it has (or rejects with the log's error, the transaction rolled back).
+   * the transaction log has to make the commit durable first, or the transaction is big enough to
+   * commit in slices, returns a promise that settles once it is done (or rejects with the log's
+   * error, the transaction rolled back).
    */
   commit(): void | Promise<void>;
-  /** Undoes every write, releases locks. */
-  rollback(): void;
+  /** Undoes every write, releases locks; a promise when that runs in slices. */
+  rollback(): void | Promise<void>;
   readonly state: TxnState;
   readonly isolation: Isolation;
   /** True when the txn has written anything (for logging/2PC later). */
@@ -116,6 +139,42 @@ interface PendingCommit {
   readonly ts: number;
   readonly resolve: () => void;
   readonly reject: (e: Error) => void;
+  /** A big commit: made visible by its visibleAt here, stamped in slices by commitInSlices. */
+  readonly sliced: boolean;
+}
+
+/**
+ * A commit or rollback with more writes than this works in slices with the event loop free in
+ * between; one with fewer (OLTP: one to ten rows) in one synchronous step, as fast as ever.
+ */
+export const SYNC_WRITE_LIMIT = 1024;
+/** Time for one slice of a big commit's or rollback's work before the event loop gets a turn. */
+const SLICE_MS = 4;
+/** Entries done between looks at the clock. */
+const SLICE_STEP = 256;
+/** Commits of versions a step of GC prunes synchronously after a commit; the rest is background work. */
+const GC_BUDGET = 1024;
+
+/** Lets the event loop run (I/O, other statements) before going on. */
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Runs work(from, to) over [0, n) in order, in slices of about sliceMs with a turn of the event
+ * loop between them.
+ */
+async function inSlices(n: number, sliceMs: number, work: (from: number, to: number) => void): Promise<void> {
+  let i = 0;
+  while (i < n) {
+    const end = performance.now() + sliceMs;
+    do {
+      const to = Math.min(n, i + SLICE_STEP);
+      work(i, to);
+      i = to;
+    } while (i < n && performance.now() < end);
+    if (i < n) await nextTurn();
+  }
 }
 
 function savepointMissing(name: string): SqlError {
@@ -128,6 +187,13 @@ export class TxnImpl implements Txn, LockOwner {
   snapshot: View | null = null;
   readonly heldLocks: LockState[] = [];
   waitingFor: LockState | null = null;
+  /**
+   * The commit ts once the commit is visible, while its versions may still await their stamp:
+   * readers take an unstamped version of this transaction as committed at visibleAt.
+   */
+  visibleAt = Infinity;
+  /** @internal an undo in slices under way (rollback, statement or savepoint rollback) */
+  undoing: Promise<void> | null = null;
   /** @internal the write log, doubling as the undo log */
   readonly undo: UndoEntry[] = [];
   /** @internal views to release when the transaction ends */
@@ -153,11 +219,12 @@ export class TxnImpl implements Txn, LockOwner {
   }
 
   beginStatement(): void {
+    if (this.state !== 'active') invariant(false, `statement in a ${this.state} transaction`);
     this.stmtMark = this.undo.length;
   }
 
-  rollbackStatement(): void {
-    this.undoTo(this.stmtMark);
+  rollbackStatement(): void | Promise<void> {
+    return this.mgr.undoPartly(this, this.stmtMark);
   }
 
   savepoint(name: string): void {
@@ -166,12 +233,13 @@ export class TxnImpl implements Txn, LockOwner {
     this.savepoints.push({ name, mark: this.undo.length });
   }
 
-  rollbackToSavepoint(name: string): void {
+  rollbackToSavepoint(name: string): void | Promise<void> {
     const i = this.findSavepoint(name);
     if (i < 0) throw savepointMissing(name);
-    this.undoTo(this.savepoints[i]!.mark);
+    const mark = this.savepoints[i]!.mark;
     // MySQL keeps the named savepoint and forgets the ones set after it.
     this.savepoints.length = i + 1;
+    return this.mgr.undoPartly(this, mark);
   }
 
   releaseSavepoint(name: string): void {
@@ -184,18 +252,32 @@ export class TxnImpl implements Txn, LockOwner {
     return this.mgr.commitTxn(this);
   }
 
-  rollback(): void {
-    this.mgr.rollbackTxn(this);
+  rollback(): void | Promise<void> {
+    return this.mgr.rollbackTxn(this);
   }
 
   /** @internal */
   undoTo(mark: number): void {
-    invariant(this.state === 'active' || this.state === 'committing', `rollback in a ${this.state} transaction`);
+    invariant(this.state !== 'committed' && this.state !== 'aborted', `rollback in a ${this.state} transaction`);
     const u = this.undo;
     for (let i = u.length - 1; i >= mark; i--) {
       const e = u[i]!;
       e.target.undoWrite(e.ref, e.version, e.epoch);
     }
+    u.length = Math.min(u.length, mark);
+    if (this.stmtMark > mark) this.stmtMark = mark;
+  }
+
+  /** @internal undoTo in slices, newest first: the versions not yet undone stay in place (invisible, locked). */
+  async undoInSlices(mark: number): Promise<void> {
+    const u = this.undo;
+    const top = u.length;
+    await inSlices(top - mark, this.mgr.sliceMs, (from, to) => {
+      for (let k = from; k < to; k++) {
+        const e = u[top - 1 - k]!;
+        e.target.undoWrite(e.ref, e.version, e.epoch);
+      }
+    });
     u.length = Math.min(u.length, mark);
     if (this.stmtMark > mark) this.stmtMark = mark;
   }
@@ -216,10 +298,30 @@ const VIEW_TRIM_BACKLOG = 4096;
  */
 export type CommitListener = (txn: Txn, changes: readonly RowChange[], commitTs: number) => boolean;
 
+/**
+ * The transaction log's tap for a big commit: it gets the changes in slices while the
+ * transaction is still invisible and holds its locks (so encoding them never holds the thread for
+ * long), then append() adds everything to the log at the commit ts in one synchronous step, as a
+ * CommitListener does for a small commit.
+ */
+export interface StagedCommit {
+  /** The next changes, in write order. */
+  add(changes: readonly RowChange[]): void;
+  /**
+   * Appends the commit's records at ts; true when the commit must wait for settleCommits().
+   * Throws, having appended nothing, when the log takes no more writes.
+   */
+  append(ts: number): boolean;
+}
+
+export type CommitStager = (txn: Txn) => StagedCommit;
+
 export class TxnManager {
   readonly locks = new LockManager();
   /** The transaction log's tap: called synchronously inside commit, before the writes are stamped, in commit ts order. */
   onCommit: CommitListener | null = null;
+  /** The tap for a big commit (StagedCommit); without one a big commit hands all its changes to onCommit at once. */
+  onStageCommit: CommitStager | null = null;
   private clock = 0;
   private nextTxnId = 1;
   private readonly lockWaitTimeoutMs: number;
@@ -229,15 +331,20 @@ export class TxnManager {
   private viewsHead = 0;
   private readonly active = new Set<TxnImpl>();
   private readonly pendingGc = new Set<WriteTarget>();
+  /** A background slice of version GC is scheduled. */
+  private gcScheduled = false;
   /** Commits waiting for the log, in ts order; settled ones are dropped from the front. */
   private waiting: PendingCommit[] = [];
   private waitingHead = 0;
   /** Views dropped from the GC horizon after their lease ran out (a leak in the caller). */
   expiredViews = 0;
+  /** @internal the length of a slice of a big commit's or rollback's work (tests set 0: one step per slice) */
+  readonly sliceMs: number;
 
-  constructor(opts: { lockWaitTimeoutMs?: number; viewLeaseMs?: number } = {}) {
+  constructor(opts: { lockWaitTimeoutMs?: number; viewLeaseMs?: number; sliceMs?: number } = {}) {
     this.lockWaitTimeoutMs = opts.lockWaitTimeoutMs ?? 50_000;
     this.viewLeaseMs = opts.viewLeaseMs ?? 300_000;
+    this.sliceMs = opts.sliceMs ?? SLICE_MS;
   }
 
   begin(opts: { lockWaitTimeoutMs?: number; isolation?: Isolation } = {}): Txn {
@@ -308,7 +415,11 @@ export class TxnManager {
     const done: PendingCommit[] = [];
     while (i < w.length && w[i]!.ts <= throughTs) {
       const p = w[i++]!;
-      if (error === null) this.stamp(p.txn, p.ts, touched);
+      // A big commit becomes visible here, in the same step as the others, and is stamped (or
+      // undone) in slices by commitInSlices once its promise settles.
+      if (p.sliced) {
+        if (error === null) p.txn.visibleAt = p.ts;
+      } else if (error === null) this.stamp(p.txn, p.ts, touched);
       else {
         p.txn.undoTo(0);
         this.finish(p.txn, 'aborted');
@@ -323,10 +434,7 @@ export class TxnManager {
       i = 0;
     }
     this.waitingHead = i;
-    if (touched.size > 0) {
-      const h = this.horizon();
-      for (const target of touched) target.collect(h);
-    }
+    if (touched.size > 0) this.collectIn(touched);
     // Resolved after every commit of the batch is visible: whoever continues sees them all.
     for (const p of done) {
       if (error === null) p.resolve();
@@ -363,11 +471,12 @@ export class TxnManager {
    * another, so ts may be below the clock; nothing reads while recovery runs.
    */
   commitAt(txn: Txn, ts: number): void {
-    const saved = this.clock;
-    this.clock = ts - 1;
-    const wait = this.commitTxn(asTxnImpl(txn));
-    invariant(wait === undefined, 'a replayed commit waited for the log');
-    this.clock = Math.max(saved, ts);
+    const t = asTxnImpl(txn);
+    invariant(t.state === 'active', `replay of a ${t.state} transaction`);
+    const touched = new Set<WriteTarget>();
+    this.stamp(t, ts, touched);
+    if (ts > this.clock) this.clock = ts;
+    this.collectIn(touched);
   }
 
   /** The newest commit ts. */
@@ -406,11 +515,42 @@ export class TxnManager {
     return this.active.size;
   }
 
-  /** Prunes old versions in every table that has some waiting; cheap to call periodically. */
+  /** Prunes every old version no view needs any more, now (tests; the engine's own GC runs in bounded steps). */
   collectGarbage(): void {
     if (this.pendingGc.size === 0) return;
     const h = this.horizon();
-    for (const t of [...this.pendingGc]) t.collect(h);
+    for (const t of [...this.pendingGc]) t.collect(h, Infinity);
+  }
+
+  /** A bounded step of GC in `targets`; what is left at this horizon goes on in background slices. */
+  private collectIn(targets: Iterable<WriteTarget>): void {
+    const h = this.horizon();
+    let more = false;
+    for (const target of targets) if (target.collect(h, GC_BUDGET)) more = true;
+    if (more) this.scheduleGc();
+  }
+
+  private scheduleGc(): void {
+    if (this.gcScheduled) return;
+    this.gcScheduled = true;
+    setImmediate(() => {
+      this.gcScheduled = false;
+      this.gcSlice();
+    }).unref();
+  }
+
+  /** One background slice of GC over every table with versions waiting; schedules the next while work is left. */
+  private gcSlice(): void {
+    const end = performance.now() + this.sliceMs;
+    const h = this.horizon();
+    for (const target of [...this.pendingGc]) {
+      while (target.collect(h, SLICE_STEP)) {
+        if (performance.now() >= end) {
+          this.scheduleGc();
+          return;
+        }
+      }
+    }
   }
 
   /** Tables holding old versions that wait for the GC horizon to pass them. */
@@ -426,26 +566,141 @@ export class TxnManager {
 
   /** @internal */
   commitTxn(t: TxnImpl): void | Promise<void> {
+    if (t.undoing !== null) return t.undoing.then(() => this.commitTxn(t));
     invariant(t.state === 'active', `commit of a ${t.state} transaction`);
     invariant(t.waitingFor === null, 'commit while waiting for a lock');
     const undo = t.undo;
+    if (undo.length > SYNC_WRITE_LIMIT || t.heldLocks.length > SYNC_WRITE_LIMIT) return this.commitInSlices(t);
     if (undo.length === 0) {
       this.finish(t, 'committed');
       return;
     }
     const ts = ++this.clock;
-    const wait = this.onCommit !== null && this.onCommit(t, changesOf(undo), ts);
+    const wait = this.onCommit !== null && this.onCommit(t, changesOf(undo, 0, undo.length), ts);
     if (!wait) {
       const touched = new Set<WriteTarget>();
       this.stamp(t, ts, touched);
-      const h = this.horizon();
-      for (const target of touched) target.collect(h);
+      this.collectIn(touched);
       return;
     }
     t.state = 'committing';
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ txn: t, ts, resolve, reject });
+      this.waiting.push({ txn: t, ts, resolve, reject, sliced: false });
     });
+  }
+
+  /**
+   * A big commit (see the top of this file): encode in slices, append in one step, wait for the
+   * log, become visible in one step, then stamp and release the locks in slices.
+   */
+  private async commitInSlices(t: TxnImpl): Promise<void> {
+    t.state = 'committing';
+    const undo = t.undo;
+    const n = undo.length;
+    if (n === 0) {
+      // Nothing written, many rows locked (SELECT … FOR UPDATE): only the locks to let go.
+      await this.releaseLocksInSlices(t);
+      this.finish(t, 'committed');
+      return;
+    }
+    let ts: number;
+    let wait: boolean;
+    try {
+      const stage = this.onStageCommit;
+      const listener = this.onCommit;
+      let staged: StagedCommit | null = null;
+      let all: RowChange[] | null = null;
+      // The tables written and their epochs now: a TRUNCATE or DROP meanwhile would make changes
+      // already handed over stale, and they are then handed over again.
+      const epochs = new Map<WriteTarget, number>();
+      if (stage !== null || listener !== null) {
+        if (stage !== null) staged = stage(t);
+        else all = [];
+        let last: WriteTarget | null = null;
+        await inSlices(n, this.sliceMs, (from, to) => {
+          for (let i = from; i < to; i++) {
+            const target = undo[i]!.target;
+            if (target !== last && !epochs.has(target)) epochs.set(target, target.liveEpoch());
+            last = target;
+          }
+          const part = changesOf(undo, from, to);
+          if (staged !== null) staged.add(part);
+          else for (const c of part) all!.push(c);
+        });
+        let changed = false;
+        for (const [target, epoch] of epochs) if (target.liveEpoch() !== epoch) changed = true;
+        if (changed) {
+          all = changesOf(undo, 0, n);
+          if (stage !== null) {
+            staged = stage(t);
+            staged.add(all);
+          }
+        }
+      }
+      // The records go into the log in one synchronous step, in ts order with every other commit.
+      const next = this.clock + 1;
+      wait = staged !== null ? staged.append(next) : listener !== null && listener(t, all!, next);
+      ts = this.clock = next;
+    } catch (e) {
+      await this.abortInSlices(t);
+      throw e;
+    }
+    if (wait) {
+      try {
+        await new Promise<void>((resolve, reject) => this.waiting.push({ txn: t, ts, resolve, reject, sliced: true }));
+      } catch (e) {
+        await this.abortInSlices(t);
+        throw e;
+      }
+    } else t.visibleAt = ts;
+    // Visible now (settleCommits or just above): readers take the unstamped versions as committed at ts.
+    const touched = new Set<WriteTarget>();
+    await inSlices(n, this.sliceMs, (from, to) => {
+      let last: WriteTarget | null = null;
+      for (let i = from; i < to; i++) {
+        const e = undo[i]!;
+        e.target.commitWrite(e.ref, ts, e.epoch);
+        if (e.target !== last) {
+          touched.add(e.target);
+          last = e.target;
+        }
+      }
+    });
+    t.state = 'committed';
+    await this.releaseLocksInSlices(t);
+    this.finish(t, 'committed');
+    this.collectIn(touched);
+  }
+
+  /** Undoes a transaction that will not commit, in slices, then ends it (locks released last). */
+  private async abortInSlices(t: TxnImpl): Promise<void> {
+    t.state = 'rolling-back';
+    await t.undoInSlices(0);
+    t.state = 'aborted';
+    await this.releaseLocksInSlices(t);
+    this.finish(t, 'aborted');
+  }
+
+  private async releaseLocksInSlices(t: TxnImpl): Promise<void> {
+    const locks = this.locks;
+    while (!locks.releaseSome(t, SLICE_STEP * 8)) await nextTurn();
+  }
+
+  /** @internal statement or savepoint rollback: undoes the writes after `mark`, in slices when there are many. */
+  undoPartly(t: TxnImpl, mark: number): void | Promise<void> {
+    if (t.undoing !== null) return t.undoing.then(() => this.undoPartly(t, mark));
+    if (t.undo.length - mark <= SYNC_WRITE_LIMIT) {
+      t.undoTo(mark);
+      return;
+    }
+    invariant(t.state === 'active', `rollback in a ${t.state} transaction`);
+    t.state = 'rolling-back';
+    const run = t.undoInSlices(mark).finally(() => {
+      t.state = 'active';
+      t.undoing = null;
+    });
+    t.undoing = run;
+    return run;
   }
 
   /** Makes the transaction's versions visible at ts and ends it. */
@@ -460,11 +715,18 @@ export class TxnManager {
   }
 
   /** @internal */
-  rollbackTxn(t: TxnImpl): void {
+  rollbackTxn(t: TxnImpl): void | Promise<void> {
+    if (t.undoing !== null) return t.undoing.then(() => this.rollbackTxn(t));
     if (t.state !== 'active') return;
     this.locks.cancelWait(t, new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted'));
-    t.undoTo(0);
-    this.finish(t, 'aborted');
+    if (t.undo.length <= SYNC_WRITE_LIMIT && t.heldLocks.length <= SYNC_WRITE_LIMIT) {
+      t.undoTo(0);
+      this.finish(t, 'aborted');
+      return;
+    }
+    const run = this.abortInSlices(t).finally(() => (t.undoing = null));
+    t.undoing = run;
+    return run;
   }
 
   private finish(t: TxnImpl, state: 'committed' | 'aborted'): void {
@@ -477,24 +739,36 @@ export class TxnManager {
     this.locks.releaseAll(t);
     this.active.delete(t);
     // A REPEATABLE READ view may have held back version GC in tables nobody writes any more.
-    if (heldSnapshot) this.collectGarbage();
+    if (heldSnapshot && this.pendingGc.size > 0) this.collectIn([...this.pendingGc]);
   }
 }
 
-/** The operations in write order, read off the version chains before commit folds them. */
-function changesOf(undo: readonly UndoEntry[]): RowChange[] {
+/** The operations of undo[from, to) in write order, read off the version chains before commit folds them. */
+function changesOf(undo: readonly UndoEntry[], from: number, to: number): RowChange[] {
   const out: RowChange[] = [];
-  for (const e of undo) {
+  for (let i = from; i < to; i++) {
+    const e = undo[i]!;
     const target = e.target;
     if (e.epoch !== target.liveEpoch()) continue; // wiped by TRUNCATE/DROP: commits nothing
     const v = e.version;
     const prev = v.prev;
-    const rowId = target.rowIdOf(e.ref);
-    const base = { partitionId: target.partitionId, tableId: target.tableId, owner: target.owner, ...(rowId !== undefined ? { rowId } : {}) };
+    let kind: RowChange['kind'];
+    let row: readonly Value[];
+    let before: readonly Value[] | undefined;
     if (v.row === null) {
-      if (prev !== null && prev.row !== null) out.push({ ...base, kind: 'delete', row: prev.row });
-    } else if (prev === null || prev.row === null) out.push({ ...base, kind: 'insert', row: v.row });
-    else out.push({ ...base, kind: 'update', row: v.row, before: prev.row });
+      if (prev === null || prev.row === null) continue;
+      kind = 'delete';
+      row = prev.row;
+    } else if (prev === null || prev.row === null) {
+      kind = 'insert';
+      row = v.row;
+    } else {
+      kind = 'update';
+      row = v.row;
+      before = prev.row;
+    }
+    // One object shape for every change (cheaper to make and to read than optional fields).
+    out.push({ partitionId: target.partitionId, tableId: target.tableId, owner: target.owner, rowId: target.rowIdOf(e.ref), kind, row, before });
   }
   return out;
 }

@@ -24,6 +24,45 @@ export const SEGMENT_PREFIX = 'log-';
 const APPEND_FLAGS = fsc.O_RDWR | (fsc.O_DSYNC ?? 0);
 export const SEGMENT_SUFFIX = '.tlog';
 
+/**
+ * A round of up to this many bytes is copied into one buffer and written; a bigger one (a big
+ * commit's records) is written from its frames as they are, since copying tens of MB would hold
+ * the thread.
+ */
+const CONCAT_BYTES = 256 * 1024;
+/** Buffers per writev call (below every platform's IOV_MAX). */
+const WRITEV_BUFFERS = 512;
+
+/** Writes `bufs` one after another at `pos`, gathering them (writev) rather than copying them. */
+async function writeAllv(fh: fsp.FileHandle, bufs: readonly Buffer[], pos: number): Promise<void> {
+  let i = 0;
+  while (i < bufs.length) {
+    const batch = bufs.slice(i, i + WRITEV_BUFFERS);
+    let want = 0;
+    for (const b of batch) want += b.length;
+    const { bytesWritten } = await fh.writev(batch, pos);
+    pos += bytesWritten;
+    if (bytesWritten < want) {
+      // A short write: the rest of the batch, piece by piece.
+      let skip = bytesWritten;
+      for (const b of batch) {
+        if (skip >= b.length) {
+          skip -= b.length;
+          continue;
+        }
+        let off = skip;
+        skip = 0;
+        while (off < b.length) {
+          const r = await fh.write(b, off, b.length - off, pos);
+          off += r.bytesWritten;
+          pos += r.bytesWritten;
+        }
+      }
+    }
+    i += batch.length;
+  }
+}
+
 export function segmentName(seq: number): string {
   return `${SEGMENT_PREFIX}${String(seq).padStart(8, '0')}${SEGMENT_SUFFIX}`;
 }
@@ -116,8 +155,12 @@ export class PartitionLog {
   }
 
   append(record: LogRecord, ts: number): void {
-    const buf = frame(record);
-    this.pending.push({ buf, ts, commit: record.kind === 'commit' });
+    this.appendFrame(frame(record), ts, record.kind === 'commit');
+  }
+
+  /** Appends a record framed beforehand (the parts of a big commit, record.ts); `commit`: it belongs to a transaction's commit. */
+  appendFrame(buf: Buffer, ts: number, commit: boolean): void {
+    this.pending.push({ buf, ts, commit });
     this.pendingBytes += buf.length;
     this.bytesSinceSnapshot += buf.length;
   }
@@ -136,19 +179,23 @@ export class PartitionLog {
     this.inflight = { frames, sizeBefore: seg.size, maxTsBefore: seg.maxTs };
     const parts: Buffer[] = frames.map((f) => f.buf);
     parts.push(frame(marker));
-    const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    let bytes = 0;
+    for (const p of parts) bytes += p.length;
     let maxTs = 0;
     for (const f of frames) if (f.ts > maxTs) maxTs = f.ts;
     await stallIfFlagged();
     checkFault(this.dir);
     const fh = this.fh!;
-    let off = 0;
-    while (off < buf.length) {
-      const { bytesWritten } = await fh.write(buf, off, buf.length - off, seg.size + off);
-      off += bytesWritten;
-    }
+    if (bytes <= CONCAT_BYTES) {
+      const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes);
+      let off = 0;
+      while (off < buf.length) {
+        const { bytesWritten } = await fh.write(buf, off, buf.length - off, seg.size + off);
+        off += bytesWritten;
+      }
+    } else await writeAllv(fh, parts, seg.size);
     if (fsc.O_DSYNC === undefined) await fh.datasync();
-    seg.size += buf.length;
+    seg.size += bytes;
     if (maxTs > seg.maxTs) seg.maxTs = maxTs;
   }
 

@@ -35,11 +35,17 @@ export type LoggedChange =
   | { readonly op: 'delete'; readonly tableId: number; readonly key: readonly Value[] | number };
 
 /**
- * A record of one partition's log. Every record except `round` and `segment` carries the commit
- * ts the leaf's clock gave it; ts grows along a log.
+ * A record of one partition's log. Every record except `round`, `segment` and `commitPart`
+ * carries the commit ts the leaf's clock gave it; ts grows along a log.
  */
 export type LogRecord =
   | { readonly kind: 'commit'; readonly ts: number; readonly changes: readonly LoggedChange[] }
+  /**
+   * The first changes of a big commit, encoded before its ts was known: its `commit` record (the
+   * ts and the last changes) follows in the same log and round, so recovery applies them together
+   * or not at all.
+   */
+  | { readonly kind: 'commitPart'; readonly changes: readonly LoggedChange[] }
   | { readonly kind: 'createTable'; readonly ts: number; readonly schema: TableSchema }
   | { readonly kind: 'dropTable'; readonly ts: number; readonly tableId: number }
   | { readonly kind: 'truncate'; readonly ts: number; readonly tableId: number }
@@ -149,7 +155,7 @@ export function scanFrames<R>(buf: Uint8Array, validate: (r: unknown) => r is R)
   return { records, goodBytes: off, damage };
 }
 
-const LOG_KINDS = new Set(['commit', 'createTable', 'dropTable', 'truncate', 'addIndex', 'dropIndex', 'round', 'segment']);
+const LOG_KINDS = new Set(['commit', 'commitPart', 'createTable', 'dropTable', 'truncate', 'addIndex', 'dropIndex', 'round', 'segment']);
 const SNAPSHOT_KINDS = new Set(['snapshot', 'rows', 'end']);
 
 export function isLogRecord(r: unknown): r is LogRecord {

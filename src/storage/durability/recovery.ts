@@ -128,14 +128,24 @@ export async function recoverLeaf(leafDir: string, txns: TxnManager, log: Durabi
         if (cut === null || g.seg < cut.seg || (g.seg === cut.seg && g.start < cut.offset)) cut = { seg: g.seg, offset: g.start };
         break;
       }
+      // The parts of a big commit, applied with the commit record that follows them.
+      let parts: (readonly LoggedChange[])[] = [];
       for (const r of g.records) {
         if (r.kind === 'round' || r.kind === 'segment') continue;
+        if (r.kind === 'commitPart') {
+          parts.push(r.changes);
+          continue;
+        }
+        const before = parts;
+        parts = [];
+        invariant(before.length === 0 || r.kind === 'commit', `recovery: commit parts followed by a ${r.kind} record in ${s.key}`);
         if (r.ts <= snapTs) continue;
-        applyRecord(partition, txns, r);
+        applyRecord(partition, txns, r, before);
         maxTs = Math.max(maxTs, r.ts);
         records++;
-        if (r.kind === 'commit') rows += r.changes.length;
+        if (r.kind === 'commit') for (const c of [...before, r.changes]) rows += c.length;
       }
+      invariant(parts.length === 0, `recovery: commit parts without their commit record in ${s.key}`);
       const now = performance.now();
       if (now - lastReport >= 1000) {
         lastReport = now;
@@ -308,7 +318,8 @@ async function scanPartition(db: string, pid: number, dir: string, log: Durabili
         current = [];
         continue;
       }
-      if (record.kind !== 'segment') {
+      if (record.kind === 'commitPart') current.push(record);
+      else if (record.kind !== 'segment') {
         if (record.ts > maxTs) maxTs = record.ts;
         current.push(record);
       }
@@ -399,10 +410,12 @@ function applyChange(partition: Partition, txn: Txn, c: LoggedChange): void {
   }
 }
 
-function applyRecord(partition: Partition, txns: TxnManager, r: Exclude<LogRecord, { kind: 'round' | 'segment' }>): void {
+/** Replays one record; `parts`: the changes of a big commit's `commitPart` records before its `commit` record. */
+function applyRecord(partition: Partition, txns: TxnManager, r: Exclude<LogRecord, { kind: 'round' | 'segment' | 'commitPart' }>, parts: readonly (readonly LoggedChange[])[]): void {
   switch (r.kind) {
     case 'commit': {
       const txn = txns.begin();
+      for (const part of parts) for (const c of part) applyChange(partition, txn, c);
       for (const c of r.changes) applyChange(partition, txn, c);
       txns.commitAt(txn, r.ts);
       return;

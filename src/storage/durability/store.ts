@@ -8,8 +8,8 @@ import { SqlError } from '../../common/errors.js';
 import type { Value } from '../../common/value.js';
 import { Partition } from '../partition.js';
 import type { RowChange } from '../schema.js';
-import type { Txn, TxnManager } from '../txn.js';
-import type { LogRecord, LoggedChange } from './record.js';
+import type { StagedCommit, Txn, TxnManager } from '../txn.js';
+import { frame, type LogRecord, type LoggedChange } from './record.js';
 import { PartitionLog, syncDir } from './log-file.js';
 import { GroupCommit, type Durability, type RoundFailure } from './group-commit.js';
 import { codeOf, commitError, keptError, readOnlyError } from './log-errors.js';
@@ -42,6 +42,8 @@ interface Hosted {
 }
 
 const RETRY_MS = 1000;
+/** Changes per `commitPart` record of a big commit: each is encoded in well under a slice (a few ms). */
+const PART_CHANGES = 2048;
 const SNAPSHOT_CHECK_MS = 1000;
 
 /** How long shutdown waits for the last log writes before it gives up on the disk (twice: for commits, then for the files). */
@@ -93,6 +95,7 @@ export class LeafStore {
       txns.now(),
     );
     txns.onCommit = (txn, changes, ts) => this.tap(txn, changes, ts);
+    txns.onStageCommit = () => this.stage();
     if (this.opts.snapshotIntervalMs > 0 || this.opts.logSizeLimit > 0) {
       this.snapshotTimer = setInterval(() => this.maybeSnapshot(), SNAPSHOT_CHECK_MS);
       this.snapshotTimer.unref();
@@ -154,6 +157,53 @@ export class LeafStore {
       group.appended(host.log, ts);
     }
     return this.opts.durability === 'sync';
+  }
+
+  /**
+   * TxnManager.onStageCommit: a big commit's records, encoded as its changes come (in slices, as
+   * `commitPart` records of PART_CHANGES each) and appended with the last of them in its `commit`
+   * record at ts, every partition's in one synchronous step (so they share one round, as tap's do).
+   */
+  private stage(): StagedCommit {
+    const per = new Map<Hosted, { frames: Buffer[]; changes: LoggedChange[] }>();
+    let owner: object | null = null;
+    let cur: { frames: Buffer[]; changes: LoggedChange[] } | null = null;
+    let host: Hosted | undefined;
+    return {
+      add: (changes) => {
+        for (const c of changes) {
+          if (c.owner !== owner || cur === null) {
+            owner = c.owner;
+            host = owner === null ? undefined : this.hosted.get(owner as Partition);
+            if (host === undefined) {
+              cur = null; // a partition of a dropped database
+              continue;
+            }
+            cur = per.get(host) ?? { frames: [], changes: [] };
+            per.set(host, cur);
+          }
+          cur.changes.push(this.logged(host!.partition, c));
+          if (cur.changes.length >= PART_CHANGES) {
+            cur.frames.push(frame({ kind: 'commitPart', changes: cur.changes } satisfies LogRecord));
+            cur.changes = [];
+          }
+        }
+      },
+      append: (ts) => {
+        // The log may have stopped taking writes while the records were encoded.
+        this.checkWritable();
+        const group = this.group;
+        let logged = false;
+        for (const [h, { frames, changes }] of per) {
+          if (!this.hosted.has(h.partition)) continue; // its database was dropped meanwhile
+          for (const f of frames) h.log.appendFrame(f, ts, true);
+          h.log.append({ kind: 'commit', ts, changes }, ts);
+          group.appended(h.log, ts);
+          logged = true;
+        }
+        return logged && this.opts.durability === 'sync';
+      },
+    };
   }
 
   private roundFailed(f: RoundFailure): void {
@@ -405,7 +455,10 @@ export class LeafStore {
     const closed = await within(deadline, async () => {
       for (const h of this.hosted.values()) await h.log.close();
     });
-    if (this.txns) this.txns.onCommit = null;
+    if (this.txns) {
+      this.txns.onCommit = null;
+      this.txns.onStageCommit = null;
+    }
     if (!flushed || !closed) throw new Error(`the transaction logs did not finish ${flushed ? 'closing' : 'writing'} within ${limit} ms (the disk is not answering); commits not yet written are not durable`);
   }
 }
