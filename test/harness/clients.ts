@@ -76,3 +76,14 @@ export async function errnoOf(p: Promise<unknown>): Promise<number | undefined> 
     return (e as { errno?: number }).errno;
   }
 }
+
+/** The MySQL error number and SQLSTATE a statement fails with; [undefined, undefined] when it succeeds. */
+export async function failure(p: Promise<unknown>): Promise<[number | undefined, string | undefined]> {
+  try {
+    await p;
+    return [undefined, undefined];
+  } catch (e) {
+    const err = e as { errno?: number; sqlState?: string };
+    return [err.errno, err.sqlState];
+  }
+}
