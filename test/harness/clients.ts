@@ -9,7 +9,8 @@ export class TestClients {
 
   private constructor(
     private readonly server: TesseraServer,
-    private readonly target: TargetAddress,
+    /** Where the target listens and who logs in (for a client in another process). */
+    readonly target: TargetAddress,
     readonly db: string,
     /** The target is Tessera (not a MySQL-protocol peer such as MariaDB). */
     readonly isTessera: boolean,
