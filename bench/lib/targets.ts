@@ -139,7 +139,8 @@ async function waitReady(t: Target, child: ChildProcess, stderr: () => string, t
   throw new Error(`${t.label} on ${t.host}:${t.port} not ready after ${timeoutMs} ms (last error: ${last})\n${stderr().slice(-4000)}`);
 }
 
-async function terminate(child: ChildProcess | undefined, graceMs: number): Promise<void> {
+/** SIGTERM, then SIGKILL if the process is still there after `graceMs`; bounded either way. */
+export async function terminate(child: ChildProcess | undefined, graceMs: number): Promise<void> {
   if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');

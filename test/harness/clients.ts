@@ -9,7 +9,8 @@ export class TestClients {
 
   private constructor(
     private readonly server: TesseraServer,
-    private readonly target: TargetAddress,
+    /** Where the target listens and who logs in (for a client in another process). */
+    readonly target: TargetAddress,
     readonly db: string,
     /** The target is Tessera (not a MySQL-protocol peer such as MariaDB). */
     readonly isTessera: boolean,
@@ -74,5 +75,16 @@ export async function errnoOf(p: Promise<unknown>): Promise<number | undefined> 
     return undefined;
   } catch (e) {
     return (e as { errno?: number }).errno;
+  }
+}
+
+/** The MySQL error number and SQLSTATE a statement fails with; [undefined, undefined] when it succeeds. */
+export async function failure(p: Promise<unknown>): Promise<[number | undefined, string | undefined]> {
+  try {
+    await p;
+    return [undefined, undefined];
+  } catch (e) {
+    const err = e as { errno?: number; sqlState?: string };
+    return [err.errno, err.sqlState];
   }
 }

@@ -1,12 +1,13 @@
 // A small MariaDB (Debian's mariadb-server) for tests that compare with it or take dumps from it:
 // a temporary data dir, a free loopback port, a small buffer pool, utf8mb4 by default. Every wait
 // is bounded; stop() kills only the process it started and removes the data dir.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { MARIADBD, freePort } from '../../bench/lib/targets.js';
+import { MARIADBD, freePort, terminate } from '../../bench/lib/targets.js';
+import { describeRun, runTool } from './run-tool.js';
 
 export interface MariaDb {
   readonly host: string;
@@ -17,17 +18,6 @@ export interface MariaDb {
 const INSTALL_TIMEOUT_MS = 60_000;
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
-
-/** Whether the MariaDB server binary is installed (Debian package mariadb-server). */
-export function haveMariadbd(): boolean {
-  return existsSync(MARIADBD);
-}
-
-function run(bin: string, args: string[], timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(bin, args, { timeout: timeoutMs }, (err, _out, stderr) => (err ? reject(new Error(`${bin} failed: ${err.message}\n${stderr}`)) : resolve()));
-  });
-}
 
 export async function startMariadb(): Promise<MariaDb> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tessera-mariadb-'));
@@ -41,19 +31,12 @@ export async function startMariadb(): Promise<MariaDb> {
   const stop = async (): Promise<void> => {
     const c = child;
     child = undefined;
-    if (c !== undefined && c.exitCode === null && c.signalCode === null) {
-      const exited = new Promise<void>((r) => c.once('exit', () => r()));
-      c.kill('SIGTERM');
-      const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), STOP_TIMEOUT_MS).unref());
-      if ((await Promise.race([exited, timer])) === 'timeout') {
-        c.kill('SIGKILL');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000).unref())]);
-      }
-    }
+    await terminate(c, STOP_TIMEOUT_MS);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await run('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], INSTALL_TIMEOUT_MS);
+    const install = await runTool('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], { timeoutMs: INSTALL_TIMEOUT_MS });
+    if (install.code !== 0) throw new Error(describeRun('mariadb-install-db', install));
     const args = [
       '--no-defaults', `--datadir=${datadir}`, `--socket=${socket}`, `--port=${port}`, `--bind-address=${host}`, `--pid-file=${path.join(dir, 'mariadb.pid')}`,
       '--innodb-buffer-pool-size=32M', '--innodb-log-file-size=16M', '--skip-name-resolve', '--performance-schema=OFF',

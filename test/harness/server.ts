@@ -98,6 +98,8 @@ export function cliPath(): string {
 }
 
 const live = new Set<ChildProcess>();
+/** Data dirs made here, removed at exit if a test did not stop its server (one listener for all). */
+const ownDirs = new Set<string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -113,7 +115,10 @@ function installExitHook(): void {
     }
     live.clear();
   };
-  process.once('exit', killAll);
+  process.once('exit', () => {
+    killAll();
+    for (const d of ownDirs) rmSync(d, { recursive: true, force: true });
+  });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(sig, () => {
       killAll();
@@ -210,7 +215,10 @@ export async function startTessera(opts: { dataDir?: string; extraArgs?: string[
     pid: child!.pid ?? 0,
     async stop() {
       await terminate('SIGTERM');
-      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+      if (ownDir) {
+        rmSync(dataDir, { recursive: true, force: true });
+        ownDirs.delete(dataDir);
+      }
     },
     async kill(signal: NodeJS.Signals = 'SIGKILL') {
       await terminate(signal);
@@ -221,8 +229,6 @@ export async function startTessera(opts: { dataDir?: string; extraArgs?: string[
       server.pid = child!.pid ?? 0;
     },
   };
-  if (ownDir) {
-    process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-  }
+  if (ownDir) ownDirs.add(dataDir);
   return server;
 }

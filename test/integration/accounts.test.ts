@@ -2,51 +2,23 @@
 // PyMySQL), what each privilege level allows with MySQL's error numbers, what SHOW DATABASES and
 // information_schema show, roles, SHOW GRANTS round trips, grants applying to open sessions,
 // and SET GLOBAL / KILL guarded. Every client runs on loopback with bounded time.
-import { spawn, spawnSync } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failure } from '../harness/clients.js';
+import { canRun, PYTHON } from '../harness/installed.js';
+import { mariadbLoginArgs } from '../harness/mariadb-client.js';
+import { runTool, type ToolRun } from '../harness/run-tool.js';
 import { startTessera, type TesseraServer } from '../harness/server.js';
 
 const ROOT_PW = 'R00t-pw!';
 const RUN_TIMEOUT_MS = 30_000;
-const PYTHON = '/usr/bin/python3';
 
-function has(bin: string, args: string[]): boolean {
-  return spawnSync(bin, args, { encoding: 'utf8' }).status === 0;
-}
+const haveMariadb = canRun(import.meta.url, 'the mariadb client cases', 'mariadb');
+const havePhp = canRun(import.meta.url, 'the PHP PDO cases', 'php-pdo');
+const havePymysql = canRun(import.meta.url, 'the PyMySQL cases', 'pymysql-sha2');
 
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
-const haveMariadb = has('mariadb', ['--version']);
-const havePhp = has('php', ['-r', 'exit(extension_loaded("pdo_mysql") ? 0 : 1);']);
-const havePymysql = has(PYTHON, ['-c', 'import pymysql, cryptography']);
-for (const [ok, what] of [[haveMariadb, 'the mariadb client (mariadb-client)'], [havePhp, 'php with pdo_mysql (php-cli, php-mysql)'], [havePymysql, 'PyMySQL with cryptography for /usr/bin/python3 (python3-pymysql, python3-cryptography)']] as const) {
-  if (!ok && !inCi) process.stderr.write(`accounts.test.ts: SKIPPED the ${what} cases: not installed\n`);
-}
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(bin: string, args: string[], input = ''): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+function run(bin: string, args: string[]): Promise<ToolRun> {
+  return runTool(bin, args, { timeoutMs: RUN_TIMEOUT_MS });
 }
 
 let server: TesseraServer;
@@ -65,29 +37,16 @@ async function col(c: mysql.Connection, sql: string): Promise<unknown[]> {
   return rows.map((r) => (r as unknown[])[0]);
 }
 
-/** Error number and SQLSTATE of a failing statement. */
-async function failure(p: Promise<unknown>): Promise<[number | undefined, string | undefined]> {
-  try {
-    await p;
-    return [undefined, undefined];
-  } catch (e) {
-    const err = e as { errno?: number; sqlState?: string };
-    return [err.errno, err.sqlState];
-  }
+function mariadb(user: string, password: string, sql: string): Promise<ToolRun> {
+  return run('mariadb', [...mariadbLoginArgs({ host: server.host, port: server.port, user, password }), '-N', '-e', sql]);
 }
 
-function mariadb(user: string, password: string, sql: string): Promise<RunResult> {
-  const args = [`-h${server.host}`, `-P${server.port}`, '--protocol=TCP', `-u${user}`, '-N', '-e', sql];
-  if (password !== '') args.splice(3, 0, `-p${password}`);
-  return run('mariadb', args);
-}
-
-function pdo(user: string, password: string, sql: string): Promise<RunResult> {
+function pdo(user: string, password: string, sql: string): Promise<ToolRun> {
   const code = `try { $p = new PDO("mysql:host=${server.host};port=${server.port}", $argv[1], $argv[2]); echo $p->query($argv[3])->fetchColumn(), "\\n"; } catch (PDOException $e) { echo "ERR ", $e->errorInfo[1] ?? $e->getCode(), "\\n"; }`;
   return run('php', ['-r', code, user, password, sql]);
 }
 
-function pymysql(user: string, password: string, sql: string): Promise<RunResult> {
+function pymysql(user: string, password: string, sql: string): Promise<ToolRun> {
   const code = [
     'import sys, pymysql',
     'try:',
@@ -130,7 +89,7 @@ describe('who may log in', () => {
     expect(await col(r, 'SELECT CURRENT_USER()')).toEqual(['root@localhost']);
   });
 
-  it.skipIf(!haveMariadb && !inCi)('refuses `mariadb -ualice` with 1045 and lets root in', async () => {
+  it.skipIf(!haveMariadb)('refuses `mariadb -ualice` with 1045 and lets root in', async () => {
     const alice = await mariadb('alice', '', 'SELECT 1');
     expect(alice.code).toBe(1);
     expect(alice.stderr).toMatch(/ERROR 1045 \(28000\): Access denied for user 'alice'@'127\.0\.0\.1' \(using password: NO\)/);
@@ -160,21 +119,21 @@ describe('who may log in', () => {
       }
     });
 
-    it.skipIf(!haveMariadb && !inCi)('the mariadb CLI', async () => {
+    it.skipIf(!haveMariadb)('the mariadb CLI', async () => {
       for (const [user, pw, current] of cases) {
         expect((await mariadb(user, pw, 'SELECT CURRENT_USER()')).stdout).toBe(`${current}\n`);
         expect((await mariadb(user, 'nope', 'SELECT 1')).stderr).toMatch(/ERROR 1045/);
       }
     });
 
-    it.skipIf(!havePhp && !inCi)('PHP PDO', async () => {
+    it.skipIf(!havePhp)('PHP PDO', async () => {
       for (const [user, pw, current] of cases) {
         expect((await pdo(user, pw, 'SELECT CURRENT_USER()')).stdout).toBe(`${current}\n`);
         expect((await pdo(user, 'nope', 'SELECT 1')).stdout).toBe('ERR 1045\n');
       }
     });
 
-    it.skipIf(!havePymysql && !inCi)('PyMySQL', async () => {
+    it.skipIf(!havePymysql)('PyMySQL', async () => {
       for (const [user, pw, current] of cases) {
         expect((await pymysql(user, pw, 'SELECT CURRENT_USER()')).stdout).toBe(`${current}\n`);
         expect((await pymysql(user, 'nope', 'SELECT 1')).stdout).toBe('ERR 1045\n');

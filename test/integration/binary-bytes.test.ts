@@ -10,12 +10,12 @@
 // the MySQL-only expectations are skipped, so the rest can be checked against it.
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_BYTES, dumpEscape } from '../harness/bytes.js';
 import { isExternalTarget, parseTarget, startTargetOrTessera, type TesseraServer } from '../harness/server.js';
 import { ParamType, RawMysql, expectOk, rowsOf, type RawResult } from '../harness/raw-mysql.js';
 
 const DB = 'bytes_test';
 const external = isExternalTarget();
-const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
 let server: TesseraServer;
 let port: number;
@@ -25,17 +25,6 @@ async function raw(opts: { collationId?: number } = {}): Promise<RawMysql> {
   const c = await RawMysql.connect(port, { ...opts, database: DB });
   open.push(c);
   return c;
-}
-
-/** A string literal's body as mysqldump writes it: raw bytes, only \0 ' " \ \n \r ^Z escaped. */
-function dumpEscape(b: Buffer): Buffer {
-  const out: number[] = [];
-  for (const c of b) {
-    const esc = c === 0 ? 0x30 : c === 0x0a ? 0x6e : c === 0x0d ? 0x72 : c === 0x1a ? 0x5a : c === 0x27 || c === 0x22 || c === 0x5c ? c : -1;
-    if (esc >= 0) out.push(0x5c, esc);
-    else out.push(c);
-  }
-  return Buffer.from(out);
 }
 
 /** SQL text made of ASCII pieces and raw byte pieces. */

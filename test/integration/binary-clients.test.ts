@@ -7,62 +7,29 @@
 // Needs Debian's mariadb-client (mariadb, mariadb-dump), php-cli with php-mysql (PDO + mysqli),
 // and python3-pymysql for /usr/bin/python3. Each part is skipped, with a message, only when its
 // tool is missing outside CI.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_BYTES, dumpEscape } from '../harness/bytes.js';
+import { canRun, PYTHON } from '../harness/installed.js';
+import { mariadbLoginArgs } from '../harness/mariadb-client.js';
+import { runTool, type ToolRun } from '../harness/run-tool.js';
 import { parseTarget, startTargetOrTessera, type TargetAddress, type TesseraServer } from '../harness/server.js';
 
 const DB = 'bytes_clients';
 const RUN_TIMEOUT_MS = 60_000;
-const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 const ALL_HEX = ALL_BYTES.toString('hex').toUpperCase();
-const PYTHON = '/usr/bin/python3';
 
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
-
-function works(bin: string, args: string[]): boolean {
-  return spawnSync(bin, args, { encoding: 'utf8' }).status === 0;
-}
-
-function tool(name: string, bin: string, args: string[], pkg: string): boolean {
-  const ok = works(bin, args);
-  if (!ok && !inCi) process.stderr.write(`binary-clients.test.ts: SKIPPED ${name}: needs ${pkg}\n`);
-  return ok || inCi;
-}
-
-const havePy = tool('PyMySQL', PYTHON, ['-c', 'import pymysql'], 'python3-pymysql');
-const havePhp = tool('PHP', 'php', ['-r', 'exit(extension_loaded("pdo_mysql") && extension_loaded("mysqli") ? 0 : 1);'], 'php-cli and php-mysql');
-const haveCli = tool('mariadb CLI', 'mariadb', ['--version'], 'mariadb-client');
-const haveDump = tool('mariadb-dump', 'mariadb-dump', ['--version'], 'mariadb-client');
-
-interface RunResult {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
+const havePy = canRun(import.meta.url, 'the PyMySQL cases', 'pymysql');
+const havePhp = canRun(import.meta.url, 'the PHP cases', 'php-pdo', 'php-mysqli');
+const haveCli = canRun(import.meta.url, 'the mariadb CLI case', 'mariadb');
+const haveDump = canRun(import.meta.url, 'the mariadb-dump case', 'mariadb', 'mariadb-dump');
 
 /** Runs a program with stdin bytes; bounded by RUN_TIMEOUT_MS. */
-function run(bin: string, args: string[], input: Buffer | string = ''): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb', LC_ALL: 'C.UTF-8' } });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out), stderr });
-    });
-    child.stdin.end(input);
-  });
+function run(bin: string, args: string[], input: Buffer | string = ''): Promise<ToolRun> {
+  return runTool(bin, args, { input, env: { LC_ALL: 'C.UTF-8' }, timeoutMs: RUN_TIMEOUT_MS });
 }
 
 let server: TesseraServer;
@@ -81,10 +48,6 @@ async function hexRows(table: string, cols: string[]): Promise<string[][]> {
   } finally {
     await c.end();
   }
-}
-
-function cliArgs(): string[] {
-  return [`-h${target.host}`, `-P${target.port}`, `-u${target.user}`, ...(target.password ? [`-p${target.password}`] : [])];
 }
 
 beforeAll(async () => {
@@ -131,7 +94,7 @@ print(json.dumps({'bl': bl.hex(), 'vb': vb.hex(), 'c': ch, 'err': err, 'found': 
 `;
     const r = await run(PYTHON, ['-c', script, target.host, String(target.port), DB]);
     expect(r.stderr).toBe('');
-    const out = JSON.parse(r.stdout.toString()) as Record<string, unknown>;
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(out).toEqual({ bl: ALL_BYTES.toString('hex'), vb: ALL_BYTES.toString('hex'), c: 'hé', err: 1366, found: [1] });
   });
 });
@@ -161,7 +124,7 @@ echo json_encode($out);
     const r = await run('php', ['-r', script, target.host, String(target.port), DB]);
     expect(r.stderr).toBe('');
     const hex = ALL_BYTES.toString('hex');
-    expect(JSON.parse(r.stdout.toString())).toEqual({ pdo_real: [hex, hex, 1366], pdo_emul: [hex, hex, 1366] });
+    expect(JSON.parse(r.stdout)).toEqual({ pdo_real: [hex, hex, 1366], pdo_emul: [hex, hex, 1366] });
   });
 
   it('mysqli send_long_data chunks reach a BLOB exactly', async () => {
@@ -180,7 +143,7 @@ echo bin2hex($m->query('SELECT b FROM mli')->fetch_row()[0]);
 `;
     const r = await run('php', ['-r', script, target.host, String(target.port), DB]);
     expect(r.stderr).toBe('');
-    expect(r.stdout.toString()).toBe(ALL_BYTES.toString('hex'));
+    expect(r.stdout).toBe(ALL_BYTES.toString('hex'));
   });
 });
 
@@ -206,17 +169,6 @@ describe('mysql2', () => {
   });
 });
 
-/** A string literal body as mysqldump writes it: raw bytes, only \0 ' " \ \n \r ^Z escaped. */
-function dumpEscape(b: Buffer): Buffer {
-  const out: number[] = [];
-  for (const x of b) {
-    const esc = x === 0 ? 0x30 : x === 0x0a ? 0x6e : x === 0x0d ? 0x72 : x === 0x1a ? 0x5a : x === 0x27 || x === 0x22 || x === 0x5c ? x : -1;
-    if (esc >= 0) out.push(0x5c, esc);
-    else out.push(x);
-  }
-  return Buffer.from(out);
-}
-
 describe.skipIf(!haveCli)('mariadb CLI', () => {
   it('pipes a file of raw bytes (what a dump restore does) into BLOB, VARBINARY and text columns exactly', async () => {
     const lit = Buffer.concat([Buffer.from("'"), dumpEscape(ALL_BYTES), Buffer.from("'")]);
@@ -233,17 +185,17 @@ describe.skipIf(!haveCli)('mariadb CLI', () => {
       Buffer.from('SELECT id, HEX(bl), HEX(vb), HEX(c) FROM cli_raw ORDER BY id;\n'),
     ]);
     writeFileSync(path.join(tmp, 'raw.sql'), file);
-    const r = await run('mariadb', [...cliArgs(), '--default-character-set=utf8mb4', '--batch', '--skip-column-names', DB], readFileSync(path.join(tmp, 'raw.sql')));
+    const r = await run('mariadb', [...mariadbLoginArgs(target), '--default-character-set=utf8mb4', '--batch', '--skip-column-names', DB], readFileSync(path.join(tmp, 'raw.sql')));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout.toString().trim().split('\n').map((l) => l.split('\t'))).toEqual([
+    expect(r.stdout.trim().split('\n').map((l) => l.split('\t'))).toEqual([
       ['1', ALL_HEX, ALL_HEX, Buffer.from('héllo ✓', 'utf8').toString('hex').toUpperCase()],
       ['2', '00FF10', 'NULL', 'NULL'],
     ]);
   });
 });
 
-describe.skipIf(!haveCli || !haveDump)('mariadb-dump without --hex-blob', () => {
+describe.skipIf(!haveDump)('mariadb-dump without --hex-blob', () => {
   it('dumps BLOB, VARBINARY and BINARY values as raw bytes that a restore puts back exactly', async () => {
     const c = await connect();
     try {
@@ -257,20 +209,20 @@ describe.skipIf(!haveCli || !haveDump)('mariadb-dump without --hex-blob', () => 
     const before = await hexRows('dumped', cols);
     expect(before[0]![1]).toBe(ALL_HEX);
 
-    const dump = await run('mariadb-dump', [...cliArgs(), DB, 'dumped']);
+    const dump = await run('mariadb-dump', [...mariadbLoginArgs(target), DB, 'dumped']);
     expect(dump.code).toBe(0);
     // raw bytes, not hex: 0xFF appears as itself inside the INSERT
-    const insert = dump.stdout.subarray(dump.stdout.indexOf('INSERT INTO'));
+    const insert = dump.stdoutBytes.subarray(dump.stdoutBytes.indexOf('INSERT INTO'));
     expect(insert.includes(Buffer.of(0xfe, 0xff))).toBe(true);
     expect(insert.includes(Buffer.from(ALL_HEX.slice(0, 32)))).toBe(false);
-    writeFileSync(path.join(tmp, 'dump.sql'), dump.stdout);
+    writeFileSync(path.join(tmp, 'dump.sql'), dump.stdoutBytes);
 
     const drop = await connect();
     await drop.query('DROP TABLE dumped');
     await drop.end();
     // --force: statements this slice does not own (ALTER TABLE … DISABLE KEYS) may still fail
     // on Tessera; the rows must come back whole regardless.
-    const restore = await run('mariadb', [...cliArgs(), '--force', DB], readFileSync(path.join(tmp, 'dump.sql')));
+    const restore = await run('mariadb', [...mariadbLoginArgs(target), '--force', DB], readFileSync(path.join(tmp, 'dump.sql')));
     expect(restore.stderr).not.toMatch(/INSERT|1366|Incorrect string/);
     expect(await hexRows('dumped', cols)).toEqual(before);
   });

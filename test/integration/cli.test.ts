@@ -2,48 +2,21 @@
 // (batch mode), `-e` batch queries, and an interactive session (through a pseudo-terminal via
 // `script`) whose `USE db` sends COM_FIELD_LIST for each table.
 import { readFileSync } from 'node:fs';
-import { spawn, spawnSync } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canRun, installed } from '../harness/installed.js';
+import { mariadbLoginArgs } from '../harness/mariadb-client.js';
+import { runTool, type ToolRun } from '../harness/run-tool.js';
 import { parseTarget, startTargetOrTessera, type TargetAddress, type TesseraServer } from '../harness/server.js';
 
 const RUN_TIMEOUT_MS = 30_000;
 
-function has(bin: string, args: string[]): boolean {
-  return spawnSync(bin, args, { encoding: 'utf8' }).status === 0;
-}
+const haveClient = canRun(import.meta.url, 'every case', 'mariadb');
+const haveScript = canRun(import.meta.url, 'the interactive session', 'script');
 
-const haveClient = has('mariadb', ['--version']);
-const haveScript = has('script', ['--version']);
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
-if (!haveClient && !inCi) process.stderr.write('cli.test.ts: SKIPPED: the mariadb client is not installed\n');
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(bin: string, args: string[], input: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    // A client run with -e may exit before reading its stdin: the pipe's EPIPE is not an error.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
+/** A client run that ends (or is killed) before the test's own timeout. */
+function run(bin: string, args: string[], input: string): Promise<ToolRun> {
+  return runTool(bin, args, { input, timeoutMs: RUN_TIMEOUT_MS });
 }
 
 const TOUR = `DROP DATABASE IF EXISTS it_cli_tour;
@@ -87,17 +60,16 @@ it's\ttab\there\tempty_string
 it's\ttab\\there\t
 `;
 
-describe.skipIf(!haveClient && !inCi)('mariadb command-line client', () => {
+describe.skipIf(!haveClient)('mariadb command-line client', () => {
   let server: TesseraServer | undefined;
   let target: TargetAddress;
   let connArgs: string[];
 
   beforeAll(async () => {
-    expect(haveClient, 'mariadb client missing (required in CI)').toBe(true);
+    expect(installed('mariadb'), 'mariadb client missing (required in CI)').toBe(true);
     server = await startTargetOrTessera();
     target = parseTarget(server.url);
-    connArgs = [`-h${target.host}`, `-P${target.port}`, `-u${target.user}`, '--protocol=TCP'];
-    if (target.password !== '') connArgs.push(`-p${target.password}`);
+    connArgs = mariadbLoginArgs(target);
     const admin = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password });
     try {
       await admin.query('DROP DATABASE IF EXISTS it_cli');

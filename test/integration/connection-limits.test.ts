@@ -2,18 +2,19 @@
 // administrator), connect_timeout as a deadline a trickling client cannot stretch,
 // max_allowed_packet following SET GLOBAL for new connections and bounding
 // COM_STMT_SEND_LONG_DATA (driven by PHP mysqli's send_long_data), and --host taking addresses only.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failure } from '../harness/clients.js';
+import { canRun } from '../harness/installed.js';
+import { runTool } from '../harness/run-tool.js';
 import { cliPath, startTessera, type TesseraServer } from '../harness/server.js';
 
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
-const haveMysqli = spawnSync('php', ['-r', 'exit(extension_loaded("mysqli") ? 0 : 1);']).status === 0;
-if (!haveMysqli && !inCi) process.stderr.write('connection-limits.test.ts: SKIPPED the long-data case: php with mysqli is not installed (php-cli, php-mysql)\n');
+const haveMysqli = canRun(import.meta.url, 'the long-data case', 'php-mysqli');
 
 let server: TesseraServer;
 let root: mysql.Connection;
@@ -28,16 +29,6 @@ async function as(user: string, password: string): Promise<mysql.Connection> {
 
 async function closeAll(cs: mysql.Connection[]): Promise<void> {
   await Promise.all(cs.map((c) => c.end().catch(() => c.destroy())));
-}
-
-async function failure(p: Promise<unknown>): Promise<[number | undefined, string | undefined]> {
-  try {
-    await p;
-    return [undefined, undefined];
-  } catch (e) {
-    const err = e as { errno?: number; sqlState?: string };
-    return [err.errno, err.sqlState];
-  }
 }
 
 /** Waits (bounded) until the server counts `n` open sessions of `user`. */
@@ -118,7 +109,7 @@ describe('connect_timeout', () => {
 });
 
 /** PHP mysqli: prepare SELECT LENGTH(?), send `chunks` × `chunkBytes` as long data, execute. */
-function longData(chunks: number, chunkBytes: number): Promise<string> {
+async function longData(chunks: number, chunkBytes: number): Promise<string> {
   const code = `
     $m = new mysqli("${server.host}", "app", "app", "", ${server.port});
     $s = $m->prepare("SELECT LENGTH(?)");
@@ -129,18 +120,8 @@ function longData(chunks: number, chunkBytes: number): Promise<string> {
       if (!$s->execute()) { echo "ERR ", $s->errno, "\\n"; exit(0); }
       $s->bind_result($n); $s->fetch(); echo $n, "\\n";
     } catch (mysqli_sql_exception $e) { echo "ERR ", $e->getCode(), "\\n"; }`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('php', ['-r', code], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('close', () => {
-      clearTimeout(timer);
-      resolve(out.trim());
-    });
-  });
+  const r = await runTool('php', ['-r', code], { timeoutMs: 30_000 });
+  return (r.stdout + r.stderr).trim();
 }
 
 describe('max_allowed_packet', () => {
@@ -163,7 +144,7 @@ describe('max_allowed_packet', () => {
     }
   });
 
-  it.skipIf(!haveMysqli && !inCi)('bounds COM_STMT_SEND_LONG_DATA per parameter (1153 at execute)', async () => {
+  it.skipIf(!haveMysqli)('bounds COM_STMT_SEND_LONG_DATA per parameter (1153 at execute)', async () => {
     await root.query('SET GLOBAL max_allowed_packet = 1048576');
     try {
       expect(await longData(10, 65536)).toBe('655360'); // 640 KiB: under the limit

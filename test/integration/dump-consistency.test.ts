@@ -2,12 +2,14 @@
 // (START TRANSACTION WITH CONSISTENT SNAPSHOT), so a dump taken while transfers move money
 // between two tables shows one moment: the totals add up in every dump. Needs Debian's
 // mariadb-client (mariadb-dump).
-import { execFile, spawnSync } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canRun } from '../harness/installed.js';
+import { mariadbLoginArgs } from '../harness/mariadb-client.js';
+import { describeRun, runTool } from '../harness/run-tool.js';
 import { startTargetOrTessera, parseTarget, type TesseraServer } from '../harness/server.js';
 
-const haveDump = spawnSync('mariadb-dump', ['--version']).status === 0;
+const haveDump = canRun(import.meta.url, 'every case', 'mariadb-dump');
 const ROWS = 1500;
 const START = 1000;
 
@@ -22,14 +24,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function dump(port: number, host: string, user: string, password: string): Promise<string> {
-  const args = ['-h', host, '-P', String(port), '-u', user, ...(password ? [`-p${password}`] : []), '--single-transaction', '--skip-extended-insert', 'bank_dump'];
-  return new Promise((resolve, reject) => {
-    execFile('mariadb-dump', args, { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`mariadb-dump failed: ${err.message}\n${stderr}`));
-      else resolve(stdout);
-    });
-  });
+async function dump(port: number, host: string, user: string, password: string): Promise<string> {
+  const r = await runTool('mariadb-dump', [...mariadbLoginArgs({ host, port, user, password }), '--single-transaction', '--skip-extended-insert', 'bank_dump']);
+  if (r.code !== 0) throw new Error(describeRun('mariadb-dump', r));
+  return r.stdout;
 }
 
 /** Sum of `v` over the dumped rows of a table (one INSERT per row: --skip-extended-insert). */

@@ -7,80 +7,45 @@
 // Needs the Debian packages mariadb-client (mariadb, mariadb-dump) and, for the parts that
 // compare with MariaDB, mariadb-server (mariadbd); each part is skipped, with a message, only where
 // its tool is absent and we are not in CI.
-import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_BYTES } from '../harness/bytes.js';
+import { errnoOf, stateAfter } from '../harness/clients.js';
+import { canRun, installed } from '../harness/installed.js';
+import { startMariadb, type MariaDb } from '../harness/mariadb.js';
+import { mariadbLoginArgs } from '../harness/mariadb-client.js';
+import { runTool } from '../harness/run-tool.js';
 import { startTessera, type TesseraServer } from '../harness/server.js';
-import { haveMariadbd, startMariadb, type MariaDb } from '../harness/mariadb.js';
 
-const TOOL_TIMEOUT_MS = 60_000;
-
-function has(bin: string): boolean {
-  return spawnSync(bin, ['--version'], { encoding: 'utf8' }).status === 0;
-}
-
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
-const haveTools = has('mariadb') && has('mariadb-dump');
-const haveServer = haveMariadbd();
-if (!haveTools && !inCi) process.stderr.write('dump-restore.test.ts: SKIPPED: mariadb and mariadb-dump (Debian package mariadb-client) are not installed\n');
-if (!haveServer && !inCi) process.stderr.write('dump-restore.test.ts: MariaDB comparisons SKIPPED: mariadbd (Debian package mariadb-server) is not installed\n');
+const haveTools = canRun(import.meta.url, 'the dump and restore cases', 'mariadb', 'mariadb-dump');
+const haveServer = canRun(import.meta.url, 'the MariaDB comparisons', 'mariadbd');
 
 interface Endpoint {
   readonly host: string;
   readonly port: number;
 }
 
-interface ToolResult {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-/** Runs a client tool with bounded time; stdout stays bytes (a dump may hold raw binary strings). */
-function tool(bin: string, args: readonly string[], input: Buffer | string = ''): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), TOOL_TIMEOUT_MS);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out), stderr });
-    });
-    child.stdin.on('error', () => {
-      // the tool may exit before reading all of its input; its exit code says why
-    });
-    child.stdin.end(input);
-  });
-}
-
 function connArgs(e: Endpoint): string[] {
-  return ['--no-defaults', `-h${e.host}`, `-P${e.port}`, '-uroot', '--protocol=TCP'];
+  return ['--no-defaults', ...mariadbLoginArgs(e)];
 }
 
 /** mariadb-dump; fails the test on a non-zero exit or any message on stderr. */
 async function dump(e: Endpoint, args: readonly string[]): Promise<Buffer> {
-  const r = await tool('mariadb-dump', [...connArgs(e), ...args]);
+  const r = await runTool('mariadb-dump', [...connArgs(e), ...args]);
   expect(r.stderr, `mariadb-dump ${args.join(' ')}`).toBe('');
   expect(r.code, `mariadb-dump ${args.join(' ')}`).toBe(0);
-  return r.stdout;
+  return r.stdoutBytes;
 }
 
 /** Pipes a dump into the mariadb client; returns its stdout (warnings with --show-warnings). */
 async function restore(e: Endpoint, db: string | null, script: Buffer, extra: readonly string[] = []): Promise<string> {
-  const r = await tool('mariadb', [...connArgs(e), ...extra, ...(db === null ? [] : [db])], script);
+  const r = await runTool('mariadb', [...connArgs(e), ...extra, ...(db === null ? [] : [db])], { input: script });
   expect(r.stderr, 'mariadb < dump').toBe('');
   expect(r.code, 'mariadb < dump').toBe(0);
-  return r.stdout.toString('utf8');
+  return r.stdout;
 }
 
 async function connect(e: Endpoint, database?: string): Promise<mysql.Connection> {
@@ -105,17 +70,6 @@ async function showCreate(c: mysql.Connection, table: string): Promise<string> {
   const [rows] = await c.query(`SHOW CREATE TABLE ${table}`);
   return String((rows as Record<string, unknown>[])[0]!['Create Table']);
 }
-
-async function errnoOf(p: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return (e as { errno?: number }).errno;
-  }
-}
-
-const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
 // ───────────────────────────── the data set ─────────────────────────────
 
@@ -235,12 +189,12 @@ async function freshDb(e: Endpoint, db: string): Promise<void> {
 
 // ───────────────────────────── Tessera → dump → Tessera ─────────────────────────────
 
-describe.skipIf(!haveTools && !inCi)('mariadb-dump of Tessera, restored into Tessera with the mariadb client', () => {
+describe.skipIf(!haveTools)('mariadb-dump of Tessera, restored into Tessera with the mariadb client', () => {
   let server: TesseraServer | undefined;
   let tessera: Endpoint;
 
   beforeAll(async () => {
-    expect(haveTools, 'mariadb-client missing (required in CI)').toBe(true);
+    expect(installed('mariadb') && installed('mariadb-dump'), 'mariadb-client missing (required in CI)').toBe(true);
     server = await startTessera();
     tessera = { host: server.host, port: server.port };
     await createSource(tessera, 'rt_src');
@@ -324,7 +278,7 @@ describe.skipIf(!haveTools && !inCi)('mariadb-dump of Tessera, restored into Tes
   });
 });
 
-describe.skipIf(!haveTools && !inCi)('mariadb-dump WITHOUT --hex-blob (raw bytes in quoted strings): needs byte-exact query text, another slice', () => {
+describe.skipIf(!haveTools)('mariadb-dump WITHOUT --hex-blob (raw bytes in quoted strings): needs byte-exact query text, another slice', () => {
   // Fails until the byte-exact binary handling slice is merged: today a query's non-UTF-8 bytes
   // become U+FFFD on the way in, so raw bytes in a dump's string literals do not survive.
   let server: TesseraServer | undefined;
@@ -381,12 +335,12 @@ function sqlTestCorpus(): string[] {
   return out;
 }
 
-describe.skipIf((!haveTools || !haveServer) && !inCi)('SHOW CREATE TABLE is DDL both MariaDB and Tessera accept', () => {
+describe.skipIf(!haveTools || !haveServer)('SHOW CREATE TABLE is DDL both MariaDB and Tessera accept', () => {
   let server: TesseraServer | undefined;
   let maria: MariaDb | undefined;
 
   beforeAll(async () => {
-    expect(haveServer, 'mariadb-server missing (required in CI)').toBe(true);
+    expect(installed('mariadbd'), 'mariadb-server missing (required in CI)').toBe(true);
     [server, maria] = await Promise.all([startTessera(), startMariadb()]);
   });
 
@@ -469,13 +423,13 @@ const MARIADB_SCHEMA = [
   ) ENGINE=InnoDB`,
 ];
 
-describe.skipIf((!haveTools || !haveServer) && !inCi)('a dump by mariadb-dump from MariaDB restores into Tessera', () => {
+describe.skipIf(!haveTools || !haveServer)('a dump by mariadb-dump from MariaDB restores into Tessera', () => {
   let server: TesseraServer | undefined;
   let maria: MariaDb | undefined;
   let tessera: Endpoint;
 
   beforeAll(async () => {
-    expect(haveServer, 'mariadb-server missing (required in CI)').toBe(true);
+    expect(installed('mariadbd'), 'mariadb-server missing (required in CI)').toBe(true);
     [server, maria] = await Promise.all([startTessera(), startMariadb()]);
     tessera = { host: server.host, port: server.port };
     const m = await connect(maria);
@@ -537,7 +491,7 @@ describe.skipIf((!haveTools || !haveServer) && !inCi)('a dump by mariadb-dump fr
 
 // ───────────────────────────── LOCK TABLES, NO_AUTO_VALUE_ON_ZERO ─────────────────────────────
 
-describe.skipIf(!haveServer && !inCi)('LOCK TABLES and NO_AUTO_VALUE_ON_ZERO answer as MariaDB does', () => {
+describe.skipIf(!haveServer)('LOCK TABLES and NO_AUTO_VALUE_ON_ZERO answer as MariaDB does', () => {
   let server: TesseraServer | undefined;
   let maria: MariaDb | undefined;
   let tessera: Endpoint;
@@ -589,7 +543,7 @@ describe.skipIf(!haveServer && !inCi)('LOCK TABLES and NO_AUTO_VALUE_ON_ZERO ans
   }
 
   beforeAll(async () => {
-    [server, maria] = await Promise.all([startTessera(), haveServer ? startMariadb() : Promise.resolve(undefined)]);
+    [server, maria] = await Promise.all([startTessera(), installed('mariadbd') ? startMariadb() : Promise.resolve(undefined)]);
     tessera = { host: server.host, port: server.port };
     for (const e of maria ? [tessera, maria] : [tessera]) {
       const c = await connect(e);
@@ -608,7 +562,7 @@ describe.skipIf(!haveServer && !inCi)('LOCK TABLES and NO_AUTO_VALUE_ON_ZERO ans
   });
 
   it('gives the same answers and errors (1100, 1099, 1066, 1146, 1223; sql_notes) statement for statement', async () => {
-    expect(haveServer, 'mariadb-server missing (required in CI)').toBe(true);
+    expect(installed('mariadbd'), 'mariadb-server missing (required in CI)').toBe(true);
     const got = await answers(tessera, 'lk');
     expect(got).toEqual(await answers(maria!, 'lk'));
     // The answers say what they should (not only that both servers agree).
@@ -654,8 +608,10 @@ describe('LOCK TABLES holds its locks against other sessions', () => {
   it("holds the locks against other sessions: WRITE keeps them out, READ lets them read but not write, until UNLOCK TABLES or the locker's end", async () => {
     const locker = await connect(tessera, 'lk');
     const other = await connect(tessera, 'lk');
-    const pending = (p: Promise<unknown>, ms = 300): Promise<'done' | 'pending'> =>
-      Promise.race([p.then(() => 'done' as const, () => 'done' as const), new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms))]);
+    // A statement that waits for a lock is still waiting after 300 ms; one that does not wait
+    // answers within 10 s however busy the machine (a blocked one waits lock_wait_timeout, a year).
+    const pending = (p: Promise<unknown>): Promise<'done' | 'pending'> => stateAfter(p, 300);
+    const doneSoon = (p: Promise<unknown>): Promise<'done' | 'pending'> => stateAfter(p, 10_000);
     try {
       await locker.query('LOCK TABLES t1 WRITE');
       const read = other.query('SELECT COUNT(*) AS n FROM t1');
@@ -665,7 +621,7 @@ describe('LOCK TABLES holds its locks against other sessions', () => {
       expect(((await read)[0] as { n: number }[])[0]!.n).toBe(3);
 
       await locker.query('LOCK TABLES t1 READ');
-      expect(await pending(other.query('SELECT COUNT(*) FROM t1'))).toBe('done');
+      expect(await doneSoon(other.query('SELECT COUNT(*) FROM t1'))).toBe('done');
       const write = other.query('DELETE FROM t1 WHERE v = 50');
       expect(await pending(write)).toBe('pending');
       // lock_wait_timeout bounds a wait (1205), as in MySQL.
@@ -688,7 +644,7 @@ describe('LOCK TABLES holds its locks against other sessions', () => {
       const dumper = await connect(tessera, 'lk');
       try {
         await dumper.query('FLUSH TABLES WITH READ LOCK');
-        expect(await pending(other.query('SELECT COUNT(*) FROM t1'))).toBe('done');
+        expect(await doneSoon(other.query('SELECT COUNT(*) FROM t1'))).toBe('done');
         const insert = other.query('INSERT INTO t1 (v) VALUES (60)');
         expect(await pending(insert)).toBe('pending');
         await dumper.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');

@@ -3,10 +3,11 @@
 // Written for MySQL semantics: TESSERA_TARGET=mysql://root@127.0.0.1:<port> runs the same
 // assertions against MariaDB. Auto-increment gaps are an engine's own (InnoDB burns ids in its
 // own way), so ids are checked against the rows they name, not against fixed numbers.
-import { spawnSync } from 'node:child_process';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TestClients } from '../harness/clients.js';
+import { canRun } from '../harness/installed.js';
+import { runTool } from '../harness/run-tool.js';
 import { parseTarget, startTargetOrTessera } from '../harness/server.js';
 
 let clients: TestClients;
@@ -187,11 +188,9 @@ describe('FOUND_ROWS() and ROW_COUNT()', () => {
 
 // PHP's PDO asks for CLIENT_FOUND_ROWS with PDO::MYSQL_ATTR_FOUND_ROWS and reads lastInsertId()
 // and rowCount() from the OK packet.
-const php = spawnSync('php', ['-r', 'exit(extension_loaded("pdo_mysql") ? 0 : 1);']).status === 0;
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
-if (!php && !inCi) process.stderr.write('insert-ids-counts.test.ts: PHP PDO case SKIPPED: php with pdo_mysql is not installed\n');
+const php = canRun(import.meta.url, 'the PHP PDO case', 'php-pdo');
 
-describe.skipIf(!php && !inCi)('PHP PDO', () => {
+describe.skipIf(!php)('PHP PDO', () => {
   it('rowCount() and lastInsertId() follow CLIENT_FOUND_ROWS as with MariaDB', async () => {
     const server = await startTargetOrTessera();
     try {
@@ -215,7 +214,7 @@ describe.skipIf(!php && !inCi)('PHP PDO', () => {
           $db->exec("DROP DATABASE it_pdo_ids");
         }
         echo json_encode($out);`;
-      const res = spawnSync('php', ['-r', script], { encoding: 'utf8', timeout: 30_000 });
+      const res = await runTool('php', ['-r', script], { timeoutMs: 30_000 });
       expect(res.stderr).toBe('');
       const [withFound, without] = JSON.parse(res.stdout) as unknown[][];
       // lastInsertId() is the OK packet's insert id: the updated row's (2), then 0 for a skipped row.

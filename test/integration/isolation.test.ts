@@ -10,7 +10,7 @@
 // runs the file against such a server (the Tessera-only checks skip themselves).
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TestClients } from '../harness/clients.js';
+import { TestClients, errnoOf } from '../harness/clients.js';
 
 let env: TestClients;
 let a: mysql.Connection;
@@ -41,13 +41,6 @@ async function one(c: mysql.Connection, q: string, params: unknown[] = []): Prom
 async function col(c: mysql.Connection, q: string): Promise<unknown[]> {
   const [rows] = await c.query({ sql: q, rowsAsArray: true });
   return (rows as unknown[][]).map((r) => r[0]);
-}
-
-async function errnoOf(p: Promise<unknown>): Promise<number | undefined> {
-  return p.then(
-    () => undefined,
-    (e: { errno?: number }) => e.errno,
-  );
 }
 
 describe('REPEATABLE READ (the default)', () => {

@@ -1,49 +1,20 @@
 // Recovery from damaged files: a corrupt record in a partition log is cut off with a warning (it
 // and every later commit round go, everything before stays), and a corrupt snapshot makes
 // recovery fall back to the snapshot before it plus the longer log, losing nothing.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliPath, freePort, waitForMysql } from '../harness/server.js';
+import { killHard as kill, logLines, startLogged as start, stopAll, tempDir, type LoggedProc as Proc } from '../harness/process.js';
 
-interface Proc {
-  child: ChildProcess;
-  port: number;
-  /** pino lines (stdout) and stderr, as they came. */
-  output: () => string;
-}
-
-const procs: ChildProcess[] = [];
-const dirs: string[] = [];
 const mounts: string[] = [];
 
 afterEach(() => {
-  for (const c of procs.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  // Detached first (lazily: a server may still hold files there), then its directory can go.
   for (const m of mounts.splice(0)) spawnSync('umount', ['-l', m]);
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  stopAll();
 });
-
-async function start(dataDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Proc> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [cliPath(), 'start', '--port', String(port), '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  procs.push(child);
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  let exited: string | undefined;
-  child.once('exit', (code, sig) => (exited = `exited with ${code ?? sig}`));
-  await waitForMysql('127.0.0.1', port, 30_000, () => (exited === undefined ? undefined : `tessera ${exited}: ${out}`));
-  return { child, port, output: () => out };
-}
-
-async function kill(p: Proc): Promise<void> {
-  const gone = new Promise((r) => p.child.once('exit', r));
-  p.child.kill('SIGKILL');
-  await gone;
-}
 
 async function sql<T = unknown>(p: Proc, q: string, params: unknown[] = []): Promise<T> {
   const c = await mysql.createConnection({ host: '127.0.0.1', port: p.port, user: 'root' });
@@ -55,22 +26,11 @@ async function sql<T = unknown>(p: Proc, q: string, params: unknown[] = []): Pro
   }
 }
 
-function tmp(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'tessera-recovery-'));
-  dirs.push(d);
-  return d;
-}
+const tmp = (): string => tempDir('tessera-recovery-');
 
 function partitionDirs(dataDir: string, db: string): string[] {
   const base = path.join(dataDir, 'leaf-1', db);
   return readdirSync(base).map((p) => path.join(base, p));
-}
-
-function logLines(out: string): { msg?: string; [k: string]: unknown }[] {
-  return out
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { msg?: string });
 }
 
 describe('recovery from damaged files, a full disk and shutdown', () => {
