@@ -7,6 +7,7 @@ import type { StatementResult } from './mysql/session-api.js';
 import { ok, nowText, type Session } from './session.js';
 import { INFORMATION_SCHEMA } from './admin/information-schema.js';
 import type { Engine } from './engine.js';
+import type { LeafApi, LeafIndexSchema } from '../net/leaf-api.js';
 
 export function isDdl(st: A.Statement): boolean {
   return ['createDatabase', 'dropDatabase', 'createTable', 'createTableLike', 'dropTable', 'truncate', 'createIndex', 'dropIndex', 'alterTable', 'renameTable'].includes(st.kind);
@@ -179,10 +180,31 @@ export async function restoreLeaves(engine: Engine): Promise<void> {
       await leaf.createDatabase(db.name, parts);
       for (const t of db.tables.values()) {
         await leaf.createTable(db.name, parts, leafSchema(t));
-        for (const ix of t.indexes) if (!ix.primary) await leaf.addIndex(db.name, t.id, { name: ix.name, columns: ix.columns, unique: ix.unique, primary: false });
+        await alignIndexes(engine, leaf, t);
       }
     }
   }
+}
+
+/**
+ * Gives the leaf's copy of table `t` the catalog's secondary indexes in the catalog's order (plans
+ * name an index by its position). A crash between a leaf's index change and the catalog's leaves
+ * the leaf with an index the catalog lacks (an ADD whose catalog write was lost) or without one it
+ * has (a DROP whose catalog write was lost): from the first difference on, the leaf's indexes go
+ * and the catalog's are built again.
+ */
+async function alignIndexes(engine: Engine, leaf: LeafApi, t: TableDef): Promise<void> {
+  const want: LeafIndexSchema[] = t.indexes.filter((ix) => !ix.primary).map((ix) => ({ name: ix.name, columns: ix.columns, unique: ix.unique, primary: false }));
+  const have = (await leaf.tableIndexes(t.db, t.id)).filter((ix) => !ix.primary);
+  const same = (a: LeafIndexSchema, b: LeafIndexSchema): boolean =>
+    a.name.toLowerCase() === b.name.toLowerCase() && a.unique === b.unique && a.columns.length === b.columns.length && a.columns.every((c, i) => c === b.columns[i]);
+  let k = 0;
+  while (k < want.length && k < have.length && same(want[k]!, have[k]!)) k++;
+  for (const ix of have.slice(k).reverse()) {
+    engine.log.warn({ leaf: leaf.nodeId, db: t.db, table: t.name, index: ix.name }, 'dropping an index the catalog does not have at this place (left by an interrupted index change)');
+    await leaf.dropIndex(t.db, t.id, ix.name);
+  }
+  for (const ix of want.slice(k)) await leaf.addIndex(t.db, t.id, ix);
 }
 
 /**

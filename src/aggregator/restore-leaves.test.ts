@@ -53,3 +53,33 @@ it('drops leaf tables and databases the recovered catalog does not name, and kee
     await second.stop();
   }
 });
+
+it('lines a table\'s leaf indexes up with the catalog after a crash cut an index change off between the leaf and the catalog', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tessera-restore-'));
+  dirs.push(dir);
+  const first = await boot(dir);
+  const s = await first.engine.openSession({ connectionId: 1, user: 'root', host: 'localhost', account: { user: 'root', host: 'localhost' }, database: null, clientFlags: 0, multiStatements: true });
+  const out = await s.query('CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT, KEY ka (a), KEY kb (b)); INSERT INTO t VALUES (1, 10, 200), (2, 20, 100), (3, 30, 300)');
+  expect(out.error).toBeUndefined();
+  const t = first.engine.catalog.table('d', 't')!;
+  // A DROP INDEX ka and an ADD INDEX kx that reached the leaf's log but not the catalog.
+  await first.leaf.dropIndex('d', t.id, 'ka');
+  await first.leaf.addIndex('d', t.id, { name: 'kx', columns: [1], unique: false, primary: false });
+  expect((await first.leaf.tableIndexes('d', t.id)).map((x) => x.name)).toEqual(['PRIMARY', 'kb', 'kx']);
+  await first.stop();
+
+  const second = await boot(dir);
+  try {
+    expect((await second.leaf.tableIndexes('d', t.id)).map((x) => x.name)).toEqual(['PRIMARY', 'ka', 'kb']);
+    const s2 = await second.engine.openSession({ connectionId: 1, user: 'root', host: 'localhost', account: { user: 'root', host: 'localhost' }, database: 'd', clientFlags: 0, multiStatements: false });
+    // Plans name indexes by position: each must read the index the catalog means.
+    const byB = await s2.query('SELECT id FROM t WHERE b >= 200 ORDER BY id');
+    expect(byB.results[0]).toMatchObject({ kind: 'rows', rows: [['1'], ['3']] });
+    const byA = await s2.query('SELECT id FROM t WHERE a = 20');
+    expect(byA.results[0]).toMatchObject({ kind: 'rows', rows: [['2']] });
+    const plan = await s2.query('EXPLAIN SELECT id FROM t WHERE b >= 200');
+    expect(JSON.stringify(plan.results[0])).toContain('IndexRangeScan index:2');
+  } finally {
+    await second.stop();
+  }
+});

@@ -15,7 +15,7 @@ import type { ErrorCodeName } from '../common/error-codes.js';
 import { ErrorCodes } from '../common/error-codes.js';
 import { Partition, TxnManager, formatKeyForError } from '../storage/index.js';
 import type { LeafStore } from '../storage/index.js';
-import type { ReadView, RowTable, Txn, KeyBound, InsertResult as StorageInsertResult, TableSchema } from '../storage/index.js';
+import type { IndexBuild, ReadView, RowTable, Txn, KeyBound, InsertResult as StorageInsertResult, TableSchema } from '../storage/index.js';
 import type { ExecContext, Batch, Operator } from '../exec/index.js';
 import { Pacer, compileExpr, evalConst, instantiate, isTrue, rowBatch, typedBatch, valueBytes } from '../exec/index.js';
 import { FragmentRun, readAll } from './fragment-run.js';
@@ -24,6 +24,8 @@ import { compareValues } from '../common/compare.js';
 import type {
   ExecInputs,
   FragmentChunk,
+  IndexChangeOptions,
+  LeafIndexSchema,
   FragmentRequest,
   InsertOutcome,
   InsertRequest,
@@ -129,28 +131,79 @@ export class LeafServer implements LeafApi {
     await this.store?.logDdl(db, null, (ts) => ({ kind: 'truncate', ts, tableId }));
   }
 
-  async addIndex(db: string, tableId: number, index: LeafTableSchema['indexes'][number]): Promise<void> {
+  /**
+   * Adds a secondary index to every partition of the table, all or nothing: the partitions build
+   * it in slices of a few ms with the thread free in between (so other statements are answered
+   * meanwhile), then it appears in all of them at once, in the same step as its log record (a
+   * snapshot never holds it half built; a crash before the record leaves the table without it).
+   * A duplicate in a unique index (1062), KILL QUERY (1317) or shutdown stop the build, and what
+   * was built is taken out again before the error is returned.
+   */
+  async addIndex(db: string, tableId: number, index: LeafIndexSchema, opts: IndexChangeOptions = {}): Promise<void> {
     this.store?.checkWritable();
-    const done: RowTable[] = [];
+    const lname = index.name.toLowerCase();
+    // A table that has it was recovered from disk with it already.
+    const tables = this.tablesOf(db, tableId).filter((t) => !t.schema.indexes.some((x) => x.name.toLowerCase() === lname));
+    if (tables.length === 0) return;
+    const pacer = this.startQuery(opts, null);
+    const builds: IndexBuild[] = [];
     try {
-      for (const p of this.dbPartitions(db).values()) {
-        const t = p.table(tableId);
-        if (!t) continue;
-        if (t.schema.indexes.some((x) => x.name.toLowerCase() === index.name.toLowerCase())) continue; // recovered from disk already
-        t.addIndex(index);
-        done.push(t);
-      }
+      for (const t of tables) builds.push(t.beginAddIndex(index));
+      for (const b of builds) while (!b.advance(() => pacer.shouldPause())) await pacer.resume();
+      // Stopped while the last slice ran: the statement fails as stopped, changing nothing.
+      pacer.check();
     } catch (e) {
-      for (const t of done) t.dropIndex(index.name);
+      await this.inSlices((yieldNow) => builds.every((b) => b.undo(yieldNow)));
       throw e;
+    } finally {
+      this.endQuery(opts, pacer);
     }
-    if (done.length > 0) await this.store?.logDdl(db, null, (ts) => ({ kind: 'addIndex', ts, tableId, index }));
+    for (const b of builds) b.publish();
+    await this.store?.logDdl(db, null, (ts) => ({ kind: 'addIndex', ts, tableId, index }));
   }
 
+  /**
+   * Drops a secondary index from every partition of the table that has it, in slices as
+   * addIndex builds one (it is not stopped by KILL: dropping takes far less than building), then
+   * takes it out of their schemas in the same step as its log record.
+   */
   async dropIndex(db: string, tableId: number, name: string): Promise<void> {
     this.store?.checkWritable();
-    for (const p of this.dbPartitions(db).values()) p.table(tableId)?.dropIndex(name);
+    const lname = name.toLowerCase();
+    const tables = this.tablesOf(db, tableId).filter((t) => t.schema.indexes.some((x) => x.name.toLowerCase() === lname));
+    if (tables.length === 0) return;
+    const drops = tables.map((t) => t.beginDropIndex(name));
+    await this.inSlices((yieldNow) => drops.every((d) => d.advance(yieldNow)));
+    for (const d of drops) d.publish();
     await this.store?.logDdl(db, null, (ts) => ({ kind: 'dropIndex', ts, tableId, name }));
+  }
+
+  /** The secondary and primary indexes of a table as its partitions hold them (they all agree); empty when none holds it. */
+  async tableIndexes(db: string, tableId: number): Promise<readonly LeafIndexSchema[]> {
+    const parts = this.partitions.get(db.toLowerCase());
+    for (const p of parts?.values() ?? []) {
+      const t = p.table(tableId);
+      if (t) return t.schema.indexes;
+    }
+    return [];
+  }
+
+  private tablesOf(db: string, tableId: number): RowTable[] {
+    const out: RowTable[] = [];
+    for (const p of this.dbPartitions(db).values()) {
+      const t = p.table(tableId);
+      if (t) out.push(t);
+    }
+    return out;
+  }
+
+  /**
+   * Runs `step` (which does a bounded piece of work per `yieldNow()` it asks, and returns true when
+   * all is done) until it is done, with the thread free between slices. Nothing stops it.
+   */
+  private async inSlices(step: (yieldNow: () => boolean) => boolean): Promise<void> {
+    const pacer = new Pacer();
+    while (!step(() => pacer.shouldPause())) await pacer.resume();
   }
 
   async inventory(): Promise<{ db: string; tableIds: number[] }[]> {
@@ -219,7 +272,7 @@ export class LeafServer implements LeafApi {
   }
 
   /** The pacer of a request, registered under its query id so cancelQuery reaches it. */
-  private startQuery(inputs: ExecInputs, txn: Txn | null): Pacer {
+  private startQuery(inputs: Pick<ExecInputs, 'queryId' | 'memoryLimit'>, txn: Txn | null): Pacer {
     if (inputs.queryId !== undefined && this.cancelled.has(inputs.queryId)) throw interrupted();
     const pacer = new Pacer(inputs.memoryLimit !== undefined ? { memoryLimit: inputs.memoryLimit } : {});
     if (inputs.queryId !== undefined) {
@@ -232,7 +285,7 @@ export class LeafServer implements LeafApi {
     return pacer;
   }
 
-  private endQuery(inputs: ExecInputs, pacer: Pacer): void {
+  private endQuery(inputs: Pick<ExecInputs, 'queryId'>, pacer: Pacer): void {
     if (inputs.queryId === undefined) return;
     const set = this.running.get(inputs.queryId);
     set?.delete(pacer);

@@ -15,7 +15,20 @@ export interface LeafTableSchema {
   readonly id: number;
   readonly name: string;
   readonly columns: readonly { readonly name: string; readonly type: SqlType; readonly nullable: boolean }[];
-  readonly indexes: readonly { readonly name: string; readonly columns: readonly number[]; readonly unique: boolean; readonly primary: boolean }[];
+  readonly indexes: readonly LeafIndexSchema[];
+}
+
+export interface LeafIndexSchema {
+  readonly name: string;
+  /** column positions */
+  readonly columns: readonly number[];
+  readonly unique: boolean;
+  readonly primary: boolean;
+}
+
+/** An index change on behalf of a statement: its id, so cancelQuery reaches the change. */
+export interface IndexChangeOptions {
+  readonly queryId?: number;
 }
 
 /** Per-execution inputs of a fragment or write. */
@@ -148,8 +161,16 @@ export interface LeafApi {
   createTable(db: string, partitions: readonly number[], schema: LeafTableSchema): Promise<void>;
   dropTable(db: string, tableId: number): Promise<void>;
   truncateTable(db: string, tableId: number): Promise<void>;
-  addIndex(db: string, tableId: number, index: LeafTableSchema['indexes'][number]): Promise<void>;
+  /**
+   * Builds a secondary index on every partition of the table (sharing the thread; all or
+   * nothing). `queryId`: the statement it runs for, so cancelQuery stops it (1317). A no-op where
+   * the table has an index of that name already (recovered from disk).
+   */
+  addIndex(db: string, tableId: number, index: LeafIndexSchema, opts?: IndexChangeOptions): Promise<void>;
+  /** Drops a secondary index from every partition of the table; a no-op where the table has none of that name. */
   dropIndex(db: string, tableId: number, name: string): Promise<void>;
+  /** The table's indexes as this leaf holds them, in order (empty when it does not hold the table): after a restart the aggregator lines them up with its catalog. */
+  tableIndexes(db: string, tableId: number): Promise<readonly LeafIndexSchema[]>;
   rowCount(db: string, tableId: number): Promise<number>;
   /** The databases (lower-cased) and table ids this leaf holds: after a restart the aggregator drops what its catalog no longer names. */
   inventory(): Promise<readonly { readonly db: string; readonly tableIds: readonly number[] }[]>;

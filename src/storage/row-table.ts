@@ -129,6 +129,8 @@ export class RowTable implements WriteTarget {
   private space: LockSpace;
   /** Bumped by truncate/drop so undo records of older slots become no-ops. */
   private epoch = 0;
+  /** The index being added or dropped in steps (beginAddIndex / beginDropIndex), if any. */
+  private reshaping: Reshape | null = null;
 
   constructor(
     schema: TableSchema,
@@ -311,6 +313,13 @@ export class RowTable implements WriteTarget {
     let v = this.heads[ref] ?? null;
     while (v !== null && v.txn !== null && v.txn !== txn) v = v.prev;
     return v === null ? null : v.row;
+  }
+
+  /** @internal tests: entries in the tree of index `index` (0 = primary; the one a build adds is the next), stale ones included. */
+  indexEntryCount(index: number): number {
+    const st = this.idx[index + this.off];
+    invariant(st !== undefined, `no index ${index}`);
+    return st.tree.size;
   }
 
   /** Committed row count (approximate while txns are in flight). */
@@ -514,6 +523,12 @@ export class RowTable implements WriteTarget {
 
   /** Drops v's index entries that no version from `rest` on still has. */
   private removeEntries(v: Version, ref: number, rest: Version | null): void {
+    const r = this.reshaping;
+    if (r !== null && r.kind === 'drop') {
+      // GC reached a slot an index drop has not: its keys still have the dropped index's.
+      this.unindexChain(v, r.at);
+      this.unindexChain(rest, r.at);
+    }
     const keys = v.keys!;
     for (let ii = 0; ii < keys.length; ii++) {
       const key = keys[ii]!;
@@ -651,55 +666,218 @@ export class RowTable implements WriteTarget {
     this.truncate();
   }
 
-  /** Adds a secondary index built from the current rows; ER_DUP_ENTRY for a unique index with duplicates. */
+  /**
+   * Adds a secondary index built from the current rows, in one go (recovery replay, small tables,
+   * tests); ER_DUP_ENTRY for a unique index with duplicates, the table then left as it was.
+   */
   addIndex(index: IndexSchema): void {
+    const build = this.beginAddIndex(index);
+    try {
+      build.advance(never);
+    } catch (e) {
+      build.undo(never);
+      throw e;
+    }
+    build.publish();
+  }
+
+  /**
+   * Starts adding a secondary index; the caller drives the build a bounded step at a time (see
+   * IndexBuild) so a big table never holds the thread. Until publish() the index is in no read
+   * path: it is not in the schema (so no plan names it and a snapshot taken meanwhile holds the
+   * table without it), while the versions gain its entry keys slot by slot.
+   *
+   * While the build is suspended, the table's exclusive metadata lock keeps statements away from
+   * it; what may still run is version GC (prune), which drops entries of versions it frees from
+   * whichever indexes those versions have keys for, and a snapshot, which scans the primary key.
+   */
+  beginAddIndex(index: IndexSchema): IndexBuild {
     if (index.primary) throw new UnsupportedError('adding a PRIMARY KEY to an existing table');
     const lname = index.name.toLowerCase();
     if (this.schemaNow.indexes.some((x) => x.name.toLowerCase() === lname)) {
       throw new SqlError('ER_DUP_KEYNAME', `Duplicate key name '${index.name}'`);
     }
+    invariant(this.reshaping === null, `table ${this.schemaNow.name} is already changing an index`);
     const st = this.indexState(index);
     const ii = this.idx.length;
-    const heads = this.heads;
-    if (st.unique) {
-      const seen = new Map<string, number>();
-      for (let ref = 0; ref < heads.length; ref++) {
-        const h = heads[ref];
-        if (h === null || h === undefined || h.row === null || hasNull(h.row, st.cols)) continue;
-        const bare = encodeRowKey(st.types, st.cols, h.row);
-        if (seen.has(bare)) {
-          const vals = st.cols.map((c) => h.row![c]!);
-          throw new SqlError(
-            'ER_DUP_ENTRY',
-            `Duplicate entry '${formatKeyForError(vals, st.types)}' for key '${this.schemaNow.name}.${index.name}'`,
-          );
-        }
-        seen.set(bare, ref);
-      }
-    }
+    const epoch = this.epoch;
     this.idx.push(st);
-    for (let ref = 0; ref < heads.length; ref++) {
-      const sfx = refSuffix(ref);
-      for (let v = heads[ref] ?? null; v !== null; v = v.prev) {
-        if (v.row === null) continue;
-        const bare = encodeRowKey(st.types, st.cols, v.row);
-        const key = flatConcat(bare, st.unique || this.off === 1 ? '' : v.keys![0]!.slice(0, -2), sfx);
-        v.keys!.push(key);
-        this.addEntry(ii, key, ref, v.row);
-      }
-    }
-    this.schemaNow = { ...this.schemaNow, indexes: [...this.schemaNow.indexes, index] };
+    const work: Reshape = { kind: 'add', at: ii };
+    this.reshaping = work;
+    let next = 0; // slots below are indexed
+    let undoNext = 0;
+    let state: 'building' | 'built' | 'published' | 'undone' = 'building';
+    const same = (): void => invariant(this.epoch === epoch && this.idx[ii] === st && this.reshaping === work, 'the table changed under an index build');
+    return {
+      advance: (yieldNow) => {
+        if (state === 'built') return true;
+        invariant(state === 'building', `advance of a ${state} index build`);
+        same();
+        while (next < this.heads.length) {
+          const stop = Math.min(this.heads.length, next + RESHAPE_STEP);
+          while (next < stop) {
+            this.indexSlot(st, ii, next); // throws ER_DUP_ENTRY before touching the slot
+            next++;
+          }
+          if (next < this.heads.length && yieldNow()) return false;
+        }
+        state = 'built';
+        return true;
+      },
+      publish: () => {
+        invariant(state === 'built', `publish of a ${state} index build`);
+        same();
+        this.schemaNow = { ...this.schemaNow, indexes: [...this.schemaNow.indexes, index] };
+        this.reshaping = null;
+        state = 'published';
+      },
+      undo: (yieldNow) => {
+        if (state === 'undone') return true;
+        invariant(state === 'building' || state === 'built', `undo of a ${state} index build`);
+        same();
+        const heads = this.heads;
+        while (undoNext < heads.length) {
+          const stop = Math.min(heads.length, undoNext + RESHAPE_STEP * 4);
+          for (; undoNext < stop; undoNext++) {
+            for (let v = heads[undoNext] ?? null; v !== null; v = v.prev) if (v.keys !== null && v.keys.length > ii) v.keys.length = ii;
+          }
+          if (undoNext < heads.length && yieldNow()) return false;
+        }
+        this.idx.pop();
+        this.reshaping = null;
+        state = 'undone';
+        return true;
+      },
+    };
   }
 
-  /** Drops a secondary index; later index positions shift down by one. */
+  /**
+   * Indexes every version of slot `ref` that lacks an entry in internal index ii. A unique
+   * index first checks the slot's newest version against the rows indexed so far (the check
+   * ALTER makes: two current rows with one key), and throws before changing anything.
+   */
+  private indexSlot(st: IndexState, ii: number, ref: number): void {
+    const head = this.heads[ref] ?? null;
+    if (head === null) return;
+    const sfx = refSuffix(ref);
+    for (let v: Version | null = head; v !== null; v = v.prev) {
+      const row = v.row;
+      if (row === null) continue;
+      const keys = v.keys!;
+      if (keys.length > ii) continue; // indexed already (written since the build began)
+      invariant(keys.length === ii, 'a version is missing an earlier index');
+      const bare = encodeRowKey(st.types, st.cols, row);
+      if (v === head && st.map !== null && !hasNull(row, st.cols)) this.checkNewUnique(st, ii, bare, ref, row);
+      const key = flatConcat(bare, st.unique || this.off === 1 ? '' : keys[0]!.slice(0, -2), sfx);
+      keys.push(key);
+      this.addEntry(ii, key, ref, row);
+    }
+  }
+
+  /** ER_DUP_ENTRY when another slot's newest version, indexed already, has the key `bare`. */
+  private checkNewUnique(st: IndexState, ii: number, bare: string, ref: number, row: readonly Value[]): void {
+    const c = st.map!.get(bare);
+    if (c === undefined) return;
+    for (const r of typeof c === 'number' ? [c] : c) {
+      if (r === ref) continue;
+      const h = this.heads[r] ?? null;
+      if (h === null || h.row === null || h.keys!.length <= ii || !entryHasBare(h.keys![ii]!, bare)) continue;
+      const vals = st.cols.map((col) => row[col]!);
+      throw new SqlError('ER_DUP_ENTRY', `Duplicate entry '${formatKeyForError(vals, st.types)}' for key '${this.schemaNow.name}.${st.schema!.name}'`);
+    }
+  }
+
+  /** Drops a secondary index in one go (recovery replay, tests); later index positions shift down by one. */
   dropIndex(name: string): void {
+    const drop = this.beginDropIndex(name);
+    drop.advance(never);
+    drop.publish();
+  }
+
+  /**
+   * Starts dropping a secondary index; the caller drives it a bounded step at a time (IndexDrop).
+   * The index leaves the read and write paths at once; each version loses its entry key slot by
+   * slot; the schema names the index until publish(), so a snapshot taken meanwhile holds the
+   * table with it (and replays the drop from the log). GC of a slot not yet reached drops the
+   * key first (see prune).
+   */
+  beginDropIndex(name: string): IndexDrop {
     const lname = name.toLowerCase();
     const i = this.schemaNow.indexes.findIndex((x) => x.name.toLowerCase() === lname);
     if (i < 0) throw new SqlError('ER_CANT_DROP_FIELD_OR_KEY', `Can't DROP '${name}'; check that column/key exists`);
     if (this.schemaNow.indexes[i]!.primary) throw new UnsupportedError('dropping the PRIMARY KEY');
+    invariant(this.reshaping === null, `table ${this.schemaNow.name} is already changing an index`);
     const ii = i + this.off;
+    const epoch = this.epoch;
     this.idx.splice(ii, 1);
-    for (const h of this.heads) for (let v = h ?? null; v !== null; v = v.prev) v.keys?.splice(ii, 1);
-    this.schemaNow = { ...this.schemaNow, indexes: this.schemaNow.indexes.filter((_, j) => j !== i) };
+    const work: Reshape = { kind: 'drop', at: ii };
+    this.reshaping = work;
+    // A version still has the dropped index's key while its keys are one longer than the indexes.
+    let next = 0;
+    let state: 'dropping' | 'dropped' | 'published' = 'dropping';
+    return {
+      advance: (yieldNow) => {
+        if (state === 'dropped') return true;
+        invariant(state === 'dropping' && this.epoch === epoch && this.reshaping === work, 'the table changed under an index drop');
+        while (next < this.heads.length) {
+          const stop = Math.min(this.heads.length, next + RESHAPE_STEP * 4);
+          for (; next < stop; next++) this.unindexSlot(next, ii);
+          if (next < this.heads.length && yieldNow()) return false;
+        }
+        state = 'dropped';
+        return true;
+      },
+      publish: () => {
+        invariant(state === 'dropped' && this.epoch === epoch && this.reshaping === work, `publish of an index drop that is ${state}`);
+        this.schemaNow = { ...this.schemaNow, indexes: this.schemaNow.indexes.filter((_, j) => j !== i) };
+        this.reshaping = null;
+        state = 'published';
+      },
+    };
+  }
+
+  /** Removes the key at ii from every version of the slot that still has the dropped index's key. */
+  private unindexSlot(ref: number, ii: number): void {
+    this.unindexChain(this.heads[ref] ?? null, ii);
+  }
+
+  /** Removes the key at ii from v and the versions before it that still have one key more than the table has indexes. */
+  private unindexChain(from: Version | null, ii: number): void {
+    const n = this.idx.length;
+    for (let v = from; v !== null; v = v.prev) if (v.keys !== null && v.keys.length > n) v.keys.splice(ii, 1);
   }
 }
+
+/** A secondary index being added (RowTable.beginAddIndex). */
+export interface IndexBuild {
+  /**
+   * Indexes more rows: true once every row is indexed, false when `yieldNow()` (asked between
+   * steps of a few hundred slots) said to let others run first. A duplicate in a unique index
+   * throws ER_DUP_ENTRY; so does `yieldNow()` when it throws (a KILL): either way the build
+   * must then be undone. Once it returned true, it returns true at once.
+   */
+  advance(yieldNow: () => boolean): boolean;
+  /** Makes the built index part of the table's schema, in one step. */
+  publish(): void;
+  /** Takes out what was built, in steps as advance (true when the table is as before, and at once after that); it must run to the end. */
+  undo(yieldNow: () => boolean): boolean;
+}
+
+/** A secondary index being dropped (RowTable.beginDropIndex); it must run to the end and be published. */
+export interface IndexDrop {
+  /** Drops more of the index's keys: true once none is left (and at once after that), false when `yieldNow()` said to let others run. */
+  advance(yieldNow: () => boolean): boolean;
+  /** Takes the index out of the table's schema, in one step. */
+  publish(): void;
+}
+
+/** An index change under way in steps: the internal position of the index being added or dropped. */
+interface Reshape {
+  readonly kind: 'add' | 'drop';
+  readonly at: number;
+}
+
+/** Slots an index build handles between looks at the clock (a few hundred µs of work). */
+const RESHAPE_STEP = 64;
+
+const never = (): boolean => false;

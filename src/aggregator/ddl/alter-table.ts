@@ -8,6 +8,7 @@ import { SqlError } from '../../common/errors.js';
 import type { ErrorCodeName } from '../../common/error-codes.js';
 import { assertNever } from '../../common/assert.js';
 import type { StatementResult } from '../mysql/session-api.js';
+import type { LeafApi, LeafIndexSchema } from '../../net/leaf-api.js';
 import { ok, nowText, type Session } from '../session.js';
 import { planAlter } from './alter.js';
 import { copyInto, createAndFill } from './rebuild.js';
@@ -58,7 +59,11 @@ export async function runAlterTable(session: Session, st: Extract<A.Statement, {
   if (renamed && catalog.table(target.db, target.name)) throw new SqlError('ER_TABLE_EXISTS', `Table '${target.name}' already exists`);
   const moved = target.db.toLowerCase() !== t.db.toLowerCase();
 
-  if (plan.rebuild || moved) {
+  // The in-place path builds new indexes before it drops old ones, so one ALTER cannot drop an
+  // index and add another of the same name there: such a redefinition copies the table.
+  const { added, dropped } = indexChanges(t, plan.def);
+  const redefined = added.some((a) => dropped.some((d) => d.name.toLowerCase() === a.name.toLowerCase()));
+  if (plan.rebuild || moved || redefined) {
     const now = nowText();
     const next: TableDef = { ...plan.def, id: catalog.allocateTableId(), db: target.db, name: target.name };
     const oldNext = engine.nextAutoIncrement(t);
@@ -80,28 +85,29 @@ export async function runAlterTable(session: Session, st: Extract<A.Statement, {
     return ok(res.rows, { info: info(res.rows, res.warnings + (placement !== undefined ? 1 : 0)), warnings: session.warnings.length });
   }
 
-  // In place: secondary indexes on the leaves (adds first, undone if one fails), then the catalog.
+  // In place: the new secondary indexes are built on the leaves first (sharing the thread; KILL
+  // QUERY or a duplicate stops the build and those built so far go again), then the dropped
+  // ones go and the catalog follows. Adds before drops: a failed ALTER leaves every index where
+  // it was, and the leaves' order of indexes stays the catalog's.
   const leaves = engine.partitionMap.leaves();
-  const key = (ix: TableDef['indexes'][number]): string => `${ix.name.toLowerCase()}|${ix.columns.join(',')}|${ix.unique}`;
-  const oldKeys = new Set(t.indexes.map(key));
-  const newKeys = new Set(plan.def.indexes.map(key));
-  const added = plan.def.indexes.filter((ix) => !ix.primary && !oldKeys.has(key(ix)));
-  const dropped = t.indexes.filter((ix) => !ix.primary && !newKeys.has(key(ix)));
-  for (const ix of dropped) for (const leaf of leaves) await leaf.dropIndex(t.db, t.id, ix.name);
-  const done: string[] = [];
+  const leafIndex = (ix: TableDef['indexes'][number]): LeafIndexSchema => ({ name: ix.name, columns: ix.columns, unique: ix.unique, primary: false });
+  const built: { leaf: LeafApi; name: string }[] = [];
   try {
     for (const ix of added) {
-      done.push(ix.name);
-      for (const leaf of leaves) await leaf.addIndex(t.db, t.id, { name: ix.name, columns: ix.columns, unique: ix.unique, primary: false });
+      for (const leaf of leaves) {
+        await leaf.addIndex(t.db, t.id, leafIndex(ix), session.statementIds());
+        built.push({ leaf, name: ix.name });
+      }
     }
   } catch (e) {
-    for (const name of done) for (const leaf of leaves) await leaf.dropIndex(t.db, t.id, name).catch(() => undefined);
-    for (const ix of dropped) for (const leaf of leaves) await leaf.addIndex(t.db, t.id, { name: ix.name, columns: ix.columns, unique: ix.unique, primary: false }).catch(() => undefined);
+    for (const b of built.reverse()) await b.leaf.dropIndex(t.db, t.id, b.name).catch(() => undefined);
     throw e;
   }
+  for (const ix of dropped) for (const leaf of leaves) await leaf.dropIndex(t.db, t.id, ix.name);
   // The leaves append an added index after the ones they have: the catalog lists them in the
   // same order, since plans name an index by its position.
-  const kept = t.indexes.filter((ix) => ix.primary || newKeys.has(key(ix))).map((ix) => plan.def.indexes.find((n) => key(n) === key(ix))!);
+  const newKeys = new Set(plan.def.indexes.map(indexKey));
+  const kept = t.indexes.filter((ix) => ix.primary || newKeys.has(indexKey(ix))).map((ix) => plan.def.indexes.find((n) => indexKey(n) === indexKey(ix))!);
   const next: TableDef = { ...plan.def, name: target.name, indexes: [...kept, ...added] };
   if (renamed) {
     catalog.swapTable(t, next);
@@ -110,6 +116,18 @@ export async function runAlterTable(session: Session, st: Extract<A.Statement, {
   }
   if (plan.autoIncrement !== undefined) await setAutoIncrementAtLeastMax(session, next, plan.autoIncrement);
   return ok(0, { info: info(0, 0) });
+}
+
+/** An index by what the leaves hold of it: name, columns, uniqueness. */
+function indexKey(ix: TableDef['indexes'][number]): string {
+  return `${ix.name.toLowerCase()}|${ix.columns.join(',')}|${ix.unique}`;
+}
+
+/** The secondary indexes `def` has and `t` lacks, and the other way round. */
+function indexChanges(t: TableDef, def: TableDef): { added: TableDef['indexes']; dropped: TableDef['indexes'] } {
+  const oldKeys = new Set(t.indexes.map(indexKey));
+  const newKeys = new Set(def.indexes.map(indexKey));
+  return { added: def.indexes.filter((ix) => !ix.primary && !oldKeys.has(indexKey(ix))), dropped: t.indexes.filter((ix) => !ix.primary && !newKeys.has(indexKey(ix))) };
 }
 
 /** AUTO_INCREMENT = n: InnoDB never goes below max(column) + 1, so a lower n gives that. */
