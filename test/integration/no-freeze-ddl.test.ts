@@ -1,6 +1,6 @@
 // DDL over a big table never holds the server: while one connection builds or drops an index on
 // 300K rows (CREATE [UNIQUE] INDEX, ALTER TABLE … ADD / DROP KEY, DROP INDEX), another
-// connection's `SELECT 1` is answered within 100 ms (plus the machine's idle noise, as in
+// connection's `SELECT 1` is answered within 100 ms (plus the machine's noise, judged by LivenessBound as in
 // no-freeze.test.ts), and the index is right afterwards: queries through it return the right rows
 // and EXPLAIN uses it. A unique build that meets a duplicate in its last row fails with 1062 and
 // KILL QUERY stops a build with 1317, each leaving the table as it was; a failed ALTER that drops
@@ -12,10 +12,9 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idleLatency, whileProbing, type LivenessReport } from '../harness/liveness.js';
+import { LivenessBound, whileProbing, type LivenessReport } from '../harness/liveness.js';
 import { startTessera, type TesseraServer } from '../harness/server.js';
 
-const LIVE_MS = 100;
 const N = 300_000;
 const SEED_ROWS = 1000;
 
@@ -75,8 +74,8 @@ const K7 = { n: String(N / 1000), s: String((1000 * ((N / 1000 - 1) * (N / 1000)
 
 describe('index builds and drops over 300K rows share the thread', () => {
   let server: TesseraServer;
-  /** The idle server's worst probe latency: the machine's noise, added to LIVE_MS. */
-  let noiseMs = 0;
+  /** The shared rule of every freeze test: LIVE_MS plus the machine's noise, capped. */
+  let bound: LivenessBound;
   let c: mysql.Connection;
   let other: mysql.Connection;
 
@@ -84,9 +83,7 @@ describe('index builds and drops over 300K rows share the thread', () => {
   const probeOpts = () => ({ host: server.host, port: server.port });
 
   async function expectLive(live: LivenessReport, what: string): Promise<void> {
-    // A miss may be the machine's noise having grown since it was measured: measure it again before judging.
-    if (live.worstMs >= LIVE_MS + noiseMs) noiseMs = Math.max(noiseMs, (await idleLatency(probeOpts())).worstMs);
-    expect(live.worstMs, `${what}: worst SELECT 1 latency (ms) over ${live.samples} probes (bound ${LIVE_MS} + idle noise ${noiseMs.toFixed(0)})`).toBeLessThan(LIVE_MS + noiseMs);
+    expect(await bound.miss(live), what).toBeUndefined();
     expect(live.samples, `${what}: probes answered meanwhile`).toBeGreaterThan(2);
   }
 
@@ -134,7 +131,7 @@ describe('index builds and drops over 300K rows share the thread', () => {
     await c.query(`INSERT INTO u SELECT id, CONCAT('e', id), id, id FROM big WHERE id < ${N}`);
     await c.query(`INSERT INTO u VALUES (${N}, 'e${N}', ${N}, 1)`);
     expect(await rows(c, 'SELECT COUNT(*) AS n FROM u')).toEqual([{ n: String(N) }]);
-    noiseMs = (await idleLatency(probeOpts())).worstMs;
+    bound = await LivenessBound.measure();
   }, 180_000);
 
   afterAll(async () => {
