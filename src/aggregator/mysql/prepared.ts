@@ -56,6 +56,8 @@ export class StatementState {
   }
 
   clearLongData(): void {
+    // Called after every execute: most statements never send long data.
+    if (this.longData.size === 0 && this.longBytes.size === 0 && this.tooLong.size === 0) return;
     this.longData.clear();
     this.longBytes.clear();
     this.tooLong.clear();
