@@ -64,6 +64,15 @@ class Distributor {
         return this.join(p);
       case 'union':
         return { kind: 'unionAll', inputs: p.inputs.map((i) => this.plan(i)), types: p.types };
+      // Set operations, recursive CTEs and LATERAL run on the aggregator over gathered inputs.
+      case 'setOp':
+        return { kind: 'setOp', op: p.op, all: p.all, left: this.plan(p.left), right: this.plan(p.right), types: p.types };
+      case 'recursiveCte':
+        return { kind: 'recursiveCte', id: p.id, distinct: p.distinct, seed: this.plan(p.seed), recursive: this.plan(p.recursive), types: p.types };
+      case 'workTable':
+        return { kind: 'workTable', id: p.id, name: p.name, types: p.types };
+      case 'apply':
+        return { kind: 'apply', type: p.type, left: this.plan(p.left), right: this.plan(p.right), condition: p.condition ? this.expr(p.condition) : null, types: p.types };
       default:
         return assertNever(p, 'logical plan');
     }
