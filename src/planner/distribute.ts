@@ -283,10 +283,15 @@ interface ColumnFacts {
   inList: Map<number, readonly BoundExpr[]>;
   lo: Map<number, { value: BoundExpr; inclusive: boolean }>;
   hi: Map<number, { value: BoundExpr; inclusive: boolean }>;
+  /**
+   * `(a, b) IN ((1, 2), (3, 4))` (bound as an OR of ANDs of equalities): the same columns fixed
+   * by each alternative, and their values per alternative.
+   */
+  tuples: { cols: readonly number[]; rows: readonly ReadonlyMap<number, BoundExpr>[] } | null;
 }
 
 function columnFacts(table: TableDef, filter: BoundExpr | null): ColumnFacts {
-  const facts: ColumnFacts = { eq: new Map(), inList: new Map(), lo: new Map(), hi: new Map() };
+  const facts: ColumnFacts = { eq: new Map(), inList: new Map(), lo: new Map(), hi: new Map(), tuples: null };
   if (!filter) return facts;
   const usable = (col: number, value: BoundExpr, cmp: string): boolean => {
     const ct = table.columns[col]!.type;
@@ -318,9 +323,34 @@ function columnFacts(table: TableDef, filter: BoundExpr | null): ColumnFacts {
     } else if (c.kind === 'inList' && !c.not && c.arg.kind === 'column') {
       const col = c.arg.index;
       if (c.list.every((v) => usable(col, v, c.cmp))) facts.inList.set(col, c.list);
+    } else if (c.kind === 'or' && facts.tuples === null) {
+      facts.tuples = tupleAlternatives(c.args, usable);
     }
   }
   return facts;
+}
+
+/** Each alternative an AND of `column = value`, all over the same columns; else null. */
+function tupleAlternatives(
+  alternatives: readonly BoundExpr[],
+  usable: (col: number, value: BoundExpr, cmp: string) => boolean,
+): ColumnFacts['tuples'] {
+  const rows: Map<number, BoundExpr>[] = [];
+  let cols: number[] | null = null;
+  for (const alt of alternatives) {
+    const row = new Map<number, BoundExpr>();
+    for (const c of conjuncts(alt)) {
+      if (c.kind !== 'compare' || c.op !== '=') return null;
+      const [col, value] = c.left.kind === 'column' ? [c.left.index, c.right] : c.right.kind === 'column' ? [c.right.index, c.left] : [-1, c.left];
+      if (col < 0 || row.has(col) || !usable(col, value, c.cmp)) return null;
+      row.set(col, value);
+    }
+    const these = [...row.keys()].sort((x, y) => x - y);
+    if (cols === null) cols = these;
+    else if (these.length !== cols.length || these.some((x, i) => x !== cols![i])) return null;
+    rows.push(row);
+  }
+  return cols === null ? null : { cols, rows };
 }
 
 export function chooseAccess(table: TableDef, filter: BoundExpr | null): Access {
@@ -334,6 +364,10 @@ export function chooseAccess(table: TableDef, filter: BoundExpr | null): Access 
     }
     if (ix.columns.length === 1 && facts.inList.has(ix.columns[0]!)) {
       return { kind: 'point', index: i, keys: facts.inList.get(ix.columns[0]!)!.map((v) => [v]) };
+    }
+    const tuples = facts.tuples;
+    if (tuples && ix.columns.every((c) => tuples.cols.includes(c))) {
+      return { kind: 'point', index: i, keys: tuples.rows.map((r) => ix.columns.map((c) => r.get(c)!)) };
     }
   }
   // Range (or equality prefix) on the leading column of an ordered index.
@@ -368,6 +402,10 @@ export function chooseRouting(table: TableDef, filter: BoundExpr | null): Routin
   }
   if (table.shardKey.length === 1 && facts.inList.has(table.shardKey[0]!)) {
     return { kind: 'shardKeys', tuples: facts.inList.get(table.shardKey[0]!)!.map((v) => [v]) };
+  }
+  const tuples = facts.tuples;
+  if (tuples && table.shardKey.every((c) => tuples.cols.includes(c))) {
+    return { kind: 'shardKeys', tuples: tuples.rows.map((r) => table.shardKey.map((c) => r.get(c)!)) };
   }
   return { kind: 'all' };
 }
