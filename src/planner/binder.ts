@@ -212,7 +212,7 @@ export class Binder {
         if (b.columns.length !== types.length) {
           throw new SqlError('ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT', 'The used SELECT statements have a different number of columns');
         }
-        return castPlan(b.plan, types);
+        return castPlan(b.plan, types, names);
       });
       recursive = parts.length === 1 ? parts[0]! : { kind: 'union', inputs: parts, types };
     } finally {
@@ -237,8 +237,8 @@ export class Binder {
       kind: 'setOp',
       op: q.op === 'INTERSECT' ? 'intersect' : 'except',
       all: q.all,
-      left: castPlan(l.plan, types),
-      right: castPlan(r.plan, types),
+      left: castPlan(l.plan, types, l.columns.map((c) => c.name)),
+      right: castPlan(r.plan, types, l.columns.map((c) => c.name)),
       types,
     };
     return this.finishSetOperation(q, plan, l.columns, types, outer);
@@ -1431,11 +1431,13 @@ export function forEachPlanExpr(p: LogicalPlan, f: (e: BoundExpr) => void): void
 }
 
 /** A plan's columns converted to `types` where they differ (the members of a set operation). */
-function castPlan(p: LogicalPlan, types: readonly SqlType[]): LogicalPlan {
+function castPlan(p: LogicalPlan, types: readonly SqlType[], names?: readonly string[]): LogicalPlan {
   if (p.types.every((t, i) => JSON.stringify(t) === JSON.stringify(types[i]))) return p;
   const exprs = p.types.map((t, i): BoundExpr => {
     const col: BoundExpr = { kind: 'column', index: i, type: t };
-    return JSON.stringify(t) === JSON.stringify(types[i]) ? col : { kind: 'cast', arg: col, type: types[i]!, mode: 'convert' };
+    if (JSON.stringify(t) === JSON.stringify(types[i])) return col;
+    const name = names?.[i];
+    return name !== undefined ? { kind: 'cast', arg: col, type: types[i]!, mode: 'convert', column: name } : { kind: 'cast', arg: col, type: types[i]!, mode: 'convert' };
   });
   return { kind: 'project', input: p, exprs, types };
 }
