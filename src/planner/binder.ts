@@ -606,6 +606,12 @@ export class Binder {
 
   private bindJoin(ref: A.TableRef & { kind: 'join' }, outer: Scope | null): { plan: LogicalPlan; columns: ScopeColumn[] } {
     if (ref.right.kind === 'derived' && ref.right.lateral) return this.bindLateralJoin(ref, ref.right, outer);
+    // `t, LATERAL (…) AS d JOIN u ON …`: the comma binds loosest, yet d reads t; (t, d) JOIN u is
+    // the same join (a cross product associates with the join after it).
+    const nested = ref.right;
+    if (nested.kind === 'join' && nested.type !== 'RIGHT' && !nested.natural && (ref.type === 'CROSS' || ref.type === 'INNER') && !ref.on && !ref.using && !ref.natural && leftmostIsLateral(nested)) {
+      return this.bindJoin({ ...nested, left: { kind: 'join', type: ref.type, natural: false, left: ref.left, right: nested.left } }, outer);
+    }
     const l = this.bindFrom(ref.left, outer);
     const r = this.bindFrom(ref.right, outer);
     const isRight = ref.type === 'RIGHT';
@@ -1489,6 +1495,13 @@ interface WorkTable {
   readonly id: number;
   readonly names: readonly string[];
   readonly types: readonly SqlType[];
+}
+
+/** Is the first table of a join a LATERAL derived table? */
+function leftmostIsLateral(ref: A.TableRef): boolean {
+  let r = ref;
+  while (r.kind === 'join') r = r.left;
+  return r.kind === 'derived' && r.lateral === true;
 }
 
 function hasSubqueryExpr(e: BoundExpr): boolean {
