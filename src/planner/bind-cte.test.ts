@@ -131,6 +131,20 @@ describe('WITH', () => {
     expect(logicalNodes(plan).filter((n) => n.kind === 'get')).toHaveLength(2);
   });
 
+  it('a filter on a CTE or derived table still seeks the key and routes to one partition', () => {
+    for (const sql of [
+      'WITH c AS (SELECT * FROM kv) SELECT v FROM c WHERE id = 5 AND k = 7',
+      'SELECT v FROM (SELECT id AS i, k AS j, v FROM kv) AS d WHERE (i, j) = (5, 7)',
+    ]) {
+      const plan = distribute(bind(sql));
+      expect(scanOf(plan).access.kind, sql).toBe('point');
+      expect(gatherOf(plan).routing.kind, sql).toBe('shardKey');
+    }
+    // not through a computed column
+    const computed = distribute(bind('SELECT w FROM (SELECT id + 0 AS w FROM kv) AS d WHERE w = 5'));
+    expect(gatherOf(computed).routing.kind).toBe('all');
+  });
+
   it('a CTE shadows the table of its name', () => {
     const plan = bind('WITH t AS (SELECT 1 AS z) SELECT z FROM t');
     expect(logicalNodes(plan).some((n) => n.kind === 'get')).toBe(false);

@@ -9,7 +9,7 @@ import { mapChildren } from './binder.js';
 import { compareKind, BIGINT } from './typing.js';
 import { pruneColumns } from './prune-columns.js';
 import { orderJoins } from './join-order.js';
-import { andOf, conjuncts, hasSubquery, isRunConstant, remapColumns, shiftColumns } from './plan-exprs.js';
+import { andOf, conjuncts, forEachColumn, hasSubquery, isRunConstant, remapColumns, shiftColumns } from './plan-exprs.js';
 
 /**
  * Logical → physical, deciding what runs where. A chain of filters and projections over one
@@ -31,6 +31,10 @@ class Distributor {
       case 'values':
         return { kind: 'values', rows: p.rows.map((r) => r.map((e) => this.expr(e))), types: p.types };
       case 'filter': {
+        // A filter over a derived table's or CTE's projection filters its rows below it, so
+        // that it still chooses the index and the partitions (WITH c AS (SELECT * FROM t) … WHERE id = 5).
+        const below = filterBelowProject(p);
+        if (below) return this.plan(below);
         const chain = this.leafChain(p);
         if (chain) return this.gather(chain.table, chain.fragment, chain.filter);
         return this.filterOver(p);
@@ -180,6 +184,8 @@ class Distributor {
         return { table: p.table, fragment: this.scan(p.table, null), filter: null };
       case 'filter': {
         if (!leafSafe(p.predicate)) return null;
+        const below = filterBelowProject(p);
+        if (below) return this.leafChain(below);
         if (p.input.kind === 'get') {
           const predicate = this.expr(p.predicate);
           return { table: p.input.table, fragment: { kind: 'filter', input: this.scan(p.input.table, predicate), predicate, types: p.types }, filter: predicate };
@@ -235,6 +241,23 @@ class Distributor {
 }
 
 // ───────────────────────────── helpers ─────────────────────────────
+
+/**
+ * filter(project(x)) → project(filter(x)) when every column the predicate reads is a column the
+ * projection passes on as it is (and the predicate has no subquery, which reads its input row by
+ * position); null otherwise.
+ */
+function filterBelowProject(p: LogicalPlan & { kind: 'filter' }): LogicalPlan | null {
+  const proj = p.input;
+  if (proj.kind !== 'project' || hasSubquery(p.predicate)) return null;
+  let passes = true;
+  forEachColumn(p.predicate, (i) => {
+    if (proj.exprs[i]?.kind !== 'column') passes = false;
+  });
+  if (!passes) return null;
+  const predicate = remapColumns(p.predicate, (i) => (proj.exprs[i] as BoundExpr & { kind: 'column' }).index);
+  return { ...proj, input: { kind: 'filter', input: proj.input, predicate, types: proj.input.types } };
+}
 
 /** Expressions a leaf can evaluate: no outer references and no subqueries. */
 export function leafSafe(e: BoundExpr): boolean {
