@@ -1,10 +1,12 @@
 /**
- * The shape rules of WITH RECURSIVE (MySQL 8): which UNION members are the seed and which the
+ * What the binder needs for WITH and LATERAL beyond binding itself: the CTE scope it keeps, and
+ * the shape rules of WITH RECURSIVE (MySQL 8): which UNION members are the seed and which the
  * recursive part, and the errors MySQL gives for a recursive part it cannot run round by round.
- * Pure functions over the AST; the binder binds what they hand back.
+ * Pure functions and data over the AST; the binder binds what they hand back.
  */
 import type * as A from '../sql/ast.js';
 import { SqlError } from '../common/errors.js';
+import type { SqlType } from '../common/types.js';
 
 /** The members of a recursive CTE's UNION, seed first, and whether any UNION is DISTINCT. */
 export interface RecursiveShape {
@@ -148,4 +150,34 @@ export function seedQuery(shape: RecursiveShape): A.Query {
   let q = shape.seed[0]!;
   for (let i = 1; i < shape.seed.length; i++) q = { kind: 'union', all: shape.seedAll[i - 1]!, left: q, right: shape.seed[i]! };
   return q;
+}
+
+/** A CTE of a WITH in scope, bound where a query reads it. */
+export interface CteDef {
+  readonly name: string;
+  readonly columns: readonly string[] | undefined;
+  readonly query: A.Query;
+  /** Of a WITH RECURSIVE: its body may read itself. */
+  readonly recursive: boolean;
+  /** The CTEs its body sees: those before it in its WITH and the enclosing ones. */
+  readonly visible: CteFrame | null;
+}
+
+export interface CteFrame {
+  readonly def: CteDef;
+  readonly parent: CteFrame | null;
+}
+
+/** The previous round's rows of a recursive CTE, as its recursive members read them. */
+export interface WorkTable {
+  readonly id: number;
+  readonly names: readonly string[];
+  readonly types: readonly SqlType[];
+}
+
+/** Is the first table of a join a LATERAL derived table? */
+export function leftmostIsLateral(ref: A.TableRef): boolean {
+  let r = ref;
+  while (r.kind === 'join') r = r.left;
+  return r.kind === 'derived' && r.lateral === true;
 }

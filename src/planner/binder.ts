@@ -10,7 +10,7 @@ import type { CatalogView, TableDef } from '../cluster/catalog.js';
 import type { LogicalPlan, OutputColumn } from './logical.js';
 import { BIGINT, BOOL_RESULT, DOUBLE, NULL_TYPE, UBIGINT, aggType, arithType, compareKind, unifyTypes, varchar } from './typing.js';
 import { bindLiteral, hexLiteralAsNumber, literalValue } from './literals.js';
-import { recursiveShape, seedQuery, type RecursiveShape } from './bind-cte.js';
+import { leftmostIsLateral, recursiveShape, seedQuery, type CteDef, type CteFrame, type RecursiveShape, type WorkTable } from './bind-cte.js';
 
 /** What the binder needs to know about scalar functions (the registry lives in exec). */
 export interface FunctionInfo {
@@ -1472,36 +1472,6 @@ function derivedColumns(q: BoundQuery, alias: string, given: readonly string[] |
 
 function wrongColumnList(): SqlError {
   return new SqlError('ER_VIEW_WRONG_LIST', 'In definition of view, derived table or common table expression, SELECT list and column names list have different column counts');
-}
-
-/** A CTE of a WITH in scope, bound where a query reads it. */
-interface CteDef {
-  readonly name: string;
-  readonly columns: readonly string[] | undefined;
-  readonly query: A.Query;
-  /** Of a WITH RECURSIVE: its body may read itself. */
-  readonly recursive: boolean;
-  /** The CTEs its body sees: those before it in its WITH and the enclosing ones. */
-  readonly visible: CteFrame | null;
-}
-
-interface CteFrame {
-  readonly def: CteDef;
-  readonly parent: CteFrame | null;
-}
-
-/** The previous round's rows of a recursive CTE, as its recursive members read them. */
-interface WorkTable {
-  readonly id: number;
-  readonly names: readonly string[];
-  readonly types: readonly SqlType[];
-}
-
-/** Is the first table of a join a LATERAL derived table? */
-function leftmostIsLateral(ref: A.TableRef): boolean {
-  let r = ref;
-  while (r.kind === 'join') r = r.left;
-  return r.kind === 'derived' && r.lateral === true;
 }
 
 function hasSubqueryExpr(e: BoundExpr): boolean {
