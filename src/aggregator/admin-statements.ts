@@ -295,6 +295,14 @@ function describeNode(p: PhysicalPlan, columnNames: ScanColumnNames): string {
       return `NestedLoopJoin[${p.type}]`;
     case 'unionAll':
       return `UnionAll inputs:${p.inputs.length}`;
+    case 'setOp':
+      return `${p.op === 'intersect' ? 'Intersect' : 'Except'}[${p.all ? 'all' : 'distinct'}]`;
+    case 'recursiveCte':
+      return `RecursiveCTE[${p.distinct ? 'union distinct' : 'union all'}] id:${p.id} (seed, then recursive part per round)`;
+    case 'workTable':
+      return `WorkTable ${p.name} id:${p.id} (previous round)`;
+    case 'apply':
+      return `LateralJoin[${p.type}] (right side per left row)`;
     default:
       return assertNever(p, 'plan');
   }

@@ -2,7 +2,7 @@ import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 import type { BoundExpr } from '../common/ir/expr.js';
 import type { PhysicalPlan, Routing } from '../common/ir/physical.js';
-import { planInputs } from '../common/ir/physical.js';
+import { planInputs, rerunInputs } from '../common/ir/physical.js';
 import { castToType } from '../common/cast.js';
 import type { LeafApi, ExecInputs, FragmentChunk, FragmentCursor, FragmentRequest } from '../net/leaf-api.js';
 import { partitionOf } from '../cluster/sharding.js';
@@ -166,7 +166,9 @@ function collectGathers(p: PhysicalPlan, streamed: GatherNode[], whole: GatherNo
     return;
   }
   forEachExpr(p, (e) => collectExprGathers(e, whole));
-  for (const i of planInputs(p)) collectGathers(i, streamed, whole);
+  // An input run again per round or per row (recursive CTE, LATERAL) reads its gathers whole.
+  const rerun = rerunInputs(p);
+  for (const i of planInputs(p)) collectGathers(i, rerun.includes(i) ? whole : streamed, whole);
 }
 
 function collectExprGathers(e: BoundExpr, out: GatherNode[]): void {
@@ -308,7 +310,12 @@ function forEachExpr(p: PhysicalPlan, f: (e: BoundExpr) => void): void {
       if (p.residual) f(p.residual);
       return;
     case 'nestedLoopJoin':
+    case 'apply':
       if (p.condition) f(p.condition);
+      return;
+    case 'setOp':
+    case 'recursiveCte':
+    case 'workTable':
       return;
   }
 }

@@ -155,6 +155,14 @@ export const ErrorCodes = {
   ER_PASSWORD_NO_MATCH: { errno: 1133, sqlState: '42000' },
   ER_REVOKE_GRANTS: { errno: 1269, sqlState: 'HY000' },
   ER_VARIABLE_IS_READONLY: { errno: 1621, sqlState: 'HY000' },
+  // common table expressions (WITH)
+  ER_VIEW_WRONG_LIST: { errno: 1353, sqlState: 'HY000' },
+  ER_CTE_RECURSIVE_REQUIRES_UNION: { errno: 3573, sqlState: 'HY000' },
+  ER_CTE_RECURSIVE_REQUIRES_NONRECURSIVE_FIRST: { errno: 3574, sqlState: 'HY000' },
+  ER_CTE_RECURSIVE_FORBIDS_AGGREGATION: { errno: 3575, sqlState: 'HY000' },
+  ER_CTE_RECURSIVE_FORBIDDEN_JOIN_ORDER: { errno: 3576, sqlState: 'HY000' },
+  ER_CTE_RECURSIVE_REQUIRES_SINGLE_REFERENCE: { errno: 3577, sqlState: 'HY000' },
+  ER_CTE_MAX_RECURSION_DEPTH: { errno: 3636, sqlState: 'HY000' },
 } as const satisfies Record<string, { errno: number; sqlState: string }>;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

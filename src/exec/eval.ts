@@ -1073,7 +1073,7 @@ function buildCast(e: Extract<BoundExpr, { kind: 'cast' }>): Node {
   const a = node(e.arg);
   const from = e.arg.type;
   const to = e.type;
-  const text = describe(e.arg);
+  const text = e.column ?? describe(e.arg);
   const mode = e.mode;
   return {
     scalar: null,

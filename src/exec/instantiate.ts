@@ -3,6 +3,7 @@ import type { PhysicalPlan } from '../common/ir/physical.js';
 import type { Value } from '../common/value.js';
 import { batchRows, type Batch } from './batch.js';
 import type { ExecContext } from './context.js';
+import { apply } from './operators/apply.js';
 import { distinct } from './operators/distinct.js';
 import { filter } from './operators/filter.js';
 import { gather } from './operators/gather.js';
@@ -13,8 +14,10 @@ import { nestedLoopJoin } from './operators/nested-loop-join.js';
 import { PAUSE, type Operator } from './operators/operator.js';
 import { invariant } from '../common/assert.js';
 import { project } from './operators/project.js';
+import { recursiveCte, workTable } from './operators/recursive-cte.js';
 import { rowset } from './operators/rowset.js';
 import { scan } from './operators/scan.js';
+import { setOp } from './operators/set-op.js';
 import { sort } from './operators/sort.js';
 import { topN } from './operators/top-n.js';
 import { unionAll } from './operators/union-all.js';
@@ -42,6 +45,11 @@ export function instantiate(plan: PhysicalPlan, ctx: ExecContext): Operator {
     case 'hashJoin': return hashJoin(plan, instantiate(plan.left, ctx), instantiate(plan.right, ctx), ctx);
     case 'nestedLoopJoin': return nestedLoopJoin(plan, instantiate(plan.left, ctx), instantiate(plan.right, ctx), ctx);
     case 'unionAll': return unionAll(plan.inputs.map((p) => instantiate(p, ctx)));
+    case 'setOp': return setOp(plan, instantiate(plan.left, ctx), instantiate(plan.right, ctx), ctx);
+    // These two instantiate an input again per round / per row.
+    case 'recursiveCte': return recursiveCte(plan, ctx, instantiate);
+    case 'workTable': return workTable(plan, ctx);
+    case 'apply': return apply(plan, instantiate(plan.left, ctx), ctx, instantiate);
     default: return assertNever(plan, 'plan node');
   }
 }

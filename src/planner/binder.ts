@@ -10,6 +10,7 @@ import type { CatalogView, TableDef } from '../cluster/catalog.js';
 import type { LogicalPlan, OutputColumn } from './logical.js';
 import { BIGINT, BOOL_RESULT, DOUBLE, NULL_TYPE, UBIGINT, aggType, arithType, compareKind, unifyTypes, varchar } from './typing.js';
 import { bindLiteral, hexLiteralAsNumber, literalValue } from './literals.js';
+import { leftmostIsLateral, recursiveShape, seedQuery, type CteDef, type CteFrame, type RecursiveShape, type WorkTable } from './bind-cte.js';
 
 /** What the binder needs to know about scalar functions (the registry lives in exec). */
 export interface FunctionInfo {
@@ -123,27 +124,132 @@ interface AggContext {
 }
 
 export class Binder {
+  /** The common table expressions in scope, innermost first. */
+  private ctes: CteFrame | null = null;
+  /** Recursive CTEs whose recursive part is being bound: their references read the work table. */
+  private readonly working = new Map<CteDef, WorkTable>();
+  private nextCteId = 0;
+
   constructor(private readonly ctx: BindContext) {}
 
   // ───────────────────────────── queries ─────────────────────────────
 
   bindQuery(q: A.Query, outer: Scope | null = null): BoundQuery {
+    if (q.with) return this.withCtes(q.with, () => this.bindQueryBody(q, outer));
+    return this.bindQueryBody(q, outer);
+  }
+
+  private bindQueryBody(q: A.Query, outer: Scope | null): BoundQuery {
     switch (q.kind) {
       case 'select':
         return this.bindSelect(q, outer);
       case 'union':
-        return this.bindUnion(q, outer);
+        return q.op ? this.bindSetOp(q, outer) : this.bindUnion(q, outer);
       default:
         return assertNever(q, 'query');
     }
+  }
+
+  // ───────────────────────────── WITH ─────────────────────────────
+
+  /** Binds `f` with the CTEs of `w` in scope; each CTE is bound where it is read (inlined). */
+  private withCtes<T>(w: A.WithClause, f: () => T): T {
+    const saved = this.ctes;
+    const seen = new Set<string>();
+    let frame = saved;
+    for (const c of w.ctes) {
+      const key = c.name.toLowerCase();
+      if (seen.has(key)) throw new SqlError('ER_NON_UNIQ_TABLE', `Not unique table/alias: '${c.name}'`);
+      seen.add(key);
+      frame = { def: { name: c.name, columns: c.columns, query: c.query, recursive: w.recursive, visible: frame }, parent: frame };
+    }
+    this.ctes = frame;
+    try {
+      return f();
+    } finally {
+      this.ctes = saved;
+    }
+  }
+
+  private bindCteRef(ref: A.TableRef & { kind: 'cte' }): { plan: LogicalPlan; columns: ScopeColumn[] } {
+    let frame = this.ctes;
+    while (frame && !sameName(frame.def.name, ref.name)) frame = frame.parent;
+    if (!frame) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${this.ctx.db ?? ''}.${ref.name}' doesn't exist`);
+    const def = frame.def;
+    const alias = ref.alias ?? ref.name;
+    const work = this.working.get(def);
+    if (work) {
+      const plan: LogicalPlan = { kind: 'workTable', id: work.id, name: def.name, types: work.types };
+      return { plan, columns: work.types.map((type, i) => ({ pos: i, name: work.names[i]!, table: alias, db: '', orgName: '', orgTable: alias, type, nullable: true })) };
+    }
+    const saved = this.ctes;
+    // The body sees the CTEs before it (and itself when recursive), not those of the query reading it.
+    this.ctes = def.recursive ? frame : def.visible;
+    try {
+      const shape = def.recursive ? recursiveShape(def.name, def.query, containsAggregate) : null;
+      const q = shape ? this.bindRecursiveCte(def, shape) : this.bindQuery(def.query, null);
+      return { plan: q.plan, columns: derivedColumns(q, alias, def.columns) };
+    } finally {
+      this.ctes = saved;
+    }
+  }
+
+  /**
+   * WITH RECURSIVE: the seed members give the column types (MySQL); each recursive member is
+   * cast to them and reads the previous round through a work table.
+   */
+  private bindRecursiveCte(def: CteDef, shape: RecursiveShape): BoundQuery {
+    const seed = this.bindQuery(seedQuery(shape), null);
+    const names = def.columns ?? seed.columns.map((c) => c.name);
+    if (names.length !== seed.columns.length) throw wrongColumnList();
+    const types = seed.plan.types;
+    const id = this.nextCteId++;
+    this.working.set(def, { id, names, types });
+    let recursive: LogicalPlan;
+    try {
+      const parts = shape.recursive.map((m) => {
+        const b = this.bindQuery(m, null);
+        if (b.columns.length !== types.length) {
+          throw new SqlError('ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT', 'The used SELECT statements have a different number of columns');
+        }
+        return castPlan(b.plan, types, names);
+      });
+      recursive = parts.length === 1 ? parts[0]! : { kind: 'union', inputs: parts, types };
+    } finally {
+      this.working.delete(def);
+    }
+    let plan: LogicalPlan = { kind: 'recursiveCte', id, distinct: shape.distinct, seed: seed.plan, recursive, types };
+    // LIMIT on the CTE's UNION stops the rounds once it has its rows (MySQL 8.0.19).
+    if (def.query.limit) plan = this.bindLimit(plan, def.query.limit);
+    const columns = seed.columns.map((c, i): OutputColumn => ({ ...c, name: names[i]!, nullable: true, orgName: '', orgTable: '', table: '', schema: '' }));
+    return { plan, columns };
+  }
+
+  /** INTERSECT / EXCEPT [ALL | DISTINCT]: both sides cast to the unified column types. */
+  private bindSetOp(q: A.SetOperation, outer: Scope | null): BoundQuery {
+    const l = this.bindQuery(q.left, outer);
+    const r = this.bindQuery(q.right, outer);
+    if (r.columns.length !== l.columns.length) {
+      throw new SqlError('ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT', 'The used SELECT statements have a different number of columns');
+    }
+    const types = l.plan.types.map((t, i) => unifyTypes([t, r.plan.types[i]!]));
+    const plan: LogicalPlan = {
+      kind: 'setOp',
+      op: q.op === 'INTERSECT' ? 'intersect' : 'except',
+      all: q.all,
+      left: castPlan(l.plan, types, l.columns.map((c) => c.name)),
+      right: castPlan(r.plan, types, l.columns.map((c) => c.name)),
+      types,
+    };
+    return this.finishSetOperation(q, plan, l.columns, types, outer);
   }
 
   private bindUnion(q: A.SetOperation, outer: Scope | null): BoundQuery {
     // Flatten a left-deep chain; UNION DISTINCT anywhere dedupes everything to its left.
     const terms: { query: A.Query; all: boolean }[] = [];
     let node: A.Query = q;
-    while (node.kind === 'union' && !node.orderBy && !node.limit || node === q) {
-      if (node.kind !== 'union') break;
+    // INTERSECT / EXCEPT members and parenthesized parts (own ORDER BY, LIMIT or WITH) bind whole.
+    while (node.kind === 'union' && node.op === undefined && (node === q || (!node.orderBy && !node.limit && !node.with))) {
       terms.unshift({ query: node.right, all: node.all });
       node = node.left;
     }
@@ -168,7 +274,13 @@ export class Binder {
     else if (plan.kind === 'distinct') plan = { ...plan, types };
     // Each branch is cast to the unified type so the columns line up.
     plan = castUnionInputs(plan, types);
-    const columns = first.columns.map((c, i) => ({ ...c, type: types[i]!, nullable: true, orgName: '', orgTable: '', table: '', schema: '' }));
+    return this.finishSetOperation(q, plan, first.columns, types, outer);
+  }
+
+  /** The result columns of a set operation, and its own ORDER BY / LIMIT over them. */
+  private finishSetOperation(q: A.SetOperation, input: LogicalPlan, firstColumns: readonly OutputColumn[], types: readonly SqlType[], outer: Scope | null): BoundQuery {
+    let plan = input;
+    const columns = firstColumns.map((c, i) => ({ ...c, type: types[i]!, nullable: true, orgName: '', orgTable: '', table: '', schema: '' }));
     const scope: Scope = {
       columns: columns.map((c) => ({ name: c.name, table: '', db: '', orgName: '', orgTable: '', type: c.type, nullable: true })),
       parent: outer,
@@ -427,28 +539,10 @@ export class Binder {
         return this.bindTable(ref);
       case 'derived': {
         const q = this.bindQuery(ref.query, outer);
-        const names = ref.columns ?? q.columns.map((c) => c.name);
-        if (names.length !== q.columns.length) {
-          throw new SqlError('ER_WRONG_VALUE_COUNT' as never, 'In definition of view, derived table or common table expression, SELECT list and column names list have different column counts');
-        }
-        const seen = new Set<string>();
-        for (const n of names) {
-          const k = n.toLowerCase();
-          if (seen.has(k)) throw new SqlError('ER_DUP_FIELDNAME', `Duplicate column name '${n}'`);
-          seen.add(k);
-        }
-        const columns = q.columns.map((c, i): ScopeColumn => ({
-          pos: i,
-          name: names[i]!,
-          table: ref.alias,
-          db: '',
-          orgName: c.orgName === '' ? '' : c.orgName,
-          orgTable: ref.alias,
-          type: c.type,
-          nullable: c.nullable,
-        }));
-        return { plan: q.plan, columns };
+        return { plan: q.plan, columns: derivedColumns(q, ref.alias, ref.columns) };
       }
+      case 'cte':
+        return this.bindCteRef(ref);
       case 'join':
         return this.bindJoin(ref, outer);
       default:
@@ -490,7 +584,34 @@ export class Binder {
     return { plan: { kind: 'get', table, types }, columns: tableScopeColumns(table, alias) };
   }
 
+  /**
+   * `t, LATERAL (SELECT … t.a …) AS d` / `t [LEFT] JOIN LATERAL (…) AS d ON …`: the derived
+   * table binds with t's columns as its enclosing row, and runs once per row of t.
+   */
+  private bindLateralJoin(ref: A.TableRef & { kind: 'join' }, d: A.TableRef & { kind: 'derived' }, outer: Scope | null): { plan: LogicalPlan; columns: ScopeColumn[] } {
+    if (ref.type === 'RIGHT' || ref.natural || ref.using) throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support 'LATERAL in a RIGHT, NATURAL or USING join'");
+    const l = this.bindFrom(ref.left, outer);
+    const q = this.bindQuery(d.query, { columns: l.columns, parent: outer });
+    const columns = [...l.columns, ...derivedColumns(q, d.alias, d.columns)];
+    let condition: BoundExpr | null = null;
+    if (ref.on) {
+      this.rejectAggregates(ref.on, 'on clause');
+      condition = this.bindExpr(ref.on, { columns, parent: outer }, 'on clause');
+    }
+    const type = ref.type === 'LEFT' ? 'left' : 'inner';
+    const plan: LogicalPlan = { kind: 'apply', type, left: l.plan, right: q.plan, condition, types: columns.map((c) => c.type) };
+    const width = l.columns.length;
+    return { plan, columns: type === 'left' ? columns.map((c, i) => (i >= width ? { ...c, nullable: true } : c)) : columns };
+  }
+
   private bindJoin(ref: A.TableRef & { kind: 'join' }, outer: Scope | null): { plan: LogicalPlan; columns: ScopeColumn[] } {
+    if (ref.right.kind === 'derived' && ref.right.lateral) return this.bindLateralJoin(ref, ref.right, outer);
+    // `t, LATERAL (…) AS d JOIN u ON …`: the comma binds loosest, yet d reads t; (t, d) JOIN u is
+    // the same join (a cross product associates with the join after it).
+    const nested = ref.right;
+    if (nested.kind === 'join' && nested.type !== 'RIGHT' && !nested.natural && (ref.type === 'CROSS' || ref.type === 'INNER') && !ref.on && !ref.using && !ref.natural && leftmostIsLateral(nested)) {
+      return this.bindJoin({ ...nested, left: { kind: 'join', type: ref.type, natural: false, left: ref.left, right: nested.left } }, outer);
+    }
     const l = this.bindFrom(ref.left, outer);
     const r = this.bindFrom(ref.right, outer);
     const isRight = ref.type === 'RIGHT';
@@ -659,6 +780,7 @@ export class Binder {
         return { kind: 'inList', arg, list, cmp, not: e.not, type: BOOL_RESULT };
       }
       case 'inQuery': {
+        if (e.operand.kind === 'row') return this.bindRowInSubquery(e.operand.items, e.query, e.not, scope, bind);
         const sub = this.bindSubquery(e.query, scope);
         if (sub.columns.length !== 1) throw new SqlError('ER_OPERAND_COLUMNS', 'Operand should contain 1 column(s)');
         const arg = bind(e.operand);
@@ -783,15 +905,45 @@ export class Binder {
     }
   }
 
+  /**
+   * (a, b) [NOT] IN (SELECT x, y …) with IN's three-valued logic: TRUE when a row equals, else
+   * NULL when some row might (a NULL compared), else FALSE. Two correlated EXISTS over the
+   * subquery filtered by the row equality, its operands read as the enclosing row.
+   */
+  private bindRowInSubquery(items: readonly A.Expr[], query: A.Query, not: boolean, scope: Scope, bind: (x: A.Expr) => BoundExpr): BoundExpr {
+    const sub = this.bindQuery(query, scope);
+    if (sub.columns.length !== items.length) throw new SqlError('ER_OPERAND_COLUMNS', `Operand should contain ${items.length} column(s)`);
+    const args = items.map((x) => {
+      if (x.kind === 'row') throw new SqlError('ER_OPERAND_COLUMNS', 'Operand should contain 1 column(s)');
+      const b = bind(x);
+      if (hasSubqueryExpr(b)) throw new SqlError('ER_NOT_SUPPORTED_YET', "This version of Tessera doesn't yet support 'a subquery inside a row compared with IN (SELECT …)'");
+      return asOuterRow(b);
+    });
+    const types = sub.plan.types;
+    const equal: BoundExpr = { kind: 'and', args: args.map((a, i) => this.makeCompare('=', a, { kind: 'column', index: i, type: types[i]! })), type: BOOL_RESULT };
+    const exists = (predicate: BoundExpr): BoundExpr => ({
+      kind: 'subquery', mode: 'exists', correlated: true, type: BOOL_RESULT,
+      plan: { kind: 'filter', input: sub.plan, predicate, types } as never,
+    });
+    const found = exists(equal);
+    const unknown = exists({ kind: 'isNull', arg: equal, not: false, type: BOOL_RESULT });
+    const yes: BoundExpr = { kind: 'const', value: not ? 0 : 1, type: BOOL_RESULT };
+    const no: BoundExpr = { kind: 'const', value: not ? 1 : 0, type: BOOL_RESULT };
+    return { kind: 'case', whens: [{ when: found, then: yes }, { when: unknown, then: { kind: 'const', value: null, type: BOOL_RESULT } }], else: no, type: BOOL_RESULT };
+  }
+
   private bindRowCompare(op: '=' | '<=>' | '<>' | '<' | '<=' | '>' | '>=', l: A.Expr, r: A.Expr, bind: (x: A.Expr) => BoundExpr): BoundExpr {
     const li = l.kind === 'row' ? l.items : [l];
     const ri = r.kind === 'row' ? r.items : [r];
     if (li.length !== ri.length) throw new SqlError('ER_OPERAND_COLUMNS', `Operand should contain ${li.length} column(s)`);
+    // ((a, b), c) = ((1, 2), 3): nested rows compare item by item too.
+    const item = (o: '=' | '<=>' | '<>', x: A.Expr, y: A.Expr): BoundExpr =>
+      x.kind === 'row' || y.kind === 'row' ? this.bindRowCompare(o, x, y, bind) : this.makeCompare(o, bind(x), bind(y));
     if (op === '=' || op === '<=>') {
-      return { kind: 'and', args: li.map((x, i) => this.makeCompare(op, bind(x), bind(ri[i]!))), type: BOOL_RESULT };
+      return { kind: 'and', args: li.map((x, i) => item(op, x, ri[i]!)), type: BOOL_RESULT };
     }
     if (op === '<>') {
-      return { kind: 'or', args: li.map((x, i) => this.makeCompare('<>', bind(x), bind(ri[i]!))), type: BOOL_RESULT };
+      return { kind: 'or', args: li.map((x, i) => item('<>', x, ri[i]!)), type: BOOL_RESULT };
     }
     // Lexicographic: (a1 < b1) OR (a1 = b1 AND (a2 < b2 …))
     const strict = op === '<' || op === '>' ? op : op === '<=' ? '<' : '>';
@@ -1267,20 +1419,80 @@ export function forEachPlanExpr(p: LogicalPlan, f: (e: BoundExpr) => void): void
       return forEachPlanExpr(p.right, f);
     case 'union':
       return p.inputs.forEach((i) => forEachPlanExpr(i, f));
+    case 'setOp':
+      forEachPlanExpr(p.left, f);
+      return forEachPlanExpr(p.right, f);
+    case 'recursiveCte':
+      forEachPlanExpr(p.seed, f);
+      return forEachPlanExpr(p.recursive, f);
+    case 'workTable':
+      return;
+    case 'apply':
+      if (p.condition) f(p.condition);
+      forEachPlanExpr(p.left, f);
+      return forEachPlanExpr(p.right, f);
     default:
       return assertNever(p, 'plan');
   }
 }
 
+/** A plan's columns converted to `types` where they differ (the members of a set operation). */
+function castPlan(p: LogicalPlan, types: readonly SqlType[], names?: readonly string[]): LogicalPlan {
+  if (p.types.every((t, i) => JSON.stringify(t) === JSON.stringify(types[i]))) return p;
+  const exprs = p.types.map((t, i): BoundExpr => {
+    const col: BoundExpr = { kind: 'column', index: i, type: t };
+    if (JSON.stringify(t) === JSON.stringify(types[i])) return col;
+    const name = names?.[i];
+    return name !== undefined ? { kind: 'cast', arg: col, type: types[i]!, mode: 'convert', column: name } : { kind: 'cast', arg: col, type: types[i]!, mode: 'convert' };
+  });
+  return { kind: 'project', input: p, exprs, types };
+}
+
+/** A derived table's or CTE's columns under its alias, named by its column list when it has one. */
+function derivedColumns(q: BoundQuery, alias: string, given: readonly string[] | undefined): ScopeColumn[] {
+  const names = given ?? q.columns.map((c) => c.name);
+  if (names.length !== q.columns.length) throw wrongColumnList();
+  const seen = new Set<string>();
+  for (const n of names) {
+    const k = n.toLowerCase();
+    if (seen.has(k)) throw new SqlError('ER_DUP_FIELDNAME', `Duplicate column name '${n}'`);
+    seen.add(k);
+  }
+  return q.columns.map((c, i): ScopeColumn => ({
+    pos: i,
+    name: names[i]!,
+    table: alias,
+    db: '',
+    orgName: c.orgName === '' ? '' : c.orgName,
+    orgTable: alias,
+    type: c.type,
+    nullable: c.nullable,
+  }));
+}
+
+function wrongColumnList(): SqlError {
+  return new SqlError('ER_VIEW_WRONG_LIST', 'In definition of view, derived table or common table expression, SELECT list and column names list have different column counts');
+}
+
+function hasSubqueryExpr(e: BoundExpr): boolean {
+  if (e.kind === 'subquery' || e.kind === 'inSubquery') return true;
+  let found = false;
+  mapChildren(e, (c) => {
+    if (!found && hasSubqueryExpr(c)) found = true;
+    return c;
+  });
+  return found;
+}
+
+/** An expression over the current row, as read from inside a subquery of it (one level deeper). */
+function asOuterRow(e: BoundExpr): BoundExpr {
+  if (e.kind === 'column') return { kind: 'outer', depth: 1, index: e.index, type: e.type };
+  if (e.kind === 'outer') return { ...e, depth: e.depth + 1 };
+  return mapChildren(e, asOuterRow);
+}
+
 function castUnionInputs(plan: LogicalPlan, types: readonly SqlType[]): LogicalPlan {
-  const castInput = (p: LogicalPlan): LogicalPlan => {
-    if (p.types.every((t, i) => JSON.stringify(t) === JSON.stringify(types[i]))) return p;
-    const exprs = p.types.map((t, i): BoundExpr => {
-      const col: BoundExpr = { kind: 'column', index: i, type: t };
-      return JSON.stringify(t) === JSON.stringify(types[i]) ? col : { kind: 'cast', arg: col, type: types[i]!, mode: 'convert' };
-    });
-    return { kind: 'project', input: p, exprs, types };
-  };
+  const castInput = (p: LogicalPlan): LogicalPlan => castPlan(p, types);
   switch (plan.kind) {
     case 'union':
       return { ...plan, inputs: plan.inputs.map((i) => (i.kind === 'distinct' ? castUnionInputs(i, types) : castInput(i))), types };

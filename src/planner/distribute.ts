@@ -9,7 +9,7 @@ import { mapChildren } from './binder.js';
 import { compareKind, BIGINT } from './typing.js';
 import { pruneColumns } from './prune-columns.js';
 import { orderJoins } from './join-order.js';
-import { andOf, conjuncts, hasSubquery, isRunConstant, remapColumns, shiftColumns } from './plan-exprs.js';
+import { andOf, conjuncts, forEachColumn, hasSubquery, isRunConstant, remapColumns, shiftColumns } from './plan-exprs.js';
 
 /**
  * Logical → physical, deciding what runs where. A chain of filters and projections over one
@@ -31,6 +31,10 @@ class Distributor {
       case 'values':
         return { kind: 'values', rows: p.rows.map((r) => r.map((e) => this.expr(e))), types: p.types };
       case 'filter': {
+        // A filter over a derived table's or CTE's projection filters its rows below it, so
+        // that it still chooses the index and the partitions (WITH c AS (SELECT * FROM t) … WHERE id = 5).
+        const below = filterBelowProject(p);
+        if (below) return this.plan(below);
         const chain = this.leafChain(p);
         if (chain) return this.gather(chain.table, chain.fragment, chain.filter);
         return this.filterOver(p);
@@ -64,6 +68,15 @@ class Distributor {
         return this.join(p);
       case 'union':
         return { kind: 'unionAll', inputs: p.inputs.map((i) => this.plan(i)), types: p.types };
+      // Set operations, recursive CTEs and LATERAL run on the aggregator over gathered inputs.
+      case 'setOp':
+        return { kind: 'setOp', op: p.op, all: p.all, left: this.plan(p.left), right: this.plan(p.right), types: p.types };
+      case 'recursiveCte':
+        return { kind: 'recursiveCte', id: p.id, distinct: p.distinct, seed: this.plan(p.seed), recursive: this.plan(p.recursive), types: p.types };
+      case 'workTable':
+        return { kind: 'workTable', id: p.id, name: p.name, types: p.types };
+      case 'apply':
+        return { kind: 'apply', type: p.type, left: this.plan(p.left), right: this.plan(p.right), condition: p.condition ? this.expr(p.condition) : null, types: p.types };
       default:
         return assertNever(p, 'logical plan');
     }
@@ -171,6 +184,8 @@ class Distributor {
         return { table: p.table, fragment: this.scan(p.table, null), filter: null };
       case 'filter': {
         if (!leafSafe(p.predicate)) return null;
+        const below = filterBelowProject(p);
+        if (below) return this.leafChain(below);
         if (p.input.kind === 'get') {
           const predicate = this.expr(p.predicate);
           return { table: p.input.table, fragment: { kind: 'filter', input: this.scan(p.input.table, predicate), predicate, types: p.types }, filter: predicate };
@@ -227,6 +242,23 @@ class Distributor {
 
 // ───────────────────────────── helpers ─────────────────────────────
 
+/**
+ * filter(project(x)) → project(filter(x)) when every column the predicate reads is a column the
+ * projection passes on as it is (and the predicate has no subquery, which reads its input row by
+ * position); null otherwise.
+ */
+function filterBelowProject(p: LogicalPlan & { kind: 'filter' }): LogicalPlan | null {
+  const proj = p.input;
+  if (proj.kind !== 'project' || hasSubquery(p.predicate)) return null;
+  let passes = true;
+  forEachColumn(p.predicate, (i) => {
+    if (proj.exprs[i]?.kind !== 'column') passes = false;
+  });
+  if (!passes) return null;
+  const predicate = remapColumns(p.predicate, (i) => (proj.exprs[i] as BoundExpr & { kind: 'column' }).index);
+  return { ...proj, input: { kind: 'filter', input: proj.input, predicate, types: proj.input.types } };
+}
+
 /** Expressions a leaf can evaluate: no outer references and no subqueries. */
 export function leafSafe(e: BoundExpr): boolean {
   if (e.kind === 'outer' || e.kind === 'subquery' || e.kind === 'inSubquery') return false;
@@ -274,10 +306,15 @@ interface ColumnFacts {
   inList: Map<number, readonly BoundExpr[]>;
   lo: Map<number, { value: BoundExpr; inclusive: boolean }>;
   hi: Map<number, { value: BoundExpr; inclusive: boolean }>;
+  /**
+   * `(a, b) IN ((1, 2), (3, 4))` (bound as an OR of ANDs of equalities): the same columns fixed
+   * by each alternative, and their values per alternative.
+   */
+  tuples: { cols: readonly number[]; rows: readonly ReadonlyMap<number, BoundExpr>[] } | null;
 }
 
 function columnFacts(table: TableDef, filter: BoundExpr | null): ColumnFacts {
-  const facts: ColumnFacts = { eq: new Map(), inList: new Map(), lo: new Map(), hi: new Map() };
+  const facts: ColumnFacts = { eq: new Map(), inList: new Map(), lo: new Map(), hi: new Map(), tuples: null };
   if (!filter) return facts;
   const usable = (col: number, value: BoundExpr, cmp: string): boolean => {
     const ct = table.columns[col]!.type;
@@ -309,9 +346,34 @@ function columnFacts(table: TableDef, filter: BoundExpr | null): ColumnFacts {
     } else if (c.kind === 'inList' && !c.not && c.arg.kind === 'column') {
       const col = c.arg.index;
       if (c.list.every((v) => usable(col, v, c.cmp))) facts.inList.set(col, c.list);
+    } else if (c.kind === 'or' && facts.tuples === null) {
+      facts.tuples = tupleAlternatives(c.args, usable);
     }
   }
   return facts;
+}
+
+/** Each alternative an AND of `column = value`, all over the same columns; else null. */
+function tupleAlternatives(
+  alternatives: readonly BoundExpr[],
+  usable: (col: number, value: BoundExpr, cmp: string) => boolean,
+): ColumnFacts['tuples'] {
+  const rows: Map<number, BoundExpr>[] = [];
+  let cols: number[] | null = null;
+  for (const alt of alternatives) {
+    const row = new Map<number, BoundExpr>();
+    for (const c of conjuncts(alt)) {
+      if (c.kind !== 'compare' || c.op !== '=') return null;
+      const [col, value] = c.left.kind === 'column' ? [c.left.index, c.right] : c.right.kind === 'column' ? [c.right.index, c.left] : [-1, c.left];
+      if (col < 0 || row.has(col) || !usable(col, value, c.cmp)) return null;
+      row.set(col, value);
+    }
+    const these = [...row.keys()].sort((x, y) => x - y);
+    if (cols === null) cols = these;
+    else if (these.length !== cols.length || these.some((x, i) => x !== cols![i])) return null;
+    rows.push(row);
+  }
+  return cols === null ? null : { cols, rows };
 }
 
 export function chooseAccess(table: TableDef, filter: BoundExpr | null): Access {
@@ -325,6 +387,10 @@ export function chooseAccess(table: TableDef, filter: BoundExpr | null): Access 
     }
     if (ix.columns.length === 1 && facts.inList.has(ix.columns[0]!)) {
       return { kind: 'point', index: i, keys: facts.inList.get(ix.columns[0]!)!.map((v) => [v]) };
+    }
+    const tuples = facts.tuples;
+    if (tuples && ix.columns.every((c) => tuples.cols.includes(c))) {
+      return { kind: 'point', index: i, keys: tuples.rows.map((r) => ix.columns.map((c) => r.get(c)!)) };
     }
   }
   // Range (or equality prefix) on the leading column of an ordered index.
@@ -359,6 +425,10 @@ export function chooseRouting(table: TableDef, filter: BoundExpr | null): Routin
   }
   if (table.shardKey.length === 1 && facts.inList.has(table.shardKey[0]!)) {
     return { kind: 'shardKeys', tuples: facts.inList.get(table.shardKey[0]!)!.map((v) => [v]) };
+  }
+  const tuples = facts.tuples;
+  if (tuples && table.shardKey.every((c) => tuples.cols.includes(c))) {
+    return { kind: 'shardKeys', tuples: tuples.rows.map((r) => table.shardKey.map((c) => r.get(c)!)) };
   }
   return { kind: 'all' };
 }

@@ -79,6 +79,14 @@ function rewrite(p: LogicalPlan): LogicalPlan {
       return { ...p, input: rewrite(p.input) };
     case 'union':
       return { ...p, inputs: p.inputs.map(rewrite) };
+    case 'setOp':
+      return { ...p, left: rewrite(p.left), right: rewrite(p.right) };
+    case 'recursiveCte':
+      return { ...p, seed: rewrite(p.seed), recursive: rewrite(p.recursive) };
+    case 'workTable':
+      return p;
+    case 'apply':
+      return { ...p, left: rewrite(p.left), right: rewrite(p.right), condition: p.condition ? rewriteExpr(p.condition) : null };
     default:
       return assertNever(p, 'logical plan');
   }
@@ -407,6 +415,14 @@ export function estimateRows(p: LogicalPlan): number {
     }
     case 'union':
       return p.inputs.reduce((s, i) => s + estimateRows(i), 0);
+    case 'setOp':
+      return estimateRows(p.left);
+    case 'recursiveCte':
+      return estimateRows(p.seed) * NON_UNIQUE_DIVISOR;
+    case 'workTable':
+      return NON_UNIQUE_DIVISOR;
+    case 'apply':
+      return estimateRows(p.left) * NON_UNIQUE_DIVISOR;
     default:
       return assertNever(p, 'logical plan');
   }

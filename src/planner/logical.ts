@@ -1,7 +1,7 @@
 import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 import type { BoundExpr } from '../common/ir/expr.js';
-import type { AggSpec, SortKey } from '../common/ir/physical.js';
+import type { AggSpec, SetOpKind, SortKey } from '../common/ir/physical.js';
 import type { TableDef } from '../cluster/catalog.js';
 
 /**
@@ -20,7 +20,14 @@ export type LogicalPlan =
   | { readonly kind: 'limit'; readonly input: LogicalPlan; readonly count: BoundExpr | null; readonly offset: BoundExpr | null; readonly types: readonly SqlType[] }
   | { readonly kind: 'distinct'; readonly input: LogicalPlan; readonly types: readonly SqlType[] }
   | { readonly kind: 'join'; readonly type: 'inner' | 'left' | 'semi' | 'anti'; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly condition: BoundExpr | null; readonly types: readonly SqlType[] }
-  | { readonly kind: 'union'; readonly inputs: readonly LogicalPlan[]; readonly types: readonly SqlType[] };
+  | { readonly kind: 'union'; readonly inputs: readonly LogicalPlan[]; readonly types: readonly SqlType[] }
+  /** INTERSECT / EXCEPT [ALL]; both inputs already cast to `types`. */
+  | { readonly kind: 'setOp'; readonly op: SetOpKind; readonly all: boolean; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly types: readonly SqlType[] }
+  /** WITH RECURSIVE (see the physical node); `recursive` reads the previous round through `workTable` nodes with this id. */
+  | { readonly kind: 'recursiveCte'; readonly id: number; readonly distinct: boolean; readonly seed: LogicalPlan; readonly recursive: LogicalPlan; readonly types: readonly SqlType[] }
+  | { readonly kind: 'workTable'; readonly id: number; readonly name: string; readonly types: readonly SqlType[] }
+  /** LATERAL derived table: `right` reads the left row through `outer` references of depth 1. */
+  | { readonly kind: 'apply'; readonly type: 'inner' | 'left'; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly condition: BoundExpr | null; readonly types: readonly SqlType[] };
 
 /** What a result column is, for the client's column definition. */
 export interface OutputColumn {

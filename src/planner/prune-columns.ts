@@ -146,6 +146,16 @@ function prune(p: PhysicalPlan, needed: Needed): Pruned {
       return { plan: { ...p, input: prune(p.input, null).plan }, map: identity(p.types.length) };
     case 'unionAll':
       return { plan: { ...p, inputs: p.inputs.map((i) => prune(i, null).plan) }, map: identity(p.types.length) };
+    case 'setOp':
+      // Rows compare whole; a LATERAL right side reads its left row by position.
+      return { plan: { ...p, left: prune(p.left, null).plan, right: prune(p.right, null).plan }, map: identity(p.types.length) };
+    case 'apply':
+      return { plan: { ...p, left: prune(p.left, null).plan, right: prune(p.right, null).plan }, map: identity(p.types.length) };
+    case 'recursiveCte':
+      // Each round reads the previous one whole.
+      return { plan: { ...p, seed: prune(p.seed, null).plan, recursive: prune(p.recursive, null).plan }, map: identity(p.types.length) };
+    case 'workTable':
+      return unchanged(p);
     case 'hashJoin':
     case 'nestedLoopJoin': {
       const lw = p.left.types.length;

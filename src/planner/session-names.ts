@@ -12,6 +12,8 @@ import { mapChildren } from './binder.js';
 
 /** What an assignment-mode cast reads to choose strict or lenient conversion (eval.ts). */
 const SQL_MODE = '@@sql_mode';
+/** How many rounds a recursive CTE may run (recursive-cte.ts). */
+const CTE_MAX_RECURSION_DEPTH = '@@cte_max_recursion_depth';
 /** What GROUP_CONCAT reads to cut its result (hash-agg.ts). */
 const GROUP_CONCAT_MAX_LEN = '@@group_concat_max_len';
 
@@ -133,7 +135,14 @@ export class SessionNames {
         this.exprs(p.leftKeys).exprs(p.rightKeys).expr(p.residual);
         break;
       case 'nestedLoopJoin':
+      case 'apply':
         this.expr(p.condition);
+        break;
+      case 'recursiveCte':
+        this.names.add(CTE_MAX_RECURSION_DEPTH);
+        break;
+      case 'setOp':
+      case 'workTable':
         break;
       default:
         return assertNever(p, 'plan');

@@ -129,7 +129,13 @@ export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'CROSS' | 'STRAIGHT';
 
 export type TableRef =
   | { readonly kind: 'table'; readonly db?: string; readonly name: string; readonly alias?: string }
-  | { readonly kind: 'derived'; readonly query: Query; readonly alias: string; readonly columns?: readonly string[] }
+  /** LATERAL (SELECT …) AS d: the derived table may read the columns of the tables before it in its FROM. */
+  | { readonly kind: 'derived'; readonly query: Query; readonly alias: string; readonly columns?: readonly string[]; readonly lateral?: boolean }
+  /**
+   * A name the parser resolved to a common table expression of an enclosing WITH (a table name
+   * without a database that a WITH in scope defines: the CTE shadows a table of that name).
+   */
+  | { readonly kind: 'cte'; readonly name: string; readonly alias?: string }
   | {
       readonly kind: 'join';
       readonly type: JoinType;
@@ -156,16 +162,40 @@ export interface Select {
   readonly lock?: 'update' | 'share';
   /** SQL_CALC_FOUND_ROWS and other modifiers the engine may ignore. */
   readonly calcFoundRows?: boolean;
+  /** WITH … before this query. */
+  readonly with?: WithClause;
 }
 
+/** One `name [(columns)] AS (query)` of a WITH clause. */
+export interface CommonTableExpr {
+  readonly name: string;
+  readonly columns?: readonly string[];
+  readonly query: Query;
+}
+
+/** WITH [RECURSIVE] cte, …: the CTEs are visible to the query it precedes and to the CTEs after each. */
+export interface WithClause {
+  readonly recursive: boolean;
+  readonly ctes: readonly CommonTableExpr[];
+}
+
+/**
+ * UNION, INTERSECT or EXCEPT of two queries (kind 'union' for all three, so code that only asks
+ * "is this a query?" needs no change). INTERSECT binds tighter than UNION and EXCEPT, which are
+ * left-associative (MySQL 8.0.31).
+ */
 export interface SetOperation {
   readonly kind: 'union';
-  /** UNION ALL when true; UNION [DISTINCT] otherwise. */
+  /** Absent: UNION. */
+  readonly op?: 'INTERSECT' | 'EXCEPT';
+  /** ALL when true; DISTINCT (the default) otherwise. */
   readonly all: boolean;
   readonly left: Query;
   readonly right: Query;
   readonly orderBy?: readonly OrderItem[];
   readonly limit?: Limit;
+  /** WITH … before this query. */
+  readonly with?: WithClause;
 }
 
 export type Query = Select | SetOperation;

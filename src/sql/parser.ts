@@ -5,7 +5,7 @@
  */
 import type {
   AccountRef, AccountStatement, AlterAction, Assignment, AuthOption, PrivilegeItem, PrivilegeLevel, RoleSelection, UserName, UserSpec,
-  CastTarget, ColumnDef, ColumnPosition, Expr, IndexColumn, IndexDef, InsertSource, Limit, Literal,
+  CastTarget, ColumnDef, CommonTableExpr, WithClause, ColumnPosition, Expr, IndexColumn, IndexDef, InsertSource, Limit, Literal,
   LockTableItem, OrderItem, ParsedStatement, Query, Select, SelectItem, ShowStatement, Statement, TableName, TableOptions,
   TableRef, TimeUnit, TypeName,
 } from './ast.js';
@@ -80,6 +80,8 @@ class Parser {
    * expression continues around it (see parenthesized).
    */
   private pending: Expr | null = null;
+  /** Names (lower case) of the common table expressions in scope, innermost last. */
+  private readonly cteNames: string[] = [];
 
   constructor(
     private readonly src: string,
@@ -342,7 +344,7 @@ class Parser {
         if (this.isWord('PARTITIONS', 1)) return this.clusterCommand(2);
         return this.fail();
       case 'WITH':
-        return this.unsupported('WITH (common table expressions)');
+        return this.query();
       default:
         // valid MySQL that Tessera has no statement for: say so rather than call it a syntax error
         if (UNSUPPORTED_STATEMENTS.has(t.up)) return this.unsupported(t.up);
@@ -451,24 +453,59 @@ class Parser {
   }
 
   query(): Query {
-    let q = this.queryTerm();
-    let isUnion = false;
-    while (this.isWord('UNION')) {
-      this.next();
-      let all = false;
-      if (this.accept('ALL')) all = true;
-      else this.accept('DISTINCT');
-      const right = this.queryTerm();
-      q = { kind: 'union', all, left: q, right };
-      isUnion = true;
+    if (!this.isWord('WITH')) return this.queryExpression();
+    const depth = this.cteNames.length;
+    try {
+      const w = this.withClause();
+      if (this.isWord('UPDATE') || this.isWord('DELETE')) this.unsupported(`WITH … ${this.peek().up}`);
+      const q = this.queryExpression();
+      // WITH … (WITH … SELECT …): the AST keeps one WITH per query
+      if (q.with) this.unsupported('a WITH clause on a query that has its own');
+      return { ...q, with: w };
+    } finally {
+      this.cteNames.length = depth;
     }
-    if (this.isWord('INTERSECT') || this.isWord('EXCEPT')) this.unsupported(this.peek().up);
+  }
+
+  /** WITH [RECURSIVE] name [(cols)] AS (query), …; leaves the names in scope (query() drops them). */
+  private withClause(): WithClause {
+    this.expect('WITH');
+    const recursive = this.accept('RECURSIVE');
+    const ctes: CommonTableExpr[] = [];
+    do {
+      const name = this.ident();
+      const columns = this.isOp('(') ? this.identList() : undefined;
+      this.expect('AS');
+      this.expectOp('(');
+      // A recursive CTE reads itself; any CTE reads those before it.
+      if (recursive) this.cteNames.push(name.toLowerCase());
+      const query = this.query();
+      this.expectOp(')');
+      if (!recursive) this.cteNames.push(name.toLowerCase());
+      ctes.push(columns ? { name, columns, query } : { name, query });
+    } while (this.acceptOp(','));
+    return { recursive, ctes };
+  }
+
+  /**
+   * Set operations with MySQL 8.0.31's precedence: INTERSECT binds tighter than UNION and
+   * EXCEPT, which are left-associative; then the ORDER BY / LIMIT of the whole.
+   */
+  private queryExpression(): Query {
+    let q = this.intersectTerm();
+    while (this.isWord('UNION') || this.isWord('EXCEPT')) {
+      const op = this.next().up === 'EXCEPT' ? 'EXCEPT' : undefined;
+      const all = this.setQuantifier();
+      const right = this.intersectTerm();
+      q = op ? { kind: 'union', op, all, left: q, right } : { kind: 'union', all, left: q, right };
+    }
     const orderBy = this.isWord('ORDER') ? this.orderBy() : undefined;
     const limit = this.isWord('LIMIT') ? this.limit() : undefined;
     if (orderBy || limit) {
       const m = q as Mutable<Query>;
-      // (SELECT … LIMIT 1) ORDER BY …: the AST has no place for both
-      if (!isUnion && m.kind === 'select' && (m.orderBy || m.limit)) this.unsupported('ORDER BY/LIMIT on a parenthesized query that has its own');
+      // (SELECT … LIMIT 1) ORDER BY …: the AST has no place for both (a set operation built
+      // here has neither yet, so one that has them was parenthesized)
+      if (m.orderBy || m.limit) this.unsupported('ORDER BY/LIMIT on a parenthesized query that has its own');
       if (orderBy) m.orderBy = orderBy;
       if (limit) m.limit = limit;
     }
@@ -502,13 +539,29 @@ class Parser {
     return lock;
   }
 
+  /** [ALL | DISTINCT] after a set operator; DISTINCT is the default. */
+  private setQuantifier(): boolean {
+    if (this.accept('ALL')) return true;
+    this.accept('DISTINCT');
+    return false;
+  }
+
+  private intersectTerm(): Query {
+    let q = this.queryTerm();
+    while (this.isWord('INTERSECT')) {
+      this.next();
+      const all = this.setQuantifier();
+      q = { kind: 'union', op: 'INTERSECT', all, left: q, right: this.queryTerm() };
+    }
+    return q;
+  }
+
   private queryTerm(): Query {
     if (this.acceptOp('(')) {
       const q = this.query();
       this.expectOp(')');
       return q;
     }
-    if (this.isWord('WITH')) this.unsupported('WITH (common table expressions)');
     return this.selectCore();
   }
 
@@ -711,6 +764,14 @@ class Parser {
   }
 
   private tableFactor(): TableRef {
+    if (this.accept('LATERAL')) {
+      // LATERAL applies to a derived table only (MySQL 8.0.14)
+      if (!this.isOp('(') || !this.startsQuery(1)) this.fail();
+      this.next();
+      const query = this.query();
+      this.expectOp(')');
+      return { ...(this.derived(query) as Extract<TableRef, { kind: 'derived' }>), lateral: true };
+    }
     if (this.isOp('(')) {
       if (this.startsQuery(1)) {
         this.next();
@@ -744,6 +805,9 @@ class Parser {
     if (this.accept('AS')) alias = this.ident();
     else if (this.isIdent() && !this.isTableFollower()) alias = this.ident();
     this.indexHints();
+    if (tn.db === undefined && this.cteNames.includes(tn.name.toLowerCase())) {
+      return alias !== undefined ? { kind: 'cte', name: tn.name, alias } : { kind: 'cte', name: tn.name };
+    }
     const r: Mutable<Extract<TableRef, { kind: 'table' }>> = { kind: 'table', name: tn.name };
     if (tn.db !== undefined) r.db = tn.db;
     if (alias !== undefined) r.alias = alias;

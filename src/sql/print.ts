@@ -3,7 +3,7 @@
  * Parentheses appear only where precedence needs them, so parse(print(x)) gives x back.
  */
 import type {
-  AlterAction, Assignment, CastTarget, ColumnDef, ColumnPosition, Expr, IndexColumn, IndexDef, Limit, Literal, OrderItem, Query,
+  AlterAction, Assignment, CastTarget, ColumnDef, ColumnPosition, CommonTableExpr, WithClause, Expr, IndexColumn, IndexDef, Limit, Literal, OrderItem, Query,
   SelectItem, ShowStatement, Statement, TableName, TableOptions, TableRef, TypeName,
 } from './ast.js';
 import { assertNever } from '../common/assert.js';
@@ -251,8 +251,10 @@ function printTableRef(r: TableRef): string {
   switch (r.kind) {
     case 'table':
       return printTableName(r) + (r.alias !== undefined ? ' AS ' + quoteIdent(r.alias) : '');
+    case 'cte':
+      return quoteIdent(r.name) + (r.alias !== undefined ? ' AS ' + quoteIdent(r.alias) : '');
     case 'derived':
-      return `(${printQuery(r.query)}) AS ${quoteIdent(r.alias)}` + (r.columns ? ` (${r.columns.map(quoteIdent).join(', ')})` : '');
+      return (r.lateral ? 'LATERAL ' : '') + `(${printQuery(r.query)}) AS ${quoteIdent(r.alias)}` + (r.columns ? ` (${r.columns.map(quoteIdent).join(', ')})` : '');
     case 'join': {
       // the right side of a join is a single factor, so a nested join there needs parentheses
       const right = r.right.kind === 'join' ? '(' + printTableRef(r.right) + ')' : printTableRef(r.right);
@@ -277,20 +279,31 @@ function printSelectItem(i: SelectItem): string {
 }
 
 function printQueryTerm(q: Query): string {
-  // a member of a union with its own ORDER BY/LIMIT, or a union on the right, needs parentheses
-  if (q.kind === 'union' || q.orderBy || q.limit || q.lock) return '(' + printQuery(q) + ')';
+  // a member of a union with its own ORDER BY/LIMIT or WITH, or a union on the right, needs parentheses
+  if (q.kind === 'union' || q.orderBy || q.limit || q.lock || q.with) return '(' + printQuery(q) + ')';
   return printQuery(q);
 }
 
+function printWith(w: WithClause): string {
+  const cte = (c: CommonTableExpr): string =>
+    quoteIdent(c.name) + (c.columns ? ` (${c.columns.map(quoteIdent).join(', ')})` : '') + ` AS (${printQuery(c.query)})`;
+  return 'WITH ' + (w.recursive ? 'RECURSIVE ' : '') + w.ctes.map(cte).join(', ') + ' ';
+}
+
 export function printQuery(q: Query): string {
+  const prefix = q.with ? printWith(q.with) : '';
   if (q.kind === 'union') {
-    const left = q.left.kind === 'union' && !q.left.orderBy && !q.left.limit ? printQuery(q.left) : printQueryTerm(q.left);
-    let s = `${left} UNION ${q.all ? 'ALL ' : ''}${printQueryTerm(q.right)}`;
+    // left-associative: the left operand needs no parentheses unless it binds looser (UNION or
+    // EXCEPT under INTERSECT)
+    const l = q.left;
+    const bare = l.kind === 'union' && !l.orderBy && !l.limit && !l.with && (q.op !== 'INTERSECT' || l.op === 'INTERSECT');
+    const left = bare ? printQuery(l) : printQueryTerm(l);
+    let s = `${prefix}${left} ${q.op ?? 'UNION'} ${q.all ? 'ALL ' : ''}${printQueryTerm(q.right)}`;
     if (q.orderBy) s += ' ORDER BY ' + printOrderBy(q.orderBy);
     if (q.limit) s += printLimit(q.limit);
     return s;
   }
-  let s = 'SELECT ' + (q.distinct ? 'DISTINCT ' : '') + (q.calcFoundRows ? 'SQL_CALC_FOUND_ROWS ' : '') + q.items.map(printSelectItem).join(', ');
+  let s = prefix + 'SELECT ' + (q.distinct ? 'DISTINCT ' : '') + (q.calcFoundRows ? 'SQL_CALC_FOUND_ROWS ' : '') + q.items.map(printSelectItem).join(', ');
   if (q.from) s += ' FROM ' + printTableRef(q.from);
   if (q.where) s += ' WHERE ' + printExpr(q.where);
   if (q.groupBy) s += ' GROUP BY ' + q.groupBy.map(printExpr).join(', ') + (q.withRollup ? ' WITH ROLLUP' : '');

@@ -155,6 +155,7 @@ class Collector {
 
   /** A query (top level, derived table or subquery); returns its output column names. */
   query(q: A.Query, outer: readonly Scope[]): string[] {
+    for (const cte of q.with?.ctes ?? []) this.query(cte.query, outer);
     if (q.kind === 'union') {
       const names = this.query(q.left, outer);
       this.query(q.right, outer);
@@ -198,6 +199,10 @@ class Collector {
         if (reads && e.table !== undefined && !e.opaque) this.columns(e.db!, e.table, Priv.SELECT, 'SELECT');
         return;
       }
+      case 'cte':
+        // A WITH's name: its body's tables were checked with the WITH (query()); its columns are free.
+        scope.push({ alias: (ref.alias ?? ref.name).toLowerCase(), opaque: true });
+        return;
       case 'derived': {
         const names = this.query(ref.query, outer);
         scope.push({ alias: ref.alias.toLowerCase(), derived: new Set((ref.columns ?? names).map((n) => n.toLowerCase())) });

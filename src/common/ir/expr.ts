@@ -42,7 +42,7 @@ export type BoundExpr =
   | { readonly kind: 'case'; readonly whens: readonly { readonly when: BoundExpr; readonly then: BoundExpr }[]; readonly else: BoundExpr | null; readonly type: SqlType }
   /** A scalar function from src/exec/functions (by upper-case name). */
   | { readonly kind: 'func'; readonly name: string; readonly args: readonly BoundExpr[]; readonly type: SqlType }
-  | { readonly kind: 'cast'; readonly arg: BoundExpr; readonly type: SqlType; /** CAST semantics (warn, never error) vs assignment */ readonly mode: 'cast' | 'convert' }
+  | { readonly kind: 'cast'; readonly arg: BoundExpr; readonly type: SqlType; /** CAST semantics (warn, never error) vs assignment */ readonly mode: 'cast' | 'convert'; /** the column it fills, for messages (a set operation's or CTE's column) */ readonly column?: string }
   /**
    * A subquery evaluated by the executor on the aggregator: once when uncorrelated, per outer
    * row when correlated (its `outer` references read the enclosing rows). `plan` is a

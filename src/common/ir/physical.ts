@@ -89,7 +89,30 @@ export type PhysicalPlan =
   /** Any join condition; evaluated over each pair. Output as hashJoin. */
   | { readonly kind: 'nestedLoopJoin'; readonly type: JoinKind; readonly left: PhysicalPlan; readonly right: PhysicalPlan; readonly condition: BoundExpr | null; readonly types: readonly SqlType[] }
   /** UNION ALL of inputs with the same column count (UNION DISTINCT = distinct over this). */
-  | { readonly kind: 'unionAll'; readonly inputs: readonly PhysicalPlan[]; readonly types: readonly SqlType[] };
+  | { readonly kind: 'unionAll'; readonly inputs: readonly PhysicalPlan[]; readonly types: readonly SqlType[] }
+  /**
+   * INTERSECT / EXCEPT of two inputs of the same column types; rows compare whole, NULLs equal.
+   * ALL keeps duplicates (min(m, n) copies for INTERSECT, max(m - n, 0) for EXCEPT); DISTINCT
+   * returns each row once. `right` is the build side.
+   */
+  | { readonly kind: 'setOp'; readonly op: SetOpKind; readonly all: boolean; readonly left: PhysicalPlan; readonly right: PhysicalPlan; readonly types: readonly SqlType[] }
+  /**
+   * WITH RECURSIVE: the rows of `seed`, then of `recursive` run again and again over the rows
+   * the previous round produced (its `workTable` nodes with this `id` read them), until a round
+   * produces none; `distinct` (UNION DISTINCT) drops rows seen before. More rounds than
+   * @@cte_max_recursion_depth end the statement with 3636. Aggregator only.
+   */
+  | { readonly kind: 'recursiveCte'; readonly id: number; readonly distinct: boolean; readonly seed: PhysicalPlan; readonly recursive: PhysicalPlan; readonly types: readonly SqlType[] }
+  /** The rows the previous round of recursive CTE `id` produced. */
+  | { readonly kind: 'workTable'; readonly id: number; readonly name: string; readonly types: readonly SqlType[] }
+  /**
+   * A LATERAL join: `right` runs once per left row, its `outer` references (depth 1) reading
+   * that row. Output: left columns then right ones; `left` type keeps a left row with no match
+   * (NULL right columns). condition: the ON condition over the combined row.
+   */
+  | { readonly kind: 'apply'; readonly type: 'inner' | 'left'; readonly left: PhysicalPlan; readonly right: PhysicalPlan; readonly condition: BoundExpr | null; readonly types: readonly SqlType[] };
+
+export type SetOpKind = 'intersect' | 'except';
 
 export type JoinKind = 'inner' | 'left' | 'semi' | 'anti';
 
@@ -115,7 +138,24 @@ export function planInputs(p: PhysicalPlan): readonly PhysicalPlan[] {
       return [p.left, p.right];
     case 'unionAll':
       return p.inputs;
+    case 'setOp':
+    case 'apply':
+      return [p.left, p.right];
+    case 'recursiveCte':
+      return [p.seed, p.recursive];
+    case 'workTable':
+      return [];
   }
+}
+
+/**
+ * The inputs an operator instantiates again and again (once per row or per round): their
+ * gathers must be fetched whole, as a stream is read only once.
+ */
+export function rerunInputs(p: PhysicalPlan): readonly PhysicalPlan[] {
+  if (p.kind === 'apply') return [p.right];
+  if (p.kind === 'recursiveCte') return [p.recursive];
+  return [];
 }
 
 /** True when partial states of this aggregate can be computed per partition and merged. */
