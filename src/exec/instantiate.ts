@@ -19,6 +19,7 @@ import { sort } from './operators/sort.js';
 import { topN } from './operators/top-n.js';
 import { unionAll } from './operators/union-all.js';
 import { values } from './operators/values.js';
+import { windowOp } from './operators/window.js';
 
 export type { Operator } from './operators/operator.js';
 
@@ -42,6 +43,7 @@ export function instantiate(plan: PhysicalPlan, ctx: ExecContext): Operator {
     case 'hashJoin': return hashJoin(plan, instantiate(plan.left, ctx), instantiate(plan.right, ctx), ctx);
     case 'nestedLoopJoin': return nestedLoopJoin(plan, instantiate(plan.left, ctx), instantiate(plan.right, ctx), ctx);
     case 'unionAll': return unionAll(plan.inputs.map((p) => instantiate(p, ctx)));
+    case 'window': return windowOp(plan, instantiate(plan.input, ctx), ctx);
     default: return assertNever(plan, 'plan node');
   }
 }

@@ -66,8 +66,19 @@ export class WindowCollector {
   bindCall(e: A.Expr & { kind: 'call' }, aggFn: AggFunc | undefined, bind: BindWindowExpr): BoundExpr {
     const over = e.over!;
     const w = over.kind === 'named' ? this.named(over.name, []) : this.refine(over.spec, UNNAMED);
-    const partitionBy = w.partitionBy.map(bind);
-    const orderBy = w.orderBy.map((o): SortKey => ({ expr: bind(o.expr), desc: o.desc }));
+    // A window function inside a window's PARTITION BY / ORDER BY is 3595, not 3593.
+    const bindSpec = (x: A.Expr): BoundExpr => {
+      try {
+        return bind(x);
+      } catch (err) {
+        if (err instanceof SqlError && err.code === 'ER_WINDOW_INVALID_WINDOW_FUNC_USE') {
+          throw new SqlError('ER_WINDOW_NESTED_WINDOW_FUNC_USE_IN_WINDOW_SPEC', `You cannot nest a window function in the specification of window '${w.name}'.`);
+        }
+        throw err;
+      }
+    };
+    const partitionBy = w.partitionBy.map(bindSpec);
+    const orderBy = w.orderBy.map((o): SortKey => ({ expr: bindSpec(o.expr), desc: o.desc }));
     const name = e.name.toUpperCase();
     const { fn, type, usesFrame } = this.bindFunction(e, name, aggFn, bind);
     const frame = usesFrame ? this.frame(w, orderBy, bind) : (this.frame(w, orderBy, bind), WHOLE_PARTITION);

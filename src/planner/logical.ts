@@ -3,6 +3,7 @@ import type { Value } from '../common/value.js';
 import type { BoundExpr } from '../common/ir/expr.js';
 import type { AggSpec, SortKey } from '../common/ir/physical.js';
 import type { TableDef } from '../cluster/catalog.js';
+import type { WindowNodeFields } from '../common/ir/window.js';
 
 /**
  * The logical plan the binder builds. Close to the physical plan, except that base tables are
@@ -20,7 +21,9 @@ export type LogicalPlan =
   | { readonly kind: 'limit'; readonly input: LogicalPlan; readonly count: BoundExpr | null; readonly offset: BoundExpr | null; readonly types: readonly SqlType[] }
   | { readonly kind: 'distinct'; readonly input: LogicalPlan; readonly types: readonly SqlType[] }
   | { readonly kind: 'join'; readonly type: 'inner' | 'left' | 'semi' | 'anti'; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly condition: BoundExpr | null; readonly types: readonly SqlType[] }
-  | { readonly kind: 'union'; readonly inputs: readonly LogicalPlan[]; readonly types: readonly SqlType[] };
+  | { readonly kind: 'union'; readonly inputs: readonly LogicalPlan[]; readonly types: readonly SqlType[] }
+  /** Window functions (common/ir/window.ts): the input's columns, then one per call. */
+  | ({ readonly kind: 'window'; readonly input: LogicalPlan; readonly types: readonly SqlType[] } & WindowNodeFields);
 
 /** What a result column is, for the client's column definition. */
 export interface OutputColumn {

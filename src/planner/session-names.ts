@@ -7,6 +7,7 @@
 import type { BoundExpr } from '../common/ir/expr.js';
 import type { Access, PhysicalPlan, Routing } from '../common/ir/physical.js';
 import { planInputs } from '../common/ir/physical.js';
+import { windowExprs } from '../common/ir/window.js';
 import { assertNever } from '../common/assert.js';
 import { mapChildren } from './binder.js';
 
@@ -134,6 +135,9 @@ export class SessionNames {
         break;
       case 'nestedLoopJoin':
         this.expr(p.condition);
+        break;
+      case 'window':
+        this.exprs(windowExprs(p));
         break;
       default:
         return assertNever(p, 'plan');

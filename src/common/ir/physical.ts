@@ -1,6 +1,7 @@
 import type { SqlType } from '../types.js';
 import type { Value } from '../value.js';
 import type { BoundExpr } from './expr.js';
+import type { WindowNodeFields } from './window.js';
 
 /**
  * The physical plan: what the executor instantiates. Plain serializable data, immutable and
@@ -89,7 +90,9 @@ export type PhysicalPlan =
   /** Any join condition; evaluated over each pair. Output as hashJoin. */
   | { readonly kind: 'nestedLoopJoin'; readonly type: JoinKind; readonly left: PhysicalPlan; readonly right: PhysicalPlan; readonly condition: BoundExpr | null; readonly types: readonly SqlType[] }
   /** UNION ALL of inputs with the same column count (UNION DISTINCT = distinct over this). */
-  | { readonly kind: 'unionAll'; readonly inputs: readonly PhysicalPlan[]; readonly types: readonly SqlType[] };
+  | { readonly kind: 'unionAll'; readonly inputs: readonly PhysicalPlan[]; readonly types: readonly SqlType[] }
+  /** Window functions (window.ts): the input's columns, then one per call; on a leaf when partitioned by the shard key. */
+  | ({ readonly kind: 'window'; readonly input: PhysicalPlan; readonly types: readonly SqlType[] } & WindowNodeFields);
 
 export type JoinKind = 'inner' | 'left' | 'semi' | 'anti';
 
@@ -109,6 +112,7 @@ export function planInputs(p: PhysicalPlan): readonly PhysicalPlan[] {
     case 'topN':
     case 'limit':
     case 'distinct':
+    case 'window':
       return [p.input];
     case 'hashJoin':
     case 'nestedLoopJoin':
