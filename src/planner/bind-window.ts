@@ -257,12 +257,14 @@ export class WindowCollector {
       case 'LAG':
       case 'LEAD': {
         arity(1, 3);
-        const arg = bind(args[0]!);
+        const value = bind(args[0]!);
         const offset = args.length > 1 ? this.intArg(args[1]!) : 1;
         if (offset === undefined || offset < 0) wrongArgs();
-        const fallback = args.length > 2 ? bind(args[2]!) : null;
-        const type = fallback ? unifyTypes([arg.type, fallback.type]) : arg.type;
-        return { fn: { kind: name === 'LAG' ? 'lag' : 'lead', arg, offset: offset!, fallback }, type, usesFrame: false };
+        const given = args.length > 2 ? bind(args[2]!) : null;
+        // The value and the default meet in one result type (LAG(n, 1, 'none') is a string).
+        const type = given ? unifyTypes([value.type, given.type]) : value.type;
+        const as = (e: BoundExpr): BoundExpr => (JSON.stringify(e.type) === JSON.stringify(type) ? e : { kind: 'cast', arg: e, type, mode: 'convert' });
+        return { fn: { kind: name === 'LAG' ? 'lag' : 'lead', arg: as(value), offset: offset!, fallback: given ? as(given) : null }, type, usesFrame: false };
       }
       case 'FIRST_VALUE':
       case 'LAST_VALUE': {
