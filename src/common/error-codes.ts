@@ -103,6 +103,7 @@ export const ErrorCodes = {
   ER_WINDOW_RANGE_FRAME_NUMERIC_TYPE: { errno: 3589, sqlState: 'HY000' },
   ER_WINDOW_RANGE_BOUND_NOT_CONSTANT: { errno: 3590, sqlState: 'HY000' },
   ER_WINDOW_DUPLICATE_NAME: { errno: 3591, sqlState: 'HY000' },
+  ER_WINDOW_ILLEGAL_ORDER_BY: { errno: 3592, sqlState: 'HY000' },
   ER_WINDOW_INVALID_WINDOW_FUNC_USE: { errno: 3593, sqlState: 'HY000' },
   ER_WINDOW_INVALID_WINDOW_FUNC_ALIAS_USE: { errno: 3594, sqlState: 'HY000' },
   ER_WINDOW_NESTED_WINDOW_FUNC_USE_IN_WINDOW_SPEC: { errno: 3595, sqlState: 'HY000' },

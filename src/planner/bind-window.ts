@@ -68,6 +68,10 @@ export class WindowCollector {
     const w = over.kind === 'named' ? this.named(over.name, []) : this.refine(over.spec, UNNAMED);
     // A window function inside a window's PARTITION BY / ORDER BY is 3595, not 3593.
     const bindSpec = (x: A.Expr): BoundExpr => {
+      // ORDER BY 1 is a position elsewhere; MySQL refuses it in a window rather than sort by a constant.
+      if (x.kind === 'literal' && x.value.type === 'int') {
+        throw new SqlError('ER_WINDOW_ILLEGAL_ORDER_BY', `Window '${w.name}': ORDER BY or PARTITION BY uses legacy position indication which is not supported, use expression.`);
+      }
       try {
         return bind(x);
       } catch (err) {

@@ -4,6 +4,7 @@
  * MySQL allows, lo and hi never move backwards as the current row advances, so a cursor finds
  * each row's frame with pointers that only move forward: O(partition) for the whole partition.
  */
+import { assertNever } from '../../common/assert.js';
 import type { FrameBound, WindowFrame } from '../../common/ir/window.js';
 import type { Value } from '../../common/value.js';
 
@@ -40,15 +41,20 @@ export class FrameCursor {
   hi = 0;
   private startPtr = 0;
   private endPtr = 0;
+  private part!: PartitionView;
 
   constructor(
     private readonly frame: WindowFrame,
-    private readonly part: PartitionView,
     private readonly startEnv: BoundEnv,
     private readonly endEnv: BoundEnv,
-  ) {
+  ) {}
+
+  /** Starts on a partition (one cursor serves every partition of its call). */
+  reset(part: PartitionView): this {
+    this.part = part;
     this.startPtr = part.nonNullStart;
     this.endPtr = part.nonNullStart;
+    return this;
   }
 
   /** Moves to the row at `pos` (positions are visited in increasing order). */
@@ -88,6 +94,8 @@ export class FrameCursor {
         else this.endPtr = j;
         return j;
       }
+      default:
+        return assertNever(b, 'frame bound');
     }
   }
 }

@@ -31,12 +31,22 @@ export interface CallInputs {
 /** Rows between pause checks. */
 const CHECK_ROWS = 1024;
 
-export function* computeCall(call: WindowCall, part: PartitionView, inputs: CallInputs, out: Value[], pacer: Pacer, env: AggEnv): Generator<Pause, void, undefined> {
+/**
+ * What one call keeps from partition to partition: its frame cursor and running totals are made
+ * once, not per partition (a window partitioned by a key has as many partitions as rows).
+ */
+export interface CallMemo {
+  cursor?: FrameCursor;
+  totals?: Invertible | null;
+}
+
+export function* computeCall(call: WindowCall, part: PartitionView, inputs: CallInputs, out: Value[], pacer: Pacer, env: AggEnv, memo: CallMemo): Generator<Pause, void, undefined> {
   const { start, end } = part;
   const n = end - start;
   const fn = call.fn;
   const arg = inputs.arg;
   const tick = (pos: number): boolean => (pos - start) % CHECK_ROWS === CHECK_ROWS - 1 && pacer.shouldPause();
+  const cursor = (): FrameCursor => (memo.cursor ??= new FrameCursor(call.frame, inputs.start, inputs.end)).reset(part);
   switch (fn.kind) {
     case 'rowNumber':
       for (let p = start; p < end; p++) out[p] = p - start + 1;
@@ -83,7 +93,7 @@ export function* computeCall(call: WindowCall, part: PartitionView, inputs: Call
     case 'firstValue':
     case 'lastValue':
     case 'nthValue': {
-      const cur = new FrameCursor(call.frame, part, inputs.start, inputs.end);
+      const cur = cursor();
       const nth = fn.kind === 'nthValue' ? fn.n : 1;
       for (let p = start; p < end; p++) {
         cur.at(p);
@@ -94,7 +104,7 @@ export function* computeCall(call: WindowCall, part: PartitionView, inputs: Call
       return;
     }
     case 'aggregate':
-      yield* aggregateOverFrames(call, fn.agg, part, inputs, out, pacer, env, tick);
+      yield* aggregateOverFrames(fn.agg, part, inputs, out, pacer, env, tick, cursor(), memo);
       return;
     default:
       return assertNever(fn, 'window function');
@@ -102,15 +112,16 @@ export function* computeCall(call: WindowCall, part: PartitionView, inputs: Call
 }
 
 function* aggregateOverFrames(
-  call: WindowCall, spec: AggSpec, part: PartitionView, inputs: CallInputs, out: Value[], pacer: Pacer, env: AggEnv, tick: (pos: number) => boolean,
+  spec: AggSpec, part: PartitionView, inputs: CallInputs, out: Value[], pacer: Pacer, env: AggEnv, tick: (pos: number) => boolean, cur: FrameCursor, memo: CallMemo,
 ): Generator<Pause, void, undefined> {
   const { start, end } = part;
-  const cur = new FrameCursor(call.frame, part, inputs.start, inputs.end);
-  const arg = inputs.arg ?? ((): Value => 1);
+  const arg = inputs.arg ?? ONE;
   const argType = spec.args[0]?.type ?? BIGINT;
   // Invertible totals: add what enters the frame, take away what leaves it.
-  const totals = invertible(spec, argType, env.warn);
+  if (memo.totals === undefined) memo.totals = invertible(spec, argType, env.warn);
+  const totals = memo.totals;
   if (totals !== null) {
+    totals.reset();
     let lo = start;
     let hi = start;
     for (let p = start; p < end; p++) {
@@ -171,6 +182,7 @@ function* aggregateOverFrames(
 }
 
 const BIGINT: SqlType = { kind: 'int', bytes: 8, unsigned: false };
+const ONE = (): Value => 1;
 
 interface Invertible {
   add(v: Value): void;

@@ -1,3 +1,4 @@
+import { assertNever } from '../../common/assert.js';
 import type { BoundExpr } from '../../common/ir/expr.js';
 import type { PhysicalPlan } from '../../common/ir/physical.js';
 import type { FrameBound, WindowCall } from '../../common/ir/window.js';
@@ -12,7 +13,7 @@ import type { AggEnv } from './aggregates.js';
 import { PAUSE, fromGenerator, type Operator, type Pause } from './operator.js';
 import { compileSortKeys, valueComparator } from './sort-keys.js';
 import { sortedOrder } from './sorted-order.js';
-import { computeCall, type CallInputs } from './window-functions.js';
+import { computeCall, type CallInputs, type CallMemo } from './window-functions.js';
 import type { BoundEnv, PartitionView } from './window-frames.js';
 
 /** Bytes of one computed value held until the rows are emitted (slot + a boxed number). */
@@ -66,6 +67,7 @@ export function windowOp(node: Extract<PhysicalPlan, { kind: 'window' }>, input:
       rows.append(b);
       kb.append(kv);
       eb.append(ev);
+      if (pacer.shouldPause()) yield PAUSE;
     }
     const n = rows.length;
     const kcols: Value[][] = kb.cols;
@@ -97,6 +99,10 @@ export function windowOp(node: Extract<PhysicalPlan, { kind: 'window' }>, input:
       return true;
     };
 
+    // Peer bounds of the current partition, reused by the next (sized for the largest so far).
+    let peerStart = new Int32Array(16);
+    let peerEnd = new Int32Array(16);
+    const memos: CallMemo[] = node.calls.map(() => ({}));
     let start = 0;
     while (start < n) {
       // The partition: the rows whose PARTITION BY values equal the first one's.
@@ -106,8 +112,10 @@ export function windowOp(node: Extract<PhysicalPlan, { kind: 'window' }>, input:
         if ((end & 4095) === 0 && pacer.shouldPause()) yield PAUSE;
       }
       const len = end - start;
-      const peerStart = new Int32Array(len);
-      const peerEnd = new Int32Array(len);
+      if (len > peerStart.length) {
+        peerStart = new Int32Array(Math.max(len, peerStart.length * 2));
+        peerEnd = new Int32Array(peerStart.length);
+      }
       let g = start;
       for (let p = start; p < end; p++) {
         if (p > start && !sameKeys(nPart, nPart + nOrder, p - 1, p)) g = p;
@@ -126,7 +134,7 @@ export function windowOp(node: Extract<PhysicalPlan, { kind: 'window' }>, input:
         else while (nonNullEnd > start && orderKey(nonNullEnd - 1) === null) nonNullEnd--;
       }
       const part: PartitionView = { start, end, peerStart, peerEnd, key: orderKey, sign, nonNullStart, nonNullEnd };
-      for (let k = 0; k < node.calls.length; k++) yield* computeCall(node.calls[k]!, part, inputs[k]!, outs[k]!, pacer, env);
+      for (let k = 0; k < node.calls.length; k++) yield* computeCall(node.calls[k]!, part, inputs[k]!, outs[k]!, pacer, env, memos[k]!);
       if (pacer.shouldPause()) yield PAUSE;
       start = end;
     }
@@ -149,8 +157,10 @@ function callArg(c: WindowCall): BoundExpr | null {
       return fn.arg;
     case 'aggregate':
       return fn.agg.args[0] ?? null;
-    default:
+    case 'rowNumber': case 'rank': case 'denseRank': case 'percentRank': case 'cumeDist': case 'ntile':
       return null;
+    default:
+      return assertNever(fn, 'window function');
   }
 }
 
