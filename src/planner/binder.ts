@@ -193,16 +193,9 @@ export class Binder {
   }
 
   private bindSelect(s: A.Select, outer: Scope | null): BoundQuery {
-    const saved = this.windows;
+    // A subquery's windows are its own; the enclosing select list's come back after it.
+    const enclosingWindows = this.windows;
     this.windows = null;
-    try {
-      return this.bindSelectBlock(s, outer);
-    } finally {
-      this.windows = saved;
-    }
-  }
-
-  private bindSelectBlock(s: A.Select, outer: Scope | null): BoundQuery {
     // FROM
     let plan: LogicalPlan;
     let scope: Scope;
@@ -360,6 +353,7 @@ export class Binder {
         ...(src?.keyFlags ?? {}),
       };
     });
+    this.windows = enclosingWindows;
     return { plan, columns };
   }
 
