@@ -2,11 +2,12 @@
  * The value of one window function for every row of one sorted partition. Running and sliding
  * frames cost O(partition): COUNT/SUM/AVG keep invertible totals (exact for integers and
  * DECIMAL, as the plain aggregates are), MIN/MAX a monotonic deque, and the other aggregates
- * an accumulator that only adds rows while the frame's start stays put. Only those others over
- * a frame whose start moves are recomputed per row (BIT_*, STD/VARIANCE with n PRECEDING).
+ * an accumulator that only adds rows while the frame's start stays put; BIT_* count the bits of
+ * the frame's values. Only STD/VARIANCE over a frame whose start moves are recomputed per row, as
+ * MySQL does by default (windowing_use_high_precision: no floating-point inverse).
  */
 import { assertNever } from '../../common/assert.js';
-import { toDecimal, toDouble, type WarnFn } from '../../common/cast.js';
+import { normInt, toDecimal, toDouble, toInteger, type WarnFn } from '../../common/cast.js';
 import { Decimal, divRoundHalfUp, pow10 } from '../../common/decimal.js';
 import { aggStateTypes, type AggSpec } from '../../common/ir/physical.js';
 import type { WindowCall } from '../../common/ir/window.js';
@@ -206,6 +207,10 @@ function invertible(spec: AggSpec, argType: SqlType, warn: WarnFn): Invertible |
         result: () => count,
       };
     }
+    case 'bitAnd':
+    case 'bitOr':
+    case 'bitXor':
+      return bitTotals(spec.fn, argType, warn);
     case 'sum':
     case 'avg': {
       const t = spec.type;
@@ -216,6 +221,47 @@ function invertible(spec: AggSpec, argType: SqlType, warn: WarnFn): Invertible |
     default:
       return null;
   }
+}
+
+/**
+ * BIT_AND / BIT_OR / BIT_XOR over a sliding frame: how many of the frame's values have each of
+ * the 64 bits set (BIT_AND of no rows is all ones, the others 0, as the plain aggregates).
+ */
+function bitTotals(fn: 'bitAnd' | 'bitOr' | 'bitXor', argType: SqlType, warn: WarnFn): Invertible {
+  const counts = new Float64Array(64);
+  let rows = 0;
+  const bits = (v: Value): bigint => {
+    if (typeof v === 'bigint') return BigInt.asUintN(64, v);
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt.asUintN(64, BigInt(v));
+    const i = toInteger(v, argType, false, warn)!;
+    return BigInt.asUintN(64, typeof i === 'bigint' ? i : BigInt(i));
+  };
+  const count = (v: Value, d: number): void => {
+    if (v === null) return;
+    const u = bits(v);
+    let lo = Number(u & 0xffffffffn);
+    let hi = Number(u >> 32n);
+    for (let b = 0; lo !== 0; b++, lo >>>= 1) if (lo & 1) counts[b]! += d;
+    for (let b = 32; hi !== 0; b++, hi >>>= 1) if (hi & 1) counts[b]! += d;
+    rows += d;
+  };
+  return {
+    add: (v) => count(v, 1),
+    remove: (v) => count(v, -1),
+    reset: () => {
+      counts.fill(0);
+      rows = 0;
+    },
+    result: () => {
+      let r = 0n;
+      for (let b = 63; b >= 0; b--) {
+        const c = counts[b]!;
+        const set = fn === 'bitAnd' ? c === rows : fn === 'bitOr' ? c > 0 : c % 2 === 1;
+        r = (r << 1n) | (set ? 1n : 0n);
+      }
+      return normInt(r);
+    },
+  };
 }
 
 function stateScale(spec: AggSpec): number {

@@ -100,6 +100,26 @@ describe('window operator', () => {
     }
   });
 
+  it('sliding BIT_AND / BIT_OR / BIT_XOR equal the brute-force fold of each frame (NULLs skipped, empty frames as no rows)', () => {
+    const data: Value[][] = Array.from({ length: 40 }, (_, i) => [i, 0, i, i % 7 === 3 ? null : (i * 2654435761) % 4294967296 * (i % 3 === 0 ? 65536 : 1)]);
+    const frame: WindowFrame = { start: rows(-3), end: rows(-1) };
+    const UB: SqlType = { kind: 'int', bytes: 8, unsigned: true };
+    const plan = windowPlan([INT, INT, INT, BIGINT], data, [], [{ expr: col(0, INT), desc: false }], [
+      call(agg('bitAnd', col(3, BIGINT), UB), frame, UB),
+      call(agg('bitOr', col(3, BIGINT), UB), frame, UB),
+      call(agg('bitXor', col(3, BIGINT), UB), frame, UB),
+    ]);
+    const r = byId(plan);
+    const all = (1n << 64n) - 1n;
+    for (let i = 0; i < 40; i++) {
+      const vs = data.slice(Math.max(0, i - 3), Math.max(0, i)).map((d) => d[3]).filter((v): v is number => v !== null).map((v) => BigInt(v));
+      const and = vs.reduce((a, b) => a & b, all);
+      const or = vs.reduce((a, b) => a | b, 0n);
+      const xor = vs.reduce((a, b) => a ^ b, 0n);
+      expect(r[i]!.slice(1).map((v) => BigInt(v as number | bigint)), `row ${i}`).toEqual([and, or, xor]);
+    }
+  });
+
   it('RANGE offsets over a numeric key, with NULL keys framing only each other', () => {
     const target = (op: '+' | '-', n: number): BoundExpr => ({ kind: 'arith', op, left: col(2, INT), right: lit(n, INT), type: BIGINT, text: 'k' });
     const frame: WindowFrame = { start: { kind: 'range', target: target('-', 5), cmp: 'int' }, end: { kind: 'range', target: target('+', 5), cmp: 'int' } };
