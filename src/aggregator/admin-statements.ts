@@ -6,6 +6,7 @@ import { assertNever } from '../common/assert.js';
 import { evalConst, collectRows } from '../exec/index.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import { planInputs } from '../common/ir/physical.js';
+import { describeWindow } from '../common/ir/window.js';
 import { Binder, walkAst } from '../planner/binder.js';
 import { distribute } from '../planner/distribute.js';
 import { varchar } from '../planner/typing.js';
@@ -303,6 +304,8 @@ function describeNode(p: PhysicalPlan, columnNames: ScanColumnNames): string {
       return `WorkTable ${p.name} id:${p.id} (previous round)`;
     case 'apply':
       return `LateralJoin[${p.type}] (right side per left row)`;
+    case 'window':
+      return describeWindow(p);
     default:
       return assertNever(p, 'plan');
   }

@@ -3,6 +3,7 @@ import type { Value } from '../common/value.js';
 import type { BoundExpr } from '../common/ir/expr.js';
 import type { PhysicalPlan, Routing } from '../common/ir/physical.js';
 import { planInputs, rerunInputs } from '../common/ir/physical.js';
+import { windowExprs } from '../common/ir/window.js';
 import { castToType } from '../common/cast.js';
 import type { LeafApi, ExecInputs, FragmentChunk, FragmentCursor, FragmentRequest } from '../net/leaf-api.js';
 import { partitionOf } from '../cluster/sharding.js';
@@ -317,6 +318,8 @@ function forEachExpr(p: PhysicalPlan, f: (e: BoundExpr) => void): void {
     case 'recursiveCte':
     case 'workTable':
       return;
+    case 'window':
+      return windowExprs(p).forEach(f);
   }
 }
 

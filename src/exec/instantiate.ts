@@ -22,6 +22,7 @@ import { sort } from './operators/sort.js';
 import { topN } from './operators/top-n.js';
 import { unionAll } from './operators/union-all.js';
 import { values } from './operators/values.js';
+import { windowOp } from './operators/window.js';
 
 export type { Operator } from './operators/operator.js';
 
@@ -50,6 +51,7 @@ export function instantiate(plan: PhysicalPlan, ctx: ExecContext): Operator {
     case 'recursiveCte': return recursiveCte(plan, ctx, instantiate);
     case 'workTable': return workTable(plan, ctx);
     case 'apply': return apply(plan, instantiate(plan.left, ctx), ctx, instantiate);
+    case 'window': return windowOp(plan, instantiate(plan.input, ctx), ctx);
     default: return assertNever(plan, 'plan node');
   }
 }

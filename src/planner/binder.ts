@@ -11,6 +11,8 @@ import type { LogicalPlan, OutputColumn } from './logical.js';
 import { BIGINT, BOOL_RESULT, DOUBLE, NULL_TYPE, UBIGINT, aggType, arithType, compareKind, unifyTypes, varchar } from './typing.js';
 import { bindLiteral, hexLiteralAsNumber, literalValue } from './literals.js';
 import { leftmostIsLateral, recursiveShape, seedQuery, type CteDef, type CteFrame, type RecursiveShape, type WorkTable } from './bind-cte.js';
+import { windowExprs } from '../common/ir/window.js';
+import { WindowCollector, isWindowPlaceholder, resolveWindowPlaceholders, windowNotAllowed } from './bind-window.js';
 
 /** What the binder needs to know about scalar functions (the registry lives in exec). */
 export interface FunctionInfo {
@@ -129,6 +131,8 @@ export class Binder {
   /** Recursive CTEs whose recursive part is being bound: their references read the work table. */
   private readonly working = new Map<CteDef, WorkTable>();
   private nextCteId = 0;
+  /** Where window functions may be bound now: a select list or ORDER BY (null elsewhere). */
+  private windows: WindowCollector | null = null;
 
   constructor(private readonly ctx: BindContext) {}
 
@@ -300,6 +304,9 @@ export class Binder {
   }
 
   private bindSelect(s: A.Select, outer: Scope | null): BoundQuery {
+    // A subquery's windows are its own; the enclosing select list's come back after it.
+    const enclosingWindows = this.windows;
+    this.windows = null;
     // FROM
     let plan: LogicalPlan;
     let scope: Scope;
@@ -326,6 +333,8 @@ export class Binder {
 
     // Expand the select list.
     const items = this.expandItems(s.items, scope);
+    // Window functions may appear in the select list and ORDER BY only.
+    const windows = new WindowCollector(s.windows, this.ctx.baked);
 
     const hasAgg =
       (s.groupBy?.length ?? 0) > 0 ||
@@ -355,9 +364,11 @@ export class Binder {
         agg.groupBy.push(bound);
         agg.groupKeys.push(exprKey(bound));
       }
+      this.windows = windows;
       preAgg = items.map((it) => (it.kind === 'bound' ? it.bound : this.bindExpr(it.expr, scope, 'field list', agg!)));
       outExprs = preAgg.map((e) => this.toAggOutput(e, agg!));
     } else {
+      this.windows = windows;
       outExprs = items.map((it) => (it.kind === 'bound' ? it.bound : this.bindExpr(it.expr, scope, 'field list')));
     }
 
@@ -369,10 +380,13 @@ export class Binder {
     });
 
     let having: BoundExpr | undefined;
+    this.windows = null;
     if (s.having) {
       if (agg) having = this.bindAggExpr(s.having, agg, 'having clause', aliasMap);
       else having = this.bindExpr(s.having, { ...scope, aliases: aliasMap }, 'having clause');
+      if (containsWindowPlaceholder(having)) throw windowAliasNotAllowed(s.having, items);
     }
+    this.windows = windows;
 
     // ORDER BY: keys may be ordinals, aliases, or any expression over the input (hidden columns).
     const orderKeys: { expr: BoundExpr; desc: boolean }[] = [];
@@ -401,6 +415,15 @@ export class Binder {
       plan = { kind: 'aggregate', input: plan, groupBy: agg.groupBy, aggs: agg.aggs, types };
     }
     if (having) plan = { kind: 'filter', input: plan, predicate: having, types: plan.types };
+    this.windows = null;
+    if (windows.size > 0) {
+      // Windows run over the grouped (and filtered) rows; their calls' columns follow those rows'.
+      const w = windows.plan(plan);
+      plan = w.plan;
+      const resolve = (e: BoundExpr): BoundExpr => resolveWindowPlaceholders(e, w.columnOf, mapChildren);
+      outExprs = outExprs.map(resolve);
+      for (const k of orderKeys) k.expr = resolve(k.expr);
+    }
 
     const projected: BoundExpr[] = [...outExprs];
     const sortKeys: SortKey[] = [];
@@ -441,6 +464,7 @@ export class Binder {
         ...(src?.keyFlags ?? {}),
       };
     });
+    this.windows = enclosingWindows;
     return { plan, columns };
   }
 
@@ -695,6 +719,8 @@ export class Binder {
    * ANY_VALUE (MySQL without ONLY_FULL_GROUP_BY; functionally dependent columns in MySQL 8).
    */
   private toAggOutput(e: BoundExpr, agg: AggContext): BoundExpr {
+    // A window call's column: its arguments are over the aggregate's output already.
+    if (isWindowPlaceholder(e)) return e;
     const key = exprKey(e);
     const g = agg.groupKeys.indexOf(key);
     if (g >= 0) return { kind: 'column', index: g, type: e.type };
@@ -966,6 +992,7 @@ export class Binder {
   private bindCall(e: A.Expr & { kind: 'call' }, scope: Scope, clause: Clause, agg?: AggContext): BoundExpr {
     const name = e.name.toUpperCase();
     const aggFn = AGGREGATES[name];
+    if (e.over) return this.bindWindowCall(e, aggFn, scope, clause, agg);
     if (aggFn) {
       if (!agg) throw new SqlError('ER_INVALID_GROUP_FUNC_USE', 'Invalid use of group function');
       return this.bindAggregateCall(e, aggFn, name, agg, clause);
@@ -1019,7 +1046,33 @@ export class Binder {
     return { kind: 'func', name, args, type: fn.constReturnType(types, consts) };
   }
 
+  /** A window function call: its window's expressions are over the grouped rows when the query groups. */
+  private bindWindowCall(e: A.Expr & { kind: 'call' }, aggFn: AggFunc | undefined, scope: Scope, clause: Clause, agg?: AggContext): BoundExpr {
+    const windows = this.windows;
+    if (!windows) throw windowNotAllowed(e.name);
+    const bind = (x: A.Expr): BoundExpr => {
+      // No window function inside another's arguments or window.
+      this.windows = null;
+      try {
+        return agg ? this.toAggOutput(this.bindExpr(x, agg.inputScope, clause, agg), agg) : this.bindExpr(x, scope, clause);
+      } finally {
+        this.windows = windows;
+      }
+    };
+    return windows.bindCall(e, aggFn, bind);
+  }
+
   private bindAggregateCall(e: A.Expr & { kind: 'call' }, fn: AggFunc, name: string, agg: AggContext, clause: Clause): BoundExpr {
+    const windows = this.windows;
+    this.windows = null;
+    try {
+      return this.bindAggregateCallArgs(e, fn, name, agg, clause);
+    } finally {
+      this.windows = windows;
+    }
+  }
+
+  private bindAggregateCallArgs(e: A.Expr & { kind: 'call' }, fn: AggFunc, name: string, agg: AggContext, clause: Clause): BoundExpr {
     // Arguments of an aggregate are over the input rows and may not nest aggregates.
     for (const a of e.args) {
       if (containsAggregate(a)) throw new SqlError('ER_INVALID_GROUP_FUNC_USE', 'Invalid use of group function');
@@ -1243,7 +1296,8 @@ export function castTargetType(t: A.CastTarget): SqlType {
 export function containsAggregate(e: A.Expr): boolean {
   let found = false;
   walkAst(e, (n) => {
-    if (n.kind === 'call' && isAggregateName(n.name.toUpperCase())) found = true;
+    // A window call is no aggregate of its query (its arguments may hold some).
+    if (n.kind === 'call' && n.over === undefined && isAggregateName(n.name.toUpperCase())) found = true;
   }, true);
   return found;
 }
@@ -1300,6 +1354,10 @@ export function walkAst(e: A.Expr, visit: (e: A.Expr) => void, skipSubqueries = 
       return rec(e.else);
     case 'call':
       e.args.forEach(rec);
+      if (e.over?.kind === 'spec') {
+        e.over.spec.partitionBy?.forEach(rec);
+        e.over.spec.orderBy?.forEach((o) => rec(o.expr));
+      }
       return e.orderBy?.forEach((o) => rec(o.expr));
     case 'cast':
     case 'collate':
@@ -1311,6 +1369,28 @@ export function walkAst(e: A.Expr, visit: (e: A.Expr) => void, skipSubqueries = 
     default:
       return assertNever(e, 'expression');
   }
+}
+
+function containsWindowPlaceholder(e: BoundExpr): boolean {
+  if (isWindowPlaceholder(e)) return true;
+  let found = false;
+  mapChildren(e, (c) => {
+    if (!found && containsWindowPlaceholder(c)) found = true;
+    return c;
+  });
+  return found;
+}
+
+/** 3594: HAVING names the alias of a select item that holds a window function. */
+function windowAliasNotAllowed(having: A.Expr, items: readonly ExpandedItem[]): SqlError {
+  let alias = '';
+  walkAst(having, (n) => {
+    if (alias === '' && n.kind === 'column' && n.table === undefined) {
+      const it = items.find((i) => i.alias?.toLowerCase() === n.name.toLowerCase());
+      if (it) alias = it.alias!;
+    }
+  });
+  return new SqlError('ER_WINDOW_INVALID_WINDOW_FUNC_ALIAS_USE', `You cannot use the alias '${alias}' of an expression containing a window function in this context.'`);
 }
 
 /** A structural key of a bound expression, for matching GROUP BY terms. */
@@ -1412,6 +1492,9 @@ export function forEachPlanExpr(p: LogicalPlan, f: (e: BoundExpr) => void): void
       if (p.offset) f(p.offset);
       return forEachPlanExpr(p.input, f);
     case 'distinct':
+      return forEachPlanExpr(p.input, f);
+    case 'window':
+      windowExprs(p).forEach(f);
       return forEachPlanExpr(p.input, f);
     case 'join':
       if (p.condition) f(p.condition);

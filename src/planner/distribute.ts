@@ -8,6 +8,7 @@ import type { LogicalPlan } from './logical.js';
 import { mapChildren } from './binder.js';
 import { compareKind, BIGINT } from './typing.js';
 import { pruneColumns } from './prune-columns.js';
+import { mapWindowExprs, windowExprs } from '../common/ir/window.js';
 import { orderJoins } from './join-order.js';
 import { andOf, conjuncts, forEachColumn, hasSubquery, isRunConstant, remapColumns, shiftColumns } from './plan-exprs.js';
 
@@ -77,6 +78,12 @@ class Distributor {
         return { kind: 'workTable', id: p.id, name: p.name, types: p.types };
       case 'apply':
         return { kind: 'apply', type: p.type, left: this.plan(p.left), right: this.plan(p.right), condition: p.condition ? this.expr(p.condition) : null, types: p.types };
+      case 'window': {
+        // Partitioned by the shard key: every window partition lies in one table partition.
+        const chain = this.leafChain(p);
+        if (chain) return this.gather(chain.table, chain.fragment, chain.filter);
+        return { ...mapWindowExprs(p, (e) => this.expr(e)), input: this.plan(p.input) };
+      }
       default:
         return assertNever(p, 'logical plan');
     }
@@ -200,6 +207,12 @@ class Distributor {
         if (!inner) return null;
         return { ...inner, fragment: { kind: 'project', input: inner.fragment, exprs: p.exprs.map((e) => this.expr(e)), types: p.types } };
       }
+      case 'window': {
+        if (!windowExprs(p).every(leafSafe)) return null;
+        const inner = this.leafChain(p.input);
+        if (!inner || !partitionedByShardKey(inner.table, p)) return null;
+        return { ...inner, fragment: { ...mapWindowExprs(p, (e) => this.expr(e)), input: inner.fragment } };
+      }
       default:
         return null;
     }
@@ -268,6 +281,31 @@ export function leafSafe(e: BoundExpr): boolean {
     return c;
   });
   return ok;
+}
+
+/** Does every shard-key column of `table` appear, as itself, among the window's PARTITION BY? */
+function partitionedByShardKey(table: TableDef, w: LogicalPlan & { kind: 'window' }): boolean {
+  if (table.shardKey.length === 0 || table.reference) return false;
+  const cols = w.partitionBy.map((e) => (e.kind === 'column' ? tableColumnOf(w.input, e.index) : undefined));
+  return table.shardKey.every((c) => cols.includes(c));
+}
+
+/** The table column that output column i of a leaf chain passes through unchanged, if any. */
+function tableColumnOf(p: LogicalPlan, i: number): number | undefined {
+  switch (p.kind) {
+    case 'get':
+      return i;
+    case 'filter':
+      return tableColumnOf(p.input, i);
+    case 'project': {
+      const e = p.exprs[i];
+      return e?.kind === 'column' ? tableColumnOf(p.input, e.index) : undefined;
+    }
+    case 'window':
+      return i < p.input.types.length ? tableColumnOf(p.input, i) : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** Which join input an expression reads: 'left', 'right', 'both', or 'none'. */

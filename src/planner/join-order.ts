@@ -33,6 +33,7 @@ import type { TableDef } from '../cluster/catalog.js';
 import type { LogicalPlan } from './logical.js';
 import { mapChildren } from './binder.js';
 import { andOf, conjuncts, forEachColumn, hasSubquery, isRunConstant, remapColumns, shiftColumns } from './plan-exprs.js';
+import { mapWindowExprs } from '../common/ir/window.js';
 
 /** Up to this many relations the order is the best under the estimates (2^n · n steps). */
 export const DP_MAX_RELATIONS = 10;
@@ -77,6 +78,8 @@ function rewrite(p: LogicalPlan): LogicalPlan {
     case 'limit':
     case 'distinct':
       return { ...p, input: rewrite(p.input) };
+    case 'window':
+      return { ...mapWindowExprs(p, rewriteExpr), input: rewrite(p.input) };
     case 'union':
       return { ...p, inputs: p.inputs.map(rewrite) };
     case 'setOp':
@@ -400,6 +403,7 @@ export function estimateRows(p: LogicalPlan): number {
     case 'project':
     case 'sort':
     case 'distinct':
+    case 'window':
       return estimateRows(p.input);
     case 'limit': {
       const input = estimateRows(p.input);

@@ -3,6 +3,7 @@ import type { Value } from '../common/value.js';
 import type { BoundExpr } from '../common/ir/expr.js';
 import type { AggSpec, SetOpKind, SortKey } from '../common/ir/physical.js';
 import type { TableDef } from '../cluster/catalog.js';
+import type { WindowNodeFields } from '../common/ir/window.js';
 
 /**
  * The logical plan the binder builds. Close to the physical plan, except that base tables are
@@ -27,7 +28,9 @@ export type LogicalPlan =
   | { readonly kind: 'recursiveCte'; readonly id: number; readonly distinct: boolean; readonly seed: LogicalPlan; readonly recursive: LogicalPlan; readonly types: readonly SqlType[] }
   | { readonly kind: 'workTable'; readonly id: number; readonly name: string; readonly types: readonly SqlType[] }
   /** LATERAL derived table: `right` reads the left row through `outer` references of depth 1. */
-  | { readonly kind: 'apply'; readonly type: 'inner' | 'left'; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly condition: BoundExpr | null; readonly types: readonly SqlType[] };
+  | { readonly kind: 'apply'; readonly type: 'inner' | 'left'; readonly left: LogicalPlan; readonly right: LogicalPlan; readonly condition: BoundExpr | null; readonly types: readonly SqlType[] }
+  /** Window functions (common/ir/window.ts): the input's columns, then one per call. */
+  | ({ readonly kind: 'window'; readonly input: LogicalPlan; readonly types: readonly SqlType[] } & WindowNodeFields);
 
 /** What a result column is, for the client's column definition. */
 export interface OutputColumn {

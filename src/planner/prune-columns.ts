@@ -12,6 +12,7 @@ import { assertNever } from '../common/assert.js';
 import type { BoundExpr } from '../common/ir/expr.js';
 import type { AggSpec, PhysicalPlan, SortKey } from '../common/ir/physical.js';
 import { mapChildren } from './binder.js';
+import { mapWindowExprs, windowExprs } from '../common/ir/window.js';
 
 export function pruneColumns(plan: PhysicalPlan): PhysicalPlan {
   return prune(plan, null).plan;
@@ -156,6 +157,17 @@ function prune(p: PhysicalPlan, needed: Needed): Pruned {
       return { plan: { ...p, seed: prune(p.seed, null).plan, recursive: prune(p.recursive, null).plan }, map: identity(p.types.length) };
     case 'workTable':
       return unchanged(p);
+    case 'window': {
+      // The input's columns pass through; the calls' columns follow them.
+      const width = p.input.types.length;
+      const inner = prune(p.input, neededBy(width, windowExprs(p), needed === null ? null : needed.slice(0, width)));
+      const newWidth = inner.plan.types.length;
+      const fields = mapWindowExprs(p, (e) => remap(e, inner.map));
+      return {
+        plan: { ...fields, input: inner.plan, types: [...inner.plan.types, ...p.calls.map((c) => c.type)] },
+        map: [...inner.map, ...p.calls.map((_, k) => newWidth + k)],
+      };
+    }
     case 'hashJoin':
     case 'nestedLoopJoin': {
       const lw = p.left.types.length;

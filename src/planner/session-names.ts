@@ -7,6 +7,7 @@
 import type { BoundExpr } from '../common/ir/expr.js';
 import type { Access, PhysicalPlan, Routing } from '../common/ir/physical.js';
 import { planInputs } from '../common/ir/physical.js';
+import { windowExprs } from '../common/ir/window.js';
 import { assertNever } from '../common/assert.js';
 import { mapChildren } from './binder.js';
 
@@ -137,6 +138,9 @@ export class SessionNames {
       case 'nestedLoopJoin':
       case 'apply':
         this.expr(p.condition);
+        break;
+      case 'window':
+        this.exprs(windowExprs(p));
         break;
       case 'recursiveCte':
         this.names.add(CTE_MAX_RECURSION_DEPTH);

@@ -95,6 +95,8 @@ export type Expr =
       readonly orderBy?: readonly OrderItem[];
       readonly separator?: string;
       readonly charset?: string;
+      /** OVER (…) / OVER w: a window function call (see WindowRef). */
+      readonly over?: WindowRef;
     }
   | { readonly kind: 'timeUnit'; readonly unit: TimeUnit }
   | { readonly kind: 'cast'; readonly operand: Expr; readonly target: CastTarget }
@@ -107,6 +109,36 @@ export type Expr =
   | { readonly kind: 'default'; readonly column?: string }
   /** x MATCH … is not supported; MEMBER OF etc. likewise. Interval only as above. */
   | { readonly kind: 'interval'; readonly value: Expr; readonly unit: TimeUnit };
+
+// ───────────────────────────── windows ─────────────────────────────
+
+/** A frame bound; `value` is a number literal or an `interval` node (RANGE over a temporal key). */
+export type FrameBound =
+  | { readonly kind: 'unboundedPreceding' | 'unboundedFollowing' | 'currentRow' }
+  | { readonly kind: 'preceding' | 'following'; readonly value: Expr };
+
+export interface WindowFrame {
+  readonly unit: 'ROWS' | 'RANGE';
+  readonly start: FrameBound;
+  /** `ROWS 2 PRECEDING` (no BETWEEN) ends at CURRENT ROW. */
+  readonly end: FrameBound;
+}
+
+/** The parenthesized part of OVER (…) or WINDOW w AS (…); `base` names the window it refines. */
+export interface WindowSpec {
+  readonly base?: string;
+  readonly partitionBy?: readonly Expr[];
+  readonly orderBy?: readonly OrderItem[];
+  readonly frame?: WindowFrame;
+}
+
+/** OVER w (a window of the WINDOW clause as it is) or OVER (…). */
+export type WindowRef = { readonly kind: 'named'; readonly name: string } | { readonly kind: 'spec'; readonly spec: WindowSpec };
+
+export interface WindowDef {
+  readonly name: string;
+  readonly spec: WindowSpec;
+}
 
 // ───────────────────────────── queries ─────────────────────────────
 
@@ -156,6 +188,8 @@ export interface Select {
   readonly groupBy?: readonly Expr[];
   readonly withRollup?: boolean;
   readonly having?: Expr;
+  /** WINDOW w AS (…), … */
+  readonly windows?: readonly WindowDef[];
   readonly orderBy?: readonly OrderItem[];
   readonly limit?: Limit;
   /** FOR UPDATE / LOCK IN SHARE MODE / FOR SHARE */

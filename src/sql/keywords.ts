@@ -38,7 +38,8 @@ export const RESERVED_FUNCTIONS: ReadonlySet<string> = new Set([
   'LEFT', 'RIGHT', 'REPLACE', 'INSERT', 'IF', 'MOD', 'CHAR', 'CONVERT', 'DATABASE', 'SCHEMA', 'VALUES',
   'DEFAULT', 'CURRENT_DATE', 'CURRENT_TIME', 'CURRENT_TIMESTAMP', 'CURRENT_USER', 'LOCALTIME',
   'LOCALTIMESTAMP', 'UTC_DATE', 'UTC_TIME', 'UTC_TIMESTAMP', 'REPEAT', 'INTERVAL', 'ROW_NUMBER', 'RANK',
-  'DENSE_RANK', 'EXISTS', 'ROW', 'MATCH',
+  'DENSE_RANK', 'EXISTS', 'ROW', 'MATCH', 'PERCENT_RANK', 'CUME_DIST', 'NTILE', 'LAG', 'LEAD', 'FIRST_VALUE',
+  'LAST_VALUE', 'NTH_VALUE',
 ]);
 
 /** Character set names accepted as `_name'…'` introducers. */

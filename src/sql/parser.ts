@@ -11,6 +11,7 @@ import type {
 } from './ast.js';
 import { assertNever } from '../common/assert.js';
 import { ParseError, SqlError, UnsupportedError } from '../common/errors.js';
+import { parseCallTail, parseWindowClause, type WindowParserHost } from './parse-window.js';
 import { AGGREGATES, isTimeUnit, NILADIC, RESERVED, RESERVED_FUNCTIONS } from './keywords.js';
 import { cacheKeyOf, invalidNameError, splitTokens, tokenize, type Token } from './lexer.js';
 import { treeDepth } from './depth.js';
@@ -82,6 +83,7 @@ class Parser {
   private pending: Expr | null = null;
   /** Names (lower case) of the common table expressions in scope, innermost last. */
   private readonly cteNames: string[] = [];
+  private windowPrimitives: WindowParserHost | undefined;
 
   constructor(
     private readonly src: string,
@@ -621,7 +623,7 @@ class Parser {
       }
     }
     if (this.accept('HAVING')) s.having = this.expr();
-    if (this.isWord('WINDOW')) this.unsupported('WINDOW');
+    if (this.isWord('WINDOW')) s.windows = parseWindowClause(this.windowHost());
     return s;
   }
 
@@ -1480,10 +1482,7 @@ class Parser {
       default:
         break;
     }
-    if (this.acceptOp(')')) {
-      this.noOver();
-      return { kind: 'call', name, args: [] };
-    }
+    if (this.acceptOp(')')) return parseCallTail(this.windowHost(), { kind: 'call', name, args: [] });
     let distinct = false;
     if (AGGREGATES.has(name)) {
       if (this.accept('DISTINCT') || this.accept('DISTINCTROW')) distinct = true;
@@ -1501,12 +1500,33 @@ class Parser {
       if (this.accept('SEPARATOR')) e.separator = this.string();
     }
     this.expectOp(')');
-    this.noOver();
-    return e;
+    return parseCallTail(this.windowHost(), e);
   }
 
-  private noOver(): void {
-    if (this.isWord('OVER')) this.unsupported('window functions');
+  /** The token primitives the window syntax (parse-window.ts) reads with. */
+  private windowHost(): WindowParserHost {
+    return (this.windowPrimitives ??= {
+      isWord: (up, k) => this.isWord(up, k),
+      accept: (up) => this.accept(up),
+      expect: (up) => this.expect(up),
+      acceptOp: (op) => this.acceptOp(op),
+      expectOp: (op) => this.expectOp(op),
+      isOp: (op, k) => this.isOp(op, k),
+      ident: () => this.ident(),
+      expr: () => this.expr(),
+      orderBy: () => this.orderBy(),
+      frameOffset: () => {
+        const t = this.peek();
+        if (this.isWord('INTERVAL')) {
+          this.next();
+          const value = this.expr();
+          return { kind: 'interval', value, unit: this.timeUnit() };
+        }
+        if (t.kind === 'lit' || t.kind === 'param') return this.primary();
+        return this.fail();
+      },
+      fail: () => this.fail(),
+    });
   }
 
   private trimCall(): Expr {

@@ -4,7 +4,7 @@
  */
 import type {
   AlterAction, Assignment, CastTarget, ColumnDef, ColumnPosition, CommonTableExpr, WithClause, Expr, IndexColumn, IndexDef, Limit, Literal, OrderItem, Query,
-  SelectItem, ShowStatement, Statement, TableName, TableOptions, TableRef, TypeName,
+  SelectItem, ShowStatement, Statement, TableName, TableOptions, TableRef, TypeName, FrameBound, WindowRef, WindowSpec,
 } from './ast.js';
 import { assertNever } from '../common/assert.js';
 import { printAccountStatement } from './print-account.js';
@@ -160,7 +160,37 @@ function printCall(e: Extract<Expr, { kind: 'call' }>): string {
   if (e.orderBy) s += ' ORDER BY ' + printOrderBy(e.orderBy);
   if (e.separator !== undefined) s += ' SEPARATOR ' + quoteString(e.separator);
   if (e.charset !== undefined) s += ' USING ' + e.charset;
-  return s + ')';
+  s += ')';
+  return e.over ? s + ' OVER ' + printWindowRef(e.over) : s;
+}
+
+function printWindowRef(w: WindowRef): string {
+  return w.kind === 'named' ? quoteIdent(w.name) : printWindowSpec(w.spec);
+}
+
+function printWindowSpec(w: WindowSpec): string {
+  const parts: string[] = [];
+  if (w.base !== undefined) parts.push(quoteIdent(w.base));
+  if (w.partitionBy) parts.push('PARTITION BY ' + w.partitionBy.map(printExpr).join(', '));
+  if (w.orderBy) parts.push('ORDER BY ' + printOrderBy(w.orderBy));
+  if (w.frame) parts.push(`${w.frame.unit} BETWEEN ${printFrameBound(w.frame.start)} AND ${printFrameBound(w.frame.end)}`);
+  return '(' + parts.join(' ') + ')';
+}
+
+function printFrameBound(b: FrameBound): string {
+  switch (b.kind) {
+    case 'unboundedPreceding':
+      return 'UNBOUNDED PRECEDING';
+    case 'unboundedFollowing':
+      return 'UNBOUNDED FOLLOWING';
+    case 'currentRow':
+      return 'CURRENT ROW';
+    case 'preceding':
+    case 'following':
+      return `${printExpr(b.value)} ${b.kind.toUpperCase()}`;
+    default:
+      return assertNever(b, 'frame bound');
+  }
 }
 
 /** AST → SQL text. Round-trips: parse(print(x)) ≅ x. */
@@ -308,6 +338,7 @@ export function printQuery(q: Query): string {
   if (q.where) s += ' WHERE ' + printExpr(q.where);
   if (q.groupBy) s += ' GROUP BY ' + q.groupBy.map(printExpr).join(', ') + (q.withRollup ? ' WITH ROLLUP' : '');
   if (q.having) s += ' HAVING ' + printExpr(q.having);
+  if (q.windows) s += ' WINDOW ' + q.windows.map((w) => `${quoteIdent(w.name)} AS ${printWindowSpec(w.spec)}`).join(', ');
   if (q.orderBy) s += ' ORDER BY ' + printOrderBy(q.orderBy);
   if (q.limit) s += printLimit(q.limit);
   if (q.lock) s += q.lock === 'update' ? ' FOR UPDATE' : ' FOR SHARE';

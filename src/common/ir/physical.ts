@@ -1,6 +1,7 @@
 import type { SqlType } from '../types.js';
 import type { Value } from '../value.js';
 import type { BoundExpr } from './expr.js';
+import type { WindowNodeFields } from './window.js';
 
 /**
  * The physical plan: what the executor instantiates. Plain serializable data, immutable and
@@ -110,7 +111,9 @@ export type PhysicalPlan =
    * that row. Output: left columns then right ones; `left` type keeps a left row with no match
    * (NULL right columns). condition: the ON condition over the combined row.
    */
-  | { readonly kind: 'apply'; readonly type: 'inner' | 'left'; readonly left: PhysicalPlan; readonly right: PhysicalPlan; readonly condition: BoundExpr | null; readonly types: readonly SqlType[] };
+  | { readonly kind: 'apply'; readonly type: 'inner' | 'left'; readonly left: PhysicalPlan; readonly right: PhysicalPlan; readonly condition: BoundExpr | null; readonly types: readonly SqlType[] }
+  /** Window functions (window.ts): the input's columns, then one per call; on a leaf when partitioned by the shard key. */
+  | ({ readonly kind: 'window'; readonly input: PhysicalPlan; readonly types: readonly SqlType[] } & WindowNodeFields);
 
 export type SetOpKind = 'intersect' | 'except';
 
@@ -132,6 +135,7 @@ export function planInputs(p: PhysicalPlan): readonly PhysicalPlan[] {
     case 'topN':
     case 'limit':
     case 'distinct':
+    case 'window':
       return [p.input];
     case 'hashJoin':
     case 'nestedLoopJoin':
