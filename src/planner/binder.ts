@@ -87,6 +87,8 @@ const AGGREGATES: Readonly<Record<string, AggFunc>> = {
   VAR_POP: 'variance',
   VAR_SAMP: 'variance',
   ANY_VALUE: 'anyValue',
+  JSON_ARRAYAGG: 'jsonArrayAgg',
+  JSON_OBJECTAGG: 'jsonObjectAgg',
 };
 
 export function isAggregateName(name: string): boolean {
@@ -878,7 +880,7 @@ export class Binder {
       spec = { fn: 'countStar', args: [], distinct: false, type: BIGINT };
     } else {
       if (e.args.length === 0) throw new SqlError('ER_PARSE', `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ')' at line 1`);
-      if (e.args.length > 1 && fn !== 'count' && fn !== 'groupConcat') {
+      if (fn === 'jsonObjectAgg' ? e.args.length !== 2 : e.args.length > 1 && fn !== 'count' && fn !== 'groupConcat') {
         throw new SqlError('ER_PARSE', `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ',' at line 1`);
       }
       const args = e.args.map((a) => this.bindExpr(a, agg.inputScope, clause));

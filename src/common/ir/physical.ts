@@ -11,7 +11,7 @@ import type { BoundExpr } from './expr.js';
  * is a `scan`) and the aggregator's plan above `gather` nodes.
  */
 
-export type AggFunc = 'count' | 'countStar' | 'sum' | 'avg' | 'min' | 'max' | 'groupConcat' | 'bitAnd' | 'bitOr' | 'bitXor' | 'std' | 'variance' | 'anyValue';
+export type AggFunc = 'count' | 'countStar' | 'sum' | 'avg' | 'min' | 'max' | 'groupConcat' | 'bitAnd' | 'bitOr' | 'bitXor' | 'std' | 'variance' | 'anyValue' | 'jsonArrayAgg' | 'jsonObjectAgg';
 
 export interface AggSpec {
   readonly fn: AggFunc;
@@ -120,7 +120,7 @@ export function planInputs(p: PhysicalPlan): readonly PhysicalPlan[] {
 
 /** True when partial states of this aggregate can be computed per partition and merged. */
 export function isSplittable(a: AggSpec): boolean {
-  return !a.distinct && a.fn !== 'groupConcat';
+  return !a.distinct && a.fn !== 'groupConcat' && a.fn !== 'jsonArrayAgg' && a.fn !== 'jsonObjectAgg';
 }
 
 /**
@@ -153,6 +153,8 @@ export function aggStateTypes(a: AggSpec): readonly SqlType[] {
     case 'variance':
       return [double, double, double];
     case 'groupConcat':
+    case 'jsonArrayAgg':
+    case 'jsonObjectAgg':
       return [a.type];
   }
 }

@@ -148,13 +148,37 @@ function zoneOf(name: string): Zone | null {
   return f ? { named: f } : null;
 }
 
-/** UTC microseconds of a local time in the zone (the earlier instant of a repeated hour). */
+/**
+ * UTC microseconds of a local time in the zone, as MySQL's tz code reads one: a time that
+ * occurs twice (clocks going back) is its earlier instant; a time that never occurs (the gap
+ * when clocks go forward) is the instant of that change.
+ */
 function toUtc(localUs: bigint, z: Zone): bigint {
   if ('fixed' in z) return localUs - BigInt(z.fixed) * 1_000_000n;
+  const f = z.named;
   const localMs = Number(localUs / 1000n);
-  let off = zoneOffsetAt(z.named, localMs);
-  off = zoneOffsetAt(z.named, localMs - off * 1000);
-  return localUs - BigInt(off) * 1_000_000n;
+  const day = 86_400_000;
+  const offsets = [...new Set([zoneOffsetAt(f, localMs - day), zoneOffsetAt(f, localMs), zoneOffsetAt(f, localMs + day)])];
+  let best: number | null = null;
+  for (const off of offsets) {
+    const utc = localMs - off * 1000;
+    if (zoneOffsetAt(f, utc) === off && (best === null || utc < best)) best = utc;
+  }
+  if (best === null) {
+    // In a gap: search the second at which the later offset starts.
+    const lo0 = Math.min(...offsets.map((o) => localMs - o * 1000));
+    const hi0 = Math.max(...offsets.map((o) => localMs - o * 1000));
+    const before = zoneOffsetAt(f, lo0 - 1000);
+    let lo = Math.floor(lo0 / 1000);
+    let hi = Math.ceil(hi0 / 1000);
+    for (let k = 0; k < 64 && lo < hi; k++) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (zoneOffsetAt(f, mid * 1000) === before) lo = mid + 1;
+      else hi = mid;
+    }
+    return BigInt(lo) * 1_000_000n;
+  }
+  return BigInt(best) * 1000n + (localUs % 1000n);
 }
 
 function fromUtc(utcUs: bigint, z: Zone): bigint {
@@ -177,7 +201,8 @@ const convertTz = def({
     const zf = zoneOf(str(from!, tf!));
     const zt = zoneOf(str(to!, tt!));
     if (!zf || !zt) return null;
-    const fsp = fspOfArg(t!);
+    // A string keeps the fraction digits it was written with ('12:00:00' stays without).
+    const fsp = t!.kind === 'string' ? Math.min(6, parsed.fracDigits) : fspOfArg(t!);
     const utc = toUtc(epochMicros(parsed.parts), zf);
     if (utc < 0n || utc > MAX_TS_US) return formatDatetime(parsed.parts, fsp);
     const out = partsFromEpochMicros(fromUtc(utc, zt));

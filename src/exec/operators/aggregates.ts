@@ -15,6 +15,7 @@ import { keyBytes, valueBytes } from '../memory.js';
 import { KeySet } from './key-map.js';
 import { compositeKey } from './row-keys.js';
 import { valueComparator } from './sort-keys.js';
+import { makeJsonAgg } from './json-agg.js';
 
 export interface Accumulator {
   /** Makes room for group ids below n. */
@@ -824,6 +825,9 @@ export function makeAccumulator(spec: AggSpec, env: AggEnv): Accumulator {
     case 'groupConcat':
       acc = new GroupConcat(spec, env);
       break;
+    case 'jsonArrayAgg':
+    case 'jsonObjectAgg':
+      return makeJsonAgg(spec, env);
     default:
       return assertNever(spec.fn, 'aggregate');
   }
