@@ -36,6 +36,11 @@ export interface BindContext {
   variableType(name: string, scope: 'user' | 'session' | 'global' | 'default'): SqlType;
   /** Slots whose values the plan depends on; the plan cache checks them on a hit. */
   readonly baked: Set<number>;
+  /**
+   * At prepare: per `?`, the type of what it is compared with or limits (`id = ?` on a BIGINT
+   * is an integer), which the PREPARE reply reports so drivers send values typed.
+   */
+  readonly paramHints?: (SqlType | undefined)[];
 }
 
 export interface BoundQuery {
@@ -360,8 +365,18 @@ export class Binder {
 
   private bindLimitValue(e: A.Expr): BoundExpr {
     if (e.kind === 'literal' && e.value.type === 'int') return this.bindExpr(e, { columns: [], parent: null }, 'field list');
-    if (e.kind === 'param') return { kind: 'param', index: e.index, type: BIGINT };
+    if (e.kind === 'param') {
+      const p: BoundExpr = { kind: 'param', index: e.index, type: BIGINT };
+      this.hintParam(p, BIGINT);
+      return p;
+    }
     throw new SqlError('ER_PARSE', 'You have an error in your SQL syntax; LIMIT takes integer constants or ? placeholders');
+  }
+
+  /** Notes the first type a `?` meets (see BindContext.paramHints). */
+  private hintParam(e: BoundExpr, type: SqlType): void {
+    const hints = this.ctx.paramHints;
+    if (hints && e.kind === 'param' && hints[e.index] === undefined && type.kind !== 'null') hints[e.index] = type;
   }
 
   /** An ORDER BY / GROUP BY position (1-based in SQL). */
@@ -657,6 +672,7 @@ export class Binder {
         // 0x41 IN (65): a hex literal compared with numbers is a number.
         if (list.some((it) => isNumericType(it.type))) arg = hexLiteralAsNumber(arg);
         if (isNumericType(arg.type)) list = list.map(hexLiteralAsNumber);
+        for (const it of list) this.hintParam(it, arg.type);
         const cmp = list.reduce<CompareKind>((k, it) => mergeCompareKinds(k, compareKind(arg.type, it.type)), compareKind(arg.type, list[0]?.type ?? arg.type));
         return { kind: 'inList', arg, list, cmp, not: e.not, type: BOOL_RESULT };
       }
@@ -810,6 +826,8 @@ export class Binder {
     // 0xFF = 255 compares numbers; 0x41 = 'A' compares strings.
     if (isNumericType(right.type)) left = hexLiteralAsNumber(left);
     if (isNumericType(left.type)) right = hexLiteralAsNumber(right);
+    this.hintParam(left, right.type);
+    this.hintParam(right, left.type);
     return { kind: 'compare', op, left, right, cmp: compareKind(left.type, right.type), type: BOOL_RESULT };
   }
 

@@ -11,7 +11,7 @@ import { toStringValue } from '../../common/cast.js';
 import { valuesOf, type Vector } from '../../common/vector.js';
 import type { Value } from '../../common/value.js';
 import { valueArg } from '../functions/json-args.js';
-import type { Accumulator, AggEnv } from './aggregates.js';
+import type { Accumulator, AggEnv } from './accumulator.js';
 
 class JsonArrayAgg implements Accumulator {
   private readonly items: (JsonDoc[] | undefined)[] = [];
