@@ -243,9 +243,8 @@ const jsonObjectFn = def({
     const m = new Map<string, JsonDoc>();
     for (let i = 0; i < args.length; i += 2) {
       if (args[i] === null) throw new SqlError('ER_JSON_DOCUMENT_NULL_KEY', 'JSON documents may not contain NULL member names.');
-      // The first of duplicate keys wins in JSON_OBJECT (MySQL 8).
-      const k = str(args[i]!, types[i]!);
-      if (!m.has(k)) m.set(k, valueArg(args[i + 1]!, types[i + 1]!, i + 2, 'json_object'));
+      // The last of duplicate keys wins (MySQL 8.0.3 and later).
+      m.set(str(args[i]!, types[i]!), valueArg(args[i + 1]!, types[i + 1]!, i + 2, 'json_object'));
     }
     return jsonResult({ kind: 'object', members: sortMembers(m) });
   },
