@@ -10,7 +10,7 @@ import { formatForClient } from '../common/format.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import type { TableDef } from '../cluster/catalog.js';
 import type { ExecInputs } from '../net/leaf-api.js';
-import { PAUSE, Pacer, batchBytes, batchRows, batchesOperator, type Batch, type ExecContext, type Operator } from '../exec/index.js';
+import { PAUSE, Pacer, batchBytes, batchRows, batchesOperator, namedLocks, type Batch, type ExecContext, type Operator } from '../exec/index.js';
 import { lookupFunction } from '../exec/functions/registry.js';
 import { Binder, type BindContext } from '../planner/binder.js';
 import { dmlParamHints, reportedParamType } from './prepare-params.js';
@@ -304,6 +304,8 @@ export class Session implements ServerSession {
       await this.endTxn(false);
     } finally {
       this.tableLocks.unlock();
+      // User-level locks (GET_LOCK) go with the connection, as in MySQL.
+      namedLocks.releaseAll(this.conn.connectionId);
       this.engine.closed(this.conn.connectionId);
     }
   }

@@ -100,6 +100,9 @@ export function isAggregateName(name: string): boolean {
   return name in AGGREGATES;
 }
 
+/** GET_LOCK and the other functions whose locks belong to the calling connection. */
+const LOCK_FUNCTIONS: ReadonlySet<string> = new Set(['GET_LOCK', 'RELEASE_LOCK', 'RELEASE_ALL_LOCKS', 'IS_FREE_LOCK', 'IS_USED_LOCK']);
+
 /** Session-scoped functions evaluated by the aggregator per statement. */
 const SESSION_FUNCTIONS: Readonly<Record<string, SqlType>> = {
   DATABASE: varchar(64),
@@ -865,10 +868,14 @@ export class Binder {
     if (!fn) {
       throw new SqlError('ER_SP_DOES_NOT_EXIST', `FUNCTION ${this.ctx.db ?? 'tessera'}.${e.name.toLowerCase()} does not exist`);
     }
-    if (e.args.length < fn.minArgs || e.args.length > fn.maxArgs) {
+    // User-level lock functions get the connection that owns the locks as a last, hidden argument.
+    const owned = LOCK_FUNCTIONS.has(name);
+    const count = e.args.length + (owned ? 1 : 0);
+    if (count < fn.minArgs || count > fn.maxArgs) {
       throw new SqlError('ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT', `Incorrect parameter count in the call to native function '${e.name}'`);
     }
     const args = e.args.map(bind);
+    if (owned) args.push({ kind: 'session', name: 'connection_id', type: UBIGINT });
     const types = args.map((a) => a.type);
     if (!fn.constReturnType) return { kind: 'func', name, args, type: fn.returnType(types) };
     // The result type depends on constant arguments (ROUND's digits, DATE_ADD's unit): bake them.

@@ -26,10 +26,8 @@ export function project(node: Extract<PhysicalPlan, { kind: 'project' }>, input:
         waiting = b;
         return PAUSE;
       }
-      if (waiting !== null) {
-        waiting = null;
-        finishEvaluation(ctx.pacer);
-      }
+      waiting = null;
+      finishEvaluation(ctx.pacer);
       return { length: b.length, cols };
     },
   };
