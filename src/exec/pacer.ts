@@ -81,6 +81,11 @@ export class Pacer {
     this.absorber = f;
   }
 
+  /** Inside synchronously(): nothing may pause (a subquery evaluated inside an expression). */
+  get inSynchronousRun(): boolean {
+    return this.suppressed > 0;
+  }
+
   /** performance.now() time of the statement's deadline, or Infinity. */
   get deadlineAt(): number {
     return this.deadline?.at ?? Infinity;

@@ -42,6 +42,8 @@ export function waitLedger(pacer: Pacer): WaitLedger {
 
 /** Before an operator evaluates a batch (again): calls are numbered from 0. */
 export function startEvaluation(pacer: Pacer, sole = false): void {
+  // A synchronous run inside another evaluation (a subquery) is part of that one's calls.
+  if (pacer.inSynchronousRun) return;
   const l = waitLedger(pacer);
   if (sole) l.sole = true;
   l.active = true;
@@ -50,6 +52,7 @@ export function startEvaluation(pacer: Pacer, sole = false): void {
 
 /** After a batch evaluated to the end: its calls' results are not needed any more. */
 export function finishEvaluation(pacer: Pacer): void {
+  if (pacer.inSynchronousRun) return;
   const l = ledgers.get(pacer);
   if (l === undefined) return;
   l.active = false;

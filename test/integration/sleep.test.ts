@@ -95,6 +95,15 @@ describe('SLEEP', () => {
     expect(await rows(victim, 'SELECT 2')).toEqual([[2]]);
   });
 
+  it('waits inside a scalar subquery too; where no operator can pause (WHERE) it is a clear 1235', async () => {
+    const c = await connect();
+    const t0 = performance.now();
+    expect(await rows(c, 'SELECT (SELECT SLEEP(0.3)), 5')).toEqual([[0, 5]]);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(280);
+    expect(await errnoOf(c.query('SELECT id FROM sl.t WHERE SLEEP(0.1) = 0'))).toBe(1235);
+    expect(await rows(c, 'SELECT 3')).toEqual([[3]]);
+  });
+
   it('max_execution_time ends it with 3024; a negative time is 1210', async () => {
     const c = await connect();
     await c.query('SET max_execution_time = 200');

@@ -22,7 +22,8 @@ export function project(node: Extract<PhysicalPlan, { kind: 'project' }>, input:
       try {
         for (let c = 0; c < exprs.length; c++) cols[c] = exprs[c]!(b, ctx);
       } catch (e) {
-        if (!(e instanceof Suspend)) throw e;
+        // Inside a synchronous run the evaluation that started it waits instead.
+        if (!(e instanceof Suspend) || ctx.pacer.inSynchronousRun) throw e;
         waiting = b;
         return PAUSE;
       }
