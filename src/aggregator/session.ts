@@ -10,9 +10,10 @@ import { formatForClient } from '../common/format.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import type { TableDef } from '../cluster/catalog.js';
 import type { ExecInputs } from '../net/leaf-api.js';
-import { PAUSE, Pacer, batchBytes, batchRows, batchesOperator, type Batch, type ExecContext, type Operator } from '../exec/index.js';
+import { PAUSE, Pacer, batchBytes, batchRows, batchesOperator, namedLocks, type Batch, type ExecContext, type Operator } from '../exec/index.js';
 import { lookupFunction } from '../exec/functions/registry.js';
 import { Binder, type BindContext } from '../planner/binder.js';
+import { dmlParamHints, reportedParamType } from './prepare-params.js';
 import { distribute } from '../planner/distribute.js';
 import { sessionNamesOf } from '../planner/session-names.js';
 import { literalValue } from '../planner/literals.js';
@@ -216,15 +217,19 @@ export class Session implements ServerSession {
     const id = this.nextStmtId++;
     this.prepared.set(id, { id, parsed, paramCount: parsed.paramCount });
     let columns: readonly ColumnInfo[] = [];
+    // What each `?` meets gives its type in the reply (prepare-params.ts).
+    const hints: (SqlType | undefined)[] = [];
     if (st.kind === 'select' || st.kind === 'union') {
       try {
         const types = Array.from({ length: parsed.paramCount }, () => varchar(255));
-        columns = this.resultColumns(this.planQuery(parsed, types).columns);
+        const bound = new Binder({ ...this.bindContext(parsed, types), paramHints: hints }).bindQuery(st);
+        columns = this.resultColumns(bound.columns);
       } catch {
         columns = [];
       }
-    }
-    return { statementId: id, paramCount: parsed.paramCount, columns };
+    } else dmlParamHints(st, this.engine.catalog, this.db, hints);
+    const paramTypes = Array.from({ length: parsed.paramCount }, (_, i) => reportedParamType(hints[i]));
+    return { statementId: id, paramCount: parsed.paramCount, columns, paramTypes };
   }
 
   async execute(statementId: number, params: readonly BoundParam[]): Promise<StatementResult> {
@@ -299,6 +304,8 @@ export class Session implements ServerSession {
       await this.endTxn(false);
     } finally {
       this.tableLocks.unlock();
+      // User-level locks (GET_LOCK) go with the connection, as in MySQL.
+      namedLocks.releaseAll(this.conn.connectionId);
       this.engine.closed(this.conn.connectionId);
     }
   }

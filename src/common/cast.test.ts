@@ -166,7 +166,8 @@ describe('castToType (storing into columns)', () => {
     expect(store(1, INT, E).value).toBe('small');
     expect(store('huge', VC, E).value).toBe('');
     expect(() => store('{bad', VC, { kind: 'json' })).toThrow(SqlError);
-    expect(store('{"a":1}', VC, { kind: 'json' }).value).toBe('{"a":1}');
+    // MySQL stores the normalized document: a space after ':' and ',', keys in its order.
+    expect(store('{"b":1,"a":[1,2]}', VC, { kind: 'json' }).value).toBe('{"a": [1, 2], "b": 1}');
   });
 });
 

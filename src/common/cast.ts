@@ -8,6 +8,7 @@ import type { ErrorCodeName } from './error-codes.js';
 import type { SqlType } from './types.js';
 import type { Value } from './value.js';
 import { compareStrings } from './collation.js';
+import { JsonSyntaxError, JsonTooDeepError, parseJson, printJson } from './json/doc.js';
 import { decodeUtf8, decodeUtf8Replacing, encodeUtf8, invalidBytesForMessage, isWellFormed, textForCharacterColumn } from './charset.js';
 import {
   formatDate, formatDatetime, formatTime, parseDateTimeNumber, parseDateTimeString, parseTimeNumber,
@@ -633,8 +634,18 @@ function storeJson(v: Value, from: SqlType, mode: CastMode, target: StoreTarget)
   }
   let s = toStringValue(v, from)!;
   if (!isWellFormed(s)) s = characterColumnText(s, mode, target);
-  if (!isValidJson(s)) throw new SqlError('ER_INVALID_JSON_TEXT', `Invalid JSON text: "Invalid value." at position 0 in value for column '${s}'.`);
-  return s;
+  return normalizedJson(s, (reason, position) => new SqlError('ER_INVALID_JSON_TEXT', `Invalid JSON text: "${reason}" at position ${position} in value for column '${target.column}'.`));
+}
+
+/** JSON text in MySQL's stored form (`{"a": 1}`), or the error `fail` makes for invalid text. */
+function normalizedJson(s: string, fail: (reason: string, position: number) => SqlError): string {
+  try {
+    return printJson(parseJson(s));
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) throw fail(e.reason, e.position);
+    if (e instanceof JsonTooDeepError) throw new SqlError('ER_JSON_DOCUMENT_TOO_DEEP', 'The JSON document exceeds the maximum depth.');
+    throw e;
+  }
 }
 
 function storeEnum(v: Value, from: SqlType, to: Extract<SqlType, { kind: 'enum' }>, mode: CastMode, target: StoreTarget): Value {
@@ -751,10 +762,7 @@ export function castValue(v: Value, from: SqlType, to: SqlType, warn: WarnFn = n
     case 'json': {
       if (from.kind === 'json') return v;
       if (from.kind === 'string' && !from.binary) {
-        if (!isValidJson(v as string)) {
-          throw new SqlError('ER_INVALID_JSON_TEXT_IN_PARAM', `Invalid JSON text in argument 1 to function cast_as_json: "Invalid value." at position 0.`);
-        }
-        return v;
+        return normalizedJson(v as string, (reason, position) => new SqlError('ER_INVALID_JSON_TEXT_IN_PARAM', `Invalid JSON text in argument 1 to function cast_as_json: "${reason}" at position ${position}.`));
       }
       if (from.kind === 'date' || from.kind === 'datetime' || from.kind === 'timestamp' || from.kind === 'time') {
         return JSON.stringify(v);

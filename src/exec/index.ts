@@ -5,3 +5,4 @@ export { collect, collectRows, drainSync, instantiate, type Operator } from './i
 export { batchesOperator } from './operators/gather.js';
 export { PAUSE, Pacer, SLICE_MS, queryMemoryLimitError, type Pause, type PacerOptions } from './pacer.js';
 export { batchBytes, valueBytes } from './memory.js';
+export { namedLocks, type NamedLocks } from './named-locks.js';

@@ -40,6 +40,7 @@ export class Pacer {
   private nextHeapCheck = HEAP_CHECK_BYTES;
   private pending: Promise<unknown> | null = null;
   private readonly onStop: ((err: SqlError) => void)[] = [];
+  private absorber: ((err: SqlError) => boolean) | null = null;
   private readonly deadline: PacerOptions['deadline'];
   private readonly memoryError: (limit: number) => SqlError;
   /** Bytes of working memory the statement's operators hold now, and at most. */
@@ -63,9 +64,31 @@ export class Pacer {
   /** Stops the statement: the next check anywhere throws `err` (the first reason wins). */
   stop(err: SqlError): void {
     if (this.stopError !== null) return;
+    if (this.absorber !== null && this.absorber(err)) {
+      this.absorber = null;
+      return;
+    }
     this.stopError = err;
     this.signalStop?.();
     for (const f of this.onStop.splice(0)) f(err);
+  }
+
+  /**
+   * While set, a stop that `f` takes (returns true for) ends a wait instead of the statement:
+   * SLEEP alone in a query returns 1 on KILL QUERY, as MySQL's does. Taken once.
+   */
+  absorbStops(f: ((err: SqlError) => boolean) | null): void {
+    this.absorber = f;
+  }
+
+  /** Inside synchronously(): nothing may pause (a subquery evaluated inside an expression). */
+  get inSynchronousRun(): boolean {
+    return this.suppressed > 0;
+  }
+
+  /** performance.now() time of the statement's deadline, or Infinity. */
+  get deadlineAt(): number {
+    return this.deadline?.at ?? Infinity;
   }
 
   /** Runs `f` when the statement is stopped (cancel work on other nodes, wake waiters). */

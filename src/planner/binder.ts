@@ -39,6 +39,11 @@ export interface BindContext {
   variableType(name: string, scope: 'user' | 'session' | 'global' | 'default'): SqlType;
   /** Slots whose values the plan depends on; the plan cache checks them on a hit. */
   readonly baked: Set<number>;
+  /**
+   * At prepare: per `?`, the type of what it is compared with or limits (`id = ?` on a BIGINT
+   * is an integer), which the PREPARE reply reports so drivers send values typed.
+   */
+  readonly paramHints?: (SqlType | undefined)[];
 }
 
 export interface BoundQuery {
@@ -90,11 +95,16 @@ const AGGREGATES: Readonly<Record<string, AggFunc>> = {
   VAR_POP: 'variance',
   VAR_SAMP: 'variance',
   ANY_VALUE: 'anyValue',
+  JSON_ARRAYAGG: 'jsonArrayAgg',
+  JSON_OBJECTAGG: 'jsonObjectAgg',
 };
 
 export function isAggregateName(name: string): boolean {
   return name in AGGREGATES;
 }
+
+/** GET_LOCK and the other functions whose locks belong to the calling connection. */
+const LOCK_FUNCTIONS: ReadonlySet<string> = new Set(['GET_LOCK', 'RELEASE_LOCK', 'RELEASE_ALL_LOCKS', 'IS_FREE_LOCK', 'IS_USED_LOCK']);
 
 /** Session-scoped functions evaluated by the aggregator per statement. */
 const SESSION_FUNCTIONS: Readonly<Record<string, SqlType>> = {
@@ -494,8 +504,18 @@ export class Binder {
 
   private bindLimitValue(e: A.Expr): BoundExpr {
     if (e.kind === 'literal' && e.value.type === 'int') return this.bindExpr(e, { columns: [], parent: null }, 'field list');
-    if (e.kind === 'param') return { kind: 'param', index: e.index, type: BIGINT };
+    if (e.kind === 'param') {
+      const p: BoundExpr = { kind: 'param', index: e.index, type: BIGINT };
+      this.hintParam(p, BIGINT);
+      return p;
+    }
     throw new SqlError('ER_PARSE', 'You have an error in your SQL syntax; LIMIT takes integer constants or ? placeholders');
+  }
+
+  /** Notes the first type a `?` meets (see BindContext.paramHints). */
+  private hintParam(e: BoundExpr, type: SqlType): void {
+    const hints = this.ctx.paramHints;
+    if (hints && e.kind === 'param' && hints[e.index] === undefined && type.kind !== 'null') hints[e.index] = type;
   }
 
   /** An ORDER BY / GROUP BY position (1-based in SQL). */
@@ -802,6 +822,7 @@ export class Binder {
         // 0x41 IN (65): a hex literal compared with numbers is a number.
         if (list.some((it) => isNumericType(it.type))) arg = hexLiteralAsNumber(arg);
         if (isNumericType(arg.type)) list = list.map(hexLiteralAsNumber);
+        for (const it of list) this.hintParam(it, arg.type);
         const cmp = list.reduce<CompareKind>((k, it) => mergeCompareKinds(k, compareKind(arg.type, it.type)), compareKind(arg.type, list[0]?.type ?? arg.type));
         return { kind: 'inList', arg, list, cmp, not: e.not, type: BOOL_RESULT };
       }
@@ -986,6 +1007,8 @@ export class Binder {
     // 0xFF = 255 compares numbers; 0x41 = 'A' compares strings.
     if (isNumericType(right.type)) left = hexLiteralAsNumber(left);
     if (isNumericType(left.type)) right = hexLiteralAsNumber(right);
+    this.hintParam(left, right.type);
+    this.hintParam(right, left.type);
     return { kind: 'compare', op, left, right, cmp: compareKind(left.type, right.type), type: BOOL_RESULT };
   }
 
@@ -1024,10 +1047,14 @@ export class Binder {
     if (!fn) {
       throw new SqlError('ER_SP_DOES_NOT_EXIST', `FUNCTION ${this.ctx.db ?? 'tessera'}.${e.name.toLowerCase()} does not exist`);
     }
-    if (e.args.length < fn.minArgs || e.args.length > fn.maxArgs) {
+    // User-level lock functions get the connection that owns the locks as a last, hidden argument.
+    const owned = LOCK_FUNCTIONS.has(name);
+    const count = e.args.length + (owned ? 1 : 0);
+    if (count < fn.minArgs || count > fn.maxArgs) {
       throw new SqlError('ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT', `Incorrect parameter count in the call to native function '${e.name}'`);
     }
     const args = e.args.map(bind);
+    if (owned) args.push({ kind: 'session', name: 'connection_id', type: UBIGINT });
     const types = args.map((a) => a.type);
     if (!fn.constReturnType) return { kind: 'func', name, args, type: fn.returnType(types) };
     // The result type depends on constant arguments (ROUND's digits, DATE_ADD's unit): bake them.
@@ -1083,7 +1110,7 @@ export class Binder {
       spec = { fn: 'countStar', args: [], distinct: false, type: BIGINT };
     } else {
       if (e.args.length === 0) throw new SqlError('ER_PARSE', `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ')' at line 1`);
-      if (e.args.length > 1 && fn !== 'count' && fn !== 'groupConcat') {
+      if (fn === 'jsonObjectAgg' ? e.args.length !== 2 : e.args.length > 1 && fn !== 'count' && fn !== 'groupConcat') {
         throw new SqlError('ER_PARSE', `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ',' at line 1`);
       }
       const args = e.args.map((a) => this.bindExpr(a, agg.inputScope, clause));

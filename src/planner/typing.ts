@@ -238,5 +238,8 @@ export function aggType(fn: AggFunc, arg: SqlType | undefined): SqlType {
       return DOUBLE;
     case 'groupConcat':
       return GROUP_CONCAT_RESULT;
+    case 'jsonArrayAgg':
+    case 'jsonObjectAgg':
+      return { kind: 'json' };
   }
 }

@@ -80,7 +80,10 @@ export function writePrepareOk(sink: ReplySink, info: PreparedInfo, fmt: ResultF
   const w = sink.w;
   w.begin().u8(0).u32(info.statementId).u16(info.columns.length).u16(info.paramCount).u8(0).u16(0).end();
   if (info.paramCount > 0) {
-    for (let i = 0; i < info.paramCount; i++) writeColumnDef(w, PARAM_COLUMN, fmt.textCharset, false, fmt.maxBytesPerChar);
+    for (let i = 0; i < info.paramCount; i++) {
+      const type = info.paramTypes?.[i];
+      writeColumnDef(w, type ? { ...PARAM_COLUMN, type } : PARAM_COLUMN, fmt.textCharset, false, fmt.maxBytesPerChar);
+    }
     if (!fmt.deprecateEof) writeEof(w, status, 0);
   }
   if (info.columns.length > 0) {

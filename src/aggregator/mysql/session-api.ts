@@ -97,6 +97,8 @@ export interface PreparedInfo {
   readonly paramCount: number;
   /** Result columns when known at prepare time; [] for statements without a result set. */
   readonly columns: readonly ColumnInfo[];
+  /** Each parameter's inferred type for its definition in the reply (VARCHAR where absent). */
+  readonly paramTypes?: readonly SqlType[];
 }
 
 /** An account as `'user'@'host'`: the host is a pattern ('%', 'localhost', '10.0.0.%'). */

@@ -12,7 +12,7 @@ import type { WindowNodeFields } from './window.js';
  * is a `scan`) and the aggregator's plan above `gather` nodes.
  */
 
-export type AggFunc = 'count' | 'countStar' | 'sum' | 'avg' | 'min' | 'max' | 'groupConcat' | 'bitAnd' | 'bitOr' | 'bitXor' | 'std' | 'variance' | 'anyValue';
+export type AggFunc = 'count' | 'countStar' | 'sum' | 'avg' | 'min' | 'max' | 'groupConcat' | 'bitAnd' | 'bitOr' | 'bitXor' | 'std' | 'variance' | 'anyValue' | 'jsonArrayAgg' | 'jsonObjectAgg';
 
 export interface AggSpec {
   readonly fn: AggFunc;
@@ -164,7 +164,7 @@ export function rerunInputs(p: PhysicalPlan): readonly PhysicalPlan[] {
 
 /** True when partial states of this aggregate can be computed per partition and merged. */
 export function isSplittable(a: AggSpec): boolean {
-  return !a.distinct && a.fn !== 'groupConcat';
+  return !a.distinct && a.fn !== 'groupConcat' && a.fn !== 'jsonArrayAgg' && a.fn !== 'jsonObjectAgg';
 }
 
 /**
@@ -197,6 +197,8 @@ export function aggStateTypes(a: AggSpec): readonly SqlType[] {
     case 'variance':
       return [double, double, double];
     case 'groupConcat':
+    case 'jsonArrayAgg':
+    case 'jsonObjectAgg':
       return [a.type];
   }
 }

@@ -16,9 +16,21 @@ export interface CompiledRegexp {
 }
 
 export function compileRegexp(pattern: string, caseInsensitive: boolean): CompiledRegexp {
+  return compileRegexpWith(pattern, { caseInsensitive, dotAll: false, multiline: false });
+}
+
+/** The match_type flags of REGEXP_LIKE and its family: i/c, n (dot matches newline), m (lines). */
+export interface RegexpFlags {
+  readonly caseInsensitive: boolean;
+  readonly dotAll: boolean;
+  readonly multiline: boolean;
+}
+
+export function compileRegexpWith(pattern: string, flags: RegexpFlags): CompiledRegexp {
   const source = pattern.replace(/\[\[:[<>]:\]\]/g, '\\b');
+  const bits = (flags.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0) | (flags.dotAll ? RE2JS.DOTALL : 0) | (flags.multiline ? RE2JS.MULTILINE : 0);
   try {
-    return { re: RE2JS.compile(source, caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0) };
+    return { re: RE2JS.compile(source, bits) };
   } catch (e) {
     throw new SqlError('ER_REGEXP_ERROR', `Got error '${describeError(e, pattern)}' from regexp`);
   }

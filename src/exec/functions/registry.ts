@@ -8,11 +8,17 @@ import { mathFunctions } from './math.js';
 import { datetimeFunctions } from './datetime.js';
 import { controlFunctions } from './control.js';
 import { miscFunctions } from './misc.js';
+import { jsonFunctions } from './json.js';
+import { cryptoFunctions } from './crypto.js';
+import { identityFunctions } from './identity.js';
+import { regexpFunctions } from './regexp-funcs.js';
+import { sleepFunctions } from './sleep.js';
+import { lockFunctions } from './locks.js';
 
 export type { EvalContext, ScalarFunction } from './types.js';
 
 const registry = new Map<string, ScalarFunction>();
-for (const list of [stringFunctions, mathFunctions, datetimeFunctions, controlFunctions, miscFunctions]) {
+for (const list of [stringFunctions, mathFunctions, datetimeFunctions, controlFunctions, miscFunctions, jsonFunctions, cryptoFunctions, identityFunctions, regexpFunctions, sleepFunctions, lockFunctions]) {
   for (const f of list) registry.set(f.name, f);
 }
 

@@ -4,6 +4,7 @@
  */
 import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
+import type { Pacer } from '../pacer.js';
 
 export interface EvalContext {
   /** Statement start time (NOW() is fixed per statement), as canonical 'YYYY-MM-DD hh:mm:ss.ffffff' UTC. */
@@ -14,6 +15,8 @@ export interface EvalContext {
    * the session; a leaf reports it back with its result). Absent where nothing can keep it.
    */
   readonly setLastInsertId?: (id: number | bigint) => void;
+  /** The statement's pacer, where there is one: waiting functions (SLEEP) wait through it. */
+  readonly pacer?: Pacer;
   /** RAND() state etc. may live here later. */
 }
 

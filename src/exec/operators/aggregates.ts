@@ -15,27 +15,10 @@ import { keyBytes, valueBytes } from '../memory.js';
 import { KeySet } from './key-map.js';
 import { compositeKey } from './row-keys.js';
 import { valueComparator } from './sort-keys.js';
+import { makeJsonAgg } from './json-agg.js';
+import type { Accumulator, AggEnv } from './accumulator.js';
 
-export interface Accumulator {
-  /** Makes room for group ids below n. */
-  grow(n: number): void;
-  /** Input rows: args[k][i] is argument k of row i, which belongs to group gids[i]. */
-  update(gids: Int32Array, args: readonly Vector[], n: number, w: WarnFn): void;
-  /** Partial states (final mode): states[k][i] is state column k. */
-  merge(gids: Int32Array, states: readonly Vector[], n: number, w: WarnFn): void;
-  result(g: number): Value;
-  /** The partial state of group g, one value per aggStateTypes column. */
-  state(g: number): Value[];
-}
-
-export interface AggEnv {
-  /** group_concat_max_len, in bytes. */
-  readonly groupConcatMaxLen: number;
-  warn: WarnFn;
-  /** Counts working memory an accumulator holds beyond its per-group slots (lists, sets); throws past the statement's budget. */
-  reserve(bytes: number): void;
-  release(bytes: number): void;
-}
+export type { Accumulator, AggEnv } from './accumulator.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const UINT64_MAX = (1n << 64n) - 1n;
@@ -824,6 +807,9 @@ export function makeAccumulator(spec: AggSpec, env: AggEnv): Accumulator {
     case 'groupConcat':
       acc = new GroupConcat(spec, env);
       break;
+    case 'jsonArrayAgg':
+    case 'jsonObjectAgg':
+      return makeJsonAgg(spec, env);
     default:
       return assertNever(spec.fn, 'aggregate');
   }
