@@ -4,7 +4,8 @@ import type { TableDef } from '../cluster/catalog.js';
 import { buildTableDef, leafSchema, tableDefLike } from './ddl/table-def.js';
 import { runAlterTable, runCreateTableSelect, runRenameTable } from './ddl/alter-table.js';
 import type { StatementResult } from './mysql/session-api.js';
-import { ok, nowText, type Session } from './session.js';
+import type { Session } from './session.js';
+import { nowText, ok } from './statement-results.js';
 import { INFORMATION_SCHEMA } from './admin/information-schema.js';
 import type { Engine } from './engine.js';
 
