@@ -54,7 +54,8 @@ function randomBytes(r: () => number): Uint8Array {
 }
 
 function randomString(r: () => number): string {
-  const alphabet = ['a', 'Z', ' ', '\0', '\n', "'", '"', '\\', 'é', 'ß', '中', '😀', '\u00a0', '2026-12-08 02:30:00.123456'];
+  // Lone surrogates too: the aggregator keeps a binary literal's bytes above 0x7F as \uDC80–\uDCFF in a string.
+  const alphabet = ['a', 'Z', ' ', '\0', '\n', "'", '"', '\\', 'é', 'ß', '中', '😀', '\u00a0', '2026-12-08 02:30:00.123456', '\uDC80', '\uDCFF', '\uD800', '\uDBFF'];
   let s = '';
   const n = Math.floor(r() * 12);
   for (let i = 0; i < n; i++) s += alphabet[Math.floor(r() * alphabet.length)];
@@ -162,6 +163,8 @@ describe('Values round-trip exactly', () => {
       new Decimal(0n, 0),
       Uint8Array.from({ length: 256 }, (_, i) => i),
       new Uint8Array(0),
+      // The bytes 0..255 as the aggregator holds a binary literal: 0x80 and up as lone low surrogates.
+      Array.from({ length: 256 }, (_, i) => String.fromCharCode(i < 0x80 ? i : 0xdc00 + i)).join(''),
       null,
       '',
       Number.MAX_SAFE_INTEGER,

@@ -33,11 +33,68 @@ addExtension({
   read: (data: [bigint | number, number]) => new Decimal(BigInt(data[0]), data[1]),
 });
 
+/**
+ * msgpack extension type of a string that is not well-formed UTF-16 (a lone surrogate): its code
+ * units as they are. The aggregator keeps the raw bytes of a binary literal above 0x7F as lone
+ * surrogates inside a string, which UTF-8 would turn into U+FFFD.
+ */
+const LOOSE_STRING_EXT = 0x53;
+
+class LooseString {
+  constructor(readonly text: string) {}
+}
+
+addExtension({
+  Class: LooseString,
+  type: LOOSE_STRING_EXT,
+  pack: (l: LooseString) => {
+    const units = new Uint16Array(l.text.length);
+    for (let i = 0; i < units.length; i++) units[i] = l.text.charCodeAt(i);
+    return new Uint8Array(units.buffer);
+  },
+  unpack: (bytes: Uint8Array) => {
+    const units = new Uint16Array(bytes.byteLength / 2);
+    new Uint8Array(units.buffer).set(bytes);
+    let out = '';
+    for (let i = 0; i < units.length; i += 4096) out += String.fromCharCode(...units.subarray(i, i + 4096));
+    return out;
+  },
+});
+
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * The value with every ill-formed string replaced by a LooseString, copying only the objects and
+ * arrays on the way to one (the common case, none, allocates nothing).
+ */
+function protectStrings(x: unknown): unknown {
+  if (typeof x === 'string') return isWellFormed(x) ? x : new LooseString(x);
+  if (x === null || typeof x !== 'object' || ArrayBuffer.isView(x) || x instanceof Decimal) return x;
+  if (Array.isArray(x)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < x.length; i++) {
+      const v: unknown = x[i];
+      const p = protectStrings(v);
+      if (p !== v && out === null) out = x.slice();
+      if (out !== null) out[i] = p;
+    }
+    return out ?? x;
+  }
+  let out: Record<string, unknown> | null = null;
+  for (const k in x) {
+    const v = (x as Record<string, unknown>)[k];
+    const p = protectStrings(v);
+    if (p !== v && out === null) out = { ...(x as Record<string, unknown>) };
+    if (out !== null) out[k] = p;
+  }
+  return out ?? x;
+}
+
 const packr = new Packr({ useRecords: false, int64AsType: 'bigint', useBigIntExtension: true, copyBuffers: true, mapsAsObjects: true });
 
 /** Encodes any message-shaped value. The bytes are a plain copy: msgpackr reuses its buffer. */
 function pack(value: unknown): Uint8Array {
-  const view = packr.pack(value);
+  const view = packr.pack(protectStrings(value));
   const out = new Uint8Array(view.byteLength);
   out.set(view);
   return out;
