@@ -14,7 +14,8 @@ import { SET_DEFAULT, serializableRefused } from './admin/variables.js';
 import * as show from './admin/show.js';
 import type { Rowset } from './admin/show.js';
 import type { StatementResult } from './mysql/session-api.js';
-import { ok, rowsetResult, type Params, type Session } from './session.js';
+import type { Session } from './session.js';
+import { ok, rowsetResult, type Params } from './statement-results.js';
 import { evaluateOnAggregator, hasSubquery } from './dml-subqueries.js';
 import { sessionNamesOf } from '../planner/session-names.js';
 

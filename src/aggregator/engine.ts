@@ -4,6 +4,7 @@ import { Accounts, type AccountDef } from '../cluster/accounts.js';
 import type { MetadataStore } from '../cluster/metadata-store.js';
 import type { TableDef } from '../cluster/catalog.js';
 import type { LeafApi } from '../net/leaf-api.js';
+import { TxnIds } from '../net/txn-ids.js';
 import { SqlError } from '../common/errors.js';
 import { GlobalVariables, SERVER_VERSION } from './admin/variables.js';
 import type { ProcessInfo } from './admin/show.js';
@@ -30,6 +31,8 @@ export interface EngineOptions {
   readonly leaves: readonly LeafApi[];
   /** Durable catalog and auto-increment positions; without it they live in memory only. */
   readonly metadata?: MetadataStore;
+  /** This aggregator's id in the cluster (default 1): the high bits of its transaction ids. */
+  readonly aggregatorId?: number;
 }
 
 /**
@@ -50,7 +53,7 @@ export class Engine implements SessionFactory {
   readonly startedAt = Date.now();
   readonly counters = { questions: 0, connections: 0, comSelect: 0, comInsert: 0, comUpdate: 0, comDelete: 0, parserSkipped: 0 };
   private nextConn = 1;
-  private nextTxn = 1;
+  private readonly txnIds: TxnIds;
   /** tableId → next AUTO_INCREMENT value. */
   private readonly autoInc: Map<number, bigint>;
   /** Accounts, roles and grants (durable with the catalog). */
@@ -68,8 +71,12 @@ export class Engine implements SessionFactory {
     this.accounts = opts.metadata?.accounts ?? new Accounts();
     const initial = initialAccounts(this.accounts.state, opts);
     if (initial !== this.accounts.state) this.accounts.replace(initial);
+    this.txnIds = new TxnIds(opts.aggregatorId ?? 1);
     const leaves = opts.leaves;
+    // Version 1: every partition's master on leaf p mod n, no replicas (the cluster issue makes it durable and changing).
     const map: PartitionMap = {
+      version: 1,
+      placement: (_db, p) => ({ master: leaves[p % leaves.length]!, replica: null }),
       leafFor: (_db, p) => leaves[p % leaves.length]!,
       leaves: () => leaves,
     };
@@ -135,8 +142,9 @@ export class Engine implements SessionFactory {
     return this.nextConn++;
   }
 
+  /** A transaction id no other aggregator of the cluster hands out. */
   newTxnId(): number {
-    return this.nextTxn++;
+    return this.txnIds.next();
   }
 
   closed(id: number): void {

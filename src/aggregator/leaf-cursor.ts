@@ -22,8 +22,21 @@ export interface PlanRun {
   close(): void;
 }
 
-/** Where each partition of a database lives. One leaf for now; the cluster issue makes this a versioned map. */
+/** Where one partition lives: the leaf with its master copy, and the one with its replica (none yet). */
+export interface PartitionPlacement {
+  readonly master: LeafApi;
+  readonly replica: LeafApi | null;
+}
+
+/**
+ * Where each partition of a database lives, at a version: every leaf request carries the version
+ * it was routed by, so a leaf can tell a request routed by an older map (after a failover or a
+ * partition move) from a current one.
+ */
 export interface PartitionMap {
+  readonly version: number;
+  placement(db: string, partition: number): PartitionPlacement;
+  /** The master copy's leaf: placement(db, partition).master. */
   leafFor(db: string, partition: number): LeafApi;
   leaves(): readonly LeafApi[];
 }

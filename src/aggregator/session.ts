@@ -6,7 +6,6 @@ import { Decimal } from '../common/decimal.js';
 import { SqlError, isSqlError, ParseError } from '../common/errors.js';
 import { ErrorCodes, type ErrorCodeName } from '../common/error-codes.js';
 import { assertNever } from '../common/assert.js';
-import { formatForClient } from '../common/format.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
 import type { TableDef } from '../cluster/catalog.js';
 import type { ExecInputs } from '../net/leaf-api.js';
@@ -38,6 +37,7 @@ import type {
 import { ClientFlags, ServerStatus } from './mysql/session-api.js';
 import type { Engine } from './engine.js';
 import { PlanCache } from './plan-cache.js';
+import { nowText, ok, rowsetResult, type Params } from './statement-results.js';
 import { runInsert, runModify } from './dml.js';
 import { runDdl, isDdl } from './ddl.js';
 import { runAdmin } from './admin-statements.js';
@@ -65,12 +65,6 @@ interface Prepared {
   readonly paramCount: number;
   /** Types of the last execution's parameters, for clients that do not resend them. */
   lastTypes?: readonly BoundParam[];
-}
-
-/** A statement's parameters, converted to values with types. */
-export interface Params {
-  readonly values: readonly Value[];
-  readonly types: readonly SqlType[];
 }
 
 const NO_PARAMS: Params = { values: [], types: [] };
@@ -1096,32 +1090,6 @@ function readOnlyTxnError(): SqlError {
   return new SqlError('ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION', 'Cannot execute statement in a READ ONLY transaction.');
 }
 
-export function ok(affectedRows: number | bigint = 0, opts: { insertId?: number | bigint; info?: string; warnings?: number } = {}): StatementResult {
-  return { kind: 'ok', affectedRows, insertId: opts.insertId ?? 0, warnings: opts.warnings ?? 0, ...(opts.info !== undefined ? { info: opts.info } : {}) };
-}
-
-export function rowsetResult(rs: Rowset, warnings = 0): StatementResult {
-  return {
-    kind: 'rows',
-    columns: rs.columns.map((c) => ({ name: c.name, orgName: c.name, table: '', orgTable: '', schema: '', type: c.type, nullable: true })),
-    rows: rs.rows.map((r) => r.map((v, i) => formatForClient(v, rs.columns[i]!.type) as ResultValue)),
-    warnings,
-  };
-}
-
-let nowMs = -1;
-let nowString = '';
-
-/** The statement clock, 'YYYY-MM-DD hh:mm:ss.ffffff' (millisecond precision), formatted once per millisecond. */
-export function nowText(): string {
-  const ms = Date.now();
-  if (ms !== nowMs) {
-    const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
-    nowString = `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
-    nowMs = ms;
-  }
-  return nowString;
-}
 
 function isOn(v: Value): boolean {
   return v === 1 || v === 1n || v === '1' || v === 'ON';

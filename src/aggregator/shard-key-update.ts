@@ -12,7 +12,8 @@ import { partitionOf } from '../cluster/sharding.js';
 import { compileExpr, rowBatch, type ExecContext } from '../exec/index.js';
 import { valueAt } from '../common/vector.js';
 import { leafSafe } from '../planner/distribute.js';
-import type { Params, Session } from './session.js';
+import type { Session } from './session.js';
+import type { Params } from './statement-results.js';
 import { implicitDefault } from '../common/implicit-default.js';
 
 /**

@@ -38,6 +38,11 @@ interface Node {
 
 const ONE_ROW: Batch = { length: 1, cols: [] };
 const cache = new WeakMap<BoundExpr, Node>();
+/**
+ * Compiled nodes made so far. The cache is keyed by the expression objects, so a leaf reuses
+ * compiled code only while it keeps the decoded plan (net/ref-cache.ts); tests read this to check.
+ */
+export const compileStats = { built: 0 };
 
 export function compileExpr(e: BoundExpr): CompiledExpr {
   return node(e).vec;
@@ -93,6 +98,7 @@ function node(e: BoundExpr): Node {
   let n = cache.get(e);
   if (!n) {
     n = build(e);
+    compileStats.built++;
     cache.set(e, n);
   }
   return n;

@@ -9,7 +9,9 @@ import { LeafServer } from './leaf-server.js';
 
 const INT: SqlType = { kind: 'int', bytes: 4, unsigned: false };
 const PARTS = [0, 1, 2, 3];
-const PER_PART = 5000;
+// Enough rows that a build takes many 5 ms slices even on a fast, idle machine (20,000 rows took
+// only three there, and the build then finished before the test could cancel it).
+const PER_PART = 40_000;
 
 /** Table 1 of db d on four partitions: (id, k, v) with id = p * PER_PART + i, k = id % 10, v = id, except v = 0 twice in the last partition. */
 async function leafWithRows(): Promise<LeafServer> {

@@ -167,7 +167,9 @@ export async function startTessera(opts: { dataDir?: string; extraArgs?: string[
     exitInfo = undefined;
     const pw = opts.rootPassword === undefined ? [] : ['--root-password', opts.rootPassword];
     const args = [cli, 'start', '--port', String(port), '--host', host, '--data-dir', dataDir, ...pw, ...(opts.extraArgs ?? [])];
-    const c = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+    // Tests run the leaf boundary on the encoding transport: nothing may depend on the aggregator and the leaf sharing a heap.
+    const env = { ...process.env, TESSERA_LEAF_TRANSPORT: process.env.TESSERA_LEAF_TRANSPORT ?? 'loopback' };
+    const c = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     child = c;
     live.add(c);
     c.stderr?.setEncoding('utf8');
