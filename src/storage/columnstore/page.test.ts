@@ -8,7 +8,7 @@ import { Rng } from './test-rng.js';
 import type { CodecId } from './codecs/index.js';
 
 const ubigint: SqlType = { kind: 'int', bytes: 8, unsigned: true };
-const binary: SqlType = { kind: 'string', family: 'varbinary', length: 255, binary: true } as SqlType;
+const binary: SqlType = { kind: 'string', family: 'varchar', length: 255, binary: true };
 
 function norm(v: Value): unknown {
   if (v instanceof Decimal) return `D${v.unscaled}/${v.scale}`;
