@@ -97,23 +97,41 @@ export class SegmentBuilder {
     return this.offset;
   }
 
+  /** Adds a row; encodes the page synchronously when it fills (see addAsync for the sliced form). */
   add(row: readonly Value[]): void {
+    if (this.push(row)) for (let c = 0; c < this.pending.length; c++) this.encodeColumn(c);
+  }
+
+  /** Adds a row; when the page fills, encodes it a column per turn of the event loop. */
+  async addAsync(row: readonly Value[], turn: () => Promise<void>): Promise<void> {
+    if (!this.push(row)) return;
+    for (let c = 0; c < this.pending.length; c++) {
+      this.encodeColumn(c);
+      await turn();
+    }
+  }
+
+  /** true when the page is full. */
+  private push(row: readonly Value[]): boolean {
     const p = this.pending;
     for (let c = 0; c < p.length; c++) p[c]!.push(row[c]!);
     this.rows++;
-    if (p[0]!.length >= this.pageRows) this.cutPage();
+    return p.length > 0 && p[0]!.length >= this.pageRows;
+  }
+
+  private encodeColumn(c: number): void {
+    const p = this.pending;
+    const enc = encodePage(this.types[c]!, p[c]!);
+    this.pages[c]!.push({ ...enc.meta, offset: this.offset, length: enc.bytes.length, crc: crc32(enc.bytes) });
+    this.blobs.push(enc.bytes);
+    this.offset += enc.bytes.length;
+    p[c] = [];
   }
 
   private cutPage(): void {
     const p = this.pending;
     if (p.length === 0 || p[0]!.length === 0) return;
-    for (let c = 0; c < p.length; c++) {
-      const enc = encodePage(this.types[c]!, p[c]!);
-      this.pages[c]!.push({ ...enc.meta, offset: this.offset, length: enc.bytes.length, crc: crc32(enc.bytes) });
-      this.blobs.push(enc.bytes);
-      this.offset += enc.bytes.length;
-      p[c] = [];
-    }
+    for (let c = 0; c < p.length; c++) this.encodeColumn(c);
   }
 
   /** The whole file's bytes. */
