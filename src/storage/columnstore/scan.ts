@@ -14,22 +14,11 @@ import type { Value } from '../../common/value.js';
 import { gatherVector, sliceVector, valueAt, type Vector } from '../../common/vector.js';
 import { compareZone } from './page.js';
 import type { Segment } from './segment.js';
+import { passesFilter, type ColumnFilter } from '../table.js';
 
 export const BATCH_ROWS = 2048;
 
-export interface Bound {
-  readonly value: Value;
-  readonly inclusive: boolean;
-}
-
-/**
- * A pushed-down filter on one column (position in the table). NULL never passes.
- * - range: lo ≤ v ≤ hi (either end open); only for zone-ordered types (page.ts hasZoneOrder).
- * - match: any test, e.g. a collation-aware equality or LIKE, run once per dictionary entry.
- */
-export type ColumnFilter =
-  | { readonly kind: 'range'; readonly col: number; readonly lo?: Bound; readonly hi?: Bound }
-  | { readonly kind: 'match'; readonly col: number; readonly test: (v: Value) => boolean };
+export type { Bound, ColumnFilter } from '../table.js';
 
 export interface ScanStats {
   segmentsScanned: number;
@@ -67,20 +56,6 @@ export function zoneMayPass(f: Extract<ColumnFilter, { kind: 'range' }>, min: Va
   return true;
 }
 
-function rangePasses(f: Extract<ColumnFilter, { kind: 'range' }>, v: Value): boolean {
-  if (v === null) return false;
-  if (f.lo !== undefined) {
-    if (f.lo.value === null) return false;
-    const c = compareZone(v, f.lo.value);
-    if (c < 0 || (c === 0 && !f.lo.inclusive)) return false;
-  }
-  if (f.hi !== undefined) {
-    if (f.hi.value === null) return false;
-    const c = compareZone(v, f.hi.value);
-    if (c > 0 || (c === 0 && !f.hi.inclusive)) return false;
-  }
-  return true;
-}
 
 /** Narrows sel[0..m) (offsets into the page vector) to the rows passing f; returns the new m. */
 function applyFilter(f: ColumnFilter, v: Vector, sel: Int32Array, m: number, passCache: Map<ColumnFilter, Uint8Array>): number {
@@ -101,7 +76,7 @@ function applyFilter(f: ColumnFilter, v: Vector, sel: Int32Array, m: number, pas
         }
         return k;
       }
-      for (let i = 0; i < m; i++) if (rangePasses(f, valueAt(v, sel[i]!))) sel[k++] = sel[i]!;
+      for (let i = 0; i < m; i++) if (passesFilter(f, valueAt(v, sel[i]!))) sel[k++] = sel[i]!;
       return k;
     }
     case 'match': {
