@@ -51,17 +51,22 @@ export interface SegmentFooter {
   readonly columns: readonly ColumnMeta[];
 }
 
-/** Compares rows by the sort key columns, NULL first (as ORDER BY does). */
+/**
+ * Compares rows by the sort key columns, NULL first (as ORDER BY does): plain comparisons for
+ * numbers and temporals (their Value order is SQL's), the collation for strings.
+ */
 export function sortKeyComparator(types: readonly SqlType[], sortKey: readonly number[]): (a: readonly Value[], b: readonly Value[]) => number {
+  const plain = sortKey.map((c) => hasZoneOrder(types[c]!));
   return (a, b) => {
-    for (const c of sortKey) {
+    for (let k = 0; k < sortKey.length; k++) {
+      const c = sortKey[k]!;
       const x = a[c]!;
       const y = b[c]!;
       if (x === null || y === null) {
         if (x === y) continue;
         return x === null ? -1 : 1;
       }
-      const r = compareValues(x, types[c]!, y, types[c]!) ?? 0;
+      const r = plain[k] ? compareZone(x, y) : (compareValues(x, types[c]!, y, types[c]!) ?? 0);
       if (r !== 0) return r;
     }
     return 0;
