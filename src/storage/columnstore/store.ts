@@ -17,6 +17,7 @@ import { invariant } from '../../common/assert.js';
 import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { valuesOf } from '../../common/vector.js';
+import { MAX_SEGMENT_ROWS } from './key-index.js';
 import { Manifest, type AddedSegment, type ManifestState } from './manifest.js';
 import { PAGE_ROWS } from './page.js';
 import { Segment, SegmentBuilder, noFaults, openSegmentFile, segmentFileName, segmentIdOf, sortKeyComparator, writeSegmentFile, type FaultPoint } from './segment.js';
@@ -143,6 +144,12 @@ export class ColumnStore {
   private closed = false;
   /** The newest flush token committed. */
   token: unknown;
+  /**
+   * Called in the synchronous step that installs a flush's or merge's result (hash indexes,
+   * MVCC overlays of replaced rows move over here); `moved(o)` gives the replaced segment and row
+   * a new row came from (null for flushed rows).
+   */
+  onInstall: ((added: Segment | null, removed: readonly Segment[], moved: (row: number) => { seg: Segment; row: number } | null) => void) | null = null;
 
   private constructor(
     readonly dir: string,
@@ -157,7 +164,7 @@ export class ColumnStore {
     this.cmp = sortKeyComparator(types, sortKey);
     this.pageRows = opts.pageRows ?? PAGE_ROWS;
     this.fanout = opts.fanout ?? 4;
-    this.maxSegmentRows = opts.maxSegmentRows ?? 8 * PAGE_ROWS * 16;
+    this.maxSegmentRows = Math.min(opts.maxSegmentRows ?? 8 * PAGE_ROWS * 16, MAX_SEGMENT_ROWS);
     this.sliceMs = opts.sliceMs ?? 4;
     this.faults = opts.faults ?? noFaults;
   }
@@ -377,6 +384,7 @@ export class ColumnStore {
       }
     }
     const rows = b.rowCount;
+    invariant(rows <= MAX_SEGMENT_ROWS, `a segment of ${rows} rows (at most ${MAX_SEGMENT_ROWS})`);
     // Everything merged away (all rows deleted): the commit only drops.
     const bytes = rows > 0 ? b.finish() : null;
     if (bytes !== null) await writeSegmentFile(this.dir, id, bytes, this.faults);
@@ -404,6 +412,7 @@ export class ColumnStore {
     if (seg !== null && carried.length > before) this.unsaved.set(seg, carried.slice(before));
     const gone = new Set(replaces);
     this.segs = [...this.segs.filter((s) => !gone.has(s)), ...(seg === null ? [] : [seg])];
+    this.onInstall?.(seg, replaces, (o) => (originSeg[o]! < 0 ? null : { seg: replaces[originSeg[o]!]!, row: originRow[o]! }));
     for (const s of replaces) this.unsaved.delete(s);
     if (token !== null) this.token = token;
     // The replaced files: unreferenced now (readers hold their bytes in memory).
