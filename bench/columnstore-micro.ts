@@ -51,6 +51,8 @@ async function main(): Promise<void> {
     const loadS = (performance.now() - t0) / 1000;
     const disk = fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
     const heap = heapMb() - heap0;
+    // segments are Buffers: outside the JS heap, counted here
+    const external = process.memoryUsage().arrayBuffers / 2 ** 20;
     const rows = store.rowCount;
 
     // SUM(amount): scaled integers per batch
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
       diskMB: +(disk / 2 ** 20).toFixed(1),
       compression: +(rawBytes / disk).toFixed(1),
       heapMB: +heap.toFixed(0),
+      arrayBuffersMB: +external.toFixed(0),
       sumAmount: { ms: +sum.ms.toFixed(0), mRowsPerS: mrows(sum.ms), answer: sum.answer / 100 },
       countShipped: { ms: +count.ms.toFixed(0), mRowsPerS: mrows(count.ms), answer: count.answer },
       float64Loop: { ms: +loop.ms.toFixed(1), mValuesPerS: mrows(loop.ms) },
