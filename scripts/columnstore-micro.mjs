@@ -5,21 +5,22 @@
 //   COUNT(*) WHERE status = 'shipped'  (a dictionary column, filtered on codes)
 // against a plain JS loop summing a Float64Array of the same length (the ceiling here).
 //
-//   npm run build && node --expose-gc dist/bench/columnstore-micro.js [scale]
+//   npm run build && node --expose-gc scripts/columnstore-micro.mjs [scale]
+//
+// It lives in scripts/, not bench/: bench/ measures over the wire only (test/bench/workloads.test.ts),
+// and this one calls the storage engine directly, from the build in dist/.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Decimal } from '../src/common/decimal.js';
-import { T } from '../src/common/types.js';
-import type { Value } from '../src/common/value.js';
-import { newScanStats, scanSegment } from '../src/storage/columnstore/scan.js';
-import { ColumnStore } from '../src/storage/columnstore/store.js';
-import { chunks, orderChunk, sizes } from './lib/analytics-data.js';
+import { Decimal } from '../dist/src/common/decimal.js';
+import { T } from '../dist/src/common/types.js';
+import { ColumnStore, newScanStats, scanSegment } from '../dist/src/storage/columnstore/index.js';
+import { chunks, orderChunk, sizes } from '../dist/bench/lib/analytics-data.js';
 
 const scale = Number(process.argv[2] ?? '1');
 const s = sizes(scale);
-const gc = (globalThis as { gc?: () => void }).gc;
-const heapMb = (): number => {
+const gc = globalThis.gc;
+const heapMb = () => {
   gc?.();
   return process.memoryUsage().heapUsed / 2 ** 20;
 };
@@ -27,18 +28,18 @@ const heapMb = (): number => {
 const types = [T.bigint, T.bigint, T.decimal(12, 2), T.varchar(16), T.datetime, T.int];
 const FLUSH_ROWS = 1_048_576;
 
-async function main(): Promise<void> {
+async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-cs-bench-'));
   try {
     const heap0 = heapMb();
     const { store } = await ColumnStore.open(dir, { types, sortKey: [4], maxSegmentRows: 4 * FLUSH_ROWS });
     const t0 = performance.now();
-    let buf: Value[][] = [];
+    let buf = [];
     let rawBytes = 0;
     for (let c = 0; c < chunks(s.orders); c++) {
       for (const r of orderChunk(1, c, s)) {
         const [units, cents] = r[2].split('.');
-        buf.push([r[0], r[1], new Decimal(BigInt(units!) * 100n + BigInt(cents!), 2), r[3], r[4], r[5]]);
+        buf.push([r[0], r[1], new Decimal(BigInt(units) * 100n + BigInt(cents), 2), r[3], r[4], r[5]]);
         rawBytes += 8 + 8 + 8 + r[3].length + 19 + 4;
       }
       if (buf.length >= FLUSH_ROWS) {
@@ -56,25 +57,25 @@ async function main(): Promise<void> {
     const rows = store.rowCount;
 
     // SUM(amount): scaled integers per batch
-    const sumRun = (): number => {
+    const sumRun = () => {
       let sum = 0;
       for (const seg of store.segments) {
         for (const b of scanSegment(seg, [2])) {
-          const v = b.columns[0]!;
+          const v = b.columns[0];
           if (v.kind !== 'scaled') throw new Error(`amount came as ${v.kind}`);
           const d = v.data;
-          for (let i = 0; i < b.length; i++) sum += d[i]!;
+          for (let i = 0; i < b.length; i++) sum += d[i];
         }
       }
       return sum;
     };
-    const countRun = (): number => {
+    const countRun = () => {
       let n = 0;
       const stats = newScanStats();
       for (const seg of store.segments) for (const b of scanSegment(seg, [], [{ kind: 'match', col: 3, test: (v) => v === 'shipped' }], stats)) n += b.length;
       return n;
     };
-    const best = (f: () => number): { ms: number; answer: number } => {
+    const best = (f) => {
       let ms = Infinity;
       let answer = 0;
       for (let k = 0; k < 5; k++) {
@@ -89,10 +90,10 @@ async function main(): Promise<void> {
     const arr = new Float64Array(rows).map((_, i) => i % 1000);
     const loop = best(() => {
       let t = 0;
-      for (let i = 0; i < arr.length; i++) t += arr[i]!;
+      for (let i = 0; i < arr.length; i++) t += arr[i];
       return t;
     });
-    const mrows = (ms: number): string => ((rows / ms) * 1e3 / 1e6).toFixed(0);
+    const mrows = (ms) => ((rows / ms) * 1e3 / 1e6).toFixed(0);
     const out = {
       rows,
       segments: store.segments.length,
