@@ -13,7 +13,7 @@ import { Decimal } from '../../common/decimal.js';
 import type { SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { dictVector, f64Vector, scaledVector, valuesVector, type Vector } from '../../common/vector.js';
-import { ByteReader, ByteWriter, chooseCodec, codecById, readDict, type CodecId, type Physical } from './codecs/index.js';
+import { ByteReader, ByteWriter, chooseCodec, codecById, forgetDictionary, readDict, type CodecId, type Physical } from './codecs/index.js';
 
 /** Rows per page: a page decodes in well under a millisecond. */
 export const PAGE_ROWS = 65536;
@@ -201,6 +201,7 @@ export function encodePage(t: SqlType, vals: readonly Value[], allowed: readonly
     w.bytes(bits);
   }
   codec.encode(phys, w);
+  forgetDictionary();
   const raw = w.view();
   const bytes = compressSync(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
   return { meta: { rows: n, nulls, repr, codec: codec.id, min, max, rawBytes: raw.length }, bytes };

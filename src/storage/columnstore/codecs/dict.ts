@@ -76,6 +76,12 @@ function bestCodeCodec(codes: Float64Array): { codec: Codec; size: number } {
 let lastInput: BytesPhysical | null = null;
 let lastBuilt: Built | null = null;
 
+/** Lets go of the dictionary built for the last page estimated (it may not have been chosen). */
+export function forgetDictionary(): void {
+  lastInput = null;
+  lastBuilt = null;
+}
+
 /** estimate() and encode() of one page build the dictionary once. */
 function built(p: BytesPhysical): Built | null {
   if (lastInput !== p) {

@@ -10,7 +10,7 @@ import { plainCodec } from './plain.js';
 import { rleCodec } from './rle.js';
 
 export { ByteReader, ByteWriter, physicalLength, type Codec, type CodecId, type Physical, type PhysicalKind } from './codec.js';
-export { readDict } from './dict.js';
+export { readDict, forgetDictionary } from './dict.js';
 export { readRuns } from './rle.js';
 
 export const CODECS: readonly Codec[] = [plainCodec, rleCodec, forCodec, deltaCodec, dictCodec];
