@@ -9,6 +9,7 @@
  * | f64      | numbers: ints within ±2^53, doubles, truth values 1/0                         |
  * | scaled   | DECIMALs as unscaled integers within ±2^53 at one scale (12.50 → 1250, scale 2) |
  * | const    | one Value for every row                                                       |
+ * | dict     | strings as codes into a dictionary of distinct Values (columnstore pages)       |
  *
  * `nulls[i] === 1` marks a NULL row in a typed vector (its data slot is 0); a null `nulls`
  * means no row is NULL. A vector's length is its batch's: data may be longer.
@@ -43,7 +44,20 @@ export interface ConstVector {
   readonly value: Value;
 }
 
-export type Vector = ValuesVector | F64Vector | ScaledVector | ConstVector;
+/**
+ * A low-cardinality column as it sits in a columnstore page: row i is dict[codes[i]], or NULL
+ * when nulls[i] === 1. Filters and GROUP BY can work on the codes; whoever needs the values
+ * boxes them with valuesOf.
+ */
+export interface DictVector {
+  readonly kind: 'dict';
+  readonly codes: Int32Array;
+  readonly dict: readonly Value[];
+  readonly nulls: Uint8Array | null;
+  boxed: readonly Value[] | null;
+}
+
+export type Vector = ValuesVector | F64Vector | ScaledVector | ConstVector | DictVector;
 export type TypedVector = F64Vector | ScaledVector;
 
 export function valuesVector(values: readonly Value[]): ValuesVector {
@@ -60,6 +74,10 @@ export function scaledVector(data: Float64Array, scale: number, nulls: Uint8Arra
 
 export function constVector(value: Value): ConstVector {
   return { kind: 'const', value };
+}
+
+export function dictVector(codes: Int32Array, dict: readonly Value[], nulls: Uint8Array | null): DictVector {
+  return { kind: 'dict', codes, dict, nulls, boxed: null };
 }
 
 /** Below this many rows a column stays boxed: typed arrays over 64 bytes cost V8 about a microsecond each. */
@@ -91,6 +109,14 @@ export function valuesOf(v: Vector, n: number): readonly Value[] {
       v.boxed = out;
       return out;
     }
+    case 'dict': {
+      if (v.boxed !== null && v.boxed.length >= n) return v.boxed;
+      const { codes, dict, nulls } = v;
+      const out: Value[] = new Array<Value>(n);
+      for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? null : dict[codes[i]!]!;
+      v.boxed = out;
+      return out;
+    }
   }
 }
 
@@ -107,6 +133,8 @@ export function valueAt(v: Vector, i: number): Value {
     case 'scaled':
       if (v.boxed !== null) return v.boxed[i] ?? null;
       return v.nulls !== null && v.nulls[i] === 1 ? null : new Decimal(BigInt(v.data[i]!), v.scale);
+    case 'dict':
+      return v.nulls !== null && v.nulls[i] === 1 ? null : (v.dict[v.codes[i]!] ?? null);
   }
 }
 
@@ -146,6 +174,18 @@ export function gatherVector(v: Vector, idx: ArrayLike<number>, n: number): Vect
       }
       return v.kind === 'f64' ? f64Vector(data, nulls) : scaledVector(data, v.scale, nulls, boxed);
     }
+    case 'dict': {
+      const codes = new Int32Array(n);
+      const src = v.codes;
+      for (let i = 0; i < n; i++) codes[i] = src[idx[i]!]!;
+      let nulls: Uint8Array | null = null;
+      if (v.nulls !== null) {
+        const sn = v.nulls;
+        nulls = new Uint8Array(n);
+        for (let i = 0; i < n; i++) nulls[i] = sn[idx[i]!]!;
+      }
+      return dictVector(codes, v.dict, nulls);
+    }
   }
 }
 
@@ -160,6 +200,8 @@ export function sliceVector(v: Vector, from: number, to: number): Vector {
       return f64Vector(v.data.subarray(from, to), v.nulls?.subarray(from, to) ?? null, v.boxed?.slice(from, to) ?? null);
     case 'scaled':
       return scaledVector(v.data.subarray(from, to), v.scale, v.nulls?.subarray(from, to) ?? null, v.boxed?.slice(from, to) ?? null);
+    case 'dict':
+      return dictVector(v.codes.subarray(from, to), v.dict, v.nulls?.subarray(from, to) ?? null);
   }
 }
 

@@ -61,6 +61,9 @@ export function vectorBytes(v: Vector, n: number): number {
       for (let k = 0; k < SAMPLES; k++) s += valueBytes(v.values[Math.floor(k * step)]!);
       return Math.ceil((s / SAMPLES) * n);
     }
+    case 'dict':
+      // held boxed, the rows share the dictionary's strings: a slot each, plus the dictionary
+      return n * SLOT + vectorBytes({ kind: 'values', values: v.dict }, v.dict.length);
   }
 }
 

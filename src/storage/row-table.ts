@@ -26,6 +26,7 @@ import type {
   RowRef,
   TableSchema,
 } from './schema.js';
+import { batchesFromChunks, fetchColumns, type ScanSpec, type Table, type VectorBatch } from './table.js';
 import { asTxnImpl, Version, type Txn, type TxnImpl, type TxnManager, type WriteTarget } from './txn.js';
 
 interface IndexState {
@@ -107,7 +108,7 @@ function chainHasKey(from: Version | null, ii: number, key: string): boolean {
   return false;
 }
 
-export class RowTable implements WriteTarget {
+export class RowTable implements WriteTarget, Table {
   private schemaNow: TableSchema;
   readonly tableId: number;
   private readonly idx: IndexState[];
@@ -178,6 +179,12 @@ export class RowTable implements WriteTarget {
   /** Visible rows in primary-key order (or insertion order without a PK), in chunks of up to `batchSize`. */
   scan(view: ReadView, columns: readonly number[], batchSize: number): Iterable<RowChunk> {
     return this.iterate(view, 0, null, null, columns, batchSize, false);
+  }
+
+  /** The table interface's scan: visible rows passing the filters, as typed vectors. */
+  scanBatches(view: ReadView, spec: ScanSpec): Iterable<VectorBatch> {
+    const types = this.schemaNow.columns.map((c) => c.type);
+    return batchesFromChunks(this.scan(view, fetchColumns(spec), spec.batchRows), spec, types);
   }
 
   /**

@@ -48,5 +48,10 @@ function selected(keep: Vector, n: number, sel: number[]): number {
       }
       return m;
     }
+    case 'dict': {
+      const { codes, dict, nulls } = keep;
+      for (let i = 0; i < n; i++) if ((nulls === null || nulls[i] !== 1) && isTrue(dict[codes[i]!]!)) sel[m++] = i;
+      return m;
+    }
   }
 }
