@@ -7,7 +7,7 @@ import { Decimal } from '../common/decimal.js';
 import { SqlError, TxnConflictError } from '../common/errors.js';
 import type { WireBatch } from '../common/ir/batch.js';
 import type { Value } from '../common/value.js';
-import { constVector, f64Vector, scaledVector, valuesVector, type Vector } from '../common/vector.js';
+import { constVector, dictVector, f64Vector, scaledVector, valuesVector, type Vector } from '../common/vector.js';
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse, errorFromWire, errorToWire, makeRef, roundTripValue } from './codec.js';
 import type { LeafRequest, LeafResponse } from './messages.js';
 
@@ -101,9 +101,20 @@ function expectSameValue(got: unknown, want: Value, where: string): void {
 }
 
 function randomVector(r: () => number, n: number): Vector {
-  const k = Math.floor(r() * 4);
+  const k = Math.floor(r() * 5);
   if (k === 0) return valuesVector(Array.from({ length: n }, () => randomValue(r)));
   if (k === 3) return constVector(randomValue(r));
+  if (k === 4) {
+    // Codes longer than the batch, at an odd offset; a dictionary of any values.
+    const dict = Array.from({ length: 1 + Math.floor(r() * 5) }, () => randomValue(r));
+    const codes = new Int32Array(n + 4).subarray(1);
+    const nulls = r() < 0.5 ? null : new Uint8Array(n + 3);
+    for (let i = 0; i < n + 3; i++) {
+      codes[i] = Math.floor(r() * dict.length);
+      if (nulls !== null) nulls[i] = r() < 0.2 ? 1 : 0;
+    }
+    return dictVector(codes, dict, nulls);
+  }
   // Typed: data longer than the batch, sitting at an odd offset of a bigger buffer.
   const spare = 3;
   const backing = new Float64Array(n + spare + 1);
@@ -128,6 +139,15 @@ function expectSameVector(got: Vector, want: Vector, n: number, where: string): 
     }
     case 'const':
       return expectSameValue((got as typeof want).value, want.value, where);
+    case 'dict': {
+      const g = got as typeof want;
+      expect(g.dict.length, where).toBe(want.dict.length);
+      want.dict.forEach((v, i) => expectSameValue(g.dict[i], v, `${where} dict ${i}`));
+      expect([...g.codes.subarray(0, n)], where).toEqual([...want.codes.subarray(0, n)]);
+      if (want.nulls === null) expect(g.nulls, where).toBeNull();
+      else expect([...g.nulls!.subarray(0, n)], where).toEqual([...want.nulls.subarray(0, n)]);
+      return;
+    }
     case 'f64':
     case 'scaled': {
       const g = got as typeof want;

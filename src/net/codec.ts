@@ -19,7 +19,7 @@ import { ErrorCodes, type ErrorCodeName } from '../common/error-codes.js';
 import { SqlError, isSqlError } from '../common/errors.js';
 import type { WireBatch } from '../common/ir/batch.js';
 import type { Value } from '../common/value.js';
-import { constVector, f64Vector, scaledVector, valuesVector, type Vector } from '../common/vector.js';
+import { constVector, dictVector, f64Vector, scaledVector, valuesVector, type Vector } from '../common/vector.js';
 import { InternalError, assertNever } from '../common/assert.js';
 import type { LeafResponse, Ref, RequestEnvelope, ResponseEnvelope, WireError } from './messages.js';
 
@@ -109,14 +109,15 @@ function unpack(bytes: Uint8Array): unknown {
 // ───────────────────────────── batches ─────────────────────────────
 
 /** The first element of a packed vector says its kind. */
-const VectorTag = { Values: 0, F64: 1, Scaled: 2, Const: 3 } as const;
+const VectorTag = { Values: 0, F64: 1, Scaled: 2, Const: 3, Dict: 4 } as const;
 type VectorTag = typeof VectorTag;
 
 type PackedVector =
   | readonly [VectorTag['Values'], readonly Value[]]
   | readonly [VectorTag['F64'], Uint8Array, Uint8Array | null]
   | readonly [VectorTag['Scaled'], number, Uint8Array, Uint8Array | null]
-  | readonly [VectorTag['Const'], Value];
+  | readonly [VectorTag['Const'], Value]
+  | readonly [VectorTag['Dict'], readonly Value[], Uint8Array, Uint8Array | null];
 
 type PackedBatch = readonly [length: number, cols: readonly PackedVector[]];
 
@@ -131,6 +132,12 @@ function float64FromBytes(bytes: Uint8Array, n: number): Float64Array {
   return out;
 }
 
+function int32FromBytes(bytes: Uint8Array, n: number): Int32Array {
+  const out = new Int32Array(n);
+  new Uint8Array(out.buffer).set(bytes.subarray(0, n * 4));
+  return out;
+}
+
 function packVector(v: Vector, n: number): PackedVector {
   switch (v.kind) {
     case 'values':
@@ -141,6 +148,9 @@ function packVector(v: Vector, n: number): PackedVector {
       return [VectorTag.Scaled, v.scale, float64Bytes(v.data, n), v.nulls === null ? null : v.nulls.subarray(0, n)];
     case 'const':
       return [VectorTag.Const, v.value];
+    case 'dict':
+      // The dictionary whole (codes index it), the codes of the first n rows.
+      return [VectorTag.Dict, v.dict, new Uint8Array(v.codes.buffer, v.codes.byteOffset, n * 4), v.nulls === null ? null : v.nulls.subarray(0, n)];
     default:
       return assertNever(v, 'vector');
   }
@@ -156,6 +166,8 @@ function unpackVector(p: PackedVector, n: number): Vector {
       return scaledVector(float64FromBytes(p[2], n), p[1], p[3] === null ? null : Uint8Array.from(p[3]));
     case VectorTag.Const:
       return constVector(p[1]);
+    case VectorTag.Dict:
+      return dictVector(int32FromBytes(p[2], n), p[1], p[3] === null ? null : Uint8Array.from(p[3]));
     default:
       return assertNever(p, 'packed vector');
   }
