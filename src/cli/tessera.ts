@@ -101,8 +101,10 @@ async function start(argv: string[]): Promise<void> {
   const leafTransport = values['leaf-transport'];
   if (leafTransport !== 'loopback' && leafTransport !== 'direct') throw new Error(`--leaf-transport must be loopback or direct, not '${leafTransport}'`);
 
-  const logger = pino({ level: values['log-level'], base: { role: 'aggregator', node: 'ma-1' } });
-  const leafLogger = logger.child({ role: 'leaf', node: 'leaf-1' });
+  // Each role logs under its own name: children of one root, so no line carries two `role` keys.
+  const rootLogger = pino({ level: values['log-level'], base: null });
+  const logger = rootLogger.child({ role: 'aggregator', node: 'ma-1' });
+  const leafLogger = rootLogger.child({ role: 'leaf', node: 'leaf-1' });
   const store = new LeafStore({ dir: join(dataDir, 'leaf-1'), durability, asyncFlushMs, snapshotIntervalMs: snapshotInterval * 1000, logSizeLimit, logger: leafLogger });
   const leaf = new LeafServer('leaf-1', leafLogger, store);
   // Recovery comes first: nothing is served until the partitions and the catalog are back.
