@@ -26,6 +26,7 @@ describe('multi-table UPDATE', () => {
   }, 120_000);
 
   afterAll(async () => {
+    await c?.query("DROP USER IF EXISTS 'multi_writer'@'%'").catch(() => undefined);
     await clients?.close();
   });
 
@@ -60,5 +61,24 @@ describe('multi-table UPDATE', () => {
     const [f] = await found.query(sql);
     expect((f as mysql.ResultSetHeader).affectedRows).toBe(3);
     await found.end();
+  });
+
+  it('needs UPDATE or DELETE on the tables it writes and SELECT on those it only reads (1142)', async () => {
+    await c.query("DROP USER IF EXISTS 'multi_writer'@'%'");
+    await c.query("CREATE USER 'multi_writer'@'%' IDENTIFIED BY 'pw'");
+    await c.query(`GRANT SELECT, UPDATE, DELETE ON ${clients.db}.child TO 'multi_writer'@'%'`);
+    const u = await clients.connect({ user: 'multi_writer', password: 'pw' });
+    const update = 'UPDATE child ch JOIN parent p ON p.id = ch.parent_id SET ch.code = ch.code + 1 WHERE p.id = 99';
+    const del = 'DELETE ch FROM child ch JOIN parent p ON p.id = ch.parent_id WHERE p.id = 99';
+    // parent is read but not granted.
+    expect(await errnoOf(u.query(update))).toBe(1142);
+    expect(await errnoOf(u.query(del))).toBe(1142);
+    await c.query(`GRANT SELECT ON ${clients.db}.parent TO 'multi_writer'@'%'`);
+    expect(await errnoOf(u.query(update))).toBeUndefined();
+    expect(await errnoOf(u.query(del))).toBeUndefined();
+    // Writing parent needs UPDATE / DELETE on it.
+    expect(await errnoOf(u.query("UPDATE child ch JOIN parent p ON p.id = ch.parent_id SET p.name = 'x' WHERE p.id = 99"))).toBe(1142);
+    expect(await errnoOf(u.query('DELETE p FROM child ch JOIN parent p ON p.id = ch.parent_id WHERE p.id = 99'))).toBe(1142);
+    await u.end();
   });
 });
