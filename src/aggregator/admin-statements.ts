@@ -133,6 +133,7 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
         Com_insert: c.comInsert,
         Com_update: c.comUpdate,
         Com_delete: c.comDelete,
+        Prepared_stmt_count: c.preparedStatements,
         Tessera_plan_cache_hits: engine.planCache.hits,
         Tessera_plan_cache_misses: engine.planCache.misses,
         Tessera_plan_cache_entries: engine.planCache.size,

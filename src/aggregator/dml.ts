@@ -15,33 +15,12 @@ import type { LogicalPlan } from '../planner/logical.js';
 import { SessionNames, sessionNamesOf } from '../planner/session-names.js';
 import type { ColumnValue, InsertOutcome, ModifyRequest } from '../net/leaf-api.js';
 import type { StatementResult } from './mysql/session-api.js';
-import { ClientFlags } from './mysql/session-api.js';
 import type { Session } from './session.js';
 import { nowText, ok, type Params } from './statement-results.js';
 import { implicitDefault } from '../common/implicit-default.js';
-import { declaredDefault } from './ddl/table-def.js';
 import { assignsShardKey, updateMovingRows } from './shard-key-update.js';
+import { columnIndex, defaultValue, foundRows, rowKey, touchedColumns } from './dml-rows.js';
 import { constOf, evaluateOnAggregator, hasSubquery, resolveUncorrelated, rowColumnsRead, subqueryNodes, substitute } from './dml-subqueries.js';
-
-function columnIndex(t: TableDef, name: string, clause = 'field list'): number {
-  const i = t.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
-  if (i < 0) throw new SqlError('ER_BAD_FIELD', `Unknown column '${name}' in '${clause}'`);
-  return i;
-}
-
-/** The value a column takes when the statement gives none. */
-function defaultValue(session: Session, c: ColumnDef, now: string): Value {
-  const v = declaredDefault(c, now);
-  if (v !== undefined) return v;
-  if (c.nullable || c.autoIncrement) return null;
-  if (session.strict) throw new SqlError('ER_NO_DEFAULT_FOR_FIELD', `Field '${c.name}' doesn't have a default value`);
-  session.warn('ER_NO_DEFAULT_FOR_FIELD', `Field '${c.name}' doesn't have a default value`);
-  return implicitDefault(c.type);
-}
-
-function foundRows(session: Session): boolean {
-  return (session.conn.clientFlags & ClientFlags.FOUND_ROWS) !== 0;
-}
 
 /** An insert id for the OK packet: an unsigned 64-bit integer (a negative id wraps, as in MySQL). */
 function insertIdOf(v: Value): number | bigint {
@@ -296,17 +275,6 @@ async function bindOnDuplicate(session: Session, ps: A.ParsedStatement, params: 
   return bound.map((a, i) => ({ column: a.column, expr: exprs[i]! }));
 }
 
-/** ON UPDATE CURRENT_TIMESTAMP columns the assignments leave alone, with the statement time in their precision. */
-function touchedColumns(t: TableDef, assignments: readonly { readonly column: number }[], now: string): ColumnValue[] {
-  const out: ColumnValue[] = [];
-  t.columns.forEach((c, i) => {
-    if (!c.onUpdateNow || assignments.some((a) => a.column === i)) return;
-    const fsp = c.type.kind === 'datetime' || c.type.kind === 'timestamp' ? c.type.fsp : 0;
-    out.push({ column: i, value: now.slice(0, fsp > 0 ? 20 + fsp : 19) });
-  });
-  return out;
-}
-
 /** Columns of the `INSERT … AS alias` copy of the inserted row → the same columns of the first copy. */
 function foldRowAlias(e: BoundExpr, width: number): BoundExpr {
   if (e.kind === 'column') return e.index >= 2 * width ? { ...e, index: e.index - width } : e;
@@ -482,11 +450,6 @@ export async function runModify(session: Session, ps: A.ParsedStatement, st: A.S
 
 function touchIfAny(touch: ColumnValue[]): { touch?: ColumnValue[] } {
   return touch.length > 0 ? { touch } : {};
-}
-
-/** The key two-phase writes name rows by: the primary key, else a unique key on NOT NULL columns. */
-function rowKey(t: TableDef): TableDef['indexes'][number] | undefined {
-  return t.indexes.find((ix) => ix.primary) ?? t.indexes.find((ix) => ix.unique && ix.columns.every((c) => !t.columns[c]!.nullable));
 }
 
 interface TwoPhaseModify {

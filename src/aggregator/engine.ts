@@ -51,7 +51,7 @@ export class Engine implements SessionFactory {
   readonly shapes = new StatementShapes();
   readonly sessions = new Map<number, Session>();
   readonly startedAt = Date.now();
-  readonly counters = { questions: 0, connections: 0, comSelect: 0, comInsert: 0, comUpdate: 0, comDelete: 0, parserSkipped: 0 };
+  readonly counters = { questions: 0, connections: 0, comSelect: 0, comInsert: 0, comUpdate: 0, comDelete: 0, parserSkipped: 0, preparedStatements: 0 };
   private nextConn = 1;
   private readonly txnIds: TxnIds;
   /** tableId → next AUTO_INCREMENT value. */

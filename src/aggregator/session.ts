@@ -39,8 +39,10 @@ import type { Engine } from './engine.js';
 import { PlanCache } from './plan-cache.js';
 import { nowText, ok, rowsetResult, type Params } from './statement-results.js';
 import { runInsert, runModify } from './dml.js';
+import { runMultiDelete, runMultiUpdate } from './dml-multi.js';
 import { runDdl, isDdl } from './ddl.js';
 import { runAdmin } from './admin-statements.js';
+import { NamedStatements, type PreparedStatementHost } from './sql-prepare.js';
 import { TableLocks, lockRequests, lockedTablesUse } from './table-locks.js';
 import { tableKey } from './metadata-locks.js';
 import { SessionPrivileges } from './privileges/session-privileges.js';
@@ -109,6 +111,8 @@ export class Session implements ServerSession {
   private tableRows: ReadonlyMap<number, number> = new Map();
   warnings: Diagnostic[] = [];
   private readonly prepared = new Map<number, Prepared>();
+  /** PREPARE name FROM …: names for some of `prepared` (sql-prepare.ts). */
+  private readonly named = new NamedStatements();
   private nextStmtId = 1;
   private multiStatements: boolean;
   private running: Running | null = null;
@@ -203,13 +207,16 @@ export class Session implements ServerSession {
       throw toSqlError(e, this.engine);
     }
     const st = parsed.statement;
-    const preparable = ['select', 'union', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'set', 'use', 'describe'].includes(st.kind) || st.kind.startsWith('show') || isDdl(st) || isAccountStatement(st);
+    const preparable = ['select', 'union', 'insert', 'update', 'delete', 'deleteMulti', 'begin', 'commit', 'rollback', 'set', 'use', 'describe'].includes(st.kind) || st.kind.startsWith('show') || isDdl(st) || isAccountStatement(st);
     if (!preparable) throw new SqlError('ER_UNSUPPORTED_PS', 'This command is not supported in the prepared statement protocol yet');
     // Checked here too (as MySQL does), or the reply's column definitions would describe a table
     // the user may not read; and again at each execute, since grants change.
     this.privileges.check(parsed, this.db);
-    const id = this.nextStmtId++;
-    this.prepared.set(id, { id, parsed, paramCount: parsed.paramCount });
+    // One bound for the whole server, binary protocol and PREPARE alike (MySQL's).
+    const max = Number(this.vars.get('max_prepared_stmt_count'));
+    if (this.engine.counters.preparedStatements >= max) {
+      throw new SqlError('ER_MAX_PREPARED_STMT_COUNT_REACHED', `Can't create more than max_prepared_stmt_count statements (current value: ${max})`);
+    }
     let columns: readonly ColumnInfo[] = [];
     // What each `?` meets gives its type in the reply (prepare-params.ts).
     const hints: (SqlType | undefined)[] = [];
@@ -218,11 +225,20 @@ export class Session implements ServerSession {
         const types = Array.from({ length: parsed.paramCount }, () => varchar(255));
         const bound = new Binder({ ...this.bindContext(parsed, types), paramHints: hints }).bindQuery(st);
         columns = this.resultColumns(bound.columns);
-      } catch {
+      } catch (e) {
+        // A missing table is reported at prepare, as MySQL does; anything else waits for the values.
+        if (isSqlError(e) && (e.code === 'ER_NO_SUCH_TABLE' || e.code === 'ER_BAD_DB')) throw e;
         columns = [];
       }
-    } else dmlParamHints(st, this.engine.catalog, this.db, hints);
+    } else {
+      if (st.kind === 'insert' || st.kind === 'delete') this.table(st.table);
+      else if (st.kind === 'update' && st.table.kind === 'table') this.table(st.table);
+      dmlParamHints(st, this.engine.catalog, this.db, hints);
+    }
     const paramTypes = Array.from({ length: parsed.paramCount }, (_, i) => reportedParamType(hints[i]));
+    const id = this.nextStmtId++;
+    this.prepared.set(id, { id, parsed, paramCount: parsed.paramCount });
+    this.engine.counters.preparedStatements++;
     return { statementId: id, paramCount: parsed.paramCount, columns, paramTypes };
   }
 
@@ -239,7 +255,14 @@ export class Session implements ServerSession {
   }
 
   closeStatement(statementId: number): void {
-    this.prepared.delete(statementId);
+    if (this.prepared.delete(statementId)) this.engine.counters.preparedStatements--;
+  }
+
+  /** Drops every prepared statement of the connection (reset, close). */
+  private dropPrepared(): void {
+    this.engine.counters.preparedStatements -= this.prepared.size;
+    this.prepared.clear();
+    this.named.clear();
   }
 
   resetStatement(_statementId: number): void {}
@@ -265,7 +288,7 @@ export class Session implements ServerSession {
     await this.endTxn(false);
     this.tableLocks.unlock();
     this.nextTxnTraits = null;
-    this.prepared.clear();
+    this.dropPrepared();
     this.userVars.clear();
     this.privileges.setActiveRoles(this.privileges.defaultRoles());
     this.warnings = [];
@@ -300,6 +323,7 @@ export class Session implements ServerSession {
       this.tableLocks.unlock();
       // User-level locks (GET_LOCK) go with the connection, as in MySQL.
       namedLocks.releaseAll(this.conn.connectionId);
+      this.dropPrepared();
       this.engine.closed(this.conn.connectionId);
     }
   }
@@ -560,10 +584,14 @@ export class Session implements ServerSession {
         return this.inWriteTxn(() => runInsert(this, ps, st, params));
       case 'update':
         this.engine.counters.comUpdate++;
+        if (st.table.kind !== 'table') return this.inWriteTxn(() => runMultiUpdate(this, ps, st, params));
         return this.inWriteTxn(() => runModify(this, ps, st, params));
       case 'delete':
         this.engine.counters.comDelete++;
         return this.inWriteTxn(() => runModify(this, ps, st, params));
+      case 'deleteMulti':
+        this.engine.counters.comDelete++;
+        return this.inWriteTxn(() => runMultiDelete(this, ps, st, params));
       case 'begin':
         await this.endTxn(true);
         // START TRANSACTION ends LOCK TABLES (an implicit UNLOCK TABLES), as in MySQL.
@@ -657,11 +685,28 @@ export class Session implements ServerSession {
         const rs = runAccountStatement(this.accountContext(), st);
         return rs === null ? ok(0, { warnings: this.warnings.length }) : rowsetResult(rs, this.warnings.length);
       }
+      case 'sqlPrepared':
+        return this.named.run(this.preparedHost(), st.command);
       case 'empty':
         return ok();
       default:
         return assertNever(st, 'statement');
     }
+  }
+
+  /** What PREPARE / EXECUTE / DEALLOCATE PREPARE use of the session. */
+  private preparedHost(): PreparedStatementHost {
+    return {
+      prepare: (sql) => this.prepare(sql),
+      closeStatement: (id) => this.closeStatement(id),
+      executePrepared: (id, params) => {
+        const p = this.prepared.get(id);
+        if (!p) throw new SqlError('ER_UNKNOWN_STMT_HANDLER', `Unknown prepared statement handler (${id}) given to EXECUTE`);
+        // Within this EXECUTE: its locks, privileges and transaction are the statement's own.
+        return this.dispatch(p.parsed, params);
+      },
+      userVariable: (name) => this.userVars.get(name),
+    };
   }
 
   private accountContext(): Parameters<typeof runAccountStatement>[0] {

@@ -69,6 +69,22 @@ export function statementTables(st: A.Statement, db: string | null, catalog: Cat
       }
       return { shared: [...found], exclusive: [], written: [...written] };
     }
+    case 'deleteMulti': {
+      const found = new Set<string>();
+      collectTableRefs(st, (t) => {
+        const k = key(t);
+        if (k !== null) found.add(k);
+      });
+      // A target names a table of FROM by its alias or its name.
+      const written = new Set<string>();
+      collectTableRefs(st.from, (t) => {
+        const ref = t as { readonly db?: string; readonly name: string; readonly alias?: string };
+        const name = (ref.alias ?? ref.name).toLowerCase();
+        const k = key(ref);
+        if (k !== null && st.targets.some((x) => x.name.toLowerCase() === name)) written.add(k);
+      });
+      return { shared: [...found], exclusive: [], written: [...written] };
+    }
     default:
       return NONE;
   }

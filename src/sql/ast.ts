@@ -418,6 +418,8 @@ export type Statement =
   | Query
   | { readonly kind: 'insert'; readonly table: TableName; readonly columns?: readonly string[]; readonly source: InsertSource; readonly ignore: boolean; readonly replace: boolean; readonly onDuplicate?: readonly Assignment[]; /** INSERT … VALUES (…) AS new: the row alias ON DUPLICATE KEY UPDATE may name. */ readonly rowAlias?: string }
   | { readonly kind: 'update'; readonly table: TableRef; readonly set: readonly Assignment[]; readonly where?: Expr; readonly orderBy?: readonly OrderItem[]; readonly limit?: Limit; readonly ignore: boolean }
+  /** DELETE t1[, t2] FROM refs … / DELETE FROM t1[, t2] USING refs …: targets name tables or aliases of `from`. */
+  | { readonly kind: 'deleteMulti'; readonly targets: readonly TableName[]; readonly from: TableRef; readonly where?: Expr }
   | { readonly kind: 'delete'; readonly table: TableName; readonly alias?: string; readonly where?: Expr; readonly orderBy?: readonly OrderItem[]; readonly limit?: Limit }
   | { readonly kind: 'createDatabase'; readonly name: string; readonly ifNotExists: boolean; readonly options: TableOptions }
   | { readonly kind: 'dropDatabase'; readonly name: string; readonly ifExists: boolean }
@@ -472,8 +474,17 @@ export type Statement =
   | { readonly kind: 'analyzeTable' | 'optimizeTable'; readonly tables: readonly TableName[] }
   /** SingleStore operator commands: ADD LEAF, REMOVE LEAF, REBALANCE PARTITIONS …; words as written. */
   | { readonly kind: 'clusterCommand'; readonly command: string; readonly args: readonly string[] }
+  /** PREPARE / EXECUTE / DEALLOCATE PREPARE: prepared statements named in SQL (sql-prepare.ts). */
+  | { readonly kind: 'sqlPrepared'; readonly command: SqlPreparedCommand }
   /** A statement that is only a comment, e.g. `/* ping *\/`; MySQL answers OK. */
   | { readonly kind: 'empty' };
+
+/** What PREPARE, EXECUTE and DEALLOCATE PREPARE (or DROP PREPARE) ask for. */
+export type SqlPreparedCommand =
+  | { readonly kind: 'prepare'; readonly name: string; readonly source: { readonly kind: 'text'; readonly text: string } | { readonly kind: 'userVariable'; readonly name: string } }
+  /** USING names user variables only, as in MySQL. */
+  | { readonly kind: 'execute'; readonly name: string; readonly using: readonly string[] }
+  | { readonly kind: 'deallocate'; readonly name: string };
 
 /** One statement of a COM_QUERY text, with what the plan cache needs. */
 export interface ParsedStatement {

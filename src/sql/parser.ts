@@ -39,7 +39,7 @@ const DATA_TYPES = new Set([
 ]);
 
 const UNSUPPORTED_STATEMENTS = new Set([
-  'PREPARE', 'EXECUTE', 'DEALLOCATE', 'DO', 'HANDLER', 'CALL', 'LOAD', 'CHECKSUM', 'CHECK',
+  'DO', 'HANDLER', 'CALL', 'LOAD', 'CHECKSUM', 'CHECK',
   'REPAIR', 'INSTALL', 'UNINSTALL', 'RESET', 'PURGE', 'CHANGE', 'XA', 'SIGNAL', 'RESIGNAL', 'VALUES', 'TABLE',
   'HELP', 'SHUTDOWN', 'RESTART', 'CLONE', 'IMPORT', 'BINLOG', 'CACHE',
 ]);
@@ -347,11 +347,42 @@ class Parser {
         return this.fail();
       case 'WITH':
         return this.query();
+      case 'PREPARE':
+      case 'EXECUTE':
+      case 'DEALLOCATE':
+        return this.sqlPrepared();
       default:
         // valid MySQL that Tessera has no statement for: say so rather than call it a syntax error
         if (UNSUPPORTED_STATEMENTS.has(t.up)) return this.unsupported(t.up);
         return this.fail();
     }
+  }
+
+  /** PREPARE name FROM {'text' | @var}, EXECUTE name [USING @a, …], DEALLOCATE PREPARE name. */
+  private sqlPrepared(): Statement {
+    const verb = this.next().up;
+    if (verb === 'DEALLOCATE') {
+      this.expect('PREPARE');
+      return { kind: 'sqlPrepared', command: { kind: 'deallocate', name: this.ident() } };
+    }
+    const name = this.ident();
+    if (verb === 'EXECUTE') {
+      const using: string[] = [];
+      if (this.accept('USING')) {
+        do {
+          const t = this.peek();
+          if (t.kind !== 'uvar') return this.fail();
+          this.next();
+          using.push(t.text);
+        } while (this.acceptOp(','));
+      }
+      return { kind: 'sqlPrepared', command: { kind: 'execute', name, using } };
+    }
+    this.expect('FROM');
+    const t = this.next();
+    if (t.kind === 'uvar') return { kind: 'sqlPrepared', command: { kind: 'prepare', name, source: { kind: 'userVariable', name: t.text } } };
+    if (t.kind === 'lit' && t.lit!.type === 'string') return { kind: 'sqlPrepared', command: { kind: 'prepare', name, source: { kind: 'text', text: t.lit!.value } } };
+    return this.fail(t);
   }
 
   /** LOCK TABLE[S] t [[AS] alias] {READ [LOCAL] | [LOW_PRIORITY] WRITE}, … */
@@ -1633,17 +1664,59 @@ class Parser {
   private delete(): Statement {
     this.next();
     for (;;) if (!this.accept('LOW_PRIORITY') && !this.accept('QUICK') && !this.accept('IGNORE')) break;
-    if (!this.isWord('FROM')) this.unsupported('multi-table DELETE');
+    if (!this.isWord('FROM')) {
+      // DELETE t1[, t2] FROM refs [WHERE …]
+      const targets = this.deleteTargets();
+      this.expect('FROM');
+      return this.deleteMulti(targets);
+    }
     this.next();
+    if (this.isMultiDeleteTarget()) {
+      // DELETE FROM t1[, t2] USING refs [WHERE …]
+      const targets = this.deleteTargets();
+      this.expect('USING');
+      return this.deleteMulti(targets);
+    }
     const table = this.tableName();
     const s: Mutable<Extract<Statement, { kind: 'delete' }>> = { kind: 'delete', table };
     if (this.accept('AS')) s.alias = this.ident();
     else if (this.isIdent()) s.alias = this.ident();
-    if (this.isWord('USING')) this.unsupported('multi-table DELETE');
     if (this.accept('PARTITION')) this.identList();
     if (this.accept('WHERE')) s.where = this.expr();
     if (this.isWord('ORDER')) s.orderBy = this.orderBy();
     if (this.isWord('LIMIT')) s.limit = this.limit();
+    return s;
+  }
+
+  /** After DELETE FROM: a target list (`t.*`, `t1, t2`, `t USING`) rather than one table. */
+  private isMultiDeleteTarget(): boolean {
+    let k = 1;
+    if (this.isOp('.', k)) k += 2; // db.t or t.*
+    if (this.isOp('.', k)) k += 2; // db.t.*
+    return this.isOp(',', k) || this.isWord('USING', k) || (k > 1 && this.isOp('*', k - 1));
+  }
+
+  /** t[.*] | db.t[.*], …: the tables (or aliases) a multi-table DELETE deletes from. */
+  private deleteTargets(): TableName[] {
+    const out: TableName[] = [];
+    do {
+      const first = this.ident();
+      let target: TableName = { name: first };
+      if (this.acceptOp('.')) {
+        if (!this.acceptOp('*')) {
+          target = { db: first, name: this.ident() };
+          if (this.acceptOp('.')) this.expectOp('*');
+        }
+      }
+      out.push(target);
+    } while (this.acceptOp(','));
+    return out;
+  }
+
+  private deleteMulti(targets: TableName[]): Statement {
+    const from = this.tableRefs();
+    const s: Mutable<Extract<Statement, { kind: 'deleteMulti' }>> = { kind: 'deleteMulti', targets, from };
+    if (this.accept('WHERE')) s.where = this.expr();
     return s;
   }
 
@@ -2111,6 +2184,7 @@ class Parser {
     this.next();
     if (this.accept('USER')) return { kind: 'dropUser', ifExists: this.ifExists(), users: this.userNameList() };
     if (this.accept('ROLE')) return { kind: 'dropRole', ifExists: this.ifExists(), roles: this.userNameList() };
+    if (this.accept('PREPARE')) return { kind: 'sqlPrepared', command: { kind: 'deallocate', name: this.ident() } };
     if (this.accept('DATABASE') || this.accept('SCHEMA')) {
       const ifExists = this.ifExists();
       return { kind: 'dropDatabase', name: this.ident(), ifExists };

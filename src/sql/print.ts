@@ -516,6 +516,8 @@ export function printStatement(s: Statement): string {
       if (s.onDuplicate) out += ' ON DUPLICATE KEY UPDATE ' + printAssignments(s.onDuplicate);
       return out;
     }
+    case 'deleteMulti':
+      return 'DELETE ' + s.targets.map(printTableName).join(', ') + ' FROM ' + printTableRef(s.from) + (s.where ? ' WHERE ' + printExpr(s.where) : '');
     case 'update': {
       let out = 'UPDATE ' + (s.ignore ? 'IGNORE ' : '') + printTableRef(s.table) + ' SET ' + printAssignments(s.set);
       if (s.where) out += ' WHERE ' + printExpr(s.where);
@@ -614,6 +616,20 @@ export function printStatement(s: Statement): string {
       return 'ALTER TABLE ' + printTableName(s.table) + (s.enable ? ' ENABLE KEYS' : ' DISABLE KEYS');
     case 'unlockTables':
       return 'UNLOCK TABLES';
+    case 'sqlPrepared': {
+      const c = s.command;
+      const user = (name: string): string => printExpr({ kind: 'variable', name, scope: 'user' });
+      switch (c.kind) {
+        case 'prepare':
+          return 'PREPARE ' + quoteIdent(c.name) + ' FROM ' + (c.source.kind === 'text' ? quoteString(c.source.text) : user(c.source.name));
+        case 'execute':
+          return 'EXECUTE ' + quoteIdent(c.name) + (c.using.length ? ' USING ' + c.using.map(user).join(', ') : '');
+        case 'deallocate':
+          return 'DEALLOCATE PREPARE ' + quoteIdent(c.name);
+        default:
+          return assertNever(c, 'prepared-statement command');
+      }
+    }
     case 'flush':
       return 'FLUSH ' + s.what;
     case 'analyzeTable':

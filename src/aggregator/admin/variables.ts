@@ -164,6 +164,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   i('connect_timeout', 'global', 10, 2, 31536000),
   i('max_allowed_packet', 'both', 67108864, 1024, 1073741824, { sessionReadOnly: true }),
   i('net_buffer_length', 'both', 16384, 1024, 1048576),
+  i('max_prepared_stmt_count', 'global', 16382, 0, 4194304),
   ro('lower_case_table_names', 1, 'int'),
   ro('license', 'Apache-2.0'),
   ro('language', '/usr/share/tessera/english/'),

@@ -292,6 +292,9 @@ function analyze(c: Collector, st: A.Statement, currentDb: string | null): void 
     case 'update':
       update(c, st);
       return;
+    case 'deleteMulti':
+      deleteMulti(c, st);
+      return;
     case 'delete': {
       const e = c.entryFor({ ...st.table, ...(st.alias !== undefined ? { alias: st.alias } : {}) });
       c.tableLevel(st.table, Priv.DELETE, 'DELETE');
@@ -417,6 +420,7 @@ function analyze(c: Collector, st: A.Statement, currentDb: string | null): void 
     case 'rollbackToSavepoint':
     case 'releaseSavepoint':
     case 'unlockTables':
+    case 'sqlPrepared': // PREPARE and EXECUTE check the prepared statement itself (Session)
     case 'empty':
       return;
     default:
@@ -481,6 +485,23 @@ function stripInsertedRow(e: A.Expr, alias: string | undefined): unknown {
     return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, walk(v)]));
   };
   return walk(e);
+}
+
+/** DELETE on each target table, SELECT on the others it reads (as for a multi-table UPDATE). */
+function deleteMulti(c: Collector, st: Extract<A.Statement, { kind: 'deleteMulti' }>): void {
+  const scope: Scope = [];
+  const deferred: (() => void)[] = [];
+  c.tableRef(st.from, scope, [], deferred, false);
+  for (const run of deferred) run();
+  const deleted = new Set<ScopeEntry>();
+  for (const t of st.targets) {
+    const e = scope.find((x) => x.alias === t.name.toLowerCase() && !x.opaque);
+    if (e?.db === undefined || e.table === undefined) continue;
+    c.tableLevel({ db: e.db, name: e.table }, Priv.DELETE, 'DELETE');
+    deleted.add(e);
+  }
+  c.expr([st.where], [scope]);
+  for (const e of scope) if (!deleted.has(e) && e.db !== undefined && e.table !== undefined && !e.opaque) c.columns(e.db, e.table, Priv.SELECT, 'SELECT');
 }
 
 function update(c: Collector, st: Extract<A.Statement, { kind: 'update' }>): void {
