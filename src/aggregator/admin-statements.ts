@@ -1,6 +1,7 @@
 import type * as A from '../sql/ast.js';
 import type { Value } from '../common/value.js';
 import type { SqlType } from '../common/types.js';
+import { showCreateView } from './admin/show-views.js';
 import { SqlError } from '../common/errors.js';
 import { assertNever } from '../common/assert.js';
 import { evalConst, collectRows } from '../exec/index.js';
@@ -109,7 +110,12 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
       const t = session.table(st.table);
       return rowsetResult(show.showIndex(t, { rowCount: (await session.rowCounts([t])).get(t.id) ?? 0 }));
     }
+    case 'showCreateView':
+      return rowsetResult(showCreateView(session.view(st.view)));
     case 'showCreateTable': {
+      // MySQL answers SHOW CREATE TABLE on a view as SHOW CREATE VIEW (mysqldump relies on it).
+      const view = session.viewOrNull(st.table);
+      if (view) return rowsetResult(showCreateView(view));
       const t = session.table(st.table);
       return rowsetResult(show.showCreateTable(t, t.columns.some((c) => c.autoIncrement) ? engine.nextAutoIncrement(t) : undefined));
     }

@@ -7,11 +7,12 @@ import type { StatementResult } from './mysql/session-api.js';
 import type { Session } from './session.js';
 import { nowText, ok } from './statement-results.js';
 import { INFORMATION_SCHEMA } from './admin/information-schema.js';
+import { runViewDdl } from './ddl/views.js';
 import type { Engine } from './engine.js';
 import type { LeafApi, LeafIndexSchema } from '../net/leaf-api.js';
 
 export function isDdl(st: A.Statement): boolean {
-  return ['createDatabase', 'dropDatabase', 'createTable', 'createTableLike', 'dropTable', 'truncate', 'createIndex', 'dropIndex', 'alterTable', 'renameTable'].includes(st.kind);
+  return ['createDatabase', 'dropDatabase', 'createTable', 'createTableLike', 'dropTable', 'truncate', 'createIndex', 'dropIndex', 'alterTable', 'renameTable', 'createView', 'alterView', 'dropView'].includes(st.kind);
 }
 
 
@@ -84,7 +85,7 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
     }
     case 'createTable': {
       const db = dbOf(session, st.table);
-      if (catalog.table(db, st.table.name)) {
+      if (catalog.table(db, st.table.name) || catalog.view(db, st.table.name)) {
         if (st.ifNotExists) {
           session.warn('ER_TABLE_EXISTS', `Table '${st.table.name}' already exists`, 'Note');
           return ok(0, { warnings: session.warnings.length });
@@ -101,7 +102,7 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
     case 'createTableLike': {
       const src = tableOf(session, st.like);
       const db = dbOf(session, st.table);
-      if (catalog.table(db, st.table.name)) {
+      if (catalog.table(db, st.table.name) || catalog.view(db, st.table.name)) {
         if (st.ifNotExists) {
           session.warn('ER_TABLE_EXISTS', `Table '${st.table.name}' already exists`, 'Note');
           return ok(0, { warnings: session.warnings.length });
@@ -144,6 +145,10 @@ export async function runDdl(session: Session, st: A.Statement): Promise<Stateme
       return runAlterTable(session, st);
     case 'renameTable':
       return runRenameTable(session, st);
+    case 'createView':
+    case 'alterView':
+    case 'dropView':
+      return runViewDdl(session, st);
     default:
       throw new SqlError('ER_INTERNAL_ERROR', `not a DDL statement: ${st.kind}`);
   }

@@ -7,7 +7,7 @@ import { SqlError, isSqlError, ParseError } from '../common/errors.js';
 import { ErrorCodes, type ErrorCodeName } from '../common/error-codes.js';
 import { assertNever } from '../common/assert.js';
 import type { PhysicalPlan } from '../common/ir/physical.js';
-import type { TableDef } from '../cluster/catalog.js';
+import type { TableDef, ViewDef } from '../cluster/catalog.js';
 import type { ExecInputs } from '../net/leaf-api.js';
 import { PAUSE, Pacer, batchBytes, batchRows, batchesOperator, namedLocks, type Batch, type ExecContext, type Operator } from '../exec/index.js';
 import { lookupFunction } from '../exec/functions/registry.js';
@@ -41,6 +41,7 @@ import { nowText, ok, rowsetResult, type Params } from './statement-results.js';
 import { runInsert, runModify } from './dml.js';
 import { runMultiDelete, runMultiUpdate } from './dml-multi.js';
 import { runDdl, isDdl } from './ddl.js';
+import { rejectViewTargets } from './view-targets.js';
 import { runAdmin } from './admin-statements.js';
 import { NamedStatements, type PreparedStatementHost } from './sql-prepare.js';
 import { TableLocks, lockRequests, lockedTablesUse } from './table-locks.js';
@@ -440,6 +441,19 @@ export class Session implements ServerSession {
     if (this.warnings.length < 64) this.warnings.push({ level, code: errno, message });
   }
 
+  /** The view `name` names; 1347 for a table, 1146 when neither exists. */
+  view(name: A.TableName): ViewDef {
+    const v = this.viewOrNull(name);
+    if (v) return v;
+    const t = this.table(name);
+    throw new SqlError('ER_WRONG_OBJECT', `'${t.db}.${t.name}' is not VIEW`);
+  }
+
+  viewOrNull(name: A.TableName): ViewDef | undefined {
+    const db = name.db ?? this.db;
+    return db === null ? undefined : this.engine.catalog.view(db, name.name);
+  }
+
   /** A table named by a statement: 1046 without a database, 1049 for an unknown one, 1146 for an unknown table. */
   table(name: A.TableName): TableDef {
     const db = name.db ?? this.db;
@@ -580,13 +594,16 @@ export class Session implements ServerSession {
         }
         return this.runQuery(ps, params);
       case 'insert':
+        rejectViewTargets(this.engine.catalog, this.db, st);
         this.engine.counters.comInsert++;
         return this.inWriteTxn(() => runInsert(this, ps, st, params));
       case 'update':
+        rejectViewTargets(this.engine.catalog, this.db, st);
         this.engine.counters.comUpdate++;
         if (st.table.kind !== 'table') return this.inWriteTxn(() => runMultiUpdate(this, ps, st, params));
         return this.inWriteTxn(() => runModify(this, ps, st, params));
       case 'delete':
+        rejectViewTargets(this.engine.catalog, this.db, st);
         this.engine.counters.comDelete++;
         return this.inWriteTxn(() => runModify(this, ps, st, params));
       case 'deleteMulti':
@@ -622,6 +639,9 @@ export class Session implements ServerSession {
       case 'dropIndex':
       case 'alterTable':
       case 'renameTable':
+      case 'createView':
+      case 'alterView':
+      case 'dropView':
       {
         // DDL commits the open transaction first, as MySQL does, then waits for everyone else
         // to be done with the tables it changes (and holds off newcomers until it is).
@@ -641,6 +661,7 @@ export class Session implements ServerSession {
       case 'showColumns':
       case 'showIndex':
       case 'showCreateTable':
+      case 'showCreateView':
       case 'showCreateDatabase':
       case 'showVariables':
       case 'showStatus':
@@ -764,6 +785,13 @@ export class Session implements ServerSession {
         const t = this.virtualTable(db, name);
         if (t) ctx.readsVirtualTables = true;
         return t;
+      },
+      checkView: (view, query) => {
+        // DEFINER views read their tables with the definer's rights, checked when it was created.
+        if (view.security !== 'INVOKER') return;
+        this.privileges.check({ statement: query, text: '', cacheKey: '', literals: [], paramCount: 0 }, view.nameDb);
+        // Not cached: the plan cache is shared by every account, and the caller's rights decide.
+        ctx.readsVirtualTables = true;
       },
       variableType: (name, scope) => {
         if (scope === 'user') return this.userVars.get(name.toLowerCase())?.type ?? varchar(255);

@@ -13,8 +13,9 @@ const MAX_SHAPES = 4096;
 
 interface Shape {
   readonly statement: A.Statement;
-  /** By current database ('' for none). */
+  /** By current database ('' for none), as of catalog version `version` (views decide which tables a name reads). */
   readonly tables: Map<string, StatementTables>;
+  version: number;
 }
 
 const DML = new Set<A.Statement['kind']>(['select', 'union', 'insert', 'update', 'delete']);
@@ -34,8 +35,12 @@ export class StatementShapes {
     let shape = this.shapes.get(ps.cacheKey);
     if (shape === undefined) {
       if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
-      shape = { statement: ps.statement, tables: new Map() };
+      shape = { statement: ps.statement, tables: new Map(), version: catalog.version };
       this.shapes.set(ps.cacheKey, shape);
+    }
+    if (shape.version !== catalog.version) {
+      shape.tables.clear();
+      shape.version = catalog.version;
     }
     const dbKey = db ?? '';
     let t = shape.tables.get(dbKey);

@@ -5,6 +5,7 @@
 import type * as A from '../sql/ast.js';
 import type { CatalogView } from '../cluster/catalog.js';
 import { tableKey } from './metadata-locks.js';
+import { viewQuery } from '../planner/bind-view.js';
 
 export interface StatementTables {
   readonly shared: readonly string[];
@@ -51,6 +52,9 @@ export function statementTables(st: A.Statement, db: string | null, catalog: Cat
       collectTableRefs(st, (t) => {
         const k = key(t);
         if (k !== null) found.add(k);
+        // A view's tables are read too: DDL on them waits for the statement like on any table it reads.
+        const d = t.db ?? db;
+        if (d !== null) for (const base of viewTables(catalog, [[d, t.name]])) found.add(base);
       });
       if (st.kind === 'createTable') {
         const own = key(st.table);
@@ -103,4 +107,35 @@ export function collectTableRefs(node: unknown, visit: (t: { readonly db?: strin
     return;
   }
   for (const v of Object.values(node)) if (v !== null && typeof v === 'object') collectTableRefs(v, visit);
+}
+
+/** Keys of the tables and views a query reads, through the views it reads (a new view's body, say). */
+export function readTables(catalog: CatalogView, q: A.Query, db: string): Set<string> {
+  const start: [string, string][] = [];
+  collectTableRefs(q, (t) => start.push([t.db ?? db, t.name]));
+  return new Set([...start.map(([d, n]) => tableKey(d, n)), ...viewTables(catalog, start)]);
+}
+
+/** Keys of the tables (and views) the views among `start` read, through views of views; bounded by the catalog's views. */
+function viewTables(catalog: CatalogView, start: readonly [string, string][]): string[] {
+  const out = new Set<string>();
+  const pending: [string, string][] = [...start];
+  while (pending.length > 0) {
+    const [d, n] = pending.pop()!;
+    const view = catalog.view(d, n);
+    if (!view) continue;
+    let query;
+    try {
+      query = viewQuery(view);
+    } catch {
+      continue; // the binder reports a view it cannot read
+    }
+    collectTableRefs(query, (t) => {
+      const k = tableKey(t.db ?? view.nameDb, t.name);
+      if (out.has(k)) return;
+      out.add(k);
+      pending.push([t.db ?? view.nameDb, t.name]);
+    });
+  }
+  return [...out];
 }

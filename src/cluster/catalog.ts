@@ -1,6 +1,9 @@
 import type { SqlType } from '../common/types.js';
 import type { Value } from '../common/value.js';
 import { SqlError } from '../common/errors.js';
+import type { ViewDef } from './view-def.js';
+
+export type { ViewDef } from './view-def.js';
 
 /**
  * Cluster metadata kept by the master aggregator: databases and their tables. Leaves see only
@@ -71,6 +74,8 @@ export interface DatabaseDef {
   readonly charset: string;
   readonly collation: string;
   readonly tables: ReadonlyMap<string, TableDef>;
+  /** Views share the tables' namespace: no name is in both maps. */
+  readonly views: ReadonlyMap<string, ViewDef>;
 }
 
 /** Names compare case-insensitively for tables and databases (lower_case_table_names = 1 style). */
@@ -85,10 +90,11 @@ export interface CatalogView {
   database(name: string): DatabaseDef | undefined;
   databases(): readonly DatabaseDef[];
   table(db: string, name: string): TableDef | undefined;
+  view(db: string, name: string): ViewDef | undefined;
 }
 
 export class Catalog implements CatalogView {
-  private readonly dbs = new Map<string, { def: DatabaseDef; tables: Map<string, TableDef> }>();
+  private readonly dbs = new Map<string, { def: DatabaseDef; tables: Map<string, TableDef>; views: Map<string, ViewDef> }>();
   private nextTableId = 1;
   private _version = 1;
 
@@ -108,18 +114,24 @@ export class Catalog implements CatalogView {
     return this.dbs.get(nameKey(db))?.tables.get(nameKey(name));
   }
 
+  view(db: string, name: string): ViewDef | undefined {
+    return this.dbs.get(nameKey(db))?.views.get(nameKey(name));
+  }
+
   createDatabase(name: string, opts: { partitions: number; charset?: string; collation?: string }): DatabaseDef {
     const key = nameKey(name);
     if (this.dbs.has(key)) throw new SqlError('ER_DB_CREATE_EXISTS', `Can't create database '${name}'; database exists`);
     const tables = new Map<string, TableDef>();
+    const views = new Map<string, ViewDef>();
     const def: DatabaseDef = {
       name,
       partitions: opts.partitions,
       charset: opts.charset ?? 'utf8mb4',
       collation: opts.collation ?? 'utf8mb4_general_ci',
       tables,
+      views,
     };
-    this.dbs.set(key, { def, tables });
+    this.dbs.set(key, { def, tables, views });
     this._version++;
     return def;
   }
@@ -141,7 +153,7 @@ export class Catalog implements CatalogView {
   addTable(def: TableDef): void {
     const entry = this.dbs.get(nameKey(def.db));
     if (!entry) throw new SqlError('ER_BAD_DB', `Unknown database '${def.db}'`);
-    if (entry.tables.has(nameKey(def.name))) throw new SqlError('ER_TABLE_EXISTS', `Table '${def.name}' already exists`);
+    if (entry.tables.has(nameKey(def.name)) || entry.views.has(nameKey(def.name))) throw new SqlError('ER_TABLE_EXISTS', `Table '${def.name}' already exists`);
     entry.tables.set(nameKey(def.name), def);
     this._version++;
   }
@@ -163,7 +175,7 @@ export class Catalog implements CatalogView {
     const dst = this.dbs.get(nameKey(def.db));
     if (!dst) throw new SqlError('ER_BAD_DB', `Unknown database '${def.db}'`);
     const same = nameKey(from.db) === nameKey(def.db) && nameKey(from.name) === nameKey(def.name);
-    if (!same && dst.tables.has(nameKey(def.name))) throw new SqlError('ER_TABLE_EXISTS', `Table '${def.name}' already exists`);
+    if (!same && (dst.tables.has(nameKey(def.name)) || dst.views.has(nameKey(def.name)))) throw new SqlError('ER_TABLE_EXISTS', `Table '${def.name}' already exists`);
     src.tables.delete(nameKey(from.name));
     dst.tables.set(nameKey(def.name), def);
     this._version++;
@@ -174,6 +186,26 @@ export class Catalog implements CatalogView {
     const def = entry?.tables.get(nameKey(name));
     if (!entry || !def) throw new SqlError('ER_BAD_TABLE', `Unknown table '${db}.${name}'`);
     entry.tables.delete(nameKey(name));
+    this._version++;
+    return def;
+  }
+
+  /** Adds a view, or replaces the view of that name (CREATE OR REPLACE, ALTER VIEW). */
+  putView(def: ViewDef): ViewDef | undefined {
+    const entry = this.dbs.get(nameKey(def.db));
+    if (!entry) throw new SqlError('ER_BAD_DB', `Unknown database '${def.db}'`);
+    if (entry.tables.has(nameKey(def.name))) throw new SqlError('ER_TABLE_EXISTS', `Table '${def.name}' already exists`);
+    const old = entry.views.get(nameKey(def.name));
+    entry.views.set(nameKey(def.name), def);
+    this._version++;
+    return old;
+  }
+
+  removeView(db: string, name: string): ViewDef {
+    const entry = this.dbs.get(nameKey(db));
+    const def = entry?.views.get(nameKey(name));
+    if (!entry || !def) throw new SqlError('ER_BAD_TABLE', `Unknown table '${db}.${name}'`);
+    entry.views.delete(nameKey(name));
     this._version++;
     return def;
   }

@@ -21,7 +21,7 @@ import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync,
 import path from 'node:path';
 import { SqlError } from '../common/errors.js';
 import { frame, scanFrames } from '../storage/index.js';
-import { Catalog, type DatabaseDef, type TableDef } from './catalog.js';
+import { Catalog, type DatabaseDef, type TableDef, type ViewDef } from './catalog.js';
 import { Accounts, isAccountsState, type AccountsState } from './accounts.js';
 
 export interface MetadataLogger {
@@ -37,19 +37,21 @@ type MetaRecord =
   | { readonly op: 'replaceTable'; readonly def: TableDef }
   | { readonly op: 'removeTable'; readonly db: string; readonly name: string }
   | { readonly op: 'swapTable'; readonly from: { readonly db: string; readonly name: string }; readonly def: TableDef }
+  | { readonly op: 'putView'; readonly def: ViewDef }
+  | { readonly op: 'removeView'; readonly db: string; readonly name: string }
   | { readonly op: 'tableId'; readonly id: number }
   | { readonly op: 'autoInc'; readonly entries: readonly (readonly [number, bigint])[] }
   | { readonly op: 'accounts'; readonly state: AccountsState };
 
 interface MetaState {
-  readonly dbs: readonly { readonly name: string; readonly partitions: number; readonly charset: string; readonly collation: string; readonly tables: readonly TableDef[] }[];
+  readonly dbs: readonly { readonly name: string; readonly partitions: number; readonly charset: string; readonly collation: string; readonly tables: readonly TableDef[]; /** Absent before views existed. */ readonly views?: readonly ViewDef[] }[];
   readonly lastTableId: number;
   readonly autoInc: readonly (readonly [number, bigint])[];
   /** Absent in catalogs written before accounts existed. */
   readonly accounts?: AccountsState;
 }
 
-const OPS = new Set(['createDatabase', 'dropDatabase', 'addTable', 'replaceTable', 'removeTable', 'swapTable', 'tableId', 'autoInc', 'accounts']);
+const OPS = new Set(['createDatabase', 'dropDatabase', 'addTable', 'replaceTable', 'removeTable', 'swapTable', 'putView', 'removeView', 'tableId', 'autoInc', 'accounts']);
 function isMetaRecord(r: unknown): r is MetaRecord {
   return typeof r === 'object' && r !== null && OPS.has((r as { op?: unknown }).op as string);
 }
@@ -111,6 +113,7 @@ export class DurableCatalog extends Catalog {
     this.persist({ op: 'dropDatabase', name }, () => {
       super.createDatabase(d.name, d);
       for (const t of d.tables.values()) super.addTable(t);
+      for (const v of d.views.values()) super.putView(v);
     });
     return d;
   }
@@ -147,6 +150,18 @@ export class DurableCatalog extends Catalog {
     return def;
   }
 
+  override putView(def: ViewDef): ViewDef | undefined {
+    const old = super.putView(def);
+    this.persist({ op: 'putView', def }, () => (old ? super.putView(old) : super.removeView(def.db, def.name)));
+    return old;
+  }
+
+  override removeView(db: string, name: string): ViewDef {
+    const def = super.removeView(db, name);
+    this.persist({ op: 'removeView', db, name }, () => super.putView(def));
+    return def;
+  }
+
   /** @internal replay */
   apply(rec: MetaRecord, autoInc: Map<number, bigint>): void {
     switch (rec.op) {
@@ -169,6 +184,12 @@ export class DurableCatalog extends Catalog {
       case 'swapTable':
         if (this.table(rec.from.db, rec.from.name) && this.database(rec.def.db)) super.swapTable(rec.from, rec.def);
         this.advanceTableId(rec.def.id);
+        return;
+      case 'putView':
+        if (this.database(rec.def.db) && !this.table(rec.def.db, rec.def.name)) super.putView(rec.def);
+        return;
+      case 'removeView':
+        if (this.view(rec.db, rec.name)) super.removeView(rec.db, rec.name);
         return;
       case 'tableId':
         this.advanceTableId(rec.id);
@@ -244,6 +265,7 @@ export class MetadataStore {
         for (const d of st.dbs) {
           cat.apply({ op: 'createDatabase', name: d.name, partitions: d.partitions, charset: d.charset, collation: d.collation }, this.autoIncrements);
           for (const t of d.tables) cat.apply({ op: 'addTable', def: t }, this.autoIncrements);
+          for (const v of d.views ?? []) cat.apply({ op: 'putView', def: v }, this.autoIncrements);
         }
         cat.advanceTableId(st.lastTableId);
         for (const [id, next] of st.autoInc) this.autoIncrements.set(id, next);
@@ -271,7 +293,7 @@ export class MetadataStore {
   /** Writes the whole state as a new snapshot and starts an empty change log. */
   compact(): void {
     const state: MetaState = {
-      dbs: this.catalog.databases().map((d) => ({ name: d.name, partitions: d.partitions, charset: d.charset, collation: d.collation, tables: [...d.tables.values()] })),
+      dbs: this.catalog.databases().map((d) => ({ name: d.name, partitions: d.partitions, charset: d.charset, collation: d.collation, tables: [...d.tables.values()], views: [...d.views.values()] })),
       lastTableId: this.catalog.lastTableId,
       autoInc: [...this.autoIncrements],
       accounts: this.accounts.state,

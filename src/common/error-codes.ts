@@ -186,6 +186,13 @@ export const ErrorCodes = {
   ER_PASSWORD_NO_MATCH: { errno: 1133, sqlState: '42000' },
   ER_REVOKE_GRANTS: { errno: 1269, sqlState: 'HY000' },
   ER_VARIABLE_IS_READONLY: { errno: 1621, sqlState: 'HY000' },
+  // views
+  ER_WRONG_OBJECT: { errno: 1347, sqlState: 'HY000' },
+  ER_VIEW_SELECT_VARIABLE: { errno: 1351, sqlState: 'HY000' },
+  ER_VIEW_INVALID: { errno: 1356, sqlState: 'HY000' },
+  ER_NON_UPDATABLE_TABLE: { errno: 1288, sqlState: 'HY000' },
+  ER_NON_INSERTABLE_TABLE: { errno: 1471, sqlState: 'HY000' },
+  ER_VIEW_RECURSIVE: { errno: 1462, sqlState: 'HY000' },
   // common table expressions (WITH)
   ER_VIEW_WRONG_LIST: { errno: 1353, sqlState: 'HY000' },
   ER_CTE_RECURSIVE_REQUIRES_UNION: { errno: 3573, sqlState: 'HY000' },

@@ -29,7 +29,7 @@ const TABLES = new Map<string, TableDef>([
     shardKey: [0], sortKey: [], reference: false, storage: 'rowstore', comment: '', engine: 'InnoDB', collation: 'utf8mb4_general_ci', createdAt: '',
   }],
 ]);
-const CATALOG: CatalogView = { version: 1, table: (_db, name) => TABLES.get(name.toLowerCase()), database: () => undefined, databases: () => [] };
+const CATALOG: CatalogView = { version: 1, table: (_db, name) => TABLES.get(name.toLowerCase()), database: () => undefined, databases: () => [], view: () => undefined };
 
 function bind(sql: string): LogicalPlan {
   const ps = parseOne(sql);

@@ -6,10 +6,11 @@ import type { AggFunc, AggSpec, SortKey } from '../common/ir/physical.js';
 import { SqlError } from '../common/errors.js';
 import { Decimal } from '../common/decimal.js';
 import { assertNever } from '../common/assert.js';
-import type { CatalogView, TableDef } from '../cluster/catalog.js';
+import type { CatalogView, TableDef, ViewDef } from '../cluster/catalog.js';
 import type { LogicalPlan, OutputColumn } from './logical.js';
 import { BIGINT, BOOL_RESULT, DOUBLE, NULL_TYPE, UBIGINT, aggType, arithType, compareKind, unifyTypes, varchar } from './typing.js';
 import { bindLiteral, hexLiteralAsNumber, literalValue } from './literals.js';
+import { viewBindError, viewQuery, viewRecursion } from './bind-view.js';
 import { leftmostIsLateral, recursiveShape, seedQuery, type CteDef, type CteFrame, type RecursiveShape, type WorkTable } from './bind-cte.js';
 import { windowExprs } from '../common/ir/window.js';
 import { WindowCollector, isWindowPlaceholder, resolveWindowPlaceholders, windowNotAllowed } from './bind-window.js';
@@ -44,6 +45,8 @@ export interface BindContext {
    * is an integer), which the PREPARE reply reports so drivers send values typed.
    */
   readonly paramHints?: (SqlType | undefined)[];
+  /** Before a view is expanded: may the session read through it (SQL SECURITY INVOKER checks the caller's rights). */
+  checkView?(view: ViewDef, query: A.Query): void;
 }
 
 export interface BoundQuery {
@@ -144,7 +147,14 @@ export class Binder {
   /** Where window functions may be bound now: a select list or ORDER BY (null elsewhere). */
   private windows: WindowCollector | null = null;
 
-  constructor(private readonly ctx: BindContext) {}
+  /** The database unqualified names resolve in: the session's, or a view's while it is expanded. */
+  private db: string | null;
+  /** Views being expanded, outermost first. */
+  private readonly expanding: ViewDef[] = [];
+
+  constructor(private readonly ctx: BindContext) {
+    this.db = ctx.db;
+  }
 
   // ───────────────────────────── queries ─────────────────────────────
 
@@ -188,7 +198,7 @@ export class Binder {
   private bindCteRef(ref: A.TableRef & { kind: 'cte' }): { plan: LogicalPlan; columns: ScopeColumn[] } {
     let frame = this.ctes;
     while (frame && !sameName(frame.def.name, ref.name)) frame = frame.parent;
-    if (!frame) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${this.ctx.db ?? ''}.${ref.name}' doesn't exist`);
+    if (!frame) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${this.db ?? ''}.${ref.name}' doesn't exist`);
     const def = frame.def;
     const alias = ref.alias ?? ref.name;
     const work = this.working.get(def);
@@ -601,9 +611,9 @@ export class Binder {
       const ref = pending.pop()!;
       if (ref.kind === 'join') pending.push(ref.right, ref.left);
       else if (ref.kind === 'table') {
-        const db = ref.db ?? this.ctx.db;
+        const db = ref.db ?? this.db;
         if (db === null) throw new SqlError('ER_NO_DB', 'No database selected');
-        if (!this.ctx.virtualTable(db, ref.name) && !this.ctx.catalog.table(db, ref.name)) {
+        if (!this.ctx.virtualTable(db, ref.name) && !this.ctx.catalog.table(db, ref.name) && !this.ctx.catalog.view(db, ref.name)) {
           throw new SqlError('ER_NO_SUCH_TABLE', `Table '${db}.${ref.name}' doesn't exist`);
         }
       }
@@ -611,7 +621,7 @@ export class Binder {
   }
 
   private bindTable(ref: A.TableRef & { kind: 'table' }): { plan: LogicalPlan; columns: ScopeColumn[] } {
-    const db = ref.db ?? this.ctx.db;
+    const db = ref.db ?? this.db;
     if (db === null) throw new SqlError('ER_NO_DB', 'No database selected');
     const alias = ref.alias ?? ref.name;
     const virtual = this.ctx.virtualTable(db, ref.name);
@@ -623,9 +633,39 @@ export class Binder {
       };
     }
     const table = this.ctx.catalog.table(db, ref.name);
-    if (!table) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${db}.${ref.name}' doesn't exist`);
+    if (!table) {
+      const view = this.ctx.catalog.view(db, ref.name);
+      if (view) return this.bindView(view, alias);
+      throw new SqlError('ER_NO_SUCH_TABLE', `Table '${db}.${ref.name}' doesn't exist`);
+    }
     const types = table.columns.map((c) => c.type);
     return { plan: { kind: 'get', table, types }, columns: tableScopeColumns(table, alias) };
+  }
+
+  /**
+   * A view read in FROM: its SELECT bound in place as a derived table, in the view's database and
+   * with none of the reading query's CTEs in scope.
+   */
+  private bindView(view: ViewDef, alias: string): { plan: LogicalPlan; columns: ScopeColumn[] } {
+    if (this.expanding.includes(view)) throw viewRecursion(view);
+    const saved = { db: this.db, ctes: this.ctes, windows: this.windows };
+    this.db = view.nameDb;
+    this.ctes = null;
+    this.windows = null;
+    this.expanding.push(view);
+    try {
+      const query = viewQuery(view);
+      this.ctx.checkView?.(view, query);
+      const q = this.bindQuery(query, null);
+      return { plan: q.plan, columns: derivedColumns(q, alias, view.columns).map((c) => ({ ...c, db: view.db, orgTable: view.name })) };
+    } catch (e) {
+      throw viewBindError(view, e);
+    } finally {
+      this.expanding.pop();
+      this.db = saved.db;
+      this.ctes = saved.ctes;
+      this.windows = saved.windows;
+    }
   }
 
   /**
@@ -1045,7 +1085,7 @@ export class Binder {
     }
     const fn = this.ctx.lookupFunction(name);
     if (!fn) {
-      throw new SqlError('ER_SP_DOES_NOT_EXIST', `FUNCTION ${this.ctx.db ?? 'tessera'}.${e.name.toLowerCase()} does not exist`);
+      throw new SqlError('ER_SP_DOES_NOT_EXIST', `FUNCTION ${this.db ?? 'tessera'}.${e.name.toLowerCase()} does not exist`);
     }
     // User-level lock functions get the connection that owns the locks as a last, hidden argument.
     const owned = LOCK_FUNCTIONS.has(name);

@@ -193,6 +193,9 @@ class Distributor {
         if (!leafSafe(p.predicate)) return null;
         const below = filterBelowProject(p);
         if (below) return this.leafChain(below);
+        // A filter over a view's or derived table's own WHERE: one predicate, so the key terms
+        // of either choose the access path and the partitions.
+        if (p.input.kind === 'filter') return this.leafChain({ ...p, input: p.input.input, predicate: andOf([...conjuncts(p.input.predicate), ...conjuncts(p.predicate)]) });
         if (p.input.kind === 'get') {
           const predicate = this.expr(p.predicate);
           return { table: p.input.table, fragment: { kind: 'filter', input: this.scan(p.input.table, predicate), predicate, types: p.types }, filter: predicate };

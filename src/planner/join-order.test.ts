@@ -29,7 +29,7 @@ function select5Catalog(count: number): CatalogView {
       shardKey: [0], sortKey: [], reference: false, storage: 'rowstore', comment: '', engine: 'InnoDB', collation: 'utf8mb4_general_ci', createdAt: '',
     });
   }
-  return { version: 1, table: (_db, name) => tables.get(name.toLowerCase()), database: () => undefined, databases: () => [] };
+  return { version: 1, table: (_db, name) => tables.get(name.toLowerCase()), database: () => undefined, databases: () => [], view: () => undefined };
 }
 
 const CATALOG = select5Catalog(64);

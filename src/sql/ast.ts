@@ -414,8 +414,28 @@ export type AccountStatement =
   | { readonly kind: 'showGrants'; readonly for?: AccountRef; readonly using?: readonly UserName[] }
   | { readonly kind: 'showCreateUser'; readonly account: AccountRef };
 
+/** CREATE / ALTER VIEW: what the view is and how it runs (MySQL 8's clauses). */
+export interface ViewSpec {
+  readonly view: TableName;
+  readonly algorithm?: 'UNDEFINED' | 'MERGE' | 'TEMPTABLE';
+  readonly definer?: AccountRef;
+  readonly security?: 'DEFINER' | 'INVOKER';
+  readonly columns?: readonly string[];
+  readonly query: Query;
+  /** The SELECT as written, from its first token to its last. */
+  readonly queryText: string;
+  readonly checkOption?: 'CASCADED' | 'LOCAL';
+}
+
+export type ViewStatement =
+  | { readonly kind: 'createView'; readonly orReplace: boolean; readonly spec: ViewSpec }
+  | { readonly kind: 'alterView'; readonly spec: ViewSpec }
+  | { readonly kind: 'dropView'; readonly views: readonly TableName[]; readonly ifExists: boolean }
+  | { readonly kind: 'showCreateView'; readonly view: TableName };
+
 export type Statement =
   | Query
+  | ViewStatement
   | { readonly kind: 'insert'; readonly table: TableName; readonly columns?: readonly string[]; readonly source: InsertSource; readonly ignore: boolean; readonly replace: boolean; readonly onDuplicate?: readonly Assignment[]; /** INSERT … VALUES (…) AS new: the row alias ON DUPLICATE KEY UPDATE may name. */ readonly rowAlias?: string }
   | { readonly kind: 'update'; readonly table: TableRef; readonly set: readonly Assignment[]; readonly where?: Expr; readonly orderBy?: readonly OrderItem[]; readonly limit?: Limit; readonly ignore: boolean }
   /** DELETE t1[, t2] FROM refs … / DELETE FROM t1[, t2] USING refs …: targets name tables or aliases of `from`. */

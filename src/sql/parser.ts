@@ -7,7 +7,7 @@ import type {
   AccountRef, AccountStatement, AlterAction, Assignment, AuthOption, PrivilegeItem, PrivilegeLevel, RoleSelection, UserName, UserSpec,
   CastTarget, ColumnDef, CommonTableExpr, WithClause, ColumnPosition, Expr, IndexColumn, IndexDef, InsertSource, Limit, Literal,
   LockTableItem, OrderItem, ParsedStatement, Query, Select, SelectItem, ShowStatement, Statement, TableName, TableOptions,
-  TableRef, TimeUnit, TypeName,
+  TableRef, TimeUnit, TypeName, ViewSpec,
 } from './ast.js';
 import { assertNever } from '../common/assert.js';
 import { ParseError, SqlError, UnsupportedError } from '../common/errors.js';
@@ -1748,6 +1748,13 @@ class Parser {
     if (this.isWord('INDEX') || this.isWord('UNIQUE') || this.isWord('FULLTEXT') || this.isWord('SPATIAL')) return this.createIndex();
     if (this.accept('USER')) return this.createUser();
     if (this.accept('ROLE')) return { kind: 'createRole', ifNotExists: this.ifNotExists(), roles: this.userNameList() };
+    if (this.isWord('OR') && this.isWord('REPLACE', 1)) {
+      this.pos += 2;
+      return { kind: 'createView', orReplace: true, spec: this.viewSpec() };
+    }
+    if (['VIEW', 'ALGORITHM', 'DEFINER', 'SQL'].includes(this.peek().up) && this.peek().kind === 'word') {
+      return { kind: 'createView', orReplace: false, spec: this.viewSpec() };
+    }
     const temporary = this.accept('TEMPORARY');
     let storage: 'rowstore' | 'columnstore' | undefined;
     if (this.accept('ROWSTORE')) storage = 'rowstore';
@@ -2196,6 +2203,13 @@ class Parser {
       this.lockAlgorithm();
       return { kind: 'dropIndex', table, name };
     }
+    if (this.accept('VIEW')) {
+      const ifExists = this.ifExists();
+      const views = [this.tableName()];
+      while (this.acceptOp(',')) views.push(this.tableName());
+      if (!this.accept('RESTRICT')) this.accept('CASCADE');
+      return { kind: 'dropView', views, ifExists };
+    }
     const temporary = this.accept('TEMPORARY');
     if (!this.accept('TABLE')) this.expect('TABLES');
     const ifExists = this.ifExists();
@@ -2203,6 +2217,62 @@ class Parser {
     while (this.acceptOp(',')) tables.push(this.tableName());
     if (!this.accept('RESTRICT')) this.accept('CASCADE');
     return { kind: 'dropTable', tables, ifExists, temporary };
+  }
+
+  /**
+   * `[ALGORITHM = …] [DEFINER = …] [SQL SECURITY …] VIEW name [(cols)] AS select [WITH [CASCADED |
+   * LOCAL] CHECK OPTION]`, after CREATE [OR REPLACE] / ALTER.
+   */
+  private viewSpec(): ViewSpec {
+    let algorithm: ViewSpec['algorithm'];
+    let definer: AccountRef | undefined;
+    let security: ViewSpec['security'];
+    if (this.accept('ALGORITHM')) {
+      this.expectOp('=');
+      const a = this.next().up;
+      if (a !== 'UNDEFINED' && a !== 'MERGE' && a !== 'TEMPTABLE') this.fail(this.toks[this.pos - 1]);
+      algorithm = a;
+    }
+    if (this.accept('DEFINER')) {
+      this.expectOp('=');
+      definer = this.accountRef();
+    }
+    if (this.accept('SQL')) {
+      this.expect('SECURITY');
+      const w = this.next().up;
+      if (w !== 'DEFINER' && w !== 'INVOKER') this.fail(this.toks[this.pos - 1]);
+      security = w;
+    }
+    if (!this.isWord('VIEW')) {
+      const w = this.peek();
+      if (w.kind === 'word' && ['PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT'].includes(w.up)) this.unsupported('CREATE ' + w.up);
+      this.fail();
+    }
+    this.next();
+    const view = this.tableName();
+    const columns = this.isOp('(') ? this.identList() : undefined;
+    this.expect('AS');
+    const first = this.peek();
+    const query = this.query();
+    const last = this.toks[this.pos - 1]!;
+    const queryText = this.src.slice(first.start, last.end);
+    let checkOption: ViewSpec['checkOption'];
+    if (this.accept('WITH')) {
+      checkOption = this.accept('LOCAL') ? 'LOCAL' : 'CASCADED';
+      if (checkOption === 'CASCADED') this.accept('CASCADED');
+      this.expect('CHECK');
+      this.expect('OPTION');
+    }
+    return {
+      view,
+      query,
+      queryText,
+      ...(algorithm && { algorithm }),
+      ...(definer && { definer }),
+      ...(security && { security }),
+      ...(columns && { columns }),
+      ...(checkOption && { checkOption }),
+    };
   }
 
   private rename(): Statement {
@@ -2235,6 +2305,7 @@ class Parser {
   private alter(): Statement {
     this.next();
     if (this.accept('USER')) return this.alterUser();
+    if (['VIEW', 'ALGORITHM', 'DEFINER', 'SQL'].includes(this.peek().up) && this.peek().kind === 'word') return { kind: 'alterView', spec: this.viewSpec() };
     if (!this.accept('TABLE')) {
       const w = this.peek();
       if (w.kind === 'word' && ['DATABASE', 'SCHEMA', 'VIEW', 'USER', 'EVENT', 'PROCEDURE', 'FUNCTION'].includes(w.up))
@@ -2775,7 +2846,8 @@ class Parser {
           return { kind: 'showCreateDatabase', db: this.ident() };
         }
         if (this.accept('USER')) return { kind: 'showCreateUser', account: this.accountRef() };
-        if (['VIEW', 'PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT'].includes(this.peek().up)) return this.unsupported('SHOW CREATE ' + this.peek().up);
+        if (this.accept('VIEW')) return { kind: 'showCreateView', view: this.tableName() };
+        if (['PROCEDURE', 'FUNCTION', 'TRIGGER', 'EVENT'].includes(this.peek().up)) return this.unsupported('SHOW CREATE ' + this.peek().up);
         return this.fail();
       case 'GLOBAL':
       case 'SESSION':

@@ -17,7 +17,7 @@ export function printUserName(u: UserName): string {
   return `${quote(u.user)}@${quote(u.host)}`;
 }
 
-function printAccountRef(a: AccountRef): string {
+export function printAccountRef(a: AccountRef): string {
   return a.kind === 'current' ? 'CURRENT_USER()' : printUserName(a.name);
 }
 

@@ -4,10 +4,10 @@
  */
 import type {
   AlterAction, Assignment, CastTarget, ColumnDef, ColumnPosition, CommonTableExpr, WithClause, Expr, IndexColumn, IndexDef, Limit, Literal, OrderItem, Query,
-  SelectItem, ShowStatement, Statement, TableName, TableOptions, TableRef, TypeName, FrameBound, WindowRef, WindowSpec,
+  SelectItem, ShowStatement, Statement, TableName, TableOptions, TableRef, TypeName, FrameBound, WindowRef, WindowSpec, ViewStatement,
 } from './ast.js';
 import { assertNever } from '../common/assert.js';
-import { printAccountStatement } from './print-account.js';
+import { printAccountRef, printAccountStatement } from './print-account.js';
 import { NILADIC, RESERVED } from './keywords.js';
 
 // Binding strength, loosest first; the parser's levels (see parser.ts expr()).
@@ -271,6 +271,24 @@ function printOrderBy(items: readonly OrderItem[]): string {
 
 function printLimit(l: Limit): string {
   return ' LIMIT ' + printExpr(l.count) + (l.offset ? ' OFFSET ' + printExpr(l.offset) : '');
+}
+
+/** A view statement; the SELECT as its text was written. */
+function printViewStatement(s: ViewStatement): string {
+  if (s.kind === 'dropView') return 'DROP VIEW ' + (s.ifExists ? 'IF EXISTS ' : '') + s.views.map(printTableName).join(', ');
+  if (s.kind === 'showCreateView') return 'SHOW CREATE VIEW ' + printTableName(s.view);
+  const v = s.spec;
+  const head = s.kind === 'alterView' ? 'ALTER' : s.orReplace ? 'CREATE OR REPLACE' : 'CREATE';
+  return (
+    head +
+    (v.algorithm ? ` ALGORITHM = ${v.algorithm}` : '') +
+    (v.definer ? ` DEFINER = ${printAccountRef(v.definer)}` : '') +
+    (v.security ? ` SQL SECURITY ${v.security}` : '') +
+    ` VIEW ${printTableName(v.view)}` +
+    (v.columns ? ` (${v.columns.map(quoteIdent).join(', ')})` : '') +
+    ` AS ${v.queryText}` +
+    (v.checkOption ? ` WITH ${v.checkOption} CHECK OPTION` : '')
+  );
 }
 
 function printTableName(t: TableName): string {
@@ -674,6 +692,11 @@ export function printStatement(s: Statement): string {
     case 'showGrants':
     case 'showCreateUser':
       return printAccountStatement(s);
+    case 'createView':
+    case 'alterView':
+    case 'dropView':
+    case 'showCreateView':
+      return printViewStatement(s);
     default:
       return assertNever(s, 'statement');
   }

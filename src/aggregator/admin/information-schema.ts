@@ -1,4 +1,5 @@
 import type { CatalogView, ColumnDef, DatabaseDef, TableDef } from '../../cluster/catalog.js';
+import { allViews, viewTablesRow, viewsRow } from './show-views.js';
 import { T, type SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { assertNever } from '../../common/assert.js';
@@ -415,6 +416,7 @@ function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext)
           t.comment,
         ]);
       }
+      for (const v of allViews(ctx.catalog, ctx.visibility && ((db, t) => ctx.visibility!.canSeeTable(db, t)))) rows.push(viewTablesRow(v, catalogTimeText(v.createdAt)));
       return [...own, ...rows];
     }
     case 'COLUMNS': {
@@ -512,11 +514,12 @@ function rowsOf(name: InformationSchemaTableName, ctx: InformationSchemaContext)
       return COLLATIONS.map((c) => [c.name, c.charset, c.id, c.isDefault ? 'Yes' : '', 'Yes', c.sortlen, c.pad]);
     case 'PROCESSLIST':
       return (ctx.processlist ?? []).map((p) => [p.id, p.user, p.host, p.db, p.command, p.time, p.state, p.info]);
-    case 'REFERENTIAL_CONSTRAINTS':
     case 'VIEWS':
+      return allViews(ctx.catalog, ctx.visibility && ((db, t) => ctx.visibility!.canSeeTable(db, t))).map(viewsRow);
+    case 'REFERENTIAL_CONSTRAINTS':
     case 'ROUTINES':
     case 'TRIGGERS':
-      // Tessera has no views, routines or triggers; foreign keys are parsed and dropped.
+      // Tessera has no routines or triggers; foreign keys are parsed and dropped.
       return [];
     case 'FILES':
     case 'PARTITIONS':

@@ -47,6 +47,7 @@ function dbOf(...tables: TableDef[]): DatabaseDef {
     charset: 'utf8mb4',
     collation: 'utf8mb4_general_ci',
     tables: new Map(tables.map((t) => [t.name.toLowerCase(), t])),
+    views: new Map(),
   };
 }
 

@@ -5,6 +5,7 @@ import { Decimal } from '../../common/decimal.js';
 import { assertNever } from '../../common/assert.js';
 import { implicitShardKey } from '../ddl/table-def.js';
 import type { StoredObjectList } from '../../sql/ast.js';
+import { viewStatusRow, viewsOf } from './show-views.js';
 
 /**
  * Result sets of the SHOW family, with MySQL 8's column names and order. LIKE is applied
@@ -262,9 +263,10 @@ export function showDatabases(catalog: CatalogView, like?: string): Rowset {
 
 export function showTables(db: DatabaseDef, opts: { full?: boolean; like?: string } = {}): Rowset {
   const head = `Tables_in_${db.name}` + (opts.like === undefined ? '' : ` (${opts.like})`);
-  const tables = [...db.tables.values()].map((t) => t.name).sort(byName);
+  const names: [string, string][] = [...[...db.tables.values()].map((t): [string, string] => [t.name, 'BASE TABLE']), ...[...db.views.values()].map((v): [string, string] => [v.name, 'VIEW'])];
+  names.sort((a, b) => byName(a[0], b[0]));
   const columns = opts.full ? cols([head, V64], ['Table_type', V64]) : cols([head, V64]);
-  const rows = tables.map((n): Value[] => (opts.full ? [n, 'BASE TABLE'] : [n]));
+  const rows = names.map(([n, type]): Value[] => (opts.full ? [n, type] : [n]));
   return { columns, rows: filterLike(rows, opts.like) };
 }
 
@@ -614,6 +616,8 @@ export function showTableStatus(db: DatabaseDef, opts: { like?: string } & Table
     '',
     t.comment,
   ]);
+  rows.push(...viewsOf(db).map(viewStatusRow));
+  rows.sort((a, b) => byName(String(a[0]), String(b[0])));
   return { columns, rows: filterLike(rows, opts.like) };
 }
 

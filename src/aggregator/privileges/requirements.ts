@@ -12,7 +12,7 @@ import { Priv } from '../../cluster/privileges.js';
 import { assertNever } from '../../common/assert.js';
 
 /** Commands as MySQL names them in 1142/1143 ("SELECT command denied …"). */
-export type Command = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'CREATE' | 'DROP' | 'ALTER' | 'INDEX' | 'SHOW';
+export type Command = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'CREATE' | 'DROP' | 'ALTER' | 'INDEX' | 'SHOW' | 'CREATE VIEW' | 'SHOW VIEW';
 
 export type Requirement =
   /** One of these global privileges, or one of these dynamic ones (1227 names them). */
@@ -326,6 +326,20 @@ function analyze(c: Collector, st: A.Statement, currentDb: string | null): void 
     }
     case 'dropTable':
       for (const t of st.tables) c.tableLevel(t, Priv.DROP, 'DROP');
+      return;
+    case 'createView':
+    case 'alterView':
+      // MySQL: CREATE VIEW, DROP too when it may replace one, and SELECT on what the view reads.
+      c.tableLevel(st.spec.view, Priv.CREATE_VIEW, 'CREATE VIEW');
+      if (st.kind === 'alterView' || st.orReplace) c.tableLevel(st.spec.view, Priv.DROP, 'DROP');
+      c.query(st.spec.query, []);
+      return;
+    case 'dropView':
+      for (const t of st.views) c.tableLevel(t, Priv.DROP, 'DROP');
+      return;
+    case 'showCreateView':
+      c.tableLevel(st.view, Priv.SHOW_VIEW, 'SHOW VIEW');
+      c.tableLevel(st.view, Priv.SELECT, 'SELECT');
       return;
     case 'truncate':
       c.tableLevel(st.table, Priv.DROP, 'DROP');

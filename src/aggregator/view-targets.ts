@@ -1,0 +1,23 @@
+/**
+ * DML aimed at a view. Tessera's views are read-only (see ddl/views.ts for the DDL).
+ */
+import type * as A from '../sql/ast.js';
+import type { CatalogView } from '../cluster/catalog.js';
+import { SqlError } from '../common/errors.js';
+import { collectTableRefs } from './statement-tables.js';
+
+/**
+ * Tessera's views are read-only: INSERT through one fails with MySQL's 1471, UPDATE and DELETE
+ * with 1288, the errors of a view MySQL cannot update.
+ */
+export function rejectViewTargets(catalog: CatalogView, db: string | null, st: A.Statement & { kind: 'insert' | 'update' | 'delete' }): void {
+  const verb = st.kind.toUpperCase();
+  const check = (t: { readonly db?: string; readonly name: string }): void => {
+    const d = t.db ?? db;
+    if (d === null || catalog.table(d, t.name) || !catalog.view(d, t.name)) return;
+    if (st.kind === 'insert') throw new SqlError('ER_NON_INSERTABLE_TABLE', `The target table ${t.name} of the INSERT is not insertable-into`);
+    throw new SqlError('ER_NON_UPDATABLE_TABLE', `The target table ${t.name} of the ${verb} is not updatable`);
+  };
+  if (st.kind === 'update') collectTableRefs(st.table, check);
+  else check(st.table);
+}
