@@ -607,6 +607,7 @@ export class Session implements ServerSession {
         this.engine.counters.comDelete++;
         return this.inWriteTxn(() => runModify(this, ps, st, params));
       case 'deleteMulti':
+        rejectViewTargets(this.engine.catalog, this.db, st);
         this.engine.counters.comDelete++;
         return this.inWriteTxn(() => runMultiDelete(this, ps, st, params));
       case 'begin':
