@@ -16,6 +16,7 @@ import * as show from './admin/show.js';
 import type { Rowset } from './admin/show.js';
 import type { StatementResult } from './mysql/session-api.js';
 import type { Session } from './session.js';
+import type { ViewDef } from '../cluster/catalog.js';
 import { ok, rowsetResult, type Params } from './statement-results.js';
 import { evaluateOnAggregator, hasSubquery } from './dml-subqueries.js';
 import { sessionNamesOf } from '../planner/session-names.js';
@@ -98,10 +99,17 @@ export async function runAdmin(session: Session, ps: A.ParsedStatement, params: 
       return filtered(visible(show.showTables(db, { full: st.full, ...(st.like !== undefined ? { like: st.like } : {}) }), (t) => p.canSeeTable(db.name, t)), st.where);
     }
     case 'showColumns': {
+      const view = viewNamed(session, st.table);
+      if (view) return filtered(show.showViewColumns(session.viewColumns(view), viewCollation(session, view), { full: st.full, ...(st.like !== undefined ? { like: st.like } : {}) }), st.where);
       const t = session.table(st.table);
       return filtered(visible(show.showColumns(t, { full: st.full, ...(st.like !== undefined ? { like: st.like } : {}) }), (c) => p.columnPrivileges(t.db, t.name, c) !== null), st.where);
     }
     case 'describe': {
+      const view = viewNamed(session, st.table);
+      if (view) {
+        const rs = show.showViewColumns(session.viewColumns(view), viewCollation(session, view));
+        return rowsetResult(st.column ? { ...rs, rows: rs.rows.filter((r) => show.likeMatch(st.column!, String(r[0]))) } : rs);
+      }
       const t = session.table(st.table);
       const rs = visible(show.showColumns(t), (c) => p.columnPrivileges(t.db, t.name, c) !== null);
       return rowsetResult(st.column ? { ...rs, rows: rs.rows.filter((r) => show.likeMatch(st.column!, String(r[0]))) } : rs);
@@ -317,4 +325,15 @@ function describeNode(p: PhysicalPlan, columnNames: ScanColumnNames): string {
     default:
       return assertNever(p, 'plan');
   }
+}
+
+/** The view a SHOW COLUMNS / DESCRIBE names, when it names a view (a table of the name wins, as it cannot coexist). */
+function viewNamed(session: Session, name: A.TableName): ViewDef | undefined {
+  const db = name.db ?? session.db;
+  if (db === null || session.engine.catalog.table(db, name.name)) return undefined;
+  return session.viewOrNull(name);
+}
+
+function viewCollation(session: Session, view: ViewDef): string {
+  return session.engine.catalog.database(view.db)?.collation ?? 'utf8mb4_0900_ai_ci';
 }

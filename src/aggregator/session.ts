@@ -449,6 +449,14 @@ export class Session implements ServerSession {
     throw new SqlError('ER_WRONG_OBJECT', `'${t.db}.${t.name}' is not VIEW`);
   }
 
+  /** A view's columns as a query reading it sees them (SHOW COLUMNS, DESCRIBE); 1356 if it no longer binds. */
+  viewColumns(view: ViewDef): readonly { readonly name: string; readonly type: SqlType; readonly nullable: boolean }[] {
+    const q = (s: string): string => `\`${s.replace(/`/g, '``')}\``;
+    const parsed = parseOne(`SELECT * FROM ${q(view.db)}.${q(view.name)}`);
+    if (parsed.statement.kind !== 'select') throw new Error('invariant: a SELECT parses as a select');
+    return new Binder(this.bindContext(parsed, [])).bindQuery(parsed.statement).columns;
+  }
+
   viewOrNull(name: A.TableName): ViewDef | undefined {
     const db = name.db ?? this.db;
     return db === null ? undefined : this.engine.catalog.view(db, name.name);

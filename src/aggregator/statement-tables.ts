@@ -116,6 +116,11 @@ export function readTables(catalog: CatalogView, q: A.Query, db: string): Set<st
   return new Set([...start.map(([d, n]) => tableKey(d, n)), ...viewTables(catalog, start)]);
 }
 
+/** Keys of the tables (and views) view `db.name` reads, through views of views (LOCK TABLES of a view locks them). */
+export function tablesUnderView(catalog: CatalogView, db: string, name: string): string[] {
+  return viewTables(catalog, [[db, name]]);
+}
+
 /** Keys of the tables (and views) the views among `start` read, through views of views; bounded by the catalog's views. */
 function viewTables(catalog: CatalogView, start: readonly [string, string][]): string[] {
   const out = new Set<string>();

@@ -12,7 +12,7 @@ import type * as A from '../sql/ast.js';
 import type { CatalogView } from '../cluster/catalog.js';
 import { SqlError } from '../common/errors.js';
 import { MetadataLocks, tableKey, type LockOwner } from './metadata-locks.js';
-import type { StatementTables } from './statement-tables.js';
+import { tablesUnderView, type StatementTables } from './statement-tables.js';
 
 const INFORMATION_SCHEMA = 'information_schema';
 
@@ -120,15 +120,20 @@ function nameOf(key: string): string {
 /** The LOCK TABLES requests of a statement: each table must exist (1146); one alias twice is 1066. */
 export function lockRequests(st: Extract<A.Statement, { kind: 'lockTables' }>, db: string | null, catalog: CatalogView): LockRequest[] {
   const seen = new Set<string>();
-  return st.tables.map((item) => {
+  return st.tables.flatMap((item) => {
     const d = item.table.db ?? db;
     if (d === null) throw new SqlError('ER_NO_DB', 'No database selected');
     const t = catalog.table(d, item.table.name);
-    if (t === undefined) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${d}.${item.table.name}' doesn't exist`);
+    const view = t === undefined ? catalog.view(d, item.table.name) : undefined;
+    if (t === undefined && view === undefined) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${d}.${item.table.name}' doesn't exist`);
     const alias = (item.alias ?? item.table.name).toLowerCase();
     if (seen.has(alias)) throw new SqlError('ER_NON_UNIQ_TABLE', `Not unique table/alias: '${item.alias ?? item.table.name}'`);
     seen.add(alias);
-    return { key: tableKey(t.db, t.name), name: item.table.name, mode: item.mode };
+    if (t !== undefined) return [{ key: tableKey(t.db, t.name), name: item.table.name, mode: item.mode }];
+    // A view locks itself (so SHOW CREATE TABLE / SHOW COLUMNS of it may run) and, as in MySQL,
+    // the tables under it, which statements reading the view use.
+    const under = tablesUnderView(catalog, view!.db, view!.name);
+    return [{ key: tableKey(view!.db, view!.name), name: item.table.name, mode: item.mode }, ...under.map((key) => ({ key, name: nameOf(key), mode: item.mode }))];
   });
 }
 

@@ -276,6 +276,49 @@ describe.skipIf(!haveTools)('mariadb-dump of Tessera, restored into Tessera with
       await c.end();
     }
   });
+
+  it('dumps and restores a database with views, a view of a view among them (default options and --single-transaction)', async () => {
+    // mariadb-dump locks every table and view, reads each view's columns (SHOW FIELDS) for a
+    // stand-in, and writes the real definitions last; LOCK TABLES and SHOW COLUMNS took no view
+    // (1146), so a database with a view could not be dumped at all.
+    const c = await connect(tessera);
+    try {
+      await c.query('CREATE DATABASE rt_views');
+      await c.query('CREATE TABLE rt_views.t (id INT PRIMARY KEY, g INT, s VARCHAR(10))');
+      await c.query("INSERT INTO rt_views.t VALUES (1, 2, 'a'), (2, NULL, 'b'), (3, 7, NULL)");
+      await c.query('CREATE VIEW rt_views.v AS SELECT id, g * 2 AS g2, s FROM rt_views.t');
+      await c.query('CREATE VIEW rt_views.w AS SELECT id, s FROM rt_views.v WHERE g2 IS NOT NULL');
+      const [cols] = await c.query('SHOW COLUMNS FROM rt_views.v');
+      expect((cols as { Field: string; Type: string }[]).map((r) => [r.Field, r.Type])).toEqual([
+        ['id', 'int'],
+        ['g2', 'bigint'],
+        ['s', 'varchar(10)'],
+      ]);
+      for (const [target, opts] of [
+        ['rt_views_a', []],
+        ['rt_views_b', ['--single-transaction']],
+      ] as const) {
+        const script = await dump(tessera, [...opts, 'rt_views']);
+        expect(script.toString('utf8')).toContain('VIEW `w` AS');
+        await freshDb(tessera, target);
+        await restore(tessera, target, script);
+        const [tables] = await c.query(`SHOW FULL TABLES FROM ${target}`);
+        expect((tables as Record<string, string>[]).map((r) => Object.values(r))).toEqual([
+          ['t', 'BASE TABLE'],
+          ['v', 'VIEW'],
+          ['w', 'VIEW'],
+        ]);
+        const [rows] = await c.query(`SELECT id, s FROM ${target}.w ORDER BY id`);
+        expect(rows, target).toEqual([
+          { id: 1, s: 'a' },
+          { id: 3, s: null },
+        ]);
+      }
+    } finally {
+      await c.query('DROP DATABASE IF EXISTS rt_views').catch(() => undefined);
+      await c.end();
+    }
+  });
 });
 
 describe.skipIf(!haveTools)('mariadb-dump WITHOUT --hex-blob (raw bytes in quoted strings): needs byte-exact query text, another slice', () => {

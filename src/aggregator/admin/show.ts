@@ -3,6 +3,7 @@ import { T, type SqlType } from '../../common/types.js';
 import type { Value } from '../../common/value.js';
 import { Decimal } from '../../common/decimal.js';
 import { assertNever } from '../../common/assert.js';
+import { sqlTypeText } from '../../common/type-text.js';
 import { implicitShardKey } from '../ddl/table-def.js';
 import type { StoredObjectList } from '../../sql/ast.js';
 import { viewStatusRow, viewsOf } from './show-views.js';
@@ -272,10 +273,23 @@ export function showTables(db: DatabaseDef, opts: { full?: boolean; like?: strin
 
 const PRIVILEGES = 'select,insert,update,references';
 
-/** SHOW [FULL] COLUMNS / DESCRIBE t [col] (col is a LIKE pattern, as in MySQL). */
-export function showColumns(table: TableDef, opts: { full?: boolean; like?: string } = {}): Rowset {
-  const keys = columnKeys(table);
-  const columns = opts.full
+/** SHOW [FULL] COLUMNS / DESCRIBE of a view: its columns as a query reads them, with no keys or defaults. */
+export function showViewColumns(
+  viewColumns: readonly { readonly name: string; readonly type: SqlType; readonly nullable: boolean }[],
+  collation: string,
+  opts: { full?: boolean; like?: string } = {},
+): Rowset {
+  const rows = viewColumns.map((c): Value[] => {
+    const nul = c.nullable ? 'YES' : 'NO';
+    const type = sqlTypeText(c.type);
+    if (!opts.full) return [c.name, type, nul, '', null, ''];
+    return [c.name, type, usesCollation(c.type) ? collation : null, nul, '', null, '', PRIVILEGES, ''];
+  });
+  return { columns: columnsHeader(opts.full === true), rows: filterLike(rows, opts.like) };
+}
+
+function columnsHeader(full: boolean): Rowset['columns'] {
+  return full
     ? cols(
         ['Field', V64],
         ['Type', T.text],
@@ -288,6 +302,12 @@ export function showColumns(table: TableDef, opts: { full?: boolean; like?: stri
         ['Comment', T.text],
       )
     : cols(['Field', V64], ['Type', T.text], ['Null', V3], ['Key', V3], ['Default', T.text], ['Extra', T.varchar(256)]);
+}
+
+/** SHOW [FULL] COLUMNS / DESCRIBE t [col] (col is a LIKE pattern, as in MySQL). */
+export function showColumns(table: TableDef, opts: { full?: boolean; like?: string } = {}): Rowset {
+  const keys = columnKeys(table);
+  const columns = columnsHeader(opts.full === true);
   const rows = table.columns.map((c, i): Value[] => {
     const nul = c.nullable ? 'YES' : 'NO';
     const def = columnDefaultText(c);
